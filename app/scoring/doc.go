@@ -1,0 +1,162 @@
+// Package scoring turns one questionnaire definition and the submitted
+// answers of an assessment round into maturity levels, scores, targets, gaps,
+// blocking questions and trends for every respondent, every team and the
+// organization. It is pure: no HTTP, no database, no clock, no randomness.
+// The same Input always gives the same Result, whatever the order of the
+// teams, responses and answers in it.
+//
+// Every chart, report, export and recommendation reads the Result, so this
+// comment states each rule exactly, including every reading chosen where the
+// specification (issue 5) leaves room.
+//
+// # Inputs and validation
+//
+// Score rejects inconsistent input with an error wrapping ErrInvalidInput:
+// an answer to a question the questionnaire does not have, two answers to the
+// same question in one response, a level outside 1..N (level scale) or a
+// value outside 1..5 (likert scale), a response of a team that is not in
+// Input.Teams, two teams or two responses with the same ID, a default target
+// or an override of a known dimension outside 1..N, a Previous result of
+// another questionnaire key, and a malformed questionnaire (unknown scale, a
+// dimension scale different from the questionnaire scale, levels not numbered
+// 1..N in order, a pass ratio outside (0,1], a negative or non-finite weight,
+// duplicate dimension or question keys).
+//
+// A weight of 0 means "not set" and counts as the documented default 1, for
+// dimensions and questions alike; a pass ratio of 0 counts as the default
+// 0.75. On the level scale only Answer.Level is read, on the likert scale only
+// Answer.Value. An N/A answer must name a known question (and may not repeat
+// one), but its Level and Value are not checked: N/A answers are left out of
+// everything below, so adding one never changes a result. Overrides for
+// dimension keys the questionnaire does not have are ignored, so that the
+// targets of a round with several questionnaires can be passed to each one.
+//
+// Only submitted responses may be passed. A response whose answers are all
+// N/A still counts as a respondent of its team (TeamResult.Respondents) but
+// adds nothing to any level or score.
+//
+// # Respondent, per dimension
+//
+// Over the respondent's applicable (non-N/A) answers to the dimension's
+// questions, with question weights q_i:
+//
+//   - Level scale, answer levels a_i: score = Σ q_i·a_i / Σ q_i (on 1..N).
+//     The level is the largest L in 1..N whose pass share
+//     (Σ q_i over answers with a_i ≥ L) / Σ q_i reaches the pass ratio p.
+//     L = 1 always passes, so a respondent with an applicable answer has a
+//     level of at least 1.
+//   - Likert scale, values v_i: a reverse-scored statement counts as
+//     v'_i = 6 − v_i, any other as v'_i = v_i; score = 100·(Σ q_i·v'_i /
+//     Σ q_i − 1)/4 (on 0..100); level = min(N, 1 + ⌊score·N/100⌋).
+//
+// Without applicable answers the respondent's level and score in that
+// dimension are null.
+//
+// # Team, per dimension
+//
+// Over the team's respondents whose level in the dimension is not null
+// (n of them, reported as "respondents"): level = the lower median of their
+// levels (sorted ascending, the value at 1-based position ⌈n/2⌉, so with two
+// respondents at 2 and 3 the team is at 2); score = the arithmetic mean of
+// their unrounded scores; spread = highest level − lowest level;
+// disagreement = spread ≥ 2. With n = 0 the level, score, gap, spread and
+// disagreement are null and blocking is empty.
+//
+// The team's top-level "respondents" is the number of its submitted
+// responses, N/A-only ones included.
+//
+// # Organization, per dimension
+//
+// Over the teams whose level in the dimension is not null (n of them,
+// reported as "teams"): level = the lower median of the team levels; score =
+// the mean of the unrounded team scores (each team weighs the same, whatever
+// its number of respondents); distribution = min, p25, median, p75 and max of
+// the team levels by nearest rank, the value at 1-based position ⌈k·n/100⌉
+// (at least 1) of the ascending list, where min is position 1, max position n
+// and median the lower median (position ⌈n/2⌉). With n = 0 the level, score
+// and gap are null and every field of the distribution is null (the object
+// itself is always present).
+//
+// # Overall, per questionnaire
+//
+// For a respondent, a team and the organization alike, over the dimensions
+// whose level is not null, with dimension weights w_d: level =
+// ⌊Σ w_d·L_d / Σ w_d⌋ and score = Σ w_d·S_d / Σ w_d, both from unrounded
+// values. No such dimension: the overall level, level name, score and
+// percent to target are null.
+//
+// # Targets and gaps
+//
+// target_d is Targets.Overrides[key of d] when present, else Targets.Default;
+// the same target applies to the organization, every team and every
+// respondent. gap_d = max(0, target_d − L_d), null when L_d is null.
+// percent_to_target = 100·(1 − Σ gap_d / Σ target_d) over the dimensions
+// whose level is not null (a dimension above its target counts as gap 0, so
+// the figure never exceeds 100).
+//
+// # Why this level: blocking questions
+//
+// A team whose level L in a dimension is below N lists as blocking every
+// question of that dimension that at least one of its respondents answered
+// (not N/A) below the next level L+1. Any respondent counts, not only those
+// at or below the team level, because each such answer is one the team must
+// raise to reach L+1. The reported level of a blocking question is the lowest
+// such answer. The list is ordered by that level (lowest first), then by the
+// number of the team's respondents who answered below L+1 (most first), then
+// by questionnaire order. Whenever a team is below N the list is not empty:
+// at least one respondent is at level L or below, and such a respondent
+// always has an answer below L+1. A team at level N, or with a null level,
+// has an empty list.
+//
+// On the likert scale an answer has no option level of its own; its level is
+// the respondent-level formula applied to that single answer,
+// min(N, 1 + ⌊(v'−1)·N/4⌋), after reverse scoring.
+//
+// For the organization, blocking lists the questions of the dimension that
+// block the most teams: each question is counted once per team whose list
+// holds it ("teams"), whatever the organization's own level; questions no
+// team lists are left out; the list is ordered by that count (highest first),
+// then questionnaire order, and cut to the first five.
+//
+// # Trend
+//
+// When Input.Previous is set (the result of the previous round with the same
+// questionnaire key, possibly an older version), each organization dimension
+// is matched by key with the previous result. "previous" holds that
+// dimension's stored level and score, and is null when the previous result
+// has no such dimension or its level there was null. "change" is the current
+// level minus the previous level and the current score minus the previous
+// score, where the current score is first rounded as it is reported, so that
+// the three published numbers agree; it is null when previous or the current
+// level is null. Without Input.Previous both are null everywhere.
+//
+// # Numbers, rounding and tolerance
+//
+// All rules compute on unrounded float64 values; rounding happens only when
+// the Result is built. Scores are rounded to 2 decimals on the level scale
+// and 1 decimal on the likert scale (this applies to the score in change
+// too); percent_to_target to 1 decimal; weights are reported as given.
+// Rounding is half away from zero, decided with a tolerance of 1e-9 on the
+// scaled value, so that a mean that is exactly 2.675 on paper but 2.67499…
+// in binary is reported as 2.68, as an auditor recomputing by hand expects.
+//
+// Comparisons and floors that decide a level use the same kind of tolerance,
+// so that binary rounding can never move a level: a pass share counts as
+// reaching p when Σ passing weights ≥ p·Σ weights − 1e-9·Σ weights (3 of 4
+// equal-weight answers pass p = 0.75 even when the weights are 0.1), and
+// every ⌊x⌋ in a level formula is taken as ⌊x + 1e-9⌋ (a weighted mean that
+// should be 3 but comes out 2.9999999999999996 gives 3). The tolerance is
+// relative to the total weight, so scaling every weight by a constant never
+// changes a level.
+//
+// Sums of floating-point values are always taken in a canonical order
+// (questionnaire order within a response, response ID within a team, team ID
+// across the organization), so that reordering the input cannot change even
+// the last bit of a score.
+//
+// # Output order
+//
+// Dimensions follow the questionnaire; teams follow Input.Teams (their
+// display order); respondents follow the team order, then the response ID.
+// Empty lists are encoded as [], never null.
+package scoring

@@ -1,0 +1,272 @@
+package scoring_test
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"gapmap/app/scoring"
+	"gapmap/questionnaires"
+)
+
+const propertyRuns = 1500
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9a9a)) }
+
+// cloneInput deep-copies what the property tests mutate.
+func cloneInput(in scoring.Input) scoring.Input {
+	out := in
+	q := *in.Questionnaire
+	q.Levels = slices.Clone(q.Levels)
+	q.Dimensions = slices.Clone(q.Dimensions)
+	for i := range q.Dimensions {
+		q.Dimensions[i].Questions = slices.Clone(q.Dimensions[i].Questions)
+	}
+	out.Questionnaire = &q
+	out.Teams = slices.Clone(in.Teams)
+	out.Responses = slices.Clone(in.Responses)
+	for i := range out.Responses {
+		out.Responses[i].Answers = slices.Clone(in.Responses[i].Answers)
+	}
+	return out
+}
+
+// canonical orders teams and respondents by ID, the order-free form of a
+// result.
+func canonical(r *scoring.Result) *scoring.Result {
+	c := *r
+	c.Teams = slices.Clone(r.Teams)
+	slices.SortFunc(c.Teams, func(a, b scoring.TeamResult) int { return cmp.Compare(a.ID, b.ID) })
+	c.Respondents = slices.Clone(r.Respondents)
+	slices.SortFunc(c.Respondents, func(a, b scoring.RespondentResult) int {
+		return cmp.Or(cmp.Compare(a.TeamID, b.TeamID), cmp.Compare(a.ResponseID, b.ResponseID))
+	})
+	return &c
+}
+
+func TestAgainstReference(t *testing.T) {
+	rng := newRand(1)
+	for i := range propertyRuns {
+		in := genInput(rng)
+		res := mustScore(t, in)
+		checkInvariants(t, in, res)
+		if got, want := mustJSON(t, numericPart(res)), mustJSON(t, reference(in)); got != want {
+			t.Fatalf("run %d: result differs from the exact reference\ninput: %+v\n%s", i, in, lineDiff(got, want))
+		}
+	}
+}
+
+func TestPropertyRaisingAnAnswerNeverLowersALevel(t *testing.T) {
+	rng := newRand(2)
+	for run := range propertyRuns {
+		in := genInput(rng)
+		type pos struct{ r, a int }
+		var raisable []pos
+		reverse := map[string]bool{}
+		for _, d := range in.Questionnaire.Dimensions {
+			for _, q := range d.Questions {
+				reverse[q.Key] = q.Reverse
+			}
+		}
+		likert := in.Questionnaire.Scale == questionnaires.ScaleLikert
+		n := len(in.Questionnaire.Levels)
+		for r, resp := range in.Responses {
+			for a, ans := range resp.Answers {
+				switch {
+				case ans.NA:
+				case !likert && ans.Level < n, likert && !reverse[ans.Question] && ans.Value < 5, likert && reverse[ans.Question] && ans.Value > 1:
+					raisable = append(raisable, pos{r, a})
+				}
+			}
+		}
+		if len(raisable) == 0 {
+			continue
+		}
+		before := mustScore(t, in)
+		p := raisable[rng.IntN(len(raisable))]
+		raised := cloneInput(in)
+		ans := &raised.Responses[p.r].Answers[p.a]
+		switch {
+		case !likert:
+			ans.Level += 1 + rng.IntN(n-ans.Level)
+		case reverse[ans.Question]:
+			ans.Value -= 1 + rng.IntN(ans.Value-1)
+		default:
+			ans.Value += 1 + rng.IntN(5-ans.Value)
+		}
+		after := mustScore(t, raised)
+		lb, la := levelsOf(before), levelsOf(after)
+		for i := range lb {
+			if la[i] < lb[i] || (lb[i] == 0) != (la[i] == 0) {
+				t.Fatalf("run %d: raising %+v to %+v moved level #%d from %d to %d", run, in.Responses[p.r].Answers[p.a], *ans, i, lb[i], la[i])
+			}
+		}
+		sb, sa := scoresOf(before), scoresOf(after)
+		for i := range sb {
+			if sa[i] < sb[i] {
+				t.Fatalf("run %d: raising %+v to %+v lowered score #%d from %v to %v", run, in.Responses[p.r].Answers[p.a], *ans, i, sb[i], sa[i])
+			}
+		}
+	}
+}
+
+func scoresOf(r *scoring.Result) []float64 {
+	var out []float64
+	add := func(p *float64) {
+		if p != nil {
+			out = append(out, *p)
+		} else {
+			out = append(out, -1)
+		}
+	}
+	add(r.Overall.Score)
+	for _, d := range r.Dimensions {
+		add(d.Score)
+	}
+	for _, t := range r.Teams {
+		add(t.Overall.Score)
+		for _, d := range t.Dimensions {
+			add(d.Score)
+		}
+	}
+	for _, rr := range r.Respondents {
+		add(rr.Overall.Score)
+		for _, d := range rr.Dimensions {
+			add(d.Score)
+		}
+	}
+	return out
+}
+
+func TestPropertyOrderChangesNothing(t *testing.T) {
+	rng := newRand(3)
+	for run := range propertyRuns {
+		in := genInput(rng)
+		want := mustJSON(t, canonical(mustScore(t, in)))
+		shuffled := cloneInput(in)
+		rng.Shuffle(len(shuffled.Teams), func(i, j int) { shuffled.Teams[i], shuffled.Teams[j] = shuffled.Teams[j], shuffled.Teams[i] })
+		rs := shuffled.Responses
+		rng.Shuffle(len(rs), func(i, j int) { rs[i], rs[j] = rs[j], rs[i] })
+		for _, r := range rs {
+			rng.Shuffle(len(r.Answers), func(i, j int) { r.Answers[i], r.Answers[j] = r.Answers[j], r.Answers[i] })
+		}
+		if got := mustJSON(t, canonical(mustScore(t, shuffled))); got != want {
+			t.Fatalf("run %d: reordering changed the result\n%s", run, lineDiff(got, want))
+		}
+	}
+}
+
+func TestPropertyScalingWeightsChangesNothing(t *testing.T) {
+	rng := newRand(4)
+	factors := []float64{0.1, 0.3, 3, 7.3, 1000}
+	for run := range propertyRuns {
+		in := genInput(rng)
+		c := factors[rng.IntN(len(factors))]
+		want := mustJSON(t, mustScore(t, in))
+
+		qs := cloneInput(in)
+		for i := range qs.Questionnaire.Dimensions {
+			for j := range qs.Questionnaire.Dimensions[i].Questions {
+				qs.Questionnaire.Dimensions[i].Questions[j].Weight *= c
+			}
+		}
+		if got := mustJSON(t, mustScore(t, qs)); got != want {
+			t.Fatalf("run %d: question weights ×%v changed the result\n%s", run, c, lineDiff(got, want))
+		}
+
+		ds := cloneInput(in)
+		for i := range ds.Questionnaire.Dimensions {
+			ds.Questionnaire.Dimensions[i].Weight *= c
+		}
+		got := mustScore(t, ds)
+		for i := range got.Dimensions {
+			got.Dimensions[i].Weight = in.Questionnaire.Dimensions[i].Weight
+		}
+		if got := mustJSON(t, got); got != want {
+			t.Fatalf("run %d: dimension weights ×%v changed the result\n%s", run, c, lineDiff(got, want))
+		}
+	}
+}
+
+func TestPropertyAddingNAChangesNothing(t *testing.T) {
+	rng := newRand(5)
+	for run := range propertyRuns {
+		in := genInput(rng)
+		want := mustJSON(t, mustScore(t, in))
+		more := cloneInput(in)
+		added := 0
+		for i := range more.Responses {
+			r := &more.Responses[i]
+			answered := map[string]bool{}
+			for _, a := range r.Answers {
+				answered[a.Question] = true
+			}
+			for _, d := range more.Questionnaire.Dimensions {
+				for _, q := range d.Questions {
+					if answered[q.Key] || rng.IntN(2) == 0 {
+						continue
+					}
+					at := rng.IntN(len(r.Answers) + 1)
+					r.Answers = slices.Insert(r.Answers, at, na(q.Key))
+					added++
+				}
+			}
+		}
+		if added == 0 {
+			continue
+		}
+		if got := mustJSON(t, mustScore(t, more)); got != want {
+			t.Fatalf("run %d: adding %d N/A answers changed the result\n%s", run, added, lineDiff(got, want))
+		}
+	}
+}
+
+func FuzzScore(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte{0, 4, 2, 3, 1, 7, 7, 7, 7, 1, 6, 4, 3, 2, 1, 0, 5, 5, 5, 5})
+	f.Add([]byte("the quick brown fox jumps over the lazy platform team"))
+	f.Add([]byte{1, 1, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4})
+	rng := newRand(6)
+	for range 8 {
+		seed := make([]byte, 64+rng.IntN(192))
+		for i := range seed {
+			seed[i] = byte(rng.UintN(256))
+		}
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		in := genInput(&byteSource{data: data})
+		res, err := scoring.Score(in)
+		if err != nil {
+			t.Fatalf("Score: %v", err)
+		}
+		checkInvariants(t, in, res)
+		if got, want := mustJSON(t, numericPart(res)), mustJSON(t, reference(in)); got != want {
+			t.Fatalf("result differs from the exact reference\n%s", lineDiff(got, want))
+		}
+	})
+}
+
+// lineDiff shows the first differing lines of two JSON documents.
+func lineDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(g), len(w)) && shown < 10; i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			b.WriteString("line " + strconv.Itoa(i+1) + ":\n  got:  " + gl + "\n  want: " + wl + "\n")
+			shown++
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,144 @@
+package scoring
+
+import "gapmap/questionnaires"
+
+// Answer is one answer of a response.
+type Answer struct {
+	Question string // question key
+	Level    int    // level scale: the level of the chosen option, 1..N
+	Value    int    // likert scale: 1 (strongly disagree) .. 5 (strongly agree), before reverse scoring
+	NA       bool   // not applicable: the answer is left out of every rule
+}
+
+// Response is one submitted response.
+type Response struct {
+	ID      int64
+	TeamID  int64
+	Answers []Answer
+}
+
+// Team is one participating team.
+type Team struct {
+	ID   int64
+	Name string
+}
+
+// Targets holds the target level of each dimension: Overrides by dimension
+// key, else Default.
+type Targets struct {
+	Default   int
+	Overrides map[string]int
+}
+
+// Input is everything Score needs for one questionnaire of one round.
+type Input struct {
+	Questionnaire *questionnaires.Questionnaire
+	Teams         []Team     // participating teams in display order; teams without responses get null levels
+	Responses     []Response // submitted responses only
+	Targets       Targets
+	Previous      *Result // the previous round's result for the same questionnaire, or nil
+}
+
+// Result is the scored state of one questionnaire in one round. It is stored
+// as a JSON snapshot and served as-is by the results API.
+type Result struct {
+	Key         string             `json:"key"`
+	Version     string             `json:"version"`
+	Title       string             `json:"title"`
+	Overall     Overall            `json:"overall"`
+	Dimensions  []DimensionResult  `json:"dimensions"`
+	Teams       []TeamResult       `json:"teams"`
+	Respondents []RespondentResult `json:"respondents,omitempty"`
+}
+
+// Overall is the weighted summary over dimensions; every field is null when
+// no dimension has a level.
+type Overall struct {
+	Level           *int     `json:"level"`
+	LevelName       *string  `json:"level_name"`
+	Score           *float64 `json:"score"`
+	PercentToTarget *float64 `json:"percent_to_target"`
+}
+
+// DimensionResult is the organization's result in one dimension.
+type DimensionResult struct {
+	Key          string        `json:"key"`
+	Title        string        `json:"title"`
+	Weight       float64       `json:"weight"`
+	Level        *int          `json:"level"`
+	LevelName    *string       `json:"level_name"`
+	Score        *float64      `json:"score"`
+	Target       int           `json:"target"`
+	Gap          *int          `json:"gap"`
+	Teams        int           `json:"teams"` // teams with a level in this dimension
+	Distribution Distribution  `json:"distribution"`
+	Blocking     []OrgBlocking `json:"blocking"`
+	Previous     *Trend        `json:"previous"`
+	Change       *Trend        `json:"change"`
+}
+
+// Distribution summarizes the team levels of one dimension by nearest rank.
+type Distribution struct {
+	Min    *int `json:"min"`
+	P25    *int `json:"p25"`
+	Median *int `json:"median"`
+	P75    *int `json:"p75"`
+	Max    *int `json:"max"`
+}
+
+// OrgBlocking is a question that blocks Teams teams from their next level.
+type OrgBlocking struct {
+	Question string `json:"question"`
+	Teams    int    `json:"teams"`
+}
+
+// Trend is a level and score pair: the previous round's values, or the
+// change from them.
+type Trend struct {
+	Level int     `json:"level"`
+	Score float64 `json:"score"`
+}
+
+// TeamResult is one team's result.
+type TeamResult struct {
+	ID          int64           `json:"id"`
+	Name        string          `json:"name"`
+	Respondents int             `json:"respondents"` // submitted responses, N/A-only ones included
+	Overall     Overall         `json:"overall"`
+	Dimensions  []TeamDimension `json:"dimensions"`
+}
+
+// TeamDimension is one team's result in one dimension.
+type TeamDimension struct {
+	Key          string         `json:"key"`
+	Level        *int           `json:"level"`
+	Score        *float64       `json:"score"`
+	Target       int            `json:"target"`
+	Gap          *int           `json:"gap"`
+	Respondents  int            `json:"respondents"` // respondents with a level in this dimension
+	Spread       *int           `json:"spread"`
+	Disagreement *bool          `json:"disagreement"`
+	Blocking     []TeamBlocking `json:"blocking"`
+}
+
+// TeamBlocking is a question answered below the team's next level; Level is
+// the lowest such answer.
+type TeamBlocking struct {
+	Question string `json:"question"`
+	Level    int    `json:"level"`
+}
+
+// RespondentResult is the result of one response.
+type RespondentResult struct {
+	ResponseID int64                 `json:"response_id"`
+	TeamID     int64                 `json:"team_id"`
+	Overall    Overall               `json:"overall"`
+	Dimensions []RespondentDimension `json:"dimensions"`
+}
+
+// RespondentDimension is one response's result in one dimension.
+type RespondentDimension struct {
+	Key   string   `json:"key"`
+	Level *int     `json:"level"`
+	Score *float64 `json:"score"`
+}

@@ -1,0 +1,404 @@
+package scoring
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+const (
+	// tolerance is the relative slack of every level decision (pass share,
+	// floor) and of rounding ties; see the package documentation.
+	tolerance = 1e-9
+	// orgBlockingMax is the length limit of an organization blocking list.
+	orgBlockingMax = 5
+	// Answer codes in the answer grid besides 1..N (or 1..5 on likert).
+	codeNone = 0
+	codeNA   = math.MaxUint8
+)
+
+// Score computes the result of one questionnaire in one round. It fails only
+// on inconsistent input (the error wraps ErrInvalidInput).
+func Score(in Input) (*Result, error) {
+	ix, err := newIndex(in.Questionnaire)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := ix.targets(in.Targets)
+	if err != nil {
+		return nil, err
+	}
+	if in.Previous != nil && in.Previous.Key != ix.q.Key {
+		return nil, invalid("previous result is of questionnaire %q, not %q", in.Previous.Key, ix.q.Key)
+	}
+	s := &scorer{ix: ix, in: &in, targets: targets}
+	if err := s.prepare(); err != nil {
+		return nil, err
+	}
+	s.scoreRespondents()
+	s.scoreTeams()
+	s.scoreOrganization()
+	return s.result(), nil
+}
+
+// scorer holds the working state of one Score call. Per-entity values live
+// in flat slices indexed [entity*D + dimension]; a level of 0 means null.
+type scorer struct {
+	ix      *index
+	in      *Input
+	targets []int
+	nq, nd  int
+
+	teamPos   map[int64]int
+	teamByID  []int   // team positions ordered by team ID: the canonical summing order
+	order     []int   // response indices, by team position then response ID
+	teamStart []int   // responses of team t are order[teamStart[t]:teamStart[t+1]]
+	grid      []uint8 // grid[r*nq+q]: answer code of the r-th response in order
+
+	respLevel []int
+	respScore []float64
+
+	teamLevel  []int
+	teamScore  []float64
+	teamN      []int
+	teamSpread []int
+	teamBlock  [][]TeamBlocking
+	orgCount   []int // per question: teams whose blocking list holds it
+
+	orgLevel []int
+	orgScore []float64
+	orgN     []int
+	orgDist  [][5]int
+	orgBlock [][]OrgBlocking
+}
+
+func (s *scorer) prepare() error {
+	ix, in := s.ix, s.in
+	s.nq, s.nd = len(ix.qKey), len(ix.dimKey)
+
+	nt := len(in.Teams)
+	s.teamPos = make(map[int64]int, nt)
+	s.teamByID = make([]int, nt)
+	for i, t := range in.Teams {
+		if _, dup := s.teamPos[t.ID]; dup {
+			return invalid("duplicate team ID %d", t.ID)
+		}
+		s.teamPos[t.ID] = i
+		s.teamByID[i] = i
+	}
+	slices.SortFunc(s.teamByID, func(a, b int) int { return cmp.Compare(in.Teams[a].ID, in.Teams[b].ID) })
+
+	nr := len(in.Responses)
+	respTeam := make([]int, nr)
+	s.order = make([]int, nr)
+	s.teamStart = make([]int, nt+1)
+	for i, r := range in.Responses {
+		t, ok := s.teamPos[r.TeamID]
+		if !ok {
+			return invalid("response %d: team %d is not a participating team", r.ID, r.TeamID)
+		}
+		respTeam[i] = t
+		s.order[i] = i
+		s.teamStart[t+1]++
+	}
+	for t := range nt {
+		s.teamStart[t+1] += s.teamStart[t]
+	}
+	slices.SortFunc(s.order, func(a, b int) int {
+		if c := cmp.Compare(respTeam[a], respTeam[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(in.Responses[a].ID, in.Responses[b].ID)
+	})
+	seen := make(map[int64]struct{}, nr)
+	for _, r := range in.Responses {
+		if _, dup := seen[r.ID]; dup {
+			return invalid("duplicate response ID %d", r.ID)
+		}
+		seen[r.ID] = struct{}{}
+	}
+
+	s.grid = make([]uint8, nr*s.nq)
+	for ri, i := range s.order {
+		if err := s.fill(s.grid[ri*s.nq:(ri+1)*s.nq], &in.Responses[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fill writes the answer codes of one response into its grid row.
+func (s *scorer) fill(row []uint8, r *Response) error {
+	ix := s.ix
+	next := 0
+	for _, a := range r.Answers {
+		// Answers usually come in questionnaire order: try the next
+		// question before the map.
+		qi := next
+		if qi >= len(ix.qKey) || ix.qKey[qi] != a.Question {
+			var ok bool
+			if qi, ok = ix.qPos[a.Question]; !ok {
+				return invalid("response %d: answer to unknown question %q", r.ID, a.Question)
+			}
+		}
+		next = qi + 1
+		if row[qi] != codeNone {
+			return invalid("response %d: question %q answered twice", r.ID, a.Question)
+		}
+		switch {
+		case a.NA:
+			row[qi] = codeNA
+		case ix.likert:
+			if a.Value < 1 || a.Value > 5 {
+				return invalid("response %d: question %q: value %d, want 1..5", r.ID, a.Question, a.Value)
+			}
+			v := a.Value
+			if ix.qReverse[qi] {
+				v = 6 - v
+			}
+			row[qi] = uint8(v)
+		default:
+			if a.Level < 1 || a.Level > ix.levels {
+				return invalid("response %d: question %q: level %d, want 1..%d", r.ID, a.Question, a.Level, ix.levels)
+			}
+			row[qi] = uint8(a.Level)
+		}
+	}
+	return nil
+}
+
+func floorTol(x float64) int { return int(math.Floor(x + tolerance)) }
+
+func (s *scorer) scoreRespondents() {
+	ix := s.ix
+	nr, nd, nq, n := len(s.order), s.nd, s.nq, ix.levels
+	s.respLevel = make([]int, nr*nd)
+	s.respScore = make([]float64, nr*nd)
+	hist := make([]float64, n+1) // weight of answers at each level
+	for r := range nr {
+		row := s.grid[r*nq : (r+1)*nq]
+		for d := range nd {
+			var sw, swv float64
+			if !ix.likert {
+				clear(hist)
+			}
+			for qi := ix.dimStart[d]; qi < ix.dimStart[d+1]; qi++ {
+				c := row[qi]
+				if c == codeNone || c == codeNA {
+					continue
+				}
+				w := ix.qWeight[qi]
+				sw += w
+				swv += w * float64(c)
+				if !ix.likert {
+					hist[c] += w
+				}
+			}
+			if sw == 0 {
+				continue
+			}
+			var level int
+			var score float64
+			if ix.likert {
+				score = 100 * (swv/sw - 1) / 4
+				level = min(n, max(1, 1+floorTol(score*float64(n)/100)))
+			} else {
+				score = swv / sw
+				level = 1
+				need := ix.pass*sw - tolerance*sw
+				var passing float64
+				for l := n; l >= 2; l-- {
+					passing += hist[l]
+					if passing >= need {
+						level = l
+						break
+					}
+				}
+			}
+			s.respLevel[r*nd+d] = level
+			s.respScore[r*nd+d] = score
+		}
+	}
+}
+
+// rankOf returns the level at 1-based position pos of the ascending list
+// that the level counts cnt describe.
+func rankOf(cnt []int, pos int) int {
+	acc := 0
+	for l := 1; l < len(cnt); l++ {
+		acc += cnt[l]
+		if acc >= pos {
+			return l
+		}
+	}
+	return len(cnt) - 1
+}
+
+func lowerMedianPos(n int) int { return (n + 1) / 2 }
+
+// nearestRankPos is ⌈k·n/100⌉, at least 1.
+func nearestRankPos(k, n int) int { return max(1, (k*n+99)/100) }
+
+type blockCand struct {
+	q, lowest, below int
+}
+
+func (s *scorer) scoreTeams() {
+	ix := s.ix
+	nt, nd, nq, n := len(s.in.Teams), s.nd, s.nq, ix.levels
+	s.teamLevel = make([]int, nt*nd)
+	s.teamScore = make([]float64, nt*nd)
+	s.teamN = make([]int, nt*nd)
+	s.teamSpread = make([]int, nt*nd)
+	s.teamBlock = make([][]TeamBlocking, nt*nd)
+	s.orgCount = make([]int, nq)
+	cnt := make([]int, n+1)
+	var cands []blockCand
+	for t := range nt {
+		from, to := s.teamStart[t], s.teamStart[t+1]
+		for d := range nd {
+			clear(cnt)
+			k, lo, hi := 0, n+1, 0
+			var sum float64
+			for r := from; r < to; r++ {
+				l := s.respLevel[r*nd+d]
+				if l == 0 {
+					continue
+				}
+				k++
+				cnt[l]++
+				lo, hi = min(lo, l), max(hi, l)
+				sum += s.respScore[r*nd+d]
+			}
+			i := t*nd + d
+			if k == 0 {
+				s.teamBlock[i] = []TeamBlocking{}
+				continue
+			}
+			level := rankOf(cnt, lowerMedianPos(k))
+			s.teamLevel[i] = level
+			s.teamScore[i] = sum / float64(k)
+			s.teamN[i] = k
+			s.teamSpread[i] = hi - lo
+			if level >= n {
+				s.teamBlock[i] = []TeamBlocking{}
+				continue
+			}
+			next := level + 1
+			cands = cands[:0]
+			for qi := ix.dimStart[d]; qi < ix.dimStart[d+1]; qi++ {
+				lowest, below := next, 0
+				for r := from; r < to; r++ {
+					c := s.grid[r*nq+qi]
+					if c == codeNone || c == codeNA {
+						continue
+					}
+					if al := ix.answerLevel[c]; al < next {
+						below++
+						lowest = min(lowest, al)
+					}
+				}
+				if below > 0 {
+					cands = append(cands, blockCand{q: qi, lowest: lowest, below: below})
+					s.orgCount[qi]++
+				}
+			}
+			slices.SortFunc(cands, func(a, b blockCand) int {
+				if c := cmp.Compare(a.lowest, b.lowest); c != 0 {
+					return c
+				}
+				if c := cmp.Compare(b.below, a.below); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.q, b.q)
+			})
+			out := make([]TeamBlocking, len(cands))
+			for j, c := range cands {
+				out[j] = TeamBlocking{Question: ix.qKey[c.q], Level: c.lowest}
+			}
+			s.teamBlock[i] = out
+		}
+	}
+}
+
+func (s *scorer) scoreOrganization() {
+	ix := s.ix
+	nd, n := s.nd, ix.levels
+	s.orgLevel = make([]int, nd)
+	s.orgScore = make([]float64, nd)
+	s.orgN = make([]int, nd)
+	s.orgDist = make([][5]int, nd)
+	s.orgBlock = make([][]OrgBlocking, nd)
+	cnt := make([]int, n+1)
+	var qs []int
+	for d := range nd {
+		clear(cnt)
+		k := 0
+		var sum float64
+		for _, t := range s.teamByID {
+			l := s.teamLevel[t*nd+d]
+			if l == 0 {
+				continue
+			}
+			k++
+			cnt[l]++
+			sum += s.teamScore[t*nd+d]
+		}
+		qs = qs[:0]
+		for qi := ix.dimStart[d]; qi < ix.dimStart[d+1]; qi++ {
+			if s.orgCount[qi] > 0 {
+				qs = append(qs, qi)
+			}
+		}
+		slices.SortStableFunc(qs, func(a, b int) int { return cmp.Compare(s.orgCount[b], s.orgCount[a]) })
+		blocks := make([]OrgBlocking, min(len(qs), orgBlockingMax))
+		for j := range blocks {
+			blocks[j] = OrgBlocking{Question: ix.qKey[qs[j]], Teams: s.orgCount[qs[j]]}
+		}
+		s.orgBlock[d] = blocks
+		if k == 0 {
+			continue
+		}
+		s.orgN[d] = k
+		s.orgLevel[d] = rankOf(cnt, lowerMedianPos(k))
+		s.orgScore[d] = sum / float64(k)
+		s.orgDist[d] = [5]int{
+			rankOf(cnt, 1),
+			rankOf(cnt, nearestRankPos(25, k)),
+			rankOf(cnt, lowerMedianPos(k)),
+			rankOf(cnt, nearestRankPos(75, k)),
+			rankOf(cnt, k),
+		}
+	}
+}
+
+// summary is an unrounded overall result; level 0 means null.
+type summary struct {
+	level   int
+	score   float64
+	percent float64
+}
+
+func (s *scorer) overall(levels []int, scores []float64) summary {
+	var sw, swl, sws float64
+	gap, target := 0, 0
+	for d, l := range levels {
+		if l == 0 {
+			continue
+		}
+		w := s.ix.dimW[d]
+		sw += w
+		swl += w * float64(l)
+		sws += w * scores[d]
+		gap += max(0, s.targets[d]-l)
+		target += s.targets[d]
+	}
+	if sw == 0 {
+		return summary{}
+	}
+	return summary{
+		level:   min(s.ix.levels, max(1, floorTol(swl/sw))),
+		score:   sws / sw,
+		percent: 100 * (1 - float64(gap)/float64(target)),
+	}
+}

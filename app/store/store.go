@@ -1,0 +1,204 @@
+// Package store is gapmap's storage: the only package that holds a *gorm.DB.
+// It opens SQLite (the default) or PostgreSQL, applies the embedded goose
+// migrations, and offers one file of queries per aggregate. Every query of a
+// tenant-owned table filters by the caller's organization.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"gapmap/app/apperr"
+	"gapmap/migrations"
+)
+
+// Store is the database handle shared by the whole application.
+type Store struct {
+	db           *gorm.DB
+	postgres     bool
+	PasswordCost int // bcrypt cost for new password hashes; 0 means the default
+}
+
+// SQLitePragmas are the connection settings gapmap uses for SQLite: WAL,
+// a busy timeout, foreign keys, and immediate transactions so that
+// read-then-write transactions queue instead of failing with "database is locked".
+const SQLitePragmas = "_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate"
+
+// SQLiteDSN returns the DSN of an SQLite file with gapmap's pragmas.
+func SQLiteDSN(path string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + SQLitePragmas
+}
+
+// GormConfig is the GORM configuration gapmap uses.
+func GormConfig() *gorm.Config {
+	return &gorm.Config{
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		PrepareStmt:            true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+		Logger:                 logger.Discard,
+	}
+}
+
+// IsPostgres reports whether dsn selects PostgreSQL.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to the database named by dsn: a postgres:// URL, or else an
+// SQLite file path. It does not migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s := &Store{postgres: IsPostgres(dsn)}
+	var dial gorm.Dialector
+	if s.postgres {
+		dial = postgres.Open(dsn)
+	} else {
+		dial = sqlite.Open(SQLiteDSN(dsn))
+	}
+	db, err := gorm.Open(dial, GormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if s.postgres {
+		sqlDB.SetMaxOpenConns(20)
+	} else {
+		sqlDB.SetMaxOpenConns(8)
+	}
+	sqlDB.SetMaxIdleConns(8)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	s.db = db
+	return s, nil
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.db.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error; err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// Postgres reports whether the store runs on PostgreSQL.
+func (s *Store) Postgres() bool { return s.postgres }
+
+func (s *Store) provider() (*goose.Provider, error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	dialect, dir := goose.DialectSQLite3, "sqlite3"
+	var opts []goose.ProviderOption
+	if s.postgres {
+		dialect, dir = goose.DialectPostgres, "postgres"
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, fmt.Errorf("migration lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	sub, err := fs.Sub(migrations.FS, dir)
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(dialect, sqlDB, sub, opts...)
+}
+
+// Migrate applies every pending migration. On PostgreSQL a session lock
+// makes concurrent starts wait for each other instead of racing.
+func (s *Store) Migrate(ctx context.Context) error {
+	p, err := s.provider()
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, r := range res {
+		slog.InfoContext(ctx, "migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
+	}
+	return nil
+}
+
+// MigrationState is one migration and whether it is applied.
+type MigrationState struct {
+	Version   int64
+	File      string
+	Applied   bool
+	AppliedAt time.Time
+}
+
+// MigrationStatus lists every known migration and its state.
+func (s *Store) MigrationStatus(ctx context.Context) ([]MigrationState, error) {
+	p, err := s.provider()
+	if err != nil {
+		return nil, fmt.Errorf("migration status: %w", err)
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migration status: %w", err)
+	}
+	out := make([]MigrationState, 0, len(st))
+	for _, m := range st {
+		out = append(out, MigrationState{Version: m.Source.Version, File: m.Source.Path, Applied: m.State == goose.StateApplied, AppliedAt: m.AppliedAt})
+	}
+	return out, nil
+}
+
+// tx runs fn in one transaction (IMMEDIATE on SQLite).
+func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// notFound turns gorm.ErrRecordNotFound into an apperr not-found error.
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return apperr.NotFound(what)
+	}
+	return err
+}
+
+// isDuplicate reports a unique-constraint violation.
+func isDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }
+
+// now is the store's clock, in UTC.
+func now() time.Time { return time.Now().UTC() }
+
+
+// Exec runs one statement outside any tenant scope (tests, administration).
+func (s *Store) Exec(ctx context.Context, sql string, args ...any) error {
+	return s.conn(ctx).Exec(sql, args...).Error
+}

@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gapmap/app/apperr"
+	"gapmap/app/secret"
+	"gapmap/models"
+)
+
+// TokenPrefix starts every personal API token.
+const TokenPrefix = "gmp_"
+
+// tokenTouchInterval limits how often last_used_at is written.
+const tokenTouchInterval = time.Minute
+
+// CreateToken creates a personal API token and returns its plain text
+// (shown once) and its record.
+func (s *Store) CreateToken(ctx context.Context, orgID, userID int64, name string) (string, *models.APIToken, error) {
+	name, err := CleanName("name", "Token name", name)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := s.Membership(ctx, userID, orgID); err != nil {
+		return "", nil, err
+	}
+	plain, hash, err := secret.NewToken(TokenPrefix)
+	if err != nil {
+		return "", nil, err
+	}
+	t := &models.APIToken{OrgID: orgID, UserID: userID, Name: name, TokenHash: hash, Prefix: plain[:len(TokenPrefix)+6]}
+	if err := s.conn(ctx).Create(t).Error; err != nil {
+		return "", nil, fmt.Errorf("create token: %w", err)
+	}
+	return plain, t, nil
+}
+
+// Tokens lists a user's tokens in an organization, newest first.
+func (s *Store) Tokens(ctx context.Context, orgID, userID int64) ([]models.APIToken, error) {
+	var out []models.APIToken
+	err := s.conn(ctx).Where("org_id = ? AND user_id = ?", orgID, userID).Order("created_at DESC, id DESC").Find(&out).Error
+	return out, err
+}
+
+// RevokeToken revokes one of the user's tokens.
+func (s *Store) RevokeToken(ctx context.Context, orgID, userID, id int64) error {
+	res := s.conn(ctx).Model(&models.APIToken{}).
+		Where("id = ? AND org_id = ? AND user_id = ? AND revoked_at IS NULL", id, orgID, userID).Update("revoked_at", now())
+	if res.Error != nil {
+		return fmt.Errorf("revoke token: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return apperr.NotFound("token")
+	}
+	return nil
+}
+
+// Principal is who a request acts as: a user in an organization with a role.
+type Principal struct {
+	UserID  int64
+	Email   string
+	OrgID   int64
+	OrgName string
+	Role    models.Role
+}
+
+// PrincipalByToken resolves a bearer token. Unknown and revoked tokens, and
+// tokens of people no longer in the organization, are unauthorized.
+func (s *Store) PrincipalByToken(ctx context.Context, plain string) (*Principal, error) {
+	var t models.APIToken
+	if err := s.conn(ctx).Where("token_hash = ? AND revoked_at IS NULL", secret.HashToken(plain)).Take(&t).Error; err != nil {
+		if apperr.Code(notFound(err, "token")) == apperr.ENotFound {
+			return nil, apperr.Errorf(apperr.EUnauthorized, "The API token is not valid.")
+		}
+		return nil, err
+	}
+	p, err := s.Principal(ctx, t.UserID, t.OrgID)
+	if err != nil {
+		if apperr.Code(err) == apperr.ENotFound {
+			return nil, apperr.Errorf(apperr.EUnauthorized, "The API token is not valid.")
+		}
+		return nil, err
+	}
+	if t.LastUsedAt == nil || time.Since(*t.LastUsedAt) > tokenTouchInterval {
+		if err := s.conn(ctx).Model(&models.APIToken{}).Where("id = ?", t.ID).Update("last_used_at", now()).Error; err != nil {
+			return nil, fmt.Errorf("touch token: %w", err)
+		}
+	}
+	return p, nil
+}
+
+// Principal loads a user's identity in an organization.
+func (s *Store) Principal(ctx context.Context, userID, orgID int64) (*Principal, error) {
+	var out []Principal
+	err := s.conn(ctx).Table("memberships m").
+		Select("u.id AS user_id, u.email, o.id AS org_id, o.name AS org_name, m.role").
+		Joins("JOIN users u ON u.id = m.user_id").Joins("JOIN orgs o ON o.id = m.org_id").
+		Where("m.user_id = ? AND m.org_id = ?", userID, orgID).Limit(1).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("load principal: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, apperr.NotFound("membership")
+	}
+	return &out[0], nil
+}

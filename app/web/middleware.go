@@ -1,0 +1,273 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"gapmap/app/apperr"
+	"gapmap/app/store"
+	"gapmap/models"
+)
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyPrincipal
+	keyCSRF
+)
+
+const (
+	sessionCookie = "gapmap_session"
+	csrfCookie    = "gapmap_csrf"
+	csrfField     = "_csrf"
+	csrfHeader    = "X-Csrf-Token"
+
+	sessUser  = "uid"
+	sessOrg   = "oid"
+	sessLogin = "iat"
+	sessSeen  = "seen"
+)
+
+// contentSecurityPolicy allows only this origin: no inline script, no
+// inline style sheets, no framing.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+func (s *Server) requestID(c *fiber.Ctx) error {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	id := hex.EncodeToString(b)
+	c.Locals(keyRequestID, id)
+	c.Set("X-Request-Id", id)
+	return c.Next()
+}
+
+func requestIDOf(c *fiber.Ctx) string {
+	id, _ := c.Locals(keyRequestID).(string)
+	return id
+}
+
+// logRequests writes one line per request. It logs the route pattern, not
+// the path, so survey and invitation tokens never reach the log.
+func (s *Server) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := s.app.ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	attrs := []any{
+		"id", requestIDOf(c), "method", c.Method(), "route", c.Route().Path,
+		"status", status, "duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", c.IP(),
+	}
+	if p := principalOf(c); p != nil {
+		attrs = append(attrs, "org", p.OrgID, "user", p.UserID)
+	}
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.Log(c.UserContext(), level, "request", attrs...)
+	return nil
+}
+
+func (s *Server) securityHeaders() fiber.Handler {
+	hsts := 0
+	if s.cfg.Secure() {
+		hsts = 63072000
+	}
+	return helmet.New(helmet.Config{
+		ContentSecurityPolicy:     contentSecurityPolicy,
+		ReferrerPolicy:            "same-origin",
+		XFrameOptions:             "DENY",
+		HSTSMaxAge:                hsts,
+		CrossOriginEmbedderPolicy: "unsafe-none",
+		PermissionPolicy:          "camera=(), microphone=(), geolocation=(), payment=()",
+	})
+}
+
+func (s *Server) recoverer() fiber.Handler {
+	return recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		s.log.Error("panic", "id", requestIDOf(c), "route", c.Route().Path, "panic", e)
+	}})
+}
+
+// rateLimit limits requests per client IP; failedOnly counts only responses
+// with status 400 or more (failed logins, unknown tokens); skip exempts
+// requests the limit is not about.
+func (s *Server) rateLimit(max int, window time.Duration, failedOnly bool, skip func(*fiber.Ctx) bool) fiber.Handler {
+	return limiter.New(limiter.Config{
+		Next:                   skip,
+		Max:                    max,
+		Expiration:             window,
+		SkipSuccessfulRequests: failedOnly,
+		KeyGenerator:           func(c *fiber.Ctx) string { return c.IP() },
+		LimitReached: func(c *fiber.Ctx) error {
+			return apperr.Errorf(apperr.ERateLimited, "Too many attempts. Wait a minute and try again.")
+		},
+	})
+}
+
+// csrfProtect checks the token of every state-changing request made with a
+// session cookie: the form field _csrf or the X-Csrf-Token header. Requests
+// authenticated by a bearer token and the token-in-path survey API carry no
+// ambient credentials and are exempt.
+func (s *Server) csrfProtect() fiber.Handler {
+	return csrf.New(csrf.Config{
+		Next: func(c *fiber.Ctx) bool {
+			return bearerToken(c) != "" || strings.HasPrefix(c.Path(), "/api/v1/survey/") || strings.HasPrefix(c.Path(), "/static/")
+		},
+		Storage:        s.store.KV("csrf"),
+		CookieName:     csrfCookie,
+		CookieHTTPOnly: true,
+		CookieSameSite: fiber.CookieSameSiteLaxMode,
+		CookieSecure:   s.cfg.Secure(),
+		CookiePath:     "/",
+		Expiration:     s.cfg.SessionMax,
+		ContextKey:     keyCSRF,
+		Extractor: func(c *fiber.Ctx) (string, error) {
+			if t := c.Get(csrfHeader); t != "" {
+				return t, nil
+			}
+			if t := c.FormValue(csrfField); t != "" {
+				return t, nil
+			}
+			return "", csrf.ErrTokenNotFound
+		},
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			return apperr.Errorf(apperr.EForbidden, "The form expired or did not come from gapmap. Reload the page and try again.")
+		},
+	})
+}
+
+func csrfToken(c *fiber.Ctx) string {
+	t, _ := c.Locals(keyCSRF).(string)
+	return t
+}
+
+func bearerToken(c *fiber.Ctx) string {
+	h := c.Get(fiber.HeaderAuthorization)
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// authenticate resolves who makes the request: a bearer token, or else the
+// session cookie. Either may be absent; the route decides whether that is ok.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	if strings.HasPrefix(c.Path(), "/static/") {
+		return c.Next()
+	}
+	if tok := bearerToken(c); tok != "" {
+		p, err := s.store.PrincipalByToken(c.UserContext(), tok)
+		if err != nil {
+			return err
+		}
+		c.Locals(keyPrincipal, p)
+		return c.Next()
+	}
+	if c.Cookies(sessionCookie) == "" {
+		return c.Next()
+	}
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	uid, _ := sess.Get(sessUser).(int64)
+	oid, _ := sess.Get(sessOrg).(int64)
+	iat, _ := sess.Get(sessLogin).(int64)
+	if uid == 0 {
+		return c.Next()
+	}
+	if time.Since(time.Unix(iat, 0)) > s.cfg.SessionMax {
+		_ = sess.Destroy()
+		return c.Next()
+	}
+	p, err := s.store.Principal(c.UserContext(), uid, oid)
+	if apperr.Code(err) == apperr.ENotFound {
+		p, err = s.fallbackOrg(c, uid)
+	}
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		_ = sess.Destroy()
+		return c.Next()
+	}
+	c.Locals(keyPrincipal, p)
+	seen, _ := sess.Get(sessSeen).(int64)
+	if p.OrgID != oid || time.Since(time.Unix(seen, 0)) > time.Minute {
+		sess.Set(sessOrg, p.OrgID)
+		sess.Set(sessSeen, time.Now().Unix())
+		if err := sess.Save(); err != nil {
+			return err
+		}
+	}
+	return c.Next()
+}
+
+// fallbackOrg picks another organization of the user when the session's one
+// is gone (they were removed from it); nil when they belong to none.
+func (s *Server) fallbackOrg(c *fiber.Ctx, uid int64) (*store.Principal, error) {
+	ms, err := s.store.Memberships(c.UserContext(), uid)
+	if err != nil || len(ms) == 0 {
+		return nil, err
+	}
+	return s.store.Principal(c.UserContext(), uid, ms[0].OrgID)
+}
+
+func principalOf(c *fiber.Ctx) *store.Principal {
+	p, _ := c.Locals(keyPrincipal).(*store.Principal)
+	return p
+}
+
+// apiAuth requires an authenticated caller with at least role min (JSON API).
+func apiAuth(min models.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p := principalOf(c)
+		if p == nil {
+			return apperr.Errorf(apperr.EUnauthorized, "Authentication required: send Authorization: Bearer <token>.")
+		}
+		if !p.Role.AtLeast(min) {
+			return apperr.Errorf(apperr.EForbidden, "This needs the %s role or higher.", min)
+		}
+		return c.Next()
+	}
+}
+
+// pageAuth requires a logged-in user with at least role min, and sends
+// anonymous visitors to the login page.
+func pageAuth(min models.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p := principalOf(c)
+		if p == nil {
+			return c.Redirect("/login?next="+url.QueryEscape(safeNext(c.OriginalURL())), fiber.StatusSeeOther)
+		}
+		if !p.Role.AtLeast(min) {
+			return apperr.Errorf(apperr.EForbidden, "This page needs the %s role or higher.", min)
+		}
+		return c.Next()
+	}
+}
+
+// safeNext keeps only local paths for post-login redirects.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}

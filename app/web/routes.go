@@ -1,0 +1,75 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+
+	"gapmap/models"
+	"gapmap/static"
+)
+
+// routes is the one route table: every URL gapmap answers is here.
+func (s *Server) routes() {
+	app := s.app
+	app.Use(s.requestID, s.logRequests, s.recoverer(), s.securityHeaders())
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+
+	lim := s.cfg.Limits
+	app.Use(s.rateLimit(lim.TokenFailures, time.Minute, true, func(c *fiber.Ctx) bool { return bearerToken(c) == "" }))
+	app.Use(s.authenticate, s.csrfProtect())
+
+	loginLimit := s.rateLimit(lim.LoginFailures, time.Minute, true, nil)
+	signupLimit := s.rateLimit(lim.Signups, time.Hour, false, nil)
+	owner, admin, leader, member := models.RoleOwner, models.RoleAdmin, models.RoleLeader, models.RoleMember
+	_ = owner
+
+	// Pages.
+	app.Get("/", s.home)
+	app.Get("/signup", s.signupForm)
+	app.Post("/signup", signupLimit, s.signup)
+	app.Get("/login", s.loginForm)
+	app.Post("/login", loginLimit, s.login)
+	app.Post("/logout", s.logout)
+	app.Get("/invite/:token", s.inviteForm)
+	app.Post("/invite/:token", loginLimit, s.acceptInvite)
+	app.Post("/org/switch", pageAuth(member), s.switchOrg)
+
+	app.Get("/teams", pageAuth(member), s.teamsPage)
+	app.Post("/teams", pageAuth(admin), s.createTeam)
+	app.Post("/teams/:id", pageAuth(admin), s.renameTeam)
+	app.Post("/teams/:id/delete", pageAuth(admin), s.deleteTeam)
+	app.Post("/teams/:id/members", pageAuth(admin), s.setTeamMembers)
+
+	app.Get("/members", pageAuth(admin), s.membersPage)
+	app.Post("/members/invite", pageAuth(admin), s.inviteMember)
+	app.Post("/members/:id/role", pageAuth(admin), s.setMemberRole)
+	app.Post("/members/:id/remove", pageAuth(admin), s.removeMember)
+	app.Post("/members/invites/:id/revoke", pageAuth(admin), s.revokeInvite)
+
+	app.Get("/tokens", pageAuth(member), s.tokensPage)
+	app.Post("/tokens", pageAuth(member), s.createToken)
+	app.Post("/tokens/:id/revoke", pageAuth(member), s.revokeToken)
+
+	// JSON API.
+	api := app.Group("/api/v1")
+	api.Get("/me", apiAuth(member), s.me)
+	api.Get("/teams", apiAuth(member), s.apiTeams)
+	api.Post("/teams", apiAuth(admin), s.apiCreateTeam)
+	api.Get("/teams/:id", apiAuth(leader), s.apiTeam)
+	api.Patch("/teams/:id", apiAuth(admin), s.apiRenameTeam)
+	api.Delete("/teams/:id", apiAuth(admin), s.apiDeleteTeam)
+	api.Put("/teams/:id/members", apiAuth(admin), s.apiSetTeamMembers)
+	api.Get("/members", apiAuth(admin), s.apiMembers)
+	api.Get("/tokens", apiAuth(member), s.apiTokens)
+	api.Post("/tokens", apiAuth(member), s.apiCreateToken)
+	api.Delete("/tokens/:id", apiAuth(member), s.apiRevokeToken)
+
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}
+

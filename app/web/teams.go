@@ -1,0 +1,213 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"gapmap/app/store"
+	"gapmap/models"
+)
+
+// visibleTeams lists the teams the principal may see: all of them, or only
+// their own for members.
+func (s *Server) visibleTeams(c *fiber.Ctx, p *store.Principal) ([]models.Team, error) {
+	teams, err := s.store.Teams(c.UserContext(), p.OrgID)
+	if err != nil || p.Role.AtLeast(models.RoleLeader) {
+		return teams, err
+	}
+	mine, err := s.store.TeamIDsOfUser(c.UserContext(), p.OrgID, p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	own := teams[:0:0]
+	for _, t := range teams {
+		for _, id := range mine {
+			if t.ID == id {
+				own = append(own, t)
+			}
+		}
+	}
+	return own, nil
+}
+
+func (s *Server) apiTeams(c *fiber.Ctx) error {
+	teams, err := s.visibleTeams(c, principalOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(teams)
+}
+
+type teamBody struct {
+	Name string `json:"name"`
+}
+
+func (s *Server) apiCreateTeam(c *fiber.Ctx) error {
+	var b teamBody
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	t, err := s.store.CreateTeam(c.UserContext(), principalOf(c).OrgID, b.Name)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(t)
+}
+
+func (s *Server) apiRenameTeam(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var b teamBody
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	t, err := s.store.RenameTeam(c.UserContext(), principalOf(c).OrgID, id, b.Name)
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
+}
+
+func (s *Server) apiDeleteTeam(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteTeam(c.UserContext(), principalOf(c).OrgID, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) apiTeam(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	p := principalOf(c)
+	t, err := s.store.Team(c.UserContext(), p.OrgID, id)
+	if err != nil {
+		return err
+	}
+	members, err := s.store.TeamMemberIDs(c.UserContext(), p.OrgID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"id": t.ID, "name": t.Name, "member_ids": nonNil(members)})
+}
+
+func (s *Server) apiSetTeamMembers(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var b struct {
+		UserIDs []int64 `json:"user_ids"`
+	}
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	if err := s.store.SetTeamMembers(c.UserContext(), principalOf(c).OrgID, id, b.UserIDs); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// teamsPage lists teams with forms to add, rename, assign and delete.
+func (s *Server) teamsPage(c *fiber.Ctx) error {
+	return s.renderTeams(c, fiber.Map{})
+}
+
+func (s *Server) renderTeams(c *fiber.Ctx, data fiber.Map) error {
+	p := principalOf(c)
+	teams, err := s.visibleTeams(c, p)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		models.Team
+		MemberIDs []int64
+	}
+	rows := make([]row, 0, len(teams))
+	for _, t := range teams {
+		ids, err := s.store.TeamMemberIDs(c.UserContext(), p.OrgID, t.ID)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, row{Team: t, MemberIDs: ids})
+	}
+	data["Title"] = "Teams"
+	if data["EditID"] == nil {
+		data["EditID"] = int64(0)
+	}
+	data["Teams"] = rows
+	data["CanManage"] = p.Role.AtLeast(models.RoleAdmin)
+	if p.Role.AtLeast(models.RoleAdmin) {
+		members, err := s.store.Members(c.UserContext(), p.OrgID)
+		if err != nil {
+			return err
+		}
+		data["Members"] = members
+	}
+	return s.render(c, "teams/index", data)
+}
+
+func (s *Server) createTeam(c *fiber.Ctx) error {
+	t, err := s.store.CreateTeam(c.UserContext(), principalOf(c).OrgID, c.FormValue("name"))
+	if err != nil {
+		return s.withFormError(c, err, func(data fiber.Map) error {
+			data["NewName"] = c.FormValue("name")
+			return s.renderTeams(c, data)
+		})
+	}
+	return s.redirectFlash(c, "/teams", "success", "Team “"+t.Name+"” added.")
+}
+
+func (s *Server) renameTeam(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	t, err := s.store.RenameTeam(c.UserContext(), principalOf(c).OrgID, id, c.FormValue("name"))
+	if err != nil {
+		return s.withFormError(c, err, func(data fiber.Map) error {
+			data["EditID"] = id
+			return s.renderTeams(c, data)
+		})
+	}
+	return s.redirectFlash(c, "/teams", "success", "Team renamed to “"+t.Name+"”.")
+}
+
+func (s *Server) deleteTeam(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteTeam(c.UserContext(), principalOf(c).OrgID, id); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/teams", "success", "Team deleted.")
+}
+
+func (s *Server) setTeamMembers(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	ids, err := formIDs(c, "user_ids")
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetTeamMembers(c.UserContext(), principalOf(c).OrgID, id, ids); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/teams", "success", "Team members saved.")
+}
+
+func nonNil[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
+}

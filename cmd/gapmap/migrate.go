@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"gapmap/app/store"
+)
+
+func dbFlag(fs interface {
+	StringVar(*string, string, string, string)
+}, e env) *string {
+	db := new(string)
+	def := e.getenv("GAPMAP_DATABASE")
+	if def == "" {
+		def = "gapmap.db"
+	}
+	fs.StringVar(db, "db", def, "SQLite file, or a postgres:// URL (GAPMAP_DATABASE)")
+	return db
+}
+
+func runMigrate(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("migrate up|status", "Apply every pending database migration (up), or list migrations and whether they are applied (status).", e)
+	db := dbFlag(fs, e)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || (fs.Arg(0) != "up" && fs.Arg(0) != "status") {
+		fs.Usage()
+		return errUsage
+	}
+	st, err := store.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if fs.Arg(0) == "up" {
+		if err := st.Migrate(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout, "migrations applied")
+		return nil
+	}
+	states, err := st.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tFILE\tSTATE\tAPPLIED AT")
+	for _, m := range states {
+		state, at := "pending", ""
+		if m.Applied {
+			state, at = "applied", m.AppliedAt.UTC().Format("2006-01-02 15:04:05 UTC")
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", m.Version, m.File, state, at)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"gapmap/app/config"
+	"gapmap/app/store"
+	"gapmap/app/web"
+	"gapmap/questionnaires"
+)
+
+func runServe(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("serve", "Start the gapmap web server: open the database, apply migrations, and serve until SIGINT or SIGTERM.", e)
+	cfg := config.Flags(fs, e.getenv)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.Finish(); err != nil {
+		return err
+	}
+	logger := newLogger(e, cfg.LogLevel)
+	slog.SetDefault(logger)
+
+	st, err := openStore(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	shipped, err := questionnaires.Shipped()
+	if err != nil {
+		return fmt.Errorf("load questionnaires: %w", err)
+	}
+	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: logger, Questionnaires: shipped})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	go sweepSessions(ctx, st, logger)
+	logger.Info("gapmap listening", "url", cfg.BaseURL, "addr", ln.Addr().String(), "database", cfg.Redacted(), "version", version)
+	fmt.Fprintf(e.stdout, "gapmap is ready: %s\n", cfg.BaseURL)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
+}
+
+// openStore opens and migrates the database.
+func openStore(ctx context.Context, dsn string) (*store.Store, error) {
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// sweepSessions deletes expired sessions and CSRF tokens every ten minutes.
+func sweepSessions(ctx context.Context, st *store.Store, logger *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := st.DeleteExpiredKV(ctx); err != nil {
+				logger.Warn("sweep sessions", "err", err)
+			}
+		}
+	}
+}
+
+func newLogger(e env, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	w := e.stderr
+	if w == nil {
+		w = os.Stderr
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}

@@ -1,0 +1,42 @@
+package questionnaires
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ValidationError is one problem found while loading a questionnaire file.
+// Line is 1-based (0 when the problem concerns the whole file) and Path names
+// the field, such as dimensions[2].questions[0].options.
+type ValidationError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+func (e ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Path != "" {
+		b.WriteString(e.Path + ": ")
+	}
+	b.WriteString(e.Message)
+	return b.String()
+}
+
+// ValidationErrors is every problem found in one or more files, in file and
+// line order. Its message has one error per line.
+type ValidationErrors []ValidationError
+
+func (es ValidationErrors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,230 @@
+package questionnaires
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// validate applies defaults and checks the rules that span fields. It only
+// judges fields that were present and decoded, so a field with a type error
+// or a missing field is reported once.
+func (p *parser) validate(q *Questionnaire) {
+	n := len(q.Levels)
+	scaleOK := p.seen("levels") && n >= 2 // range checks against 1..n make sense
+	if p.seen("levels") {
+		p.check("levels", n >= 2, "needs at least 2 levels, got %d", n)
+		for i, l := range q.Levels {
+			p.check(fmt.Sprintf("levels[%d].level", i), l.Level == i+1,
+				"levels must be numbered 1..%d in order: expected %d, got %d", n, i+1, l.Level)
+		}
+	}
+	p.check("pass_ratio", q.PassRatio > 0 && q.PassRatio <= 1, "must be in (0, 1], got %g", q.PassRatio)
+	p.check("dimensions", len(q.Dimensions) > 0, "needs at least one dimension")
+
+	dims, questions := map[string]string{}, map[string]string{}
+	for i := range q.Dimensions {
+		d, dp := &q.Dimensions[i], fmt.Sprintf("dimensions[%d]", i)
+		p.unique(dims, "dimension", d.Key, dp+".key")
+		p.check(dp+".weight", d.Weight > 0, "must be greater than 0, got %g", d.Weight)
+		p.check(dp+".questions", len(d.Questions) >= 3, "needs at least 3 questions, got %d", len(d.Questions))
+		if !p.seen("scale") {
+			continue
+		}
+		p.check(dp+".scale", d.Scale == q.Scale, "%q differs from the questionnaire's scale %q", d.Scale, q.Scale)
+		if d.Scale == "" {
+			d.Scale = q.Scale
+		}
+		for j := range d.Questions {
+			qp := fmt.Sprintf("%s.questions[%d]", dp, j)
+			p.unique(questions, "question", d.Questions[j].Key, qp+".key")
+			p.check(qp+".weight", d.Questions[j].Weight > 0, "must be greater than 0, got %g", d.Questions[j].Weight)
+			if q.Scale == ScaleLikert {
+				if _, ok := p.lines[qp+".options"]; ok {
+					p.at(qp+".options", "likert statements have no options: they are answered 1..5")
+				}
+			} else if scaleOK {
+				p.levelQuestion(&d.Questions[j], qp, n)
+			}
+		}
+	}
+
+	recs := map[string]string{}
+	index := map[string]int{}
+	for i, r := range q.Recommendations {
+		rp := fmt.Sprintf("recommendations[%d]", i)
+		if p.unique(recs, "recommendation", r.Key, rp+".key") {
+			index[r.Key] = i
+		}
+		_, known := dims[r.Dimension]
+		p.check(rp+".dimension", known, "unknown dimension %q", r.Dimension)
+		p.check(rp+".to_level", !scaleOK || r.ToLevel >= 2 && r.ToLevel <= n, "must be a level from 2 to %d, got %d", n, r.ToLevel)
+		p.check(rp+".impact", r.Impact >= 1 && r.Impact <= 3, "must be 1, 2 or 3, got %d", r.Impact)
+		p.check(rp+".effort", r.Effort >= 1 && r.Effort <= 3, "must be 1, 2 or 3, got %d", r.Effort)
+	}
+	for i, r := range q.Recommendations {
+		for j, key := range r.Requires {
+			_, known := recs[key]
+			p.check(fmt.Sprintf("recommendations[%d].requires[%d]", i, j), known, "unknown recommendation %q", key)
+		}
+	}
+	p.cycles(q.Recommendations, index)
+	if p.seen("recommendations") && scaleOK {
+		p.transitions(q, dims)
+	}
+}
+
+// check reports the message at path when the field is present and ok is false.
+func (p *parser) check(path string, ok bool, format string, args ...any) {
+	if !ok && p.seen(path) {
+		p.at(path, format, args...)
+	}
+}
+
+// unique records key, found at path, in firsts (key -> path of its first
+// use) and reports a duplicate. It returns whether key was new.
+func (p *parser) unique(firsts map[string]string, what, key, path string) bool {
+	if !p.seen(path) {
+		return false
+	}
+	if first, dup := firsts[key]; dup {
+		p.at(path, "duplicate %s key %q (first on line %d)", what, key, p.line(first))
+		return false
+	}
+	firsts[key] = path
+	return true
+}
+
+func (p *parser) levelQuestion(q *Question, path string, n int) {
+	p.check(path+".reverse", false, "reverse applies to likert statements only")
+	op := path + ".options"
+	if _, ok := p.lines[op]; !ok {
+		p.at(path, "a level-scale question needs options, one per level 1..%d", n)
+		return
+	}
+	if !p.seen(op) {
+		return
+	}
+	keys := map[string]string{}
+	count := make([]int, n+1)
+	for k := range q.Options {
+		o, kp := &q.Options[k], fmt.Sprintf("%s[%d]", op, k)
+		if !p.seen(kp + ".level") {
+			continue
+		}
+		if o.Level < 1 || o.Level > n {
+			p.at(kp+".level", "must be a level from 1 to %d, got %d", n, o.Level)
+			continue
+		}
+		count[o.Level]++
+		keyPath := kp + ".key"
+		if _, ok := p.lines[keyPath]; !ok {
+			o.Key = fmt.Sprintf("l%d", o.Level)
+			p.lines[keyPath] = p.line(kp)
+		}
+		p.unique(keys, "option", o.Key, keyPath)
+	}
+	var problems []string
+	for l := 1; l <= n; l++ {
+		switch {
+		case count[l] == 0:
+			problems = append(problems, fmt.Sprintf("none for level %d", l))
+		case count[l] > 1:
+			problems = append(problems, fmt.Sprintf("%d for level %d", count[l], l))
+		}
+	}
+	if len(problems) > 0 {
+		p.at(op, "needs exactly one option per level 1..%d: %s", n, strings.Join(problems, ", "))
+	}
+}
+
+// transitions requires at least 2 recommendations for each level a dimension
+// can reach.
+func (p *parser) transitions(q *Questionnaire, dims map[string]string) {
+	count := map[string][]int{}
+	for key := range dims {
+		count[key] = make([]int, len(q.Levels)+1)
+	}
+	for i, r := range q.Recommendations {
+		rp := fmt.Sprintf("recommendations[%d]", i)
+		if c, ok := count[r.Dimension]; ok && p.seen(rp+".to_level") && r.ToLevel >= 2 && r.ToLevel < len(c) {
+			c[r.ToLevel]++
+		}
+	}
+	for i, d := range q.Dimensions {
+		dp := fmt.Sprintf("dimensions[%d]", i)
+		if dims[d.Key] != dp+".key" {
+			continue
+		}
+		for l := 2; l <= len(q.Levels); l++ {
+			if c := count[d.Key][l]; c < 2 {
+				p.at(dp, "needs at least 2 recommendations to reach level %d (%s), has %d", l, q.Levels[l-1].Name, c)
+			}
+		}
+	}
+}
+
+// cycles reports every requires cycle, naming its recommendations in order.
+func (p *parser) cycles(recs []Recommendation, index map[string]int) {
+	const (
+		unvisited = iota
+		active
+		done
+	)
+	state := make([]int, len(recs))
+	var stack []int
+	var visit func(i int)
+	visit = func(i int) {
+		state[i] = active
+		stack = append(stack, i)
+		for j, key := range recs[i].Requires {
+			k, ok := index[key]
+			if !ok || !p.seen(fmt.Sprintf("recommendations[%d].requires[%d]", i, j)) {
+				continue
+			}
+			switch state[k] {
+			case unvisited:
+				visit(k)
+			case active:
+				var names []string
+				for _, s := range stack[slices.Index(stack, k):] {
+					names = append(names, recs[s].Key)
+				}
+				p.at(fmt.Sprintf("recommendations[%d].requires[%d]", i, j),
+					"requires cycle: %s -> %s", strings.Join(names, " -> "), key)
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[i] = done
+	}
+	for i := range recs {
+		if state[i] == unvisited {
+			visit(i)
+		}
+	}
+}
+
+// finish sorts options by level, makes absent lists empty (JSON [] rather
+// than null) and builds the lookup indexes.
+func (q *Questionnaire) finish() {
+	q.dimIndex = make(map[string]int, len(q.Dimensions))
+	q.questionIndex = make(map[string]questionRef)
+	for i := range q.Dimensions {
+		d := &q.Dimensions[i]
+		q.dimIndex[d.Key] = i
+		for j := range d.Questions {
+			qu := &d.Questions[j]
+			if qu.Options == nil {
+				qu.Options = []Option{}
+			}
+			slices.SortStableFunc(qu.Options, func(a, b Option) int { return cmp.Compare(a.Level, b.Level) })
+			q.questionIndex[qu.Key] = questionRef{i, j}
+		}
+	}
+	for i := range q.Recommendations {
+		if q.Recommendations[i].Requires == nil {
+			q.Recommendations[i].Requires = []string{}
+		}
+	}
+}
