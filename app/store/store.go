@@ -197,7 +197,6 @@ func isDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) 
 // now is the store's clock, in UTC.
 func now() time.Time { return time.Now().UTC() }
 
-
 // Exec runs one statement outside any tenant scope (tests, administration).
 func (s *Store) Exec(ctx context.Context, sql string, args ...any) error {
 	return s.conn(ctx).Exec(sql, args...).Error

@@ -177,7 +177,7 @@ func templateFuncs() template.FuncMap {
 			}
 			return *v
 		},
-		"add": func(a, b int) int { return a + b },
+		"add":  func(a, b int) int { return a + b },
 		"json": func(v any) template.JS { return template.JS(mustJSON(v)) },
 		"dict": func(kv ...any) map[string]any {
 			m := make(map[string]any, len(kv)/2)

@@ -72,4 +72,3 @@ func (s *Server) routes() {
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
-
