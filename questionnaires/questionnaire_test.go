@@ -408,7 +408,7 @@ func TestShipped(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, pattern := range []string{"testdata/*.yaml", "testdata/broken/*.yaml", "*.yaml"} {
+	for _, pattern := range []string{"testdata/*.yaml", "testdata/broken/*.yaml"} {
 		files, _ := filepath.Glob(pattern)
 		for _, file := range files {
 			f.Add(readFile(f, file))

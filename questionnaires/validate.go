@@ -12,7 +12,7 @@ import (
 // or a missing field is reported once.
 func (p *parser) validate(q *Questionnaire) {
 	n := len(q.Levels)
-	scaleOK := p.seen("levels") && n >= 2 // range checks against 1..n make sense
+	levelsOK := p.seen("levels") && n >= 2 // range checks against 1..n make sense
 	if p.seen("levels") {
 		p.check("levels", n >= 2, "needs at least 2 levels, got %d", n)
 		for i, l := range q.Levels {
@@ -29,23 +29,22 @@ func (p *parser) validate(q *Questionnaire) {
 		p.unique(dims, "dimension", d.Key, dp+".key")
 		p.check(dp+".weight", d.Weight > 0, "must be greater than 0, got %g", d.Weight)
 		p.check(dp+".questions", len(d.Questions) >= 3, "needs at least 3 questions, got %d", len(d.Questions))
-		if !p.seen("scale") {
-			continue
-		}
-		p.check(dp+".scale", d.Scale == q.Scale, "%q differs from the questionnaire's scale %q", d.Scale, q.Scale)
+		p.check(dp+".scale", !p.seen("scale") || d.Scale == q.Scale, "%q differs from the questionnaire's scale %q", d.Scale, q.Scale)
 		if d.Scale == "" {
 			d.Scale = q.Scale
 		}
 		for j := range d.Questions {
-			qp := fmt.Sprintf("%s.questions[%d]", dp, j)
-			p.unique(questions, "question", d.Questions[j].Key, qp+".key")
-			p.check(qp+".weight", d.Questions[j].Weight > 0, "must be greater than 0, got %g", d.Questions[j].Weight)
-			if q.Scale == ScaleLikert {
+			qu, qp := &d.Questions[j], fmt.Sprintf("%s.questions[%d]", dp, j)
+			p.unique(questions, "question", qu.Key, qp+".key")
+			p.check(qp+".weight", qu.Weight > 0, "must be greater than 0, got %g", qu.Weight)
+			switch {
+			case !p.seen("scale"):
+			case q.Scale == ScaleLikert:
 				if _, ok := p.lines[qp+".options"]; ok {
 					p.at(qp+".options", "likert statements have no options: they are answered 1..5")
 				}
-			} else if scaleOK {
-				p.levelQuestion(&d.Questions[j], qp, n)
+			case levelsOK:
+				p.levelQuestion(qu, qp, n)
 			}
 		}
 	}
@@ -59,7 +58,7 @@ func (p *parser) validate(q *Questionnaire) {
 		}
 		_, known := dims[r.Dimension]
 		p.check(rp+".dimension", known, "unknown dimension %q", r.Dimension)
-		p.check(rp+".to_level", !scaleOK || r.ToLevel >= 2 && r.ToLevel <= n, "must be a level from 2 to %d, got %d", n, r.ToLevel)
+		p.check(rp+".to_level", !levelsOK || r.ToLevel >= 2 && r.ToLevel <= n, "must be a level from 2 to %d, got %d", n, r.ToLevel)
 		p.check(rp+".impact", r.Impact >= 1 && r.Impact <= 3, "must be 1, 2 or 3, got %d", r.Impact)
 		p.check(rp+".effort", r.Effort >= 1 && r.Effort <= 3, "must be 1, 2 or 3, got %d", r.Effort)
 	}
@@ -70,7 +69,7 @@ func (p *parser) validate(q *Questionnaire) {
 		}
 	}
 	p.cycles(q.Recommendations, index)
-	if p.seen("recommendations") && scaleOK {
+	if p.seen("recommendations") && levelsOK {
 		p.transitions(q, dims)
 	}
 }

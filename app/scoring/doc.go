@@ -19,8 +19,8 @@
 // or an override of a known dimension outside 1..N, a Previous result of
 // another questionnaire key, and a malformed questionnaire (unknown scale, a
 // dimension scale different from the questionnaire scale, levels not numbered
-// 1..N in order, a pass ratio outside (0,1], a negative or non-finite weight,
-// duplicate dimension or question keys).
+// 1..N in order or more than 200 of them, a pass ratio outside (0,1], a
+// negative or non-finite weight, duplicate dimension or question keys).
 //
 // A weight of 0 means "not set" and counts as the documented default 1, for
 // dimensions and questions alike; a pass ratio of 0 counts as the default
@@ -128,7 +128,8 @@
 // level minus the previous level and the current score minus the previous
 // score, where the current score is first rounded as it is reported, so that
 // the three published numbers agree; it is null when previous or the current
-// level is null. Without Input.Previous both are null everywhere.
+// level is null. Should the previous result list a dimension key twice,
+// the first entry counts. Without Input.Previous both are null everywhere.
 //
 // # Numbers, rounding and tolerance
 //
@@ -145,9 +146,9 @@
 // reaching p when Σ passing weights ≥ p·Σ weights − 1e-9·Σ weights (3 of 4
 // equal-weight answers pass p = 0.75 even when the weights are 0.1), and
 // every ⌊x⌋ in a level formula is taken as ⌊x + 1e-9⌋ (a weighted mean that
-// should be 3 but comes out 2.9999999999999996 gives 3). The tolerance is
-// relative to the total weight, so scaling every weight by a constant never
-// changes a level.
+// should be 3 but comes out 2.9999999999999996 gives 3). The pass-share
+// tolerance is relative to the total weight and every floor is taken of a
+// weighted mean, so scaling all weights by a constant never changes a level.
 //
 // Sums of floating-point values are always taken in a canonical order
 // (questionnaire order within a response, response ID within a team, team ID

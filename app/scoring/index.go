@@ -15,8 +15,13 @@ var ErrInvalidInput = errors.New("inconsistent scoring input")
 // DefaultPassRatio is the pass ratio of a questionnaire that sets none.
 const DefaultPassRatio = 0.75
 
-// maxLevels bounds N so that an answer fits in one byte of the answer grid.
-const maxLevels = 200
+const (
+	// maxLevels bounds N so that an answer fits in one byte of the answer grid.
+	maxLevels = 200
+	// maxDimensionQuestions bounds a dimension's questions so that a question
+	// fits in the 24 bits of a blocking sort key.
+	maxDimensionQuestions = 1 << 20
+)
 
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidInput}, args...)...)
@@ -97,6 +102,9 @@ func newIndex(q *questionnaires.Questionnaire) (*index, error) {
 	for di, d := range q.Dimensions {
 		if d.Scale != "" && d.Scale != q.Scale {
 			return nil, invalid("dimension %q: scale %q differs from the questionnaire's %q", d.Key, d.Scale, q.Scale)
+		}
+		if len(d.Questions) > maxDimensionQuestions {
+			return nil, invalid("dimension %q: %d questions, want at most %d", d.Key, len(d.Questions), maxDimensionQuestions)
 		}
 		if _, dup := ix.dimPos[d.Key]; dup {
 			return nil, invalid("duplicate dimension key %q", d.Key)

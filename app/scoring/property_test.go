@@ -12,7 +12,7 @@ import (
 	"gapmap/questionnaires"
 )
 
-const propertyRuns = 1500
+const propertyRuns = 1000
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9a9a)) }
 

@@ -239,10 +239,6 @@ func lowerMedianPos(n int) int { return (n + 1) / 2 }
 // nearestRankPos is ⌈k·n/100⌉, at least 1.
 func nearestRankPos(k, n int) int { return max(1, (k*n+99)/100) }
 
-type blockCand struct {
-	q, lowest, below int
-}
-
 func (s *scorer) scoreTeams() {
 	ix := s.ix
 	nt, nd, nq, n := len(s.in.Teams), s.nd, s.nq, ix.levels
@@ -253,7 +249,13 @@ func (s *scorer) scoreTeams() {
 	s.teamBlock = make([][]TeamBlocking, nt*nd)
 	s.orgCount = make([]int, nq)
 	cnt := make([]int, n+1)
-	var cands []blockCand
+	maxQ := 0
+	for d := range nd {
+		maxQ = max(maxQ, ix.dimStart[d+1]-ix.dimStart[d])
+	}
+	lowestBuf, belowBuf := make([]int, maxQ), make([]int, maxQ)
+	keys := make([]uint64, 0, maxQ)
+	var blockBuf []TeamBlocking // backing store of the blocking lists, in chunks
 	for t := range nt {
 		from, to := s.teamStart[t], s.teamStart[t+1]
 		for d := range nd {
@@ -285,36 +287,40 @@ func (s *scorer) scoreTeams() {
 				continue
 			}
 			next := level + 1
-			cands = cands[:0]
-			for qi := ix.dimStart[d]; qi < ix.dimStart[d+1]; qi++ {
-				lowest, below := next, 0
-				for r := from; r < to; r++ {
-					c := s.grid[r*nq+qi]
+			qs, qe := ix.dimStart[d], ix.dimStart[d+1]
+			lowest, below := lowestBuf[:qe-qs], belowBuf[:qe-qs]
+			for j := range lowest {
+				lowest[j], below[j] = next, 0
+			}
+			for r := from; r < to; r++ {
+				for j, c := range s.grid[r*nq+qs : r*nq+qe] {
 					if c == codeNone || c == codeNA {
 						continue
 					}
 					if al := ix.answerLevel[c]; al < next {
-						below++
-						lowest = min(lowest, al)
+						below[j]++
+						lowest[j] = min(lowest[j], al)
 					}
 				}
-				if below > 0 {
-					cands = append(cands, blockCand{q: qi, lowest: lowest, below: below})
-					s.orgCount[qi]++
+			}
+			// Sort keys: lowest level ascending, then respondents below
+			// descending, then questionnaire order.
+			keys = keys[:0]
+			for j, b := range below {
+				if b > 0 {
+					keys = append(keys, uint64(lowest[j])<<56|uint64(math.MaxUint32-b)<<24|uint64(j))
+					s.orgCount[qs+j]++
 				}
 			}
-			slices.SortFunc(cands, func(a, b blockCand) int {
-				if c := cmp.Compare(a.lowest, b.lowest); c != 0 {
-					return c
-				}
-				if c := cmp.Compare(b.below, a.below); c != 0 {
-					return c
-				}
-				return cmp.Compare(a.q, b.q)
-			})
-			out := make([]TeamBlocking, len(cands))
-			for j, c := range cands {
-				out[j] = TeamBlocking{Question: ix.qKey[c.q], Level: c.lowest}
+			slices.Sort(keys)
+			if cap(blockBuf)-len(blockBuf) < len(keys) {
+				blockBuf = make([]TeamBlocking, 0, max(len(keys), 4096))
+			}
+			at := len(blockBuf)
+			blockBuf = blockBuf[:at+len(keys)]
+			out := blockBuf[at : at+len(keys) : at+len(keys)]
+			for j, k := range keys {
+				out[j] = TeamBlocking{Question: ix.qKey[qs+int(k&(1<<24-1))], Level: int(k >> 56)}
 			}
 			s.teamBlock[i] = out
 		}

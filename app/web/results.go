@@ -1,10 +1,121 @@
 package web
 
-import "context"
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gapmap/app/apperr"
+	"gapmap/app/results"
+	"gapmap/app/store"
+	"gapmap/models"
+)
 
 // recompute refreshes the stored result snapshots of an assessment after a
-// response is submitted or reopened, or the round closes.
+// response is submitted or reopened, or the round closes or reopens.
 func (s *Server) recompute(ctx context.Context, orgID, assessmentID int64) error {
-	_, _, _ = ctx, orgID, assessmentID
-	return nil
+	return results.Recompute(ctx, s.store, orgID, assessmentID)
+}
+
+// loadRound reads an assessment's stored results, computing them once when
+// no snapshot exists yet (a round created before any submission).
+func (s *Server) loadRound(ctx context.Context, orgID, assessmentID int64) (*results.Round, error) {
+	r, err := results.Load(ctx, s.store, orgID, assessmentID)
+	if err != nil {
+		return nil, err
+	}
+	for _, res := range r.Results {
+		if res == nil {
+			if err := s.recompute(ctx, orgID, assessmentID); err != nil {
+				return nil, err
+			}
+			return results.Load(ctx, s.store, orgID, assessmentID)
+		}
+	}
+	return r, nil
+}
+
+// scopedRound loads the results the principal may see, for one team
+// (?team_id) or all: members see only the teams assigned to them.
+func (s *Server) scopedRound(c *fiber.Ctx, p *store.Principal, assessmentID, teamID int64) (*results.Round, error) {
+	round, err := s.loadRound(c.UserContext(), p.OrgID, assessmentID)
+	if err != nil {
+		return nil, err
+	}
+	if teamID != 0 {
+		if _, err := s.store.Team(c.UserContext(), p.OrgID, teamID); err != nil {
+			return nil, err
+		}
+		if err := s.canSeeTeam(c, p, teamID); err != nil {
+			return nil, err
+		}
+		return round.ForTeam(teamID), nil
+	}
+	scoped := round.ForTeam(0)
+	if p.Role.AtLeast(models.RoleLeader) {
+		return scoped, nil
+	}
+	mine, err := s.store.TeamIDsOfUser(c.UserContext(), p.OrgID, p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	own := map[int64]bool{}
+	for _, id := range mine {
+		own[id] = true
+	}
+	for _, res := range scoped.Results {
+		if res == nil {
+			continue
+		}
+		kept := res.Teams[:0:0]
+		for _, t := range res.Teams {
+			if own[t.ID] {
+				kept = append(kept, t)
+			}
+		}
+		res.Teams = kept
+	}
+	return scoped, nil
+}
+
+// canSeeTeam lets leaders and above see every team, members only theirs.
+func (s *Server) canSeeTeam(c *fiber.Ctx, p *store.Principal, teamID int64) error {
+	if p.Role.AtLeast(models.RoleLeader) {
+		return nil
+	}
+	mine, err := s.store.TeamIDsOfUser(c.UserContext(), p.OrgID, p.UserID)
+	if err != nil {
+		return err
+	}
+	for _, id := range mine {
+		if id == teamID {
+			return nil
+		}
+	}
+	return apperr.Errorf(apperr.EForbidden, "You can see the results of your own teams only.")
+}
+
+// apiResults answers GET /api/v1/assessments/:id/results[?team_id=ID].
+func (s *Server) apiResults(c *fiber.Ctx) error {
+	p := principalOf(c)
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	teamID, err := queryID(c, "team_id")
+	if err != nil {
+		return err
+	}
+	a, err := s.store.Assessment(c.UserContext(), p.OrgID, id)
+	if err != nil {
+		return err
+	}
+	round, err := s.scopedRound(c, p, id, teamID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{
+		"assessment":     fiber.Map{"id": a.ID, "name": a.Name, "status": a.Status},
+		"questionnaires": nonNil(round.Results),
+	})
 }

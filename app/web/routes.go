@@ -52,6 +52,11 @@ func (s *Server) routes() {
 	app.Post("/members/:id/remove", pageAuth(admin), s.removeMember)
 	app.Post("/members/invites/:id/revoke", pageAuth(admin), s.revokeInvite)
 
+	uploadLimit := s.rateLimit(lim.Uploads, time.Minute, false, nil)
+	app.Get("/questionnaires", pageAuth(member), s.questionnairesPage)
+	app.Post("/questionnaires", pageAuth(admin), uploadLimit, s.uploadQuestionnaireForm)
+	app.Get("/questionnaires/:key", pageAuth(member), s.questionnairePage)
+
 	app.Get("/tokens", pageAuth(member), s.tokensPage)
 	app.Post("/tokens", pageAuth(member), s.createToken)
 	app.Post("/tokens/:id/revoke", pageAuth(member), s.revokeToken)
@@ -66,9 +71,15 @@ func (s *Server) routes() {
 	api.Delete("/teams/:id", apiAuth(admin), s.apiDeleteTeam)
 	api.Put("/teams/:id/members", apiAuth(admin), s.apiSetTeamMembers)
 	api.Get("/members", apiAuth(admin), s.apiMembers)
+	api.Get("/questionnaires", apiAuth(member), s.apiQuestionnaires)
+	api.Post("/questionnaires", apiAuth(admin), uploadLimit, s.apiUploadQuestionnaire)
+	api.Get("/questionnaires/:key", apiAuth(member), s.apiQuestionnaire)
 	api.Get("/tokens", apiAuth(member), s.apiTokens)
 	api.Post("/tokens", apiAuth(member), s.apiCreateToken)
 	api.Delete("/tokens/:id", apiAuth(member), s.apiRevokeToken)
+
+	// Results, dashboards, reports and exports.
+	api.Get("/assessments/:id/results", apiAuth(member), s.apiResults)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

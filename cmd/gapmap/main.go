@@ -61,6 +61,7 @@ func commands() []command {
 		{"migrate", "apply (up) or list (status) database migrations", runMigrate},
 		{"admin", "administration: create-org, token", runAdmin},
 		{"questionnaires", "list or validate questionnaires", runQuestionnaires},
+		{"rescore", "recompute stored results from the raw answers", runRescore},
 		{"version", "print the version", runVersion},
 	}
 }

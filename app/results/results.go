@@ -1,0 +1,179 @@
+// Package results computes, stores and loads the scored results of
+// assessments: it feeds the stored answers to the pure scoring package and
+// keeps one JSON snapshot per questionnaire, which dashboards, reports and
+// exports read instead of recomputing.
+package results
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"gapmap/app/scoring"
+	"gapmap/app/store"
+	"gapmap/questionnaires"
+)
+
+// Recompute scores every questionnaire of an assessment from the raw
+// answers and stores the snapshots, then refreshes the rounds that compare
+// themselves with this one.
+func Recompute(ctx context.Context, st *store.Store, orgID, assessmentID int64) error {
+	if err := recomputeOne(ctx, st, orgID, assessmentID); err != nil {
+		return err
+	}
+	later, err := st.LaterRounds(ctx, orgID, assessmentID)
+	if err != nil {
+		return err
+	}
+	for _, id := range later {
+		if id > assessmentID {
+			if err := Recompute(ctx, st, orgID, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func recomputeOne(ctx context.Context, st *store.Store, orgID, assessmentID int64) error {
+	err := st.RecomputeSnapshots(ctx, orgID, assessmentID, func(d *store.ScoringData) (map[string][]byte, error) {
+		rs, err := Compute(d)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string][]byte, len(rs))
+		for _, r := range rs {
+			js, err := json.Marshal(r)
+			if err != nil {
+				return nil, fmt.Errorf("encode result: %w", err)
+			}
+			out[r.Key] = js
+		}
+		return out, nil
+	})
+	if err != nil {
+		return fmt.Errorf("recompute assessment %d: %w", assessmentID, err)
+	}
+	return nil
+}
+
+// Compute scores the data of one assessment, one result per questionnaire
+// in the round's order.
+func Compute(d *store.ScoringData) ([]*scoring.Result, error) {
+	overrides, err := store.DecodeTargets(d.Assessment)
+	if err != nil {
+		return nil, err
+	}
+	teams := make([]scoring.Team, len(d.Teams))
+	for i, t := range d.Teams {
+		teams[i] = scoring.Team{ID: t.ID, Name: t.Name}
+	}
+	out := make([]*scoring.Result, 0, len(d.Questionnaires))
+	for _, rq := range d.Questionnaires {
+		in := scoring.Input{
+			Questionnaire: rq.Q,
+			Teams:         teams,
+			Responses:     responsesFor(rq.Key, d.Responses),
+			Targets:       scoring.Targets{Default: d.Assessment.DefaultTarget, Overrides: TargetsFor(rq.Key, overrides)},
+		}
+		if js, ok := d.Previous[rq.Key]; ok {
+			var prev scoring.Result
+			if err := json.Unmarshal(js, &prev); err != nil {
+				return nil, fmt.Errorf("previous result of %s: %w", rq.Key, err)
+			}
+			if prev.Key == rq.Key {
+				in.Previous = &prev
+			}
+		}
+		r, err := scoring.Score(in)
+		if err != nil {
+			return nil, fmt.Errorf("score %s: %w", rq.Key, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// TargetsFor picks the overrides "<questionnaire>/<dimension>" of one
+// questionnaire, keyed by dimension.
+func TargetsFor(key string, overrides map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range overrides {
+		if q, dim, ok := strings.Cut(k, "/"); ok && q == key {
+			out[dim] = v
+		}
+	}
+	return out
+}
+
+func responsesFor(key string, all []store.SubmittedResponse) []scoring.Response {
+	out := make([]scoring.Response, len(all))
+	for i, r := range all {
+		answers := make([]scoring.Answer, 0, len(r.Answers))
+		for _, a := range r.Answers {
+			if a.QuestionnaireKey != key {
+				continue
+			}
+			answers = append(answers, scoring.Answer{Question: a.QuestionKey, Level: a.Level, Value: a.Value, NA: a.NA})
+		}
+		out[i] = scoring.Response{ID: r.ID, TeamID: r.TeamID, Answers: answers}
+	}
+	return out
+}
+
+// Round is the stored results of one assessment with the questionnaires
+// they were computed from, in the round's order.
+type Round struct {
+	Questionnaires []*questionnaires.Questionnaire
+	Results        []*scoring.Result // nil entries: not computed yet
+}
+
+// Load reads the stored snapshots of an assessment.
+func Load(ctx context.Context, st *store.Store, orgID, assessmentID int64) (*Round, error) {
+	rqs, err := st.RoundQuestionnaires(ctx, orgID, assessmentID)
+	if err != nil {
+		return nil, err
+	}
+	snaps, err := st.Snapshots(ctx, orgID, assessmentID)
+	if err != nil {
+		return nil, err
+	}
+	r := &Round{}
+	for _, rq := range rqs {
+		r.Questionnaires = append(r.Questionnaires, rq.Q)
+		var res *scoring.Result
+		if js, ok := snaps[rq.Key]; ok {
+			res = new(scoring.Result)
+			if err := json.Unmarshal(js, res); err != nil {
+				return nil, fmt.Errorf("stored result of %s: %w", rq.Key, err)
+			}
+		}
+		r.Results = append(r.Results, res)
+	}
+	return r, nil
+}
+
+// ForTeam returns a copy of r that keeps only one team (teamID 0 keeps all)
+// and drops per-respondent results.
+func (r *Round) ForTeam(teamID int64) *Round {
+	out := &Round{Questionnaires: r.Questionnaires}
+	for _, res := range r.Results {
+		if res == nil {
+			out.Results = append(out.Results, nil)
+			continue
+		}
+		c := *res
+		c.Respondents = nil
+		if teamID != 0 {
+			c.Teams = nil
+			for _, t := range res.Teams {
+				if t.ID == teamID {
+					c.Teams = append(c.Teams, t)
+				}
+			}
+		}
+		out.Results = append(out.Results, &c)
+	}
+	return out
+}

@@ -1,0 +1,263 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"gapmap/app/apperr"
+	"gapmap/models"
+	"gapmap/questionnaires"
+)
+
+// RoundQuestionnaire is one questionnaire pinned to an assessment.
+type RoundQuestionnaire struct {
+	Key                  string
+	Position             int
+	VersionID            int64
+	PreviousAssessmentID *int64
+	Q                    *questionnaires.Questionnaire
+}
+
+// ScoredAnswer is the part of an answer that scoring reads.
+type ScoredAnswer struct {
+	QuestionnaireKey string
+	QuestionKey      string
+	Level            int
+	Value            int
+	NA               bool
+}
+
+// SubmittedResponse is one submitted response with its answers.
+type SubmittedResponse struct {
+	ID      int64
+	TeamID  int64
+	Answers []ScoredAnswer
+}
+
+// ScoringData is everything needed to score an assessment.
+type ScoringData struct {
+	Assessment     models.Assessment
+	Questionnaires []RoundQuestionnaire
+	Teams          []models.Team // participating teams by name
+	Responses      []SubmittedResponse
+	// Previous holds the stored result snapshot (JSON) of each questionnaire's
+	// previous round, by questionnaire key, when there is one.
+	Previous map[string][]byte
+}
+
+// RecomputeSnapshots loads an assessment's scoring data, lets compute turn it
+// into one JSON snapshot per questionnaire key, and stores them, all in one
+// transaction that holds the write lock, so concurrent recomputations cannot
+// store a result older than the answers.
+func (s *Store) RecomputeSnapshots(ctx context.Context, orgID, assessmentID int64, compute func(*ScoringData) (map[string][]byte, error)) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		q := tx.Where("org_id = ? AND id = ?", orgID, assessmentID)
+		if s.postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		var a models.Assessment
+		if err := q.Take(&a).Error; err != nil {
+			return notFound(err, "assessment")
+		}
+		data, err := s.scoringData(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		snaps, err := compute(data)
+		if err != nil {
+			return err
+		}
+		at := now()
+		for key, js := range snaps {
+			row := models.ResultSnapshot{AssessmentID: a.ID, QuestionnaireKey: key, OrgID: a.OrgID, Data: string(js), ComputedAt: at}
+			err := tx.Clauses(clause.OnConflict{
+				Columns:   []clause.Column{{Name: "assessment_id"}, {Name: "questionnaire_key"}},
+				DoUpdates: clause.AssignmentColumns([]string{"data", "computed_at"}),
+			}).Create(&row).Error
+			if err != nil {
+				return fmt.Errorf("store result snapshot: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// RoundQuestionnaires lists the questionnaires pinned to an assessment in order.
+func (s *Store) RoundQuestionnaires(ctx context.Context, orgID, assessmentID int64) ([]RoundQuestionnaire, error) {
+	var a models.Assessment
+	if err := s.conn(ctx).Select("id").Where("org_id = ? AND id = ?", orgID, assessmentID).Take(&a).Error; err != nil {
+		return nil, notFound(err, "assessment")
+	}
+	return roundQuestionnaires(s.conn(ctx), assessmentID)
+}
+
+func roundQuestionnaires(tx *gorm.DB, assessmentID int64) ([]RoundQuestionnaire, error) {
+	type row struct {
+		QuestionnaireKey     string
+		Position             int
+		VersionID            int64
+		PreviousAssessmentID *int64
+		Definition           string
+	}
+	var rows []row
+	err := tx.Table("assessment_questionnaires aq").
+		Select("aq.questionnaire_key, aq.position, aq.version_id, aq.previous_assessment_id, v.definition").
+		Joins("JOIN questionnaire_versions v ON v.id = aq.version_id").
+		Where("aq.assessment_id = ?", assessmentID).Order("aq.position").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("load round questionnaires: %w", err)
+	}
+	out := make([]RoundQuestionnaire, 0, len(rows))
+	for _, r := range rows {
+		q, err := questionnaires.ParseJSON([]byte(r.Definition))
+		if err != nil {
+			return nil, apperr.Errorf(apperr.EInternal, "pinned questionnaire %d is unreadable: %v", r.VersionID, err)
+		}
+		out = append(out, RoundQuestionnaire{Key: r.QuestionnaireKey, Position: r.Position, VersionID: r.VersionID, PreviousAssessmentID: r.PreviousAssessmentID, Q: q})
+	}
+	return out, nil
+}
+
+func (s *Store) scoringData(ctx context.Context, tx *gorm.DB, a models.Assessment) (*ScoringData, error) {
+	d := &ScoringData{Assessment: a, Previous: map[string][]byte{}}
+	var err error
+	if d.Questionnaires, err = roundQuestionnaires(tx, a.ID); err != nil {
+		return nil, err
+	}
+	err = tx.Table("teams t").Select("t.*").
+		Joins("JOIN assessment_teams at ON at.team_id = t.id").
+		Where("at.assessment_id = ? AND t.org_id = ?", a.ID, a.OrgID).Order("t.name, t.id").Scan(&d.Teams).Error
+	if err != nil {
+		return nil, fmt.Errorf("load round teams: %w", err)
+	}
+	if d.Responses, err = submittedResponses(ctx, tx, a.ID); err != nil {
+		return nil, err
+	}
+	for _, rq := range d.Questionnaires {
+		if rq.PreviousAssessmentID == nil {
+			continue
+		}
+		var snap models.ResultSnapshot
+		err := tx.Where("assessment_id = ? AND questionnaire_key = ? AND org_id = ?", *rq.PreviousAssessmentID, rq.Key, a.OrgID).Limit(1).Find(&snap).Error
+		if err != nil {
+			return nil, fmt.Errorf("load previous result: %w", err)
+		}
+		if snap.Data != "" {
+			d.Previous[rq.Key] = []byte(snap.Data)
+		}
+	}
+	return d, nil
+}
+
+// submittedResponses reads every answer of the submitted responses of an
+// assessment with one query, scanning rows directly (the hot path of a
+// rescore).
+func submittedResponses(ctx context.Context, tx *gorm.DB, assessmentID int64) ([]SubmittedResponse, error) {
+	rows, err := tx.WithContext(ctx).Raw(`SELECT r.id, r.team_id, a.questionnaire_key, a.question_key, a.level, a.value, a.na
+		FROM responses r LEFT JOIN answers a ON a.response_id = r.id
+		WHERE r.assessment_id = ? AND r.status = ?
+		ORDER BY r.id`, assessmentID, models.ResponseSubmitted).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("load answers: %w", err)
+	}
+	defer rows.Close()
+	var out []SubmittedResponse
+	for rows.Next() {
+		var (
+			id, team     int64
+			qk, key      *string
+			level, value *int
+			na           *bool
+		)
+		if err := rows.Scan(&id, &team, &qk, &key, &level, &value, &na); err != nil {
+			return nil, fmt.Errorf("read answer: %w", err)
+		}
+		if len(out) == 0 || out[len(out)-1].ID != id {
+			out = append(out, SubmittedResponse{ID: id, TeamID: team})
+		}
+		if qk == nil {
+			continue
+		}
+		a := ScoredAnswer{QuestionnaireKey: *qk, QuestionKey: *key, NA: na != nil && *na}
+		if level != nil {
+			a.Level = *level
+		}
+		if value != nil {
+			a.Value = *value
+		}
+		cur := &out[len(out)-1]
+		cur.Answers = append(cur.Answers, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read answers: %w", err)
+	}
+	return out, nil
+}
+
+// Snapshots returns the stored result snapshots of an assessment by
+// questionnaire key.
+func (s *Store) Snapshots(ctx context.Context, orgID, assessmentID int64) (map[string][]byte, error) {
+	var rows []models.ResultSnapshot
+	if err := s.conn(ctx).Where("org_id = ? AND assessment_id = ?", orgID, assessmentID).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load results: %w", err)
+	}
+	out := make(map[string][]byte, len(rows))
+	for _, r := range rows {
+		out[r.QuestionnaireKey] = []byte(r.Data)
+	}
+	return out, nil
+}
+
+// AssessmentIDs lists the ids of every assessment (all organizations when
+// orgID is 0), oldest first, for rescoring.
+func (s *Store) AssessmentIDs(ctx context.Context, orgID int64) ([]struct{ ID, OrgID int64 }, error) {
+	var out []struct{ ID, OrgID int64 }
+	q := s.conn(ctx).Model(&models.Assessment{}).Select("id, org_id").Order("created_at, id")
+	if orgID != 0 {
+		q = q.Where("org_id = ?", orgID)
+	}
+	if err := q.Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("list assessments: %w", err)
+	}
+	return out, nil
+}
+
+// DecodeTargets reads an assessment's per-dimension target overrides.
+func DecodeTargets(a models.Assessment) (map[string]int, error) {
+	out := map[string]int{}
+	if a.Targets == "" {
+		return out, nil
+	}
+	if err := json.Unmarshal([]byte(a.Targets), &out); err != nil {
+		return nil, fmt.Errorf("assessment %d targets: %w", a.ID, err)
+	}
+	return out, nil
+}
+
+
+// Assessment returns one assessment of the organization.
+func (s *Store) Assessment(ctx context.Context, orgID, id int64) (*models.Assessment, error) {
+	var a models.Assessment
+	if err := s.conn(ctx).Where("org_id = ? AND id = ?", orgID, id).Take(&a).Error; err != nil {
+		return nil, notFound(err, "assessment")
+	}
+	return &a, nil
+}
+
+// LaterRounds lists the assessments that use this one as the previous round
+// of some questionnaire, so their trends can be refreshed after it changes.
+func (s *Store) LaterRounds(ctx context.Context, orgID, assessmentID int64) ([]int64, error) {
+	var ids []int64
+	err := s.conn(ctx).Table("assessment_questionnaires aq").Distinct("aq.assessment_id").
+		Joins("JOIN assessments a ON a.id = aq.assessment_id").
+		Where("aq.previous_assessment_id = ? AND a.org_id = ?", assessmentID, orgID).
+		Order("aq.assessment_id").Pluck("aq.assessment_id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("list later rounds: %w", err)
+	}
+	return ids, nil
+}

@@ -1,0 +1,160 @@
+package web
+
+import (
+	"errors"
+	"io"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gapmap/app/apperr"
+	"gapmap/app/store"
+	"gapmap/models"
+	"gapmap/questionnaires"
+)
+
+// maxQuestionnaireUpload bounds an uploaded questionnaire file.
+const maxQuestionnaireUpload = 1 << 20
+
+// availableQuestionnaires lists what an organization can use: the shipped
+// questionnaires, then its own uploads (latest version of each key).
+func (s *Server) availableQuestionnaires(c *fiber.Ctx, orgID int64) ([]*questionnaires.Questionnaire, error) {
+	own, err := s.store.OrgQuestionnaires(c.UserContext(), orgID)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]*questionnaires.Questionnaire{}, s.shipped...)
+	for _, p := range own {
+		out = append(out, p.Q)
+	}
+	return out, nil
+}
+
+// findQuestionnaire returns the latest version of key usable by the org.
+func (s *Server) findQuestionnaire(c *fiber.Ctx, orgID int64, key string) (*questionnaires.Questionnaire, error) {
+	for _, q := range s.shipped {
+		if q.Key == key {
+			return q, nil
+		}
+	}
+	p, err := s.store.OrgQuestionnaire(c.UserContext(), orgID, key)
+	if err != nil {
+		return nil, err
+	}
+	return p.Q, nil
+}
+
+func (s *Server) apiQuestionnaires(c *fiber.Ctx) error {
+	qs, err := s.availableQuestionnaires(c, principalOf(c).OrgID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(qs)
+}
+
+func (s *Server) apiQuestionnaire(c *fiber.Ctx) error {
+	q, err := s.findQuestionnaire(c, principalOf(c).OrgID, c.Params("key"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(q)
+}
+
+// uploadQuestionnaire validates and stores an organization's questionnaire.
+// Invalid files give EInvalid with every problem in Details["errors"].
+func (s *Server) uploadQuestionnaire(c *fiber.Ctx, name string, data []byte) (*store.PinnedQuestionnaire, error) {
+	if len(data) > maxQuestionnaireUpload {
+		return nil, apperr.Errorf(apperr.ETooLarge, "A questionnaire file may be at most 1 MiB.")
+	}
+	q, err := questionnaires.Parse(name, data)
+	var verrs questionnaires.ValidationErrors
+	if errors.As(err, &verrs) {
+		return nil, &apperr.Error{Code: apperr.EInvalid, Message: "The questionnaire is not valid: " + plural(len(verrs), "problem") + " found.", Details: map[string]any{"errors": verrs}}
+	}
+	if err != nil {
+		return nil, apperr.Errorf(apperr.EInvalid, "The questionnaire could not be read: %v", err)
+	}
+	for _, sq := range s.shipped {
+		if sq.Key == q.Key {
+			return nil, &apperr.Error{Code: apperr.EInvalid, Field: "key", Message: "The key " + q.Key + " belongs to a questionnaire shipped with gapmap; choose another key.",
+				Details: map[string]any{"errors": questionnaires.ValidationErrors{{File: name, Path: "key", Message: "reserved by a shipped questionnaire"}}}}
+		}
+	}
+	return s.store.UploadQuestionnaire(c.UserContext(), principalOf(c).OrgID, q, data)
+}
+
+func (s *Server) apiUploadQuestionnaire(c *fiber.Ctx) error {
+	p, err := s.uploadQuestionnaire(c, "upload.yaml", c.Body())
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(p.Q)
+}
+
+func (s *Server) questionnairesPage(c *fiber.Ctx) error {
+	return s.renderQuestionnaires(c, fiber.Map{})
+}
+
+func (s *Server) renderQuestionnaires(c *fiber.Ctx, data fiber.Map) error {
+	p := principalOf(c)
+	own, err := s.store.OrgQuestionnaires(c.UserContext(), p.OrgID)
+	if err != nil {
+		return err
+	}
+	data["Title"] = "Questionnaires"
+	data["Shipped"] = s.shipped
+	data["Own"] = own
+	data["CanUpload"] = p.Role.AtLeast(models.RoleAdmin)
+	return s.render(c, "questionnaires/index", data)
+}
+
+func (s *Server) questionnairePage(c *fiber.Ctx) error {
+	q, err := s.findQuestionnaire(c, principalOf(c).OrgID, c.Params("key"))
+	if err != nil {
+		return err
+	}
+	recs := map[string][]questionnaires.Recommendation{}
+	for _, r := range q.Recommendations {
+		recs[r.Dimension] = append(recs[r.Dimension], r)
+	}
+	return s.render(c, "questionnaires/show", fiber.Map{"Title": q.Title, "Q": q, "Recs": recs})
+}
+
+func (s *Server) uploadQuestionnaireForm(c *fiber.Ctx) error {
+	name, data, err := uploadedFile(c, "file")
+	if err == nil && len(data) == 0 {
+		name, data = "pasted.yaml", []byte(c.FormValue("yaml"))
+	}
+	if err == nil {
+		var p *store.PinnedQuestionnaire
+		if p, err = s.uploadQuestionnaire(c, name, data); err == nil {
+			return s.redirectFlash(c, "/questionnaires/"+p.Q.Key, "success", "Questionnaire “"+p.Q.Title+"” stored as version "+itoa(p.Seq)+".")
+		}
+	}
+	ae, ok := apperr.As(err)
+	if !ok || ae.Code == apperr.EInternal {
+		return err
+	}
+	c.Status(statusOf(ae.Code))
+	return s.renderQuestionnaires(c, fiber.Map{"Error": ae.Message, "UploadErrors": ae.Details["errors"]})
+}
+
+// uploadedFile reads a multipart file field; no file gives empty data.
+func uploadedFile(c *fiber.Ctx, field string) (string, []byte, error) {
+	fh, err := c.FormFile(field)
+	if err != nil {
+		return "", nil, nil
+	}
+	if fh.Size > maxQuestionnaireUpload {
+		return "", nil, apperr.Errorf(apperr.ETooLarge, "The file is larger than 1 MiB.")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return "", nil, apperr.Errorf(apperr.EBadRequest, "The uploaded file cannot be read.")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxQuestionnaireUpload+1))
+	if err != nil {
+		return "", nil, apperr.Errorf(apperr.EBadRequest, "The uploaded file cannot be read.")
+	}
+	return fh.Filename, data, nil
+}
