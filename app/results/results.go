@@ -131,7 +131,7 @@ type Round struct {
 
 // Load reads the stored snapshots of an assessment.
 func Load(ctx context.Context, st *store.Store, orgID, assessmentID int64) (*Round, error) {
-	rqs, err := st.RoundQuestionnaires(ctx, orgID, assessmentID)
+	rqs, err := st.PinnedQuestionnaires(ctx, orgID, assessmentID)
 	if err != nil {
 		return nil, err
 	}

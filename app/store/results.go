@@ -13,8 +13,9 @@ import (
 	"gapmap/questionnaires"
 )
 
-// RoundQuestionnaire is one questionnaire pinned to an assessment.
-type RoundQuestionnaire struct {
+// ScoredQuestionnaire is one questionnaire pinned to an assessment, with
+// its parsed definition.
+type ScoredQuestionnaire struct {
 	Key                  string
 	Position             int
 	VersionID            int64
@@ -41,7 +42,7 @@ type SubmittedResponse struct {
 // ScoringData is everything needed to score an assessment.
 type ScoringData struct {
 	Assessment     models.Assessment
-	Questionnaires []RoundQuestionnaire
+	Questionnaires []ScoredQuestionnaire
 	Teams          []models.Team // participating teams by name
 	Responses      []SubmittedResponse
 	// Previous holds the stored result snapshot (JSON) of each questionnaire's
@@ -86,16 +87,17 @@ func (s *Store) RecomputeSnapshots(ctx context.Context, orgID, assessmentID int6
 	})
 }
 
-// RoundQuestionnaires lists the questionnaires pinned to an assessment in order.
-func (s *Store) RoundQuestionnaires(ctx context.Context, orgID, assessmentID int64) ([]RoundQuestionnaire, error) {
+// PinnedQuestionnaires lists the questionnaires pinned to an assessment in
+// order, with their definitions.
+func (s *Store) PinnedQuestionnaires(ctx context.Context, orgID, assessmentID int64) ([]ScoredQuestionnaire, error) {
 	var a models.Assessment
 	if err := s.conn(ctx).Select("id").Where("org_id = ? AND id = ?", orgID, assessmentID).Take(&a).Error; err != nil {
 		return nil, notFound(err, "assessment")
 	}
-	return roundQuestionnaires(s.conn(ctx), assessmentID)
+	return pinnedDefinitions(s.conn(ctx), assessmentID)
 }
 
-func roundQuestionnaires(tx *gorm.DB, assessmentID int64) ([]RoundQuestionnaire, error) {
+func pinnedDefinitions(tx *gorm.DB, assessmentID int64) ([]ScoredQuestionnaire, error) {
 	type row struct {
 		QuestionnaireKey     string
 		Position             int
@@ -111,13 +113,13 @@ func roundQuestionnaires(tx *gorm.DB, assessmentID int64) ([]RoundQuestionnaire,
 	if err != nil {
 		return nil, fmt.Errorf("load round questionnaires: %w", err)
 	}
-	out := make([]RoundQuestionnaire, 0, len(rows))
+	out := make([]ScoredQuestionnaire, 0, len(rows))
 	for _, r := range rows {
 		q, err := questionnaires.ParseJSON([]byte(r.Definition))
 		if err != nil {
 			return nil, apperr.Errorf(apperr.EInternal, "pinned questionnaire %d is unreadable: %v", r.VersionID, err)
 		}
-		out = append(out, RoundQuestionnaire{Key: r.QuestionnaireKey, Position: r.Position, VersionID: r.VersionID, PreviousAssessmentID: r.PreviousAssessmentID, Q: q})
+		out = append(out, ScoredQuestionnaire{Key: r.QuestionnaireKey, Position: r.Position, VersionID: r.VersionID, PreviousAssessmentID: r.PreviousAssessmentID, Q: q})
 	}
 	return out, nil
 }
@@ -125,7 +127,7 @@ func roundQuestionnaires(tx *gorm.DB, assessmentID int64) ([]RoundQuestionnaire,
 func (s *Store) scoringData(ctx context.Context, tx *gorm.DB, a models.Assessment) (*ScoringData, error) {
 	d := &ScoringData{Assessment: a, Previous: map[string][]byte{}}
 	var err error
-	if d.Questionnaires, err = roundQuestionnaires(tx, a.ID); err != nil {
+	if d.Questionnaires, err = pinnedDefinitions(tx, a.ID); err != nil {
 		return nil, err
 	}
 	err = tx.Table("teams t").Select("t.*").
@@ -236,16 +238,6 @@ func DecodeTargets(a models.Assessment) (map[string]int, error) {
 		return nil, fmt.Errorf("assessment %d targets: %w", a.ID, err)
 	}
 	return out, nil
-}
-
-
-// Assessment returns one assessment of the organization.
-func (s *Store) Assessment(ctx context.Context, orgID, id int64) (*models.Assessment, error) {
-	var a models.Assessment
-	if err := s.conn(ctx).Where("org_id = ? AND id = ?", orgID, id).Take(&a).Error; err != nil {
-		return nil, notFound(err, "assessment")
-	}
-	return &a, nil
 }
 
 // LaterRounds lists the assessments that use this one as the previous round

@@ -79,6 +79,7 @@ func (s *Server) routes() {
 	api.Delete("/tokens/:id", apiAuth(member), s.apiRevokeToken)
 
 	// Results, dashboards, reports and exports.
+	app.Get("/assessments/:id/results", pageAuth(member), s.resultsPage)
 	api.Get("/assessments/:id/results", apiAuth(member), s.apiResults)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

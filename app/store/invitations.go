@@ -1,0 +1,316 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"gapmap/app/apperr"
+	"gapmap/app/secret"
+	"gapmap/models"
+)
+
+// SurveyTokenPrefix starts every survey link token.
+const SurveyTokenPrefix = "s_"
+
+// Invitation limits.
+const (
+	MaxLabelLength       = 200 // characters of an invitation label
+	MaxInvitationsAtOnce = 200 // invitations created by one request
+)
+
+// Invitation statuses as shown to admins.
+const (
+	InvitationNotStarted = "not_started"
+	InvitationInProgress = "in_progress"
+	InvitationSubmitted  = "submitted"
+	InvitationRevoked    = "revoked"
+)
+
+// NewInvitation asks for one respondent link for a team.
+type NewInvitation struct {
+	TeamID int64
+	Label  string
+}
+
+// CreatedInvitation is a new invitation with its plain token, which exists
+// only at this moment: the database keeps its hash.
+type CreatedInvitation struct {
+	models.Invitation
+	TeamName string
+	Token    string
+}
+
+// InvitationStatus is an invitation with the progress of its response.
+type InvitationStatus struct {
+	ID           int64
+	AssessmentID int64
+	TeamID       int64
+	TeamName     string
+	Label        string
+	CreatedAt    time.Time
+	RevokedAt    *time.Time
+	ResponseID   int64
+	Status       string // InvitationNotStarted, ...
+	Answered     int
+	Total        int
+	SubmittedAt  *time.Time
+}
+
+// CleanLabel trims an invitation label; it may be empty.
+func CleanLabel(label string) (string, error) {
+	l := strings.TrimSpace(label)
+	if utf8.RuneCountInString(l) > MaxLabelLength {
+		return "", apperr.Field("label", "A label must be at most %d characters.", MaxLabelLength)
+	}
+	if !utf8.ValidString(l) || strings.ContainsRune(l, 0) {
+		return "", apperr.Field("label", "The label contains invalid characters.")
+	}
+	return l, nil
+}
+
+// CreateInvitations creates respondent links for teams of an open
+// assessment, each with an empty draft response, in one transaction.
+func (s *Store) CreateInvitations(ctx context.Context, orgID, assessmentID int64, createdBy *int64, reqs []NewInvitation) ([]CreatedInvitation, error) {
+	if len(reqs) == 0 {
+		return nil, apperr.Field("count", "Ask for at least one invitation.")
+	}
+	if len(reqs) > MaxInvitationsAtOnce {
+		return nil, apperr.Field("count", "At most %d invitations can be created at once.", MaxInvitationsAtOnce)
+	}
+	for i := range reqs {
+		l, err := CleanLabel(reqs[i].Label)
+		if err != nil {
+			return nil, err
+		}
+		reqs[i].Label = l
+	}
+	a, err := s.Assessment(ctx, orgID, assessmentID)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[int64]string, len(a.Teams))
+	for _, t := range a.Teams {
+		names[t.ID] = t.Name
+	}
+	out := make([]CreatedInvitation, 0, len(reqs))
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		var status string
+		if err := tx.Model(&models.Assessment{}).Select("status").Where("org_id = ? AND id = ?", orgID, assessmentID).Scan(&status).Error; err != nil {
+			return fmt.Errorf("check assessment: %w", err)
+		}
+		if status != models.AssessmentOpen {
+			return errClosed()
+		}
+		t := now()
+		for _, r := range reqs {
+			if _, ok := names[r.TeamID]; !ok {
+				return apperr.Field("team_id", "The team does not take part in this assessment.")
+			}
+			plain, hash, err := secret.NewToken(SurveyTokenPrefix)
+			if err != nil {
+				return err
+			}
+			inv := models.Invitation{OrgID: orgID, AssessmentID: assessmentID, TeamID: r.TeamID, Label: r.Label, TokenHash: hash, CreatedBy: createdBy, CreatedAt: t}
+			if err := tx.Create(&inv).Error; err != nil {
+				return fmt.Errorf("store invitation: %w", err)
+			}
+			resp := models.Response{OrgID: orgID, AssessmentID: assessmentID, InvitationID: inv.ID, TeamID: r.TeamID, Status: models.ResponseDraft, CreatedAt: t, UpdatedAt: t}
+			if err := tx.Create(&resp).Error; err != nil {
+				return fmt.Errorf("store response: %w", err)
+			}
+			out = append(out, CreatedInvitation{Invitation: inv, TeamName: names[r.TeamID], Token: plain})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create invitations: %w", err)
+	}
+	return out, nil
+}
+
+// invitationRows selects invitations with their response and team.
+func (s *Store) invitationRows(ctx context.Context, orgID, assessmentID int64) *gorm.DB {
+	return s.conn(ctx).Table("invitations i").
+		Select("i.id, i.assessment_id, i.team_id, t.name AS team_name, i.label, i.created_at, i.revoked_at, "+
+			"r.id AS response_id, r.status, r.submitted_at, "+
+			"(SELECT COUNT(*) FROM answers an WHERE an.response_id = r.id) AS answered").
+		Joins("JOIN teams t ON t.id = i.team_id").
+		Joins("JOIN responses r ON r.invitation_id = i.id").
+		Where("i.org_id = ? AND i.assessment_id = ?", orgID, assessmentID)
+}
+
+// Invitations lists an assessment's invitations with their progress, by
+// team name; teamIDs, when not nil, keeps only those teams.
+func (s *Store) Invitations(ctx context.Context, orgID, assessmentID int64, teamIDs []int64) ([]InvitationStatus, error) {
+	a, err := s.Assessment(ctx, orgID, assessmentID)
+	if err != nil {
+		return nil, err
+	}
+	total, err := s.questionTotal(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	q := s.invitationRows(ctx, orgID, assessmentID)
+	if teamIDs != nil {
+		q = q.Where("i.team_id IN ?", append([]int64{0}, teamIDs...))
+	}
+	var out []InvitationStatus
+	if err := q.Order("t.name, i.id").Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("list invitations: %w", err)
+	}
+	for i := range out {
+		finishStatus(&out[i], total)
+	}
+	return out, nil
+}
+
+// Invitation loads one invitation of an assessment of the organization.
+func (s *Store) Invitation(ctx context.Context, orgID, assessmentID, id int64) (*InvitationStatus, error) {
+	a, err := s.Assessment(ctx, orgID, assessmentID)
+	if err != nil {
+		return nil, err
+	}
+	var out []InvitationStatus
+	if err := s.invitationRows(ctx, orgID, assessmentID).Where("i.id = ?", id).Limit(1).Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("load invitation: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, apperr.NotFound("invitation")
+	}
+	total, err := s.questionTotal(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	finishStatus(&out[0], total)
+	return &out[0], nil
+}
+
+// InvitationsByTokens returns the active invitations of an assessment whose
+// plain tokens are given, in the order given; unknown tokens are skipped.
+func (s *Store) InvitationsByTokens(ctx context.Context, orgID, assessmentID int64, tokens []string) ([]InvitationStatus, []string, error) {
+	hashes := make([]string, 0, len(tokens))
+	for _, t := range tokens {
+		hashes = append(hashes, secret.HashToken(t))
+	}
+	if len(hashes) == 0 {
+		return nil, nil, nil
+	}
+	var rows []struct {
+		InvitationStatus
+		TokenHash string
+	}
+	err := s.conn(ctx).Table("invitations i").Select("i.id, i.assessment_id, i.team_id, t.name AS team_name, i.label, i.created_at, i.token_hash").
+		Joins("JOIN teams t ON t.id = i.team_id").
+		Where("i.org_id = ? AND i.assessment_id = ? AND i.token_hash IN ? AND i.revoked_at IS NULL", orgID, assessmentID, hashes).Scan(&rows).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("find invitations: %w", err)
+	}
+	byHash := make(map[string]InvitationStatus, len(rows))
+	for _, r := range rows {
+		byHash[r.TokenHash] = r.InvitationStatus
+	}
+	var out []InvitationStatus
+	var plain []string
+	for i, h := range hashes {
+		if inv, ok := byHash[h]; ok {
+			out = append(out, inv)
+			plain = append(plain, tokens[i])
+			delete(byHash, h)
+		}
+	}
+	return out, plain, nil
+}
+
+func finishStatus(inv *InvitationStatus, total int) {
+	inv.Total = total
+	switch {
+	case inv.RevokedAt != nil:
+		inv.Status = InvitationRevoked
+	case inv.Status == models.ResponseSubmitted:
+		inv.Status = InvitationSubmitted
+	case inv.Answered > 0:
+		inv.Status = InvitationInProgress
+	default:
+		inv.Status = InvitationNotStarted
+	}
+}
+
+// questionTotal counts the questions of every questionnaire of a round.
+func (s *Store) questionTotal(ctx context.Context, a *AssessmentInfo) (int, error) {
+	total := 0
+	for _, rq := range a.Questionnaires {
+		p, err := s.QuestionnaireVersion(ctx, a.OrgID, rq.VersionID)
+		if err != nil {
+			return 0, err
+		}
+		total += p.Q.QuestionCount()
+	}
+	return total, nil
+}
+
+// RevokeInvitation revokes a link: it no longer opens the survey, and its
+// response no longer counts. It reports whether that response had been
+// submitted (results then change).
+func (s *Store) RevokeInvitation(ctx context.Context, orgID, assessmentID, id int64) (bool, error) {
+	var submitted bool
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&models.Invitation{}).
+			Where("org_id = ? AND assessment_id = ? AND id = ? AND revoked_at IS NULL", orgID, assessmentID, id).
+			Update("revoked_at", now())
+		if res.Error != nil {
+			return fmt.Errorf("revoke invitation: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			var n int64
+			if err := tx.Model(&models.Invitation{}).Where("org_id = ? AND assessment_id = ? AND id = ?", orgID, assessmentID, id).Count(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return apperr.NotFound("invitation")
+			}
+			return nil
+		}
+		var status string
+		if err := tx.Model(&models.Response{}).Select("status").Where("invitation_id = ?", id).Scan(&status).Error; err != nil {
+			return err
+		}
+		submitted = status == models.ResponseSubmitted
+		return nil
+	})
+	return submitted, err
+}
+
+// ReopenResponse turns the submitted response of an invitation back into a
+// draft so the respondent can change it. The round must be open.
+func (s *Store) ReopenResponse(ctx context.Context, orgID, assessmentID, invitationID int64) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var rows []struct {
+			Status           string
+			AssessmentStatus string
+			RevokedAt        *time.Time
+		}
+		err := tx.Table("responses r").Select("r.status, a.status AS assessment_status, i.revoked_at").
+			Joins("JOIN invitations i ON i.id = r.invitation_id").Joins("JOIN assessments a ON a.id = r.assessment_id").
+			Where("r.org_id = ? AND r.assessment_id = ? AND r.invitation_id = ?", orgID, assessmentID, invitationID).Scan(&rows).Error
+		if err != nil {
+			return fmt.Errorf("load response: %w", err)
+		}
+		switch {
+		case len(rows) == 0:
+			return apperr.NotFound("invitation")
+		case rows[0].RevokedAt != nil:
+			return apperr.Errorf(apperr.EConflict, "This invitation is revoked; its response cannot be reopened.")
+		case rows[0].AssessmentStatus != models.AssessmentOpen:
+			return apperr.Errorf(apperr.EConflict, "Reopen the round before reopening a response.")
+		case rows[0].Status != models.ResponseSubmitted:
+			return apperr.Errorf(apperr.EConflict, "This response is not submitted, so there is nothing to reopen.")
+		}
+		return tx.Model(&models.Response{}).Where("org_id = ? AND invitation_id = ? AND status = ?", orgID, invitationID, models.ResponseSubmitted).
+			Updates(map[string]any{"status": models.ResponseDraft, "submitted_at": nil, "updated_at": now()}).Error
+	})
+}

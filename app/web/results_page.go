@@ -1,0 +1,93 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"gapmap/app/scoring"
+	"gapmap/questionnaires"
+)
+
+// resultTable is one questionnaire's results shaped for the tables page.
+type resultTable struct {
+	Q      *questionnaires.Questionnaire
+	R      *scoring.Result
+	Likert bool
+	Dims   []resultDim
+	Teams  []resultTeam
+}
+
+type resultDim struct {
+	scoring.DimensionResult
+	Spread *int
+}
+
+type resultTeam struct {
+	scoring.TeamResult
+	Cells []scoring.TeamDimension // in the questionnaire's dimension order
+}
+
+func buildResultTables(qs []*questionnaires.Questionnaire, rs []*scoring.Result) []resultTable {
+	out := make([]resultTable, 0, len(rs))
+	for i, r := range rs {
+		if r == nil {
+			continue
+		}
+		t := resultTable{Q: qs[i], R: r, Likert: qs[i].Scale == questionnaires.ScaleLikert}
+		for _, d := range r.Dimensions {
+			row := resultDim{DimensionResult: d}
+			if d.Distribution.Min != nil && d.Distribution.Max != nil {
+				spread := *d.Distribution.Max - *d.Distribution.Min
+				row.Spread = &spread
+			}
+			t.Dims = append(t.Dims, row)
+		}
+		for _, tr := range r.Teams {
+			byKey := make(map[string]scoring.TeamDimension, len(tr.Dimensions))
+			for _, td := range tr.Dimensions {
+				byKey[td.Key] = td
+			}
+			row := resultTeam{TeamResult: tr}
+			for _, d := range r.Dimensions {
+				row.Cells = append(row.Cells, byKey[d.Key])
+			}
+			t.Teams = append(t.Teams, row)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// resultsPage shows an assessment's results as tables (?team_id=ID: one team).
+func (s *Server) resultsPage(c *fiber.Ctx) error {
+	p := principalOf(c)
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	teamID, err := queryID(c, "team_id")
+	if err != nil {
+		return err
+	}
+	a, err := s.store.Assessment(c.UserContext(), p.OrgID, id)
+	if err != nil {
+		return err
+	}
+	round, err := s.scopedRound(c, p, id, teamID)
+	if err != nil {
+		return err
+	}
+	title := "Results · " + a.Name
+	var teamName string
+	if teamID != 0 {
+		t, err := s.store.Team(c.UserContext(), p.OrgID, teamID)
+		if err != nil {
+			return err
+		}
+		teamName = t.Name
+		title = "Results of " + t.Name + " · " + a.Name
+	}
+	return s.render(c, "results/index", fiber.Map{
+		"Title": title, "Assessment": a, "TeamID": teamID, "TeamName": teamName,
+		"Tables": buildResultTables(round.Questionnaires, round.Results),
+	})
+}
