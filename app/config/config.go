@@ -80,14 +80,17 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	c.SessionIdle, c.SessionMax, c.BodyLimit = 2*time.Hour, 24*time.Hour, 4<<20
 	c.Limits = DefaultLimits()
 	c.TrustedProxies = splitList(getenv("GAPMAP_TRUSTED_PROXIES"))
-	for name, set := range map[string]func(string) error{
-		"GAPMAP_SESSION_IDLE": durationFlag(&c.SessionIdle),
-		"GAPMAP_SESSION_MAX":  durationFlag(&c.SessionMax),
-		"GAPMAP_BODY_LIMIT":   intFlag(&c.BodyLimit),
+	for _, e := range []struct {
+		name string
+		set  func(string) error
+	}{
+		{"GAPMAP_SESSION_IDLE", durationFlag(&c.SessionIdle)},
+		{"GAPMAP_SESSION_MAX", durationFlag(&c.SessionMax)},
+		{"GAPMAP_BODY_LIMIT", intFlag(&c.BodyLimit)},
 	} {
-		if v := getenv(name); v != "" {
-			if err := set(v); err != nil {
-				c.envErr = errors.Join(c.envErr, fmt.Errorf("%s: %w", name, err))
+		if v := getenv(e.name); v != "" && c.envErr == nil {
+			if err := e.set(v); err != nil {
+				c.envErr = fmt.Errorf("invalid %s: %w", e.name, err)
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"gapmap/app/apperr"
 	"gapmap/app/secret"
@@ -272,7 +273,15 @@ func (s *Store) RemoveMember(ctx context.Context, orgID, userID int64) error {
 	})
 }
 
+// lastOwnerCheck refuses a change that would leave the org without an owner.
+// It locks the org row first so that two owners stepping down at once on
+// PostgreSQL queue behind each other (SQLite's immediate transactions
+// already do).
 func lastOwnerCheck(tx *gorm.DB, orgID int64) error {
+	var org models.Org
+	if err := tx.Clauses(clause.Locking{Strength: "NO KEY UPDATE"}).Select("id").Where("id = ?", orgID).Take(&org).Error; err != nil {
+		return notFound(err, "organization")
+	}
 	var owners int64
 	if err := tx.Model(&models.Membership{}).Where("org_id = ? AND role = ?", orgID, models.RoleOwner).Count(&owners).Error; err != nil {
 		return err

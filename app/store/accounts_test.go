@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -413,6 +415,62 @@ func TestInvites(t *testing.T) {
 		}
 		if _, err := s.InviteByToken(ctx, "inv_unknown"); apperr.Code(err) != apperr.ENotFound {
 			t.Fatalf("InviteByToken of an unknown token: %v", err)
+		}
+	})
+}
+
+// TestLastOwnerConcurrentDemotion has two owners step down at the same
+// moment: one of them must be refused, whatever the interleaving.
+func TestLastOwnerConcurrentDemotion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		const rounds = 15
+		for i := 0; i < rounds; i++ {
+			org, ann := signUp(t, s, fmt.Sprintf("Org %d", i), fmt.Sprintf("ann%d@example.com", i))
+			bob := invitedUser(t, s, org.ID, ann.ID, fmt.Sprintf("bob%d@example.com", i), models.RoleOwner)
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			start := make(chan struct{})
+			for j, uid := range []int64{ann.ID, bob.ID} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					if j == 0 {
+						errs[j] = s.SetRole(ctx, org.ID, uid, models.RoleAdmin)
+					} else {
+						errs[j] = s.RemoveMember(ctx, org.ID, uid)
+					}
+				}()
+			}
+			close(start)
+			wg.Wait()
+			owners := 0
+			members, err := s.Members(ctx, org.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range members {
+				if m.Role == models.RoleOwner {
+					owners++
+				}
+			}
+			if owners != 1 {
+				t.Fatalf("round %d: %d owners left (errors %v, %v), want exactly 1", i, owners, errs[0], errs[1])
+			}
+			refused := 0
+			for _, err := range errs {
+				switch apperr.Code(err) {
+				case "":
+				case apperr.EConflict:
+					refused++
+				default:
+					t.Fatalf("round %d: unexpected error %v", i, err)
+				}
+			}
+			if refused != 1 {
+				t.Fatalf("round %d: %d of 2 changes refused, want 1", i, refused)
+			}
 		}
 	})
 }

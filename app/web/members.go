@@ -50,8 +50,14 @@ func (s *Server) setMemberRole(c *fiber.Ctx) error {
 	}
 	p := principalOf(c)
 	role := models.Role(c.FormValue("role"))
-	if role == models.RoleOwner && p.Role != models.RoleOwner {
-		return s.redirectFlash(c, "/members", "error", "Only an owner can make someone an owner.")
+	if p.Role != models.RoleOwner {
+		target, err := s.store.Principal(c.UserContext(), id, p.OrgID)
+		if err != nil {
+			return err
+		}
+		if role == models.RoleOwner || target.Role == models.RoleOwner {
+			return s.redirectFlash(c, "/members", "error", "Only an owner can make someone an owner or change an owner's role.")
+		}
 	}
 	if err := s.store.SetRole(c.UserContext(), p.OrgID, id, role); err != nil {
 		return err
@@ -65,6 +71,15 @@ func (s *Server) removeMember(c *fiber.Ctx) error {
 		return err
 	}
 	p := principalOf(c)
+	if p.Role != models.RoleOwner {
+		target, err := s.store.Principal(c.UserContext(), id, p.OrgID)
+		if err != nil {
+			return err
+		}
+		if target.Role == models.RoleOwner {
+			return s.redirectFlash(c, "/members", "error", "Only an owner can remove an owner.")
+		}
+	}
 	if err := s.store.RemoveMember(c.UserContext(), p.OrgID, id); err != nil {
 		return err
 	}

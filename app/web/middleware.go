@@ -84,19 +84,25 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	return nil
 }
 
+// securityHeaders sets the security headers of every response. HSTS goes
+// out whenever the public URL is https: gapmap sits behind a TLS-terminating
+// proxy then, so the request itself looks like plain http and helmet alone
+// would never send it.
 func (s *Server) securityHeaders() fiber.Handler {
-	hsts := 0
-	if s.cfg.Secure() {
-		hsts = 63072000
-	}
-	return helmet.New(helmet.Config{
+	h := helmet.New(helmet.Config{
 		ContentSecurityPolicy:     contentSecurityPolicy,
 		ReferrerPolicy:            "same-origin",
 		XFrameOptions:             "DENY",
-		HSTSMaxAge:                hsts,
 		CrossOriginEmbedderPolicy: "unsafe-none",
 		PermissionPolicy:          "camera=(), microphone=(), geolocation=(), payment=()",
 	})
+	if !s.cfg.Secure() {
+		return h
+	}
+	return func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=63072000; includeSubDomains")
+		return h(c)
+	}
 }
 
 func (s *Server) recoverer() fiber.Handler {

@@ -51,17 +51,15 @@ func (s *Server) render(c *fiber.Ctx, name string, data fiber.Map) error {
 
 // formError re-renders a form page with the error next to its field.
 func (s *Server) formError(c *fiber.Ctx, name string, data fiber.Map, err error) error {
-	ae, ok := apperr.As(err)
-	if !ok || ae.Code == apperr.EInternal {
-		return err
-	}
-	if data == nil {
-		data = fiber.Map{}
-	}
-	data["Errors"] = map[string]string{ae.Field: ae.Message}
-	data["Error"] = ae.Message
-	c.Status(statusOf(ae.Code))
-	return s.render(c, name, data)
+	return s.withFormError(c, err, func(errs fiber.Map) error {
+		if data == nil {
+			data = fiber.Map{}
+		}
+		for k, v := range errs {
+			data[k] = v
+		}
+		return s.render(c, name, data)
+	})
 }
 
 // flash stores a one-time message shown on the next page.
@@ -177,8 +175,9 @@ func templateFuncs() template.FuncMap {
 			}
 			return *v
 		},
-		"add":  func(a, b int) int { return a + b },
-		"json": func(v any) template.JS { return template.JS(mustJSON(v)) },
+		"deref2": func(v *bool) bool { return v != nil && *v },
+		"add":    func(a, b int) int { return a + b },
+		"json":   func(v any) template.JS { return template.JS(mustJSON(v)) },
 		"dict": func(kv ...any) map[string]any {
 			m := make(map[string]any, len(kv)/2)
 			for i := 0; i+1 < len(kv); i += 2 {

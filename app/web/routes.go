@@ -15,6 +15,7 @@ import (
 func (s *Server) routes() {
 	app := s.app
 	app.Use(s.requestID, s.logRequests, s.recoverer(), s.securityHeaders())
+	app.Use([]string{"/s", "/api/v1/survey"}, s.surveyHeaders) // survey links: no Referer, no caching, on errors too
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
 
 	app.Get("/healthz", s.healthz)
@@ -61,6 +62,24 @@ func (s *Server) routes() {
 	app.Post("/tokens", pageAuth(member), s.createToken)
 	app.Post("/tokens/:id/revoke", pageAuth(member), s.revokeToken)
 
+	// Assessments, invitations and the survey (issue 4).
+	app.Get("/assessments", pageAuth(member), s.assessmentsPage)
+	app.Get("/assessments/new", pageAuth(admin), s.newAssessmentPage)
+	app.Post("/assessments", pageAuth(admin), s.createAssessmentForm)
+	app.Get("/assessments/:id", pageAuth(member), s.assessmentPage)
+	app.Post("/assessments/:id/close", pageAuth(admin), s.closeAssessment)
+	app.Post("/assessments/:id/reopen", pageAuth(admin), s.reopenAssessment)
+	app.Post("/assessments/:id/invitations", pageAuth(member), s.createInvitationsForm)
+	app.Post("/assessments/:id/invitations.csv", pageAuth(member), s.invitationsCSV)
+	app.Post("/assessments/:id/invitations/:invitation_id/revoke", pageAuth(member), s.revokeInvitationForm)
+	app.Post("/assessments/:id/invitations/:invitation_id/reopen", pageAuth(admin), s.reopenResponseForm)
+	app.Get("/s/:token", s.surveyStart)
+	app.Get("/s/:token/intro", s.surveyIntro)
+	app.Get("/s/:token/page/:n", s.surveyPage)
+	app.Post("/s/:token/page/:n", s.surveySavePage)
+	app.Get("/s/:token/review", s.surveyReview)
+	app.Post("/s/:token/submit", s.surveySubmitForm)
+
 	// JSON API.
 	api := app.Group("/api/v1")
 	api.Get("/me", apiAuth(member), s.me)
@@ -77,6 +96,20 @@ func (s *Server) routes() {
 	api.Get("/tokens", apiAuth(member), s.apiTokens)
 	api.Post("/tokens", apiAuth(member), s.apiCreateToken)
 	api.Delete("/tokens/:id", apiAuth(member), s.apiRevokeToken)
+
+	// Assessments, invitations and the survey API (issue 4).
+	api.Get("/assessments", apiAuth(member), s.apiAssessments)
+	api.Post("/assessments", apiAuth(admin), s.apiCreateAssessment)
+	api.Get("/assessments/:id", apiAuth(member), s.apiAssessment)
+	api.Post("/assessments/:id/close", apiAuth(admin), s.apiCloseAssessment)
+	api.Post("/assessments/:id/reopen", apiAuth(admin), s.apiReopenAssessment)
+	api.Get("/assessments/:id/invitations", apiAuth(member), s.apiInvitations)
+	api.Post("/assessments/:id/invitations", apiAuth(member), s.apiCreateInvitation)
+	api.Delete("/assessments/:id/invitations/:invitation_id", apiAuth(member), s.apiRevokeInvitation)
+	api.Post("/assessments/:id/invitations/:invitation_id/reopen", apiAuth(admin), s.apiReopenResponse)
+	api.Get("/survey/:token", s.apiSurvey)
+	api.Put("/survey/:token/answers", s.apiSaveAnswer)
+	api.Post("/survey/:token/submit", s.apiSubmit)
 
 	// Results, dashboards, reports and exports.
 	app.Get("/assessments/:id/results", pageAuth(member), s.resultsPage)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -38,6 +39,9 @@ type Server struct {
 	log      *slog.Logger
 	sessions *session.Store
 	shipped  []*questionnaires.Questionnaire
+
+	pinned       sync.Map     // questionnaire version id -> *questionnaires.Questionnaire (versions never change)
+	surveyMisses *missLimiter // unknown survey tokens per client IP
 }
 
 // New builds the fiber application with every middleware and route.
@@ -55,6 +59,7 @@ func New(d Deps) (*Server, error) {
 		return nil, fmt.Errorf("load templates: %w", err)
 	}
 	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, shipped: d.Questionnaires}
+	s.surveyMisses = newMissLimiter(d.Config.Limits.SurveyMisses, time.Minute)
 	s.sessions = session.New(session.Config{
 		Storage:        d.Store.KV("session"),
 		Expiration:     d.Config.SessionIdle,

@@ -72,7 +72,7 @@
  *   409 {"error","current":{…},"revision"}  stale: the page takes the server's answer
  *   409 {"error",…} with revision <= ours   round closed / response submitted: read-only
  *   404, 401, 403, 410 {"error"}             the link no longer works: read-only
- *   429, 5xx, network error, 15 s timeout    retried with back-off 1, 2, 4, 8, 16, 30 s (±20 %)
+ *   429, 5xx, network error, 15 s timeout    retried after 1, 2, 4, 8, 16, then every 30 s (±20 %, at most 30 s)
  *   other 4xx {"error","field"}              shown on the question, not retried
  *
  * ---- Behaviour -------------------------------------------------------------------
@@ -468,7 +468,7 @@
       return;
     }
     var base = Math.min(30000, 1000 * Math.pow(2, Math.min(q.failures - 1, 5)));
-    var delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    var delay = Math.min(30000, Math.round(base * (0.8 + Math.random() * 0.4)));
     setStatus(q, 'error', 'Not saved — retrying');
     q.retryTimer = window.setTimeout(function () {
       q.retryTimer = 0;

@@ -1,0 +1,144 @@
+package charts
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	gocharts "github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"gapmap/app/scoring"
+	"gapmap/questionnaires"
+)
+
+// GapItem is one dimension's gap to its target.
+type GapItem struct {
+	Key      string
+	Title    string
+	Level    *int
+	Current  *float64 // level, or score on likert
+	Target   int
+	Gap      *float64 // levels short of the target, or score points on likert; nil without data
+	Weight   float64
+	Weighted *float64 // Gap × Weight: the order of the bars
+}
+
+// Gaps lists the organization's gaps (team nil) or one team's, largest
+// gap × weight first; ties keep the questionnaire's order, and dimensions
+// without data come last.
+func Gaps(q *questionnaires.Questionnaire, r *scoring.Result, team *scoring.TeamResult) []GapItem {
+	s := scaleOf(q)
+	var byKey map[string]*scoring.TeamDimension
+	if team != nil {
+		byKey = teamDims(team)
+	}
+	out := make([]GapItem, 0, len(r.Dimensions))
+	for _, d := range r.Dimensions {
+		it := GapItem{Key: d.Key, Title: d.Title, Target: d.Target, Weight: dimWeight(d.Weight)}
+		level, score := d.Level, d.Score
+		if team != nil {
+			level, score = nil, nil
+			if td := byKey[d.Key]; td != nil {
+				level, score = td.Level, td.Score
+			}
+		}
+		it.Level = level
+		it.Current = s.value(level, score)
+		if it.Current != nil {
+			g := max(0, s.target(d.Target)-*it.Current)
+			if s.likert {
+				g = round(g, 1)
+			}
+			it.Gap = &g
+			it.Weighted = ptr(g * it.Weight)
+		}
+		out = append(out, it)
+	}
+	slices.SortStableFunc(out, func(a, b GapItem) int {
+		switch {
+		case a.Weighted == nil && b.Weighted == nil:
+			return 0
+		case a.Weighted == nil:
+			return 1
+		case b.Weighted == nil:
+			return -1
+		}
+		return cmp.Compare(*b.Weighted, *a.Weighted)
+	})
+	return out
+}
+
+// GapBars draws the gaps of the organization (team nil) or of one team as
+// horizontal bars, largest gap × weight on top, each labelled.
+func GapBars(id string, q *questionnaires.Questionnaire, r *scoring.Result, team *scoring.TeamResult) Chart {
+	s := scaleOf(q)
+	items := Gaps(q, r, team)
+	unit := "levels"
+	if s.likert {
+		unit = "points"
+	}
+	names := make([]string, len(items))
+	data := make([]opts.BarData, len(items))
+	tbl := Table{Columns: []string{"Dimension", "Current", "Target", "Gap (" + unit + ")", "Weight", "Gap × weight"}}
+	for i, it := range items {
+		names[i] = it.Title
+		label := "no answers"
+		var value any = 0
+		if it.Gap != nil {
+			value = round(*it.Weighted, 2)
+			switch {
+			case *it.Gap == 0:
+				label = "at target"
+			case it.Weight != 1:
+				label = fmt.Sprintf("%s %s × %s", trim(*it.Gap, 1), unit, trim(it.Weight, 2))
+			default:
+				label = fmt.Sprintf("%s %s", trim(*it.Gap, 1), unit)
+			}
+		}
+		data[i] = opts.BarData{Name: it.Title, Value: value,
+			Label: &opts.Label{Show: opts.Bool(true), Position: "right", Formatter: label, Color: colorText}}
+		current := s.levelName(it.Level)
+		if s.likert {
+			current = fmt.Sprintf("%s (level %s)", s.format(it.Current), intText(it.Level))
+		}
+		tbl.Rows = append(tbl.Rows, Row{Header: it.Title, Cells: []Cell{
+			{Text: current, Class: LevelClass(it.Level, s.n)},
+			{Text: targetText(s, it.Target), Class: "num"},
+			{Text: floatText(it.Gap, 1), Class: "num"},
+			{Text: trim(it.Weight, 2), Class: "num"},
+			{Text: floatText(it.Weighted, 2), Class: "num"},
+		}})
+	}
+	c := gocharts.NewBar()
+	c.SetGlobalOptions(append(base(false, "axis"),
+		gocharts.WithGridOpts(opts.Grid{Left: "2%", Right: "18%", Top: "4%", Bottom: "12%", ContainLabel: opts.Bool(true)}),
+		gocharts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "Gap × weight", NameLocation: "middle", NameGap: 28, MinInterval: 1,
+			AxisLabel: &opts.AxisLabel{Color: colorMuted}, SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: colorGrid}}}),
+		gocharts.WithYAxisOpts(opts.YAxis{Type: "category", Data: names, Inverse: opts.Bool(true),
+			AxisLabel: &opts.AxisLabel{Color: colorText, Width: 160, Overflow: "truncate"}}),
+	)...)
+	if s.likert {
+		c.XAxisList[0].MinInterval = 0
+	}
+	c.AddSeries("Gap × weight", data, gocharts.WithItemStyleOpts(opts.ItemStyle{Color: colorTarget}),
+		gocharts.WithSeriesOpts(func(ss *gocharts.SingleSeries) { ss.BarMaxWidth = "28" }))
+
+	who, title := "the organization", "Largest gaps to the target"
+	tbl.Caption = "Gaps to the target of " + q.Title
+	if team != nil {
+		who, title = "the team", "The team's gaps"
+		tbl.Caption = team.Name + ": gaps to the target of " + q.Title
+	}
+	caption := fmt.Sprintf("Each bar is how many levels %s is below the target in a dimension, multiplied by the dimension's weight; "+
+		"the longest bar, at the top, is where closing the gap matters most. Dimensions already at or above target show no bar.", who)
+	if s.likert {
+		caption = fmt.Sprintf("Each bar is how many score points %s is below the score where the target level starts, multiplied by the dimension's weight; "+
+			"the longest bar, at the top, is where closing the gap matters most. Dimensions already at or above target show no bar.", who)
+	}
+	name := fileName(q.Key, "gaps")
+	if team != nil {
+		name = fileName(q.Key, "team", team.Name, "gaps")
+	}
+	return Chart{ID: CleanID(id), Title: title, Caption: caption, FileName: name, Option: optionOf(c), Table: tbl}
+}

@@ -1,0 +1,123 @@
+package export
+
+import (
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"gapmap/app/scoring"
+)
+
+// Heatmap colours, from the lowest level to the highest.
+const (
+	colourLow  = "F8696B"
+	colourMid  = "FFEB84"
+	colourHigh = "63BE7B"
+)
+
+// heatmapFirstRow is the first team row: rows 1 and 2 hold the questionnaire
+// and dimension headers.
+const heatmapFirstRow = 3
+
+// writeHeatmap writes teams × dimensions levels: one block of columns per
+// questionnaire, each with a colour scale from level 1 to its top level;
+// a team whose respondents disagree (levels two or more apart) shows its
+// level bold with a border and a "*".
+func writeHeatmap(f *excelize.File, st *styles, wb *Workbook) error {
+	s := &sheet{f: f, name: SheetHeatmap}
+	teams := roundTeams(wb)
+	vs := views(wb)
+	s.str(1, 1, "Team", st.header)
+	s.str(1, 2, "", st.header)
+	s.str(2, 1, "Respondents", st.header)
+	s.str(2, 2, "", st.header)
+	s.keep(f.MergeCell(SheetHeatmap, "A1", "A2"))
+	s.keep(f.MergeCell(SheetHeatmap, "B1", "B2"))
+	s.keep(f.SetColWidth(SheetHeatmap, "A", "A", 30))
+	s.keep(f.SetColWidth(SheetHeatmap, "B", "B", 12))
+
+	lastTeam := heatmapFirstRow + len(teams) - 1
+	orgRow, targetRow := lastTeam+2, lastTeam+3
+	for i, t := range teams {
+		s.str(1, heatmapFirstRow+i, t.Name, st.text)
+		s.int(2, heatmapFirstRow+i, t.Respondents, st.integer)
+	}
+	if wb.Round.TeamID == 0 {
+		s.str(1, orgRow, "Organization", st.bold)
+	}
+	s.str(1, targetRow, "Target", st.bold)
+
+	col := 3
+	for _, v := range vs {
+		firstCol := col
+		s.str(col, 1, v.Q.Title, st.header)
+		for _, d := range v.Dims {
+			s.str(col, 2, d.Title, st.header)
+			s.keep(f.SetColWidth(SheetHeatmap, colName(col), colName(col), 14))
+			if wb.Round.TeamID == 0 {
+				s.intp(col, orgRow, d.Level, st.boldInt)
+			}
+			if d.Target > 0 {
+				s.int(col, targetRow, d.Target, st.boldInt)
+			}
+			col++
+		}
+		lastCol := col - 1
+		if lastCol < firstCol {
+			continue
+		}
+		if lastCol > firstCol {
+			s.styleRange(firstCol, 1, lastCol, 1, st.header)
+			s.keep(f.MergeCell(SheetHeatmap, cell(firstCol, 1), cell(lastCol, 1)))
+		}
+		if v.R != nil {
+			for i, t := range teams {
+				row := heatmapFirstRow + i
+				tr := findTeam(v, t.ID)
+				for j, d := range v.Dims {
+					td := teamDim(tr, d.Key)
+					style := st.boldInt
+					if td != nil && td.Disagreement != nil && *td.Disagreement {
+						style = st.disagree
+					}
+					if td == nil {
+						s.style(firstCol+j, row, style)
+						continue
+					}
+					s.intp(firstCol+j, row, td.Level, style)
+				}
+			}
+		}
+		if len(teams) > 0 && s.err == nil {
+			top := strconv.Itoa(len(v.Q.Levels))
+			mid := strconv.FormatFloat(float64(1+len(v.Q.Levels))/2, 'f', -1, 64)
+			s.keep(f.SetConditionalFormat(SheetHeatmap, cell(firstCol, heatmapFirstRow)+":"+cell(lastCol, lastTeam), []excelize.ConditionalFormatOptions{{
+				Type:     "3_color_scale",
+				Criteria: "=",
+				MinType:  "num", MinValue: "1", MinColor: "#" + colourLow,
+				MidType: "num", MidValue: mid, MidColor: "#" + colourMid,
+				MaxType: "num", MaxValue: top, MaxColor: "#" + colourHigh,
+			}}))
+		}
+	}
+	note := targetRow + 2
+	s.str(1, note, "Levels per team and dimension. Colours run from level 1 (red) to the top level of the questionnaire (green).", 0)
+	s.str(1, note+1, "A level shown as \"2 *\" with a border: the team's respondents disagree (their levels are two or more apart).", 0)
+	s.keep(f.SetPanes(SheetHeatmap, &excelize.Panes{
+		Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight",
+		Selection: []excelize.Selection{{SQRef: "C3", ActiveCell: "C3", Pane: "bottomRight"}},
+	}))
+	return s.err
+}
+
+func findTeam(v qView, id int64) *scoring.TeamResult {
+	if v.R == nil {
+		return nil
+	}
+	for i := range v.R.Teams {
+		if v.R.Teams[i].ID == id {
+			return &v.R.Teams[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,194 @@
+package report
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"gapmap/app/recommend"
+)
+
+// The methods below format the model's numbers the same way for the HTML
+// page and the Markdown document. They return plain text.
+
+// Rec is a recommendation of the roadmap as the report shows it.
+type Rec struct {
+	recommend.Item
+}
+
+// PhaseTitle is "Now", "Next" or "Later".
+func (r Rec) PhaseTitle() string { return PhaseTitle(r.Phase) }
+
+// Levels is "2 → 3".
+func (r Rec) Levels() string {
+	return strconv.Itoa(r.FromLevel) + " → " + strconv.Itoa(r.ToLevel)
+}
+
+// PriorityText is the priority without trailing zeros.
+func (r Rec) PriorityText() string { return formatNumber(r.Priority) }
+
+// Facts is "Now · impact 3 · effort 1 · priority 9 · quick win".
+func (r Rec) Facts() string {
+	s := r.PhaseTitle() + " · impact " + strconv.Itoa(r.Impact) + " · effort " + strconv.Itoa(r.Effort) +
+		" · priority " + r.PriorityText()
+	if r.QuickWin {
+		s += " · quick win"
+	}
+	return s
+}
+
+// DimensionName is the dimension's title, or its key.
+func (r Rec) DimensionName() string {
+	if r.DimensionTitle != "" {
+		return r.DimensionTitle
+	}
+	return r.Dimension
+}
+
+// PhaseTitle names a phase key.
+func PhaseTitle(key string) string {
+	for _, p := range phaseOrder {
+		if p.key == key {
+			return p.title
+		}
+	}
+	return key
+}
+
+// LevelText is "2 · Operational", "2", or "—" without a level.
+func LevelText(level *int, name string) string {
+	if level == nil {
+		return "—"
+	}
+	if name == "" {
+		return strconv.Itoa(*level)
+	}
+	return strconv.Itoa(*level) + " · " + name
+}
+
+// PercentText is "68.6%" or "—".
+func PercentText(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*v, 'f', 1, 64) + "%"
+}
+
+// DateText is the date as YYYY-MM-DD (UTC), or "" for a zero time.
+func DateText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02")
+}
+
+// LevelText is the overall level with its name.
+func (o OverallLine) LevelText() string {
+	if !o.Computed {
+		return "not computed yet"
+	}
+	return LevelText(o.Level, o.LevelName)
+}
+
+// ScoreText is the overall score on its scale.
+func (o OverallLine) ScoreText() string { return ScoreText(o.Scale, o.MaxLevel, o.Score) }
+
+// PercentText is the percent to target.
+func (o OverallLine) PercentText() string { return PercentText(o.PercentToTarget) }
+
+// ChangeText is the change since the previous round, or "—".
+func (o OverallLine) ChangeText() string {
+	if o.Change == nil {
+		return "—"
+	}
+	decimals := 2
+	if o.Scale == "likert" {
+		decimals = 1
+	}
+	parts := []string{signedLevels(o.Change.Level), "score " + signedFloat(o.Change.Score, decimals)}
+	if o.Change.PercentToTarget != nil {
+		parts = append(parts, signedFloat(*o.Change.PercentToTarget, 1)+" points to target")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// LevelText is the gap's current level with its name.
+func (g GapLine) LevelText() string { return LevelText(&g.Level, g.LevelName) }
+
+// WeightText is the dimension weight.
+func (g GapLine) WeightText() string { return formatNumber(g.Weight) }
+
+// WeightedText is gap × weight.
+func (g GapLine) WeightedText() string { return formatNumber(g.Weighted) }
+
+// EffortText is "effort 5 of 6" (Now, Next) or "effort 12" (Later).
+func (p Phase) EffortText() string {
+	if p.Capacity > 0 {
+		return "effort " + strconv.Itoa(p.Effort) + " of " + strconv.Itoa(p.Capacity)
+	}
+	return "effort " + strconv.Itoa(p.Effort)
+}
+
+// LevelText is the dimension's current level with its name.
+func (d DimensionSection) LevelText() string {
+	if d.Current == nil {
+		return "—"
+	}
+	return LevelText(&d.Current.Level, d.Current.Name)
+}
+
+// ScoreText is the dimension's score on its scale.
+func (d DimensionSection) ScoreText() string { return ScoreText(d.Scale, d.Levels, d.Score) }
+
+// GapText is the gap or "—".
+func (d DimensionSection) GapText() string {
+	if d.Gap == nil {
+		return "—"
+	}
+	return strconv.Itoa(*d.Gap)
+}
+
+// WeightText is the dimension weight.
+func (d DimensionSection) WeightText() string { return formatNumber(d.Weight) }
+
+// ChangeText is the change since the previous round, or "".
+func (d DimensionSection) ChangeText() string {
+	if d.Change == nil {
+		return ""
+	}
+	return changeText(d.Change.Level, d.Change.Score, d.Scale)
+}
+
+// Label is the blocking question with its figure: how many teams it blocks,
+// or the lowest answer on a team report.
+func (q BlockingQuestion) Label() string {
+	if q.Teams > 0 {
+		return countNoun(q.Teams, "team", "teams")
+	}
+	if q.Level > 0 {
+		return "lowest answer: level " + strconv.Itoa(q.Level) + nameSuffix(q.LevelName)
+	}
+	return ""
+}
+
+// OverallText is the row's overall level.
+func (r BreakdownRow) OverallText() string { return LevelText(r.Overall, "") }
+
+// PassRatioText is the pass ratio as a percentage.
+func (m MethodQuestionnaire) PassRatioText() string {
+	if m.Scale == "likert" {
+		return "—"
+	}
+	return formatNumber(m.PassRatio*100) + "%"
+}
+
+// ScaleText names the scale.
+func (m MethodQuestionnaire) ScaleText() string {
+	if m.Scale == "likert" {
+		return "agreement (1–5)"
+	}
+	return "levels 1–" + strconv.Itoa(m.Levels)
+}
+
+// WeightText is the dimension weight.
+func (d MethodDimension) WeightText() string { return formatNumber(d.Weight) }

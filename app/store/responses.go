@@ -1,0 +1,312 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"gapmap/app/apperr"
+	"gapmap/app/secret"
+	"gapmap/models"
+)
+
+// MaxCommentBytes is the largest comment stored with an answer.
+const MaxCommentBytes = 4096
+
+// Survey is what a survey link opens: the invitation, its round, its team
+// and its response. It carries no answers; see Answers.
+type Survey struct {
+	InvitationID     int64
+	OrgID            int64
+	AssessmentID     int64
+	AssessmentName   string
+	AssessmentStatus string
+	Due              *time.Time
+	TeamID           int64
+	TeamName         string
+	ResponseID       int64
+	Status           string // models.ResponseDraft or models.ResponseSubmitted
+	Revision         int64
+	Page             string
+	SubmittedAt      *time.Time
+	Questionnaires   []RoundQuestionnaire `gorm:"-"`
+}
+
+// Editable reports whether answers may still change.
+func (sv *Survey) Editable() bool {
+	return sv.AssessmentStatus == models.AssessmentOpen && sv.Status == models.ResponseDraft
+}
+
+// errBadLink is the answer to unknown and revoked survey tokens alike.
+func errBadLink() error {
+	return apperr.Errorf(apperr.ENotFound, "This survey link is not valid. It may have been revoked; ask the person who sent it for a new one.")
+}
+
+func errSubmitted() error {
+	return apperr.Errorf(apperr.EConflict, "This response has been submitted and can no longer be changed.")
+}
+
+// SurveyByToken resolves a survey link. Unknown and revoked tokens are not
+// found, with the same message.
+func (s *Store) SurveyByToken(ctx context.Context, plain string) (*Survey, error) {
+	if plain == "" || len(plain) > 200 {
+		return nil, errBadLink()
+	}
+	var rows []Survey
+	err := s.conn(ctx).Table("invitations i").
+		Select("i.id AS invitation_id, i.org_id, i.assessment_id, a.name AS assessment_name, a.status AS assessment_status, a.due, "+
+			"i.team_id, t.name AS team_name, r.id AS response_id, r.status, r.revision, r.page, r.submitted_at").
+		Joins("JOIN assessments a ON a.id = i.assessment_id").
+		Joins("JOIN teams t ON t.id = i.team_id").
+		Joins("JOIN responses r ON r.invitation_id = i.id").
+		Where("i.token_hash = ? AND i.revoked_at IS NULL", secret.HashToken(plain)).Limit(1).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("resolve survey link: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, errBadLink()
+	}
+	sv := &rows[0]
+	if sv.Questionnaires, err = roundQuestionnaires(s.conn(ctx), sv.AssessmentID); err != nil {
+		return nil, err
+	}
+	return sv, nil
+}
+
+// Answers lists a response's answers in questionnaire and question order of
+// storage (callers order them by the questionnaire).
+func (s *Store) Answers(ctx context.Context, responseID int64) ([]models.Answer, error) {
+	var out []models.Answer
+	if err := s.conn(ctx).Where("response_id = ?", responseID).Order("questionnaire_key, question_key").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("load answers: %w", err)
+	}
+	return out, nil
+}
+
+// AnswerWrite is one validated answer to store. Exactly one of Option (with
+// its Level), Value or NA is set. A nil Comment keeps the stored comment.
+// Revision, when set, is the response revision at which the writer last saw
+// this question: a stored answer written after it is a conflict.
+type AnswerWrite struct {
+	Questionnaire string
+	Question      string
+	Option        *string
+	Level         *int
+	Value         *int
+	NA            bool
+	Comment       *string
+	Revision      *int64
+}
+
+// SaveResult is the outcome of SaveAnswers: the response revision after the
+// writes, and the stored answers of the writes refused as stale.
+type SaveResult struct {
+	Revision  int64
+	Conflicts []models.Answer
+}
+
+type responseState struct {
+	Status           string
+	Revision         int64
+	Page             string
+	AssessmentStatus string
+	RevokedAt        *time.Time
+}
+
+// lockResponse reads the state of a response and its round, holding the
+// response row until the transaction ends (SQLite transactions are
+// IMMEDIATE, so they already run one at a time).
+func (s *Store) lockResponse(tx *gorm.DB, responseID int64) (*responseState, error) {
+	q := "SELECT r.status, r.revision, r.page, a.status AS assessment_status, i.revoked_at " +
+		"FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN assessments a ON a.id = r.assessment_id " +
+		"WHERE r.id = ?"
+	if s.postgres {
+		q += " FOR UPDATE OF r"
+	}
+	var rows []responseState
+	if err := tx.Raw(q, responseID).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("lock response: %w", err)
+	}
+	if len(rows) == 0 || rows[0].RevokedAt != nil {
+		return nil, errBadLink()
+	}
+	return &rows[0], nil
+}
+
+type answerKey struct{ questionnaire, question string }
+
+// SaveAnswers stores answers of a draft response of an open round in one
+// transaction, and remembers page as the respondent's place (unless empty).
+// Writes identical to the stored answer change nothing; stale writes (see
+// AnswerWrite.Revision) are left out and returned as conflicts; the others
+// are stored under the next revision of the response.
+func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []AnswerWrite, page string) (*SaveResult, error) {
+	res := &SaveResult{}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		st, err := s.lockResponse(tx, responseID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case st.AssessmentStatus != models.AssessmentOpen:
+			return errClosed()
+		case st.Status != models.ResponseDraft:
+			return errSubmitted()
+		}
+		var stored []models.Answer
+		if err := tx.Where("response_id = ?", responseID).Find(&stored).Error; err != nil {
+			return fmt.Errorf("load answers: %w", err)
+		}
+		byKey := make(map[answerKey]models.Answer, len(stored))
+		for _, a := range stored {
+			byKey[answerKey{a.QuestionnaireKey, a.QuestionKey}] = a
+		}
+		rev := st.Revision + 1
+		t := now()
+		var rows []models.Answer
+		for _, w := range writes {
+			old, exists := byKey[answerKey{w.Questionnaire, w.Question}]
+			row := models.Answer{
+				ResponseID: responseID, QuestionnaireKey: w.Questionnaire, QuestionKey: w.Question,
+				OptionKey: w.Option, Level: w.Level, Value: w.Value, NA: w.NA, Revision: rev, UpdatedAt: t,
+			}
+			if w.Comment != nil {
+				row.Comment = *w.Comment
+			} else if exists {
+				row.Comment = old.Comment
+			}
+			switch {
+			case exists && sameAnswer(old, row):
+				continue
+			case exists && w.Revision != nil && old.Revision > *w.Revision:
+				res.Conflicts = append(res.Conflicts, old)
+				continue
+			}
+			rows = append(rows, row)
+		}
+		res.Revision = st.Revision
+		updates := map[string]any{}
+		if page != "" && page != st.Page {
+			updates["page"] = page
+		}
+		if len(rows) > 0 {
+			res.Revision = rev
+			updates["revision"] = rev
+			updates["updated_at"] = t
+			err := tx.Clauses(clause.OnConflict{
+				Columns:   []clause.Column{{Name: "response_id"}, {Name: "questionnaire_key"}, {Name: "question_key"}},
+				DoUpdates: clause.AssignmentColumns([]string{"option_key", "level", "value", "na", "comment", "revision", "updated_at"}),
+			}).Create(&rows).Error
+			if err != nil {
+				return fmt.Errorf("store answers: %w", err)
+			}
+		}
+		if len(updates) == 0 {
+			return nil
+		}
+		if err := tx.Model(&models.Response{}).Where("id = ?", responseID).Updates(updates).Error; err != nil {
+			return fmt.Errorf("update response: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func sameAnswer(a, b models.Answer) bool {
+	return eqPtr(a.OptionKey, b.OptionKey) && eqPtr(a.Value, b.Value) && a.NA == b.NA && a.Comment == b.Comment
+}
+
+func eqPtr[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}
+
+// QuestionRef names one question of one questionnaire.
+type QuestionRef struct {
+	Questionnaire string `json:"questionnaire"`
+	Question      string `json:"question"`
+}
+
+// SubmitResult tells whether this call submitted the response or found it
+// submitted already, and when it was submitted.
+type SubmitResult struct {
+	Already     bool
+	SubmittedAt time.Time
+}
+
+// Submit submits a draft response when every required question has an
+// answer or N/A; the error then lists the others (Details "unanswered").
+// Submitting a submitted response succeeds again without changing it, so
+// retries and concurrent submits yield exactly one submission.
+func (s *Store) Submit(ctx context.Context, responseID int64, required []QuestionRef) (*SubmitResult, error) {
+	res := &SubmitResult{}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		st, err := s.lockResponse(tx, responseID)
+		if err != nil {
+			return err
+		}
+		if st.Status == models.ResponseSubmitted {
+			var r models.Response
+			if err := tx.Select("submitted_at").Where("id = ?", responseID).Take(&r).Error; err != nil {
+				return fmt.Errorf("load response: %w", err)
+			}
+			res.Already = true
+			if r.SubmittedAt != nil {
+				res.SubmittedAt = *r.SubmittedAt
+			}
+			return nil
+		}
+		if st.AssessmentStatus != models.AssessmentOpen {
+			return errClosed()
+		}
+		var have []answerKeyRow
+		if err := tx.Model(&models.Answer{}).Select("questionnaire_key, question_key").Where("response_id = ?", responseID).Scan(&have).Error; err != nil {
+			return fmt.Errorf("load answers: %w", err)
+		}
+		answered := make(map[answerKey]bool, len(have))
+		for _, h := range have {
+			answered[answerKey{h.QuestionnaireKey, h.QuestionKey}] = true
+		}
+		missing := []QuestionRef{}
+		for _, q := range required {
+			if !answered[answerKey{q.Questionnaire, q.Question}] {
+				missing = append(missing, q)
+			}
+		}
+		if len(missing) > 0 {
+			return &apperr.Error{
+				Code:    apperr.EInvalid,
+				Message: fmt.Sprintf("%d of %d questions have no answer yet. Answer them or mark them “not applicable”, then submit.", len(missing), len(required)),
+				Details: map[string]any{"unanswered": missing},
+			}
+		}
+		t := now()
+		upd := tx.Model(&models.Response{}).Where("id = ? AND status = ?", responseID, models.ResponseDraft).
+			Updates(map[string]any{"status": models.ResponseSubmitted, "submitted_at": t, "updated_at": t})
+		if upd.Error != nil {
+			return fmt.Errorf("submit response: %w", upd.Error)
+		}
+		if upd.RowsAffected != 1 {
+			return fmt.Errorf("submit response %d: %d rows changed", responseID, upd.RowsAffected)
+		}
+		res.SubmittedAt = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+type answerKeyRow struct {
+	QuestionnaireKey string
+	QuestionKey      string
+}
