@@ -74,13 +74,18 @@ func Gaps(q *questionnaires.Questionnaire, r *scoring.Result, team *scoring.Team
 func GapBars(id string, q *questionnaires.Questionnaire, r *scoring.Result, team *scoring.TeamResult) Chart {
 	s := scaleOf(q)
 	items := Gaps(q, r, team)
-	unit := "levels"
-	if s.likert {
-		unit = "points"
+	unit := func(g float64) string {
+		switch {
+		case s.likert:
+			return "points"
+		case g == 1:
+			return "level"
+		}
+		return "levels"
 	}
 	names := make([]string, len(items))
 	data := make([]opts.BarData, len(items))
-	tbl := Table{Columns: []string{"Dimension", "Current", "Target", "Gap (" + unit + ")", "Weight", "Gap × weight"}}
+	tbl := Table{Columns: []string{"Dimension", "Current", "Target", "Gap (" + unit(0) + ")", "Weight", "Gap × weight"}}
 	for i, it := range items {
 		names[i] = it.Title
 		label := "no answers"
@@ -91,9 +96,9 @@ func GapBars(id string, q *questionnaires.Questionnaire, r *scoring.Result, team
 			case *it.Gap == 0:
 				label = "at target"
 			case it.Weight != 1:
-				label = fmt.Sprintf("%s %s × %s", trim(*it.Gap, 1), unit, trim(it.Weight, 2))
+				label = fmt.Sprintf("%s %s × %s", trim(*it.Gap, 1), unit(*it.Gap), trim(it.Weight, 2))
 			default:
-				label = fmt.Sprintf("%s %s", trim(*it.Gap, 1), unit)
+				label = fmt.Sprintf("%s %s", trim(*it.Gap, 1), unit(*it.Gap))
 			}
 		}
 		data[i] = opts.BarData{Name: it.Title, Value: value,

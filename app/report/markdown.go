@@ -161,7 +161,7 @@ func (m *md) summary(r *Report) {
 	} else {
 		for i, it := range s.FirstSteps {
 			m.line(strconv.Itoa(i+1), ". ", strong(it.Title), " — ", Escape(it.DimensionName()+" "+it.Levels()+" · "+it.Facts()))
-			m.line("   ", Escape(it.Why))
+			m.line("   Why: ", Escape(it.Why))
 		}
 		m.blank()
 	}
@@ -173,7 +173,8 @@ func (m *md) summary(r *Report) {
 
 func (m *md) roadmap(r *Report) {
 	m.heading(2, "Roadmap")
-	m.para(r.Summary.Plan)
+	m.para(fmt.Sprintf("Each phase is filled in rank order up to an effort of %d. A recommendation never comes before one it requires, "+
+		"nor before an earlier step of its own dimension; what does not fit waits for the next phase.", r.Method.Capacity))
 	for _, p := range r.Roadmap {
 		m.heading(3, p.Title+" ("+p.EffortText()+")")
 		if len(p.Items) == 0 {
@@ -246,7 +247,7 @@ func (m *md) questionnaire(r *Report, q QuestionnaireSection) {
 		m.line(strong("Recommendations:"))
 		m.blank()
 		for _, it := range d.Recommendations {
-			m.line("- ", strong(fmt.Sprintf("%d. %s", it.Rank, it.Title)), " (", Escape("level "+it.Levels()+" · "+it.Facts()), ")")
+			m.line("- ", strong(it.Title), " (", Escape(fmt.Sprintf("rank %d · level %s · %s", it.Rank, it.Levels(), it.Facts())), ")")
 			m.blank()
 			m.line("  ", Escape(it.Detail))
 			m.blank()
@@ -312,8 +313,8 @@ func (m *md) method(r *Report) {
 // control characters are dropped), with every character that could start
 // inline structure backslash-escaped (\ ` * _ [ ] < > | ~ & @, and the : of
 // "://" and the . of "www." that GFM would turn into links), and a leading
-// character that could start a block (#, -, +, =, a list number's . or ))
-// escaped too. The result reads as the same text once rendered.
+// character that could start a block (a heading's #, a list's -, + or
+// number, a thematic break, a setext underline) escaped too. The result reads as the same text once rendered.
 func Escape(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
@@ -351,16 +352,21 @@ func Escape(s string) string {
 	if out == "" {
 		return out
 	}
-	switch out[0] {
-	case '#', '-', '+', '=':
+	switch c := out[0]; {
+	case c == '#':
 		return `\` + out
+	case c == '-' || c == '+' || c == '=':
+		// A list item, a thematic break or a setext underline.
+		if len(out) == 1 || out[1] == ' ' || out[1] == c {
+			return `\` + out
+		}
 	}
 	// "12. text" or "3) text" would start an ordered list.
 	i := 0
 	for i < len(out) && i < 10 && out[i] >= '0' && out[i] <= '9' {
 		i++
 	}
-	if i > 0 && i < len(out) && (out[i] == '.' || out[i] == ')') {
+	if i > 0 && i < len(out) && (out[i] == '.' || out[i] == ')') && (i+1 == len(out) || out[i+1] == ' ') {
 		return out[:i] + `\` + out[i:]
 	}
 	return out

@@ -269,7 +269,8 @@ func renderHTML(t *testing.T, src []byte) string {
 
 func lineOf(src []byte, n ast.Node) string {
 	if l := n.Lines(); l != nil && l.Len() > 0 {
-		return string(l.At(0).Value(src))
+		seg := l.At(0)
+		return string(seg.Value(src))
 	}
 	return n.Kind().String()
 }

@@ -665,8 +665,8 @@ func (b *builder) confidenceParagraph(c Confidence) string {
 		fmt.Fprintf(&sb, " In %s the respondents are two or more levels apart, so the team level there is a compromise worth discussing.",
 			countNoun(c.Disagreements, "dimension", "dimensions"))
 	default:
-		fmt.Fprintf(&sb, " In %s, respondents of the same team are two or more levels apart, so those team levels are a compromise worth discussing.",
-			countNoun(c.Disagreements, "team dimension", "team dimensions"))
+		fmt.Fprintf(&sb, " In %s (a team in a dimension), respondents of the same team are two or more levels apart, so those team levels are a compromise worth discussing.",
+			countNoun(c.Disagreements, "place", "places"))
 	}
 	switch c.Rating {
 	case "high":
@@ -833,17 +833,17 @@ func (b *builder) dimensionText(q *questionnaires.Questionnaire, ds *DimensionSe
 		ds.Where = "No team has a level here: every answer was N/A, or nobody has submitted yet."
 	default:
 		var sb strings.Builder
-		fmt.Fprintf(&sb, "%s is at level %d%s", subject, ds.Current.Level, nameSuffix(ds.Current.Name))
+		fmt.Fprintf(&sb, "Level %d%s", ds.Current.Level, nameSuffix(ds.Current.Name))
 		if ds.Score != nil {
-			fmt.Fprintf(&sb, " (score %s)", ScoreText(q.Scale, len(q.Levels), ds.Score))
+			fmt.Fprintf(&sb, " with a score of %s", ScoreText(q.Scale, len(q.Levels), ds.Score))
 		}
 		switch {
 		case ds.Gap != nil && *ds.Gap > 0:
-			fmt.Fprintf(&sb, ", %s below the target of %d%s.", countNoun(*ds.Gap, "level", "levels"), ds.Target, nameSuffix(ds.TargetLevel.Name))
+			fmt.Fprintf(&sb, ": %s below the target of %d%s.", countNoun(*ds.Gap, "level", "levels"), ds.Target, nameSuffix(ds.TargetLevel.Name))
 		case ds.Current.Level > ds.Target:
-			fmt.Fprintf(&sb, ", above the target of %d.", ds.Target)
+			fmt.Fprintf(&sb, ": above the target of %d.", ds.Target)
 		default:
-			fmt.Fprintf(&sb, ", at its target of %d.", ds.Target)
+			fmt.Fprintf(&sb, ": at the target of %d.", ds.Target)
 		}
 		if ds.Change != nil {
 			fmt.Fprintf(&sb, " Since the previous round: %s.", changeText(ds.Change.Level, ds.Change.Score, q.Scale))

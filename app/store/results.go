@@ -253,3 +253,13 @@ func (s *Store) LaterRounds(ctx context.Context, orgID, assessmentID int64) ([]i
 	}
 	return ids, nil
 }
+
+// LoadScoringData reads an assessment's scoring data without storing
+// anything: a fresh computation to compare with the stored snapshots.
+func (s *Store) LoadScoringData(ctx context.Context, orgID, assessmentID int64) (*ScoringData, error) {
+	var a models.Assessment
+	if err := s.conn(ctx).Where("org_id = ? AND id = ?", orgID, assessmentID).Take(&a).Error; err != nil {
+		return nil, notFound(err, "assessment")
+	}
+	return s.scoringData(ctx, s.conn(ctx), a)
+}

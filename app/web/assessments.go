@@ -34,10 +34,10 @@ type availableQuestionnaire struct {
 	VersionID int64 // an upload of the org; 0 for a shipped one
 }
 
-// availableQuestionnaires lists the org's uploads and the shipped
+// roundChoices lists the org's uploads and the shipped
 // questionnaires by key; an upload hides a shipped questionnaire of the
 // same key.
-func (s *Server) availableQuestionnaires(ctx context.Context, orgID int64) ([]availableQuestionnaire, error) {
+func (s *Server) roundChoices(ctx context.Context, orgID int64) ([]availableQuestionnaire, error) {
 	uploads, err := s.store.OrgQuestionnaires(ctx, orgID)
 	if err != nil {
 		return nil, err
@@ -59,7 +59,7 @@ func (s *Server) availableQuestionnaires(ctx context.Context, orgID int64) ([]av
 
 // createAssessment validates a body and stores the assessment.
 func (s *Server) createAssessment(ctx context.Context, orgID int64, b assessmentBody) (*store.AssessmentInfo, error) {
-	avail, err := s.availableQuestionnaires(ctx, orgID)
+	avail, err := s.roundChoices(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +315,7 @@ func (s *Server) newAssessmentPage(c *fiber.Ctx) error {
 
 func (s *Server) renderNewAssessment(c *fiber.Ctx, data fiber.Map) error {
 	p := principalOf(c)
-	avail, err := s.availableQuestionnaires(c.UserContext(), p.OrgID)
+	avail, err := s.roundChoices(c.UserContext(), p.OrgID)
 	if err != nil {
 		return err
 	}

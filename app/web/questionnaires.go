@@ -15,20 +15,6 @@ import (
 // maxQuestionnaireUpload bounds an uploaded questionnaire file.
 const maxQuestionnaireUpload = 1 << 20
 
-// availableQuestionnaires lists what an organization can use: the shipped
-// questionnaires, then its own uploads (latest version of each key).
-func (s *Server) availableQuestionnaires(c *fiber.Ctx, orgID int64) ([]*questionnaires.Questionnaire, error) {
-	own, err := s.store.OrgQuestionnaires(c.UserContext(), orgID)
-	if err != nil {
-		return nil, err
-	}
-	out := append([]*questionnaires.Questionnaire{}, s.shipped...)
-	for _, p := range own {
-		out = append(out, p.Q)
-	}
-	return out, nil
-}
-
 // findQuestionnaire returns the latest version of key usable by the org.
 func (s *Server) findQuestionnaire(c *fiber.Ctx, orgID int64, key string) (*questionnaires.Questionnaire, error) {
 	for _, q := range s.shipped {
@@ -44,9 +30,13 @@ func (s *Server) findQuestionnaire(c *fiber.Ctx, orgID int64, key string) (*ques
 }
 
 func (s *Server) apiQuestionnaires(c *fiber.Ctx) error {
-	qs, err := s.availableQuestionnaires(c, principalOf(c).OrgID)
+	avail, err := s.roundChoices(c.UserContext(), principalOf(c).OrgID)
 	if err != nil {
 		return err
+	}
+	qs := make([]*questionnaires.Questionnaire, len(avail))
+	for i, a := range avail {
+		qs[i] = a.Q
 	}
 	return c.JSON(qs)
 }

@@ -1,0 +1,96 @@
+package export
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"gapmap/questionnaires"
+)
+
+// writeQuestionnaire writes, for each questionnaire of the round, its
+// identity, its levels, and one row per option of every question (one row
+// per statement on a likert scale).
+func writeQuestionnaire(f *excelize.File, st *styles, wb *Workbook) error {
+	s := &sheet{f: f, name: SheetQuestionnaire}
+	s.widths(22, 22, 24, 50, 50, 8, 8, 10, 8, 50)
+	row := 1
+	for _, q := range wb.Questionnaires {
+		if q == nil {
+			continue
+		}
+		s.str(1, row, q.Title, st.subtitle)
+		row++
+		for _, kv := range [][2]string{
+			{"Key", q.Key}, {"Version", q.Version}, {"Content hash (SHA-256)", q.Hash},
+			{"Framework", q.Framework}, {"Scale", q.Scale},
+		} {
+			s.str(1, row, kv[0], st.label)
+			s.str(2, row, kv[1], st.text)
+			row++
+		}
+		s.str(1, row, "Pass ratio", st.label)
+		s.float(2, row, q.PassRatio, st.decimal)
+		row += 2
+
+		s.header(row, st.header, 1, "Level", "Name", "Description")
+		row++
+		for _, l := range q.Levels {
+			s.int(1, row, l.Level, st.integer)
+			s.str(2, row, l.Name, st.text)
+			s.str(3, row, l.Description, st.wrap)
+			row++
+		}
+		row++
+
+		s.header(row, st.header, 1, "Dimension", "Dimension key", "Question key", "Question", "Help", "Question weight", "Reverse", "Option key", "Level", "Option")
+		row++
+		for _, d := range q.Dimensions {
+			for _, qu := range d.Questions {
+				base := func() {
+					s.str(1, row, d.Title, st.wrap)
+					s.str(2, row, d.Key, st.text)
+					s.str(3, row, qu.Key, st.text)
+					s.str(4, row, qu.Text, st.wrap)
+					s.str(5, row, qu.Help, st.wrap)
+					s.float(6, row, qu.Weight, st.decimal)
+					s.str(7, row, yesNo(qu.Reverse), st.text)
+				}
+				if q.Scale == questionnaires.ScaleLikert || len(qu.Options) == 0 {
+					base()
+					s.str(10, row, likertScale(), st.wrap)
+					row++
+					continue
+				}
+				for _, o := range qu.Options {
+					base()
+					s.str(8, row, o.Key, st.text)
+					s.int(9, row, o.Level, st.integer)
+					s.str(10, row, o.Label, st.wrap)
+					row++
+				}
+			}
+		}
+		row += 2
+	}
+	if s.err != nil {
+		return s.err
+	}
+	return nil
+}
+
+func likertScale() string {
+	parts := make([]string, 0, 5)
+	for v := 1; v <= 5; v++ {
+		parts = append(parts, fmt.Sprintf("%d %s", v, likertLabel(v)))
+	}
+	return "Answered on a scale: " + strings.Join(parts, ", ")
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "Yes"
+	}
+	return "No"
+}

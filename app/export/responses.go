@@ -1,0 +1,240 @@
+package export
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"gapmap/questionnaires"
+)
+
+// ResponseRow is one answer of a submitted response. Level is set for a
+// level-scale answer, Value for a likert answer; both are 0 for N/A.
+type ResponseRow struct {
+	TeamName      string
+	Respondent    string // the invitation's label; may be empty
+	ResponseID    int64
+	SubmittedAt   time.Time
+	Questionnaire string // questionnaire key
+	Question      string // question key
+	Option        string // option key (level scale)
+	Level         int
+	Value         int
+	NA            bool
+	Comment       string
+}
+
+// ResponseSource calls emit once per row, in the order the rows should
+// appear (by team, response, questionnaire, question), and returns emit's
+// first error. The row passed to emit may be reused after emit returns.
+type ResponseSource func(emit func(*ResponseRow) error) error
+
+func responseHeaders() []string {
+	return []string{
+		"Team", "Respondent", "Response ID", "Submitted at (UTC)", "Questionnaire", "Dimension",
+		"Question key", "Question", "Answer", "Level or value", "N/A", "Comment",
+	}
+}
+
+// answerText is the looked-up text of one answer.
+type answerText struct {
+	questionnaire, dimension, question, answer string
+	number                                     int // level or value; 0 for none
+}
+
+// catalog resolves the keys of a response row to the texts of the pinned
+// questionnaires.
+type catalog struct {
+	qs map[string]*catalogQ
+}
+
+type catalogQ struct {
+	q     *questionnaires.Questionnaire
+	dims  map[string]string // question key -> dimension title
+	texts map[string]*questionnaires.Question
+}
+
+func newCatalog(qs []*questionnaires.Questionnaire) *catalog {
+	c := &catalog{qs: make(map[string]*catalogQ, len(qs))}
+	for _, q := range qs {
+		if q == nil {
+			continue
+		}
+		cq := &catalogQ{q: q, dims: map[string]string{}, texts: map[string]*questionnaires.Question{}}
+		for i := range q.Dimensions {
+			d := &q.Dimensions[i]
+			for j := range d.Questions {
+				cq.dims[d.Questions[j].Key] = d.Title
+				cq.texts[d.Questions[j].Key] = &d.Questions[j]
+			}
+		}
+		c.qs[q.Key] = cq
+	}
+	return c
+}
+
+func (c *catalog) lookup(r *ResponseRow) answerText {
+	out := answerText{questionnaire: r.Questionnaire, question: r.Question}
+	cq := c.qs[r.Questionnaire]
+	var qu *questionnaires.Question
+	if cq != nil {
+		out.questionnaire = cq.q.Title
+		out.dimension = cq.dims[r.Question]
+		qu = cq.texts[r.Question]
+	}
+	if qu != nil {
+		out.question = qu.Text
+	}
+	switch {
+	case r.NA:
+		out.answer = "N/A"
+	case r.Level > 0:
+		out.number = r.Level
+		if qu != nil {
+			for _, o := range qu.Options {
+				if (r.Option != "" && o.Key == r.Option) || (r.Option == "" && o.Level == r.Level) {
+					out.answer = o.Label
+					break
+				}
+			}
+		}
+	case r.Value > 0:
+		out.number = r.Value
+		out.answer = likertLabel(r.Value)
+	}
+	return out
+}
+
+// writeResponsesSheet streams the answer rows into the Responses sheet.
+func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook) error {
+	sw, err := f.NewStreamWriter(SheetResponses)
+	if err != nil {
+		return err
+	}
+	for i, w := range []float64{24, 18, 11, 17, 24, 24, 22, 50, 36, 9, 6, 40} {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{
+		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+	}); err != nil {
+		return err
+	}
+	heads := responseHeaders()
+	head := make([]any, len(heads))
+	for i, h := range heads {
+		head[i] = excelize.Cell{StyleID: st.header, Value: h}
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		return err
+	}
+	cat := newCatalog(wb.Questionnaires)
+	row := 1
+	vals := make([]any, len(heads))
+	date := excelize.Cell{StyleID: st.datetime}
+	if wb.Responses != nil {
+		err = wb.Responses(func(r *ResponseRow) error {
+			row++
+			t := cat.lookup(r)
+			vals[0] = r.TeamName
+			vals[1] = r.Respondent
+			vals[2] = r.ResponseID
+			if r.SubmittedAt.IsZero() {
+				vals[3] = nil
+			} else {
+				date.Value = r.SubmittedAt.UTC()
+				vals[3] = date
+			}
+			vals[4] = t.questionnaire
+			vals[5] = t.dimension
+			vals[6] = r.Question
+			vals[7] = t.question
+			vals[8] = t.answer
+			if t.number > 0 {
+				vals[9] = t.number
+			} else {
+				vals[9] = nil
+			}
+			vals[10] = r.NA
+			vals[11] = r.Comment
+			return sw.SetRow("A"+strconv.Itoa(row), vals)
+		})
+		if err != nil {
+			return fmt.Errorf("write responses: %w", err)
+		}
+	}
+	if row > 1 {
+		stripes := true
+		if err := sw.AddTable(&excelize.Table{
+			Range: "A1:" + cell(len(heads), row), Name: "Responses", StyleName: "TableStyleLight1", ShowRowStripes: &stripes,
+		}); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// WriteResponsesCSV writes the Responses sheet as RFC 4180 CSV with a
+// header line. Text that a spreadsheet could take for a formula (starting
+// with =, +, -, @, a tab or a carriage return) is prefixed with an
+// apostrophe.
+func WriteResponsesCSV(w io.Writer, qs []*questionnaires.Questionnaire, src ResponseSource) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(responseHeaders()); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	cat := newCatalog(qs)
+	rec := make([]string, len(responseHeaders()))
+	if src != nil {
+		err := src(func(r *ResponseRow) error {
+			t := cat.lookup(r)
+			rec[0] = CSVText(r.TeamName)
+			rec[1] = CSVText(r.Respondent)
+			rec[2] = strconv.FormatInt(r.ResponseID, 10)
+			rec[3] = ""
+			if !r.SubmittedAt.IsZero() {
+				rec[3] = r.SubmittedAt.UTC().Format(time.RFC3339)
+			}
+			rec[4] = CSVText(t.questionnaire)
+			rec[5] = CSVText(t.dimension)
+			rec[6] = CSVText(r.Question)
+			rec[7] = CSVText(t.question)
+			rec[8] = CSVText(t.answer)
+			rec[9] = ""
+			if t.number > 0 {
+				rec[9] = strconv.Itoa(t.number)
+			}
+			rec[10] = strconv.FormatBool(r.NA)
+			rec[11] = CSVText(r.Comment)
+			return cw.Write(rec)
+		})
+		if err != nil {
+			return fmt.Errorf("write csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	return nil
+}
+
+// CSVText defuses text for CSV: a value starting with =, +, -, @, a tab or
+// a carriage return gets a leading apostrophe, so spreadsheet programs show
+// it as text instead of evaluating it.
+func CSVText(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}

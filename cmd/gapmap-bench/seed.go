@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"gapmap/app/results"
+	"gapmap/app/store"
+	"gapmap/models"
+	"gapmap/questionnaires"
+)
+
+// benchEmail and benchPassword log the harness in; the database is thrown away.
+const (
+	benchEmail    = "bench@gapmap.test"
+	benchPassword = "bench-password-1234"
+)
+
+// orgSpec is one organization to seed: teams × respondents submitted
+// responses in a round of both questionnaires (the "big" round), after a
+// smaller round of the first smallTeams teams that becomes its previous
+// round, and drafts draft invitations in the big round.
+type orgSpec struct {
+	name        string
+	teams       int
+	respondents int
+	smallTeams  int
+	drafts      int
+}
+
+// round is one seeded assessment round.
+type round struct {
+	ID        int64
+	Teams     int
+	Responses int
+	Answers   int // answers of submitted responses
+	Tokens    []string
+	Drafts    []string // tokens of draft responses
+}
+
+// seededOrg is one seeded organization with its API token.
+type seededOrg struct {
+	OrgID    int64
+	UserID   int64
+	APIToken string
+	Small    *round
+	Big      *round
+}
+
+// seeder generates realistic answers reproducibly and stores them through
+// gapmap's store.
+type seeder struct {
+	st  *store.Store
+	qs  []*questionnaires.Questionnaire
+	rng *rand.Rand
+	at  time.Time
+}
+
+func newSeeder(st *store.Store, qs []*questionnaires.Questionnaire) *seeder {
+	return &seeder{st: st, qs: qs, rng: rand.New(rand.NewPCG(2026, 9)), at: time.Now().UTC().Add(-24 * time.Hour)}
+}
+
+// seedOrg creates the organization, its owner (the same user for every
+// organization), its teams and rounds, and stores the results snapshots.
+func (sd *seeder) seedOrg(ctx context.Context, spec orgSpec) (*seededOrg, error) {
+	org, err := sd.st.CreateOrg(ctx, spec.name, benchEmail, benchPassword)
+	if err != nil {
+		return nil, fmt.Errorf("create organization: %w", err)
+	}
+	user, err := sd.st.UserByEmail(ctx, benchEmail)
+	if err != nil {
+		return nil, err
+	}
+	token, _, err := sd.st.CreateToken(ctx, org.ID, user.ID, "bench")
+	if err != nil {
+		return nil, fmt.Errorf("create API token: %w", err)
+	}
+	names := make([]string, spec.teams)
+	for i := range names {
+		names[i] = fmt.Sprintf("Team %04d", i+1)
+	}
+	teams, err := sd.st.SeedTeams(ctx, org.ID, names)
+	if err != nil {
+		return nil, err
+	}
+	out := &seededOrg{OrgID: org.ID, UserID: user.ID, APIToken: token}
+	if out.Small, err = sd.seedRound(ctx, org.ID, "Previous quarter", teams[:min(spec.smallTeams, len(teams))], spec.respondents, 0); err != nil {
+		return nil, err
+	}
+	if out.Big, err = sd.seedRound(ctx, org.ID, "This quarter", teams, spec.respondents, spec.drafts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// seedRound creates a round of both questionnaires for the teams, fills it
+// with submitted responses (and drafts half answered) and computes its results.
+func (sd *seeder) seedRound(ctx context.Context, orgID int64, name string, teams []models.Team, respondents, drafts int) (*round, error) {
+	ids := make([]int64, len(teams))
+	for i, t := range teams {
+		ids[i] = t.ID
+	}
+	choices := make([]store.QuestionnaireChoice, len(sd.qs))
+	for i, q := range sd.qs {
+		choices[i] = store.QuestionnaireChoice{Q: q}
+	}
+	a, err := sd.st.CreateAssessment(ctx, orgID, store.AssessmentInput{Name: name, Questionnaires: choices, TeamIDs: ids})
+	if err != nil {
+		return nil, fmt.Errorf("create round: %w", err)
+	}
+	r := &round{ID: a.ID, Teams: len(teams)}
+	// Chunks of about 500 responses: large transactions, bounded memory.
+	chunkTeams := max(1, 500/max(1, respondents))
+	for lo := 0; lo < len(teams); lo += chunkTeams {
+		hi := min(lo+chunkTeams, len(teams))
+		var rs []store.SeedResponse
+		for _, t := range teams[lo:hi] {
+			base := 1.5 + sd.rng.Float64()*2.5
+			for k := 0; k < respondents; k++ {
+				ans := sd.answers(base, 1)
+				r.Answers += len(ans)
+				rs = append(rs, store.SeedResponse{TeamID: t.ID, Label: fmt.Sprintf("respondent %d", k+1), Submitted: true,
+					SubmittedAt: sd.at.Add(time.Duration(sd.rng.IntN(3600)) * time.Second), Answers: ans})
+			}
+		}
+		toks, err := sd.st.SeedResponses(ctx, orgID, a.ID, rs)
+		if err != nil {
+			return nil, err
+		}
+		r.Tokens = append(r.Tokens, toks...)
+		r.Responses += len(rs)
+	}
+	var rs []store.SeedResponse
+	for i := 0; i < drafts; i++ {
+		t := teams[i%len(teams)]
+		rs = append(rs, store.SeedResponse{TeamID: t.ID, Label: fmt.Sprintf("draft %d", i+1), Answers: sd.answers(2.5, 0.5)})
+	}
+	if r.Drafts, err = sd.st.SeedResponses(ctx, orgID, a.ID, rs); err != nil {
+		return nil, err
+	}
+	if err := results.Recompute(ctx, sd.st, orgID, a.ID); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// answers answers a share of every question of both questionnaires around a
+// team's base level, with some N/A and some comments.
+func (sd *seeder) answers(base, share float64) []store.SeedAnswer {
+	var out []store.SeedAnswer
+	for _, q := range sd.qs {
+		n := len(q.Levels)
+		for _, d := range q.Dimensions {
+			offset := sd.rng.NormFloat64() * 0.5
+			for _, qu := range d.Questions {
+				if share < 1 && sd.rng.Float64() >= share {
+					continue
+				}
+				a := store.SeedAnswer{Questionnaire: q.Key, Question: qu.Key}
+				if sd.rng.IntN(100) < 5 {
+					a.Comment = "Checked against the last two quarters of incident reviews and the team's runbook."
+				}
+				if sd.rng.IntN(100) < 3 {
+					a.NA = true
+					out = append(out, a)
+					continue
+				}
+				v := int(base + offset + sd.rng.NormFloat64()*0.7 + 0.5)
+				if q.Scale == questionnaires.ScaleLikert {
+					v = min(max(v+1, 1), 5)
+					a.Value = &v
+				} else {
+					v = min(max(v, 1), n)
+					for _, opt := range qu.Options {
+						if opt.Level == v {
+							key, level := opt.Key, opt.Level
+							a.Option, a.Level = &key, &level
+						}
+					}
+				}
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
