@@ -34,6 +34,7 @@ import (
 type Chart struct {
 	ID       string         // id of the chart container: letters, digits and _ only
 	Title    string         // heading of the card
+	Subject  string         // what the chart is about (the questionnaire), for screen readers
 	Caption  string         // how to read the chart, in one or two sentences
 	FileName string         // base name of the PNG the save button downloads
 	Tall     bool           // the chart needs a taller container
@@ -59,6 +60,7 @@ func (c Chart) Empty() bool { return len(c.Table.Rows) == 0 }
 // per category with a row header.
 type Table struct {
 	Caption string
+	Class   string   // extra CSS class of the table, such as "heatmap"
 	Columns []string // the first names the row headers' column
 	Rows    []Row
 }

@@ -91,6 +91,21 @@ func (h Headline) ScoreText() string {
 	return trim(*h.Score, 2)
 }
 
+// LevelChangeText writes the change of the overall level: "+1", "0",
+// "−1", or "—" without a previous round.
+func (h Headline) LevelChangeText() string {
+	if h.LevelChange == nil {
+		return "—"
+	}
+	switch l := *h.LevelChange; {
+	case l > 0:
+		return fmt.Sprintf("+%d", l)
+	case l < 0:
+		return fmt.Sprintf("−%d", -l)
+	}
+	return "0"
+}
+
 // HasChange reports whether there is a previous round to compare with.
 func (h Headline) HasChange() bool { return h.ScoreChange != nil || h.LevelChange != nil }
 
@@ -173,14 +188,22 @@ func NewDashboard(prefix string, q *questionnaires.Questionnaire, r *scoring.Res
 	p := CleanID(prefix)
 	return Dashboard{
 		Headline: NewHeadline(q, r, prev, prevName),
-		Charts: []Chart{
+		Charts: about(q.Title,
 			Radar(p+"_radar", q, r),
 			GapBars(p+"_gaps", q, r, nil),
 			Heatmap(p+"_heatmap", q, r),
 			SpreadChart(p+"_spread", q, r),
 			Trend(p+"_trend", q, history),
-		},
+		),
 	}
+}
+
+// about sets the subject of charts.
+func about(subject string, cs ...Chart) []Chart {
+	for i := range cs {
+		cs[i].Subject = subject
+	}
+	return cs
 }
 
 // BlockingQuestion is a question that holds a team below its next level.
@@ -193,10 +216,11 @@ type BlockingQuestion struct {
 
 // BlockingGroup lists the blocking questions of one dimension of a team.
 type BlockingGroup struct {
-	Dimension string
-	Level     string // the team's level, "2 · Operational"
-	Next      string // the next level, "3 · Scalable"
-	Questions []BlockingQuestion
+	Dimension   string
+	Level       string // the team's level, "2 · Operational"
+	Next        string // the next level, "3 · Scalable"
+	BelowTarget bool   // the team has a gap to the target here
+	Questions   []BlockingQuestion
 }
 
 // Disagreement is a dimension where a team's respondents disagree.
@@ -222,10 +246,10 @@ func NewTeamView(prefix string, q *questionnaires.Questionnaire, r *scoring.Resu
 	p := CleanID(prefix)
 	v := TeamView{
 		Headline: NewTeamHeadline(q, team, prev, prevName),
-		Charts: []Chart{
+		Charts: about(team.Name+", "+q.Title,
 			TeamRadar(p+"_radar", q, r, team),
 			GapBars(p+"_gaps", q, r, team),
-		},
+		),
 	}
 	byKey := teamDims(team)
 	for _, d := range r.Dimensions {
@@ -234,7 +258,8 @@ func NewTeamView(prefix string, q *questionnaires.Questionnaire, r *scoring.Resu
 			continue
 		}
 		if len(td.Blocking) > 0 && td.Level != nil {
-			g := BlockingGroup{Dimension: d.Title, Level: s.levelName(td.Level), Next: s.levelName(ptr(*td.Level + 1))}
+			g := BlockingGroup{Dimension: d.Title, Level: s.levelName(td.Level), Next: s.levelName(ptr(*td.Level + 1)),
+				BelowTarget: td.Gap != nil && *td.Gap > 0}
 			for _, b := range td.Blocking {
 				bq := BlockingQuestion{Key: b.Question, Text: b.Question, Lowest: b.Level}
 				if _, qq, ok := q.Question(b.Question); ok {

@@ -58,7 +58,7 @@ func Heatmap(id string, q *questionnaires.Questionnaire, r *scoring.Result) Char
 	}
 	teams := make([]string, len(r.Teams))
 	var cells []heatCell
-	tbl := Table{Caption: "Team levels per dimension of " + q.Title, Columns: append([]string{"Team"}, dims...)}
+	tbl := Table{Caption: "Team levels per dimension of " + q.Title, Class: "heatmap", Columns: append([]string{"Team"}, dims...)}
 	if s.likert {
 		tbl.Caption = "Team scores per dimension of " + q.Title
 	}
@@ -102,10 +102,10 @@ func Heatmap(id string, q *questionnaires.Questionnaire, r *scoring.Result) Char
 	c := gocharts.NewHeatMap()
 	bottom := "16%"
 	c.SetGlobalOptions(append(base(false, "item"),
-		gocharts.WithGridOpts(opts.Grid{Left: "2%", Right: "4%", Top: "4%", Bottom: bottom, ContainLabel: opts.Bool(true)}),
+		gocharts.WithGridOpts(opts.Grid{Left: "2%", Right: "4%", Top: "64", Bottom: bottom, ContainLabel: opts.Bool(true)}),
 		gocharts.WithXAxisOpts(opts.XAxis{Type: "category", Data: dims, Position: "top",
 			SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
-			AxisLabel: &opts.AxisLabel{Color: colorText, Interval: "0", Width: 90, Overflow: "break", HideOverlap: opts.Bool(false)}}),
+			AxisLabel: &opts.AxisLabel{Color: colorText, Interval: "0", Width: 100, Overflow: "break", VerticalAlign: "bottom"}}),
 		gocharts.WithYAxisOpts(opts.YAxis{Type: "category", Data: teams, Inverse: opts.Bool(true),
 			SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
 			AxisLabel: &opts.AxisLabel{Color: colorText, Interval: "0", Width: 150, Overflow: "truncate"}}),

@@ -19,6 +19,20 @@ func radarIndicators(s scale, r *scoring.Result) []*opts.Indicator {
 	return out
 }
 
+// radarComponent adds the radius go-echarts' RadarComponent lacks: the
+// default leaves no room for long axis names.
+type radarComponent struct {
+	opts.RadarComponent
+	Radius string `json:"radius"`
+}
+
+// radarOption returns the option of a radar chart with room for the names.
+func radarOption(c *gocharts.Radar) map[string]any {
+	o := optionOf(c)
+	o["radar"] = radarComponent{RadarComponent: c.RadarComponent, Radius: "60%"}
+	return o
+}
+
 func newRadar(s scale, r *scoring.Result) *gocharts.Radar {
 	c := gocharts.NewRadar()
 	split := s.n
@@ -33,7 +47,7 @@ func newRadar(s scale, r *scoring.Result) *gocharts.Radar {
 			Center:      []string{"50%", "48%"},
 			SplitLine:   &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: colorGrid}},
 			SplitArea:   &opts.SplitArea{Show: opts.Bool(false)},
-			AxisName:    &opts.AxisName{Color: colorText, FontSize: 12, Overflow: "break", Width: 120},
+			AxisName:    &opts.AxisName{Color: colorText, FontSize: 12, Overflow: "break", Width: 110, LineHeight: 14},
 		}),
 	)...)
 	return c
@@ -123,7 +137,7 @@ func Radar(id string, q *questionnaires.Questionnaire, r *scoring.Result) Chart 
 	tbl.Caption = "Organization " + s.plural() + " per dimension of " + q.Title
 	return Chart{
 		ID: CleanID(id), Title: "Where we stand against the target", Caption: caption,
-		FileName: fileName(q.Key, "radar"), Option: optionOf(c), Table: tbl,
+		FileName: fileName(q.Key, "radar"), Option: radarOption(c), Table: tbl,
 	}
 }
 
@@ -175,7 +189,7 @@ func TeamRadar(id string, q *questionnaires.Questionnaire, r *scoring.Result, te
 		Caption: "Each axis is a dimension. The filled shape is this team's " + what + ", the dotted green line the median of all teams, " +
 			"and the dashed red line the target. Axes where the filled shape reaches beyond the green line are the team's strengths; " +
 			"axes inside the red line are its gaps.",
-		FileName: fileName(q.Key, "team", team.Name, "radar"), Option: optionOf(c), Table: tbl,
+		FileName: fileName(q.Key, "team", team.Name, "radar"), Option: radarOption(c), Table: tbl,
 	}
 }
 

@@ -101,7 +101,7 @@ func SpreadChart(id string, q *questionnaires.Questionnaire, r *scoring.Result) 
 	}
 	c.SetGlobalOptions(append(base(true, "item"),
 		gocharts.WithGridOpts(opts.Grid{Left: "2%", Right: "4%", Top: "6%", Bottom: "14%", ContainLabel: opts.Bool(true)}),
-		gocharts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: colorText, Interval: "0", Width: 90, Overflow: "break"}}),
+		gocharts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: colorText, Interval: "0", Width: 64, Overflow: "break"}}),
 		gocharts.WithYAxisOpts(opts.YAxis{Type: "value", Name: s.unit(), Min: yMin, Max: s.max(), MaxInterval: interval, MinInterval: interval,
 			AxisLabel: &opts.AxisLabel{Color: colorMuted}, SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: colorGrid}}}),
 	)...)

@@ -102,7 +102,7 @@ func writeHeatmap(f *excelize.File, st *styles, wb *Workbook) error {
 	}
 	note := targetRow + 2
 	s.str(1, note, "Levels per team and dimension. Colours run from level 1 (red) to the top level of the questionnaire (green).", 0)
-	s.str(1, note+1, "A level shown as \"2 *\" with a border: the team's respondents disagree (their levels are two or more apart).", 0)
+	s.str(1, note+1, "A level shown as \"2 !\" with a border: the team's respondents disagree (their levels are two or more apart).", 0)
 	s.keep(f.SetPanes(SheetHeatmap, &excelize.Panes{
 		Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight",
 		Selection: []excelize.Selection{{SQRef: "C3", ActiveCell: "C3", Pane: "bottomRight"}},

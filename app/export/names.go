@@ -5,43 +5,9 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
 )
-
-// maxSheetName is Excel's limit on a sheet name, in UTF-16 code units.
-const maxSheetName = 31
-
-// SheetName turns any text into a name Excel accepts for a worksheet: the
-// characters : \ / ? * [ ] and control characters become "_", leading and
-// trailing apostrophes and spaces are dropped, the result is cut to 31
-// UTF-16 code units without splitting a character, and an empty or reserved
-// ("History") name becomes fallback.
-func SheetName(name, fallback string) string {
-	var b strings.Builder
-	for _, r := range name {
-		switch {
-		case strings.ContainsRune(`:\/?*[]`, r), unicode.IsControl(r), r == unicode.ReplacementChar:
-			b.WriteByte('_')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	out := strings.Trim(b.String(), "' ")
-	units := 0
-	for i, r := range out {
-		units += len(utf16.Encode([]rune{r}))
-		if units > maxSheetName {
-			out = strings.TrimRight(out[:i], "' ")
-			break
-		}
-	}
-	if out == "" || strings.EqualFold(out, "History") {
-		return fallback
-	}
-	return out
-}
 
 // quoteSheet returns a sheet name as it must appear in a reference:
 // always quoted, with apostrophes doubled.

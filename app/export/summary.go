@@ -130,7 +130,7 @@ func writeSummary(f *excelize.File, st *styles, wb *Workbook) error {
 	} else {
 		info("Scope", func(c, r int) { s.str(c, r, "Organization", st.text) })
 	}
-	info("Status", func(c, r int) { s.str(c, r, rd.Status, st.text) })
+	info("Status", func(c, r int) { s.str(c, r, statusText(rd.Status), st.text) })
 	info("Created", func(c, r int) { s.time(c, r, rd.CreatedAt, st.date) })
 	info("Due", func(c, r int) { s.timep(c, r, rd.Due, st.date) })
 	info("Closed", func(c, r int) { s.timep(c, r, rd.ClosedAt, st.date) })
@@ -246,4 +246,14 @@ func shortHash(h string) string {
 		return h[:12]
 	}
 	return h
+}
+
+func statusText(s string) string {
+	switch s {
+	case "open":
+		return "Open"
+	case "closed":
+		return "Closed"
+	}
+	return s
 }

@@ -14,7 +14,9 @@
 // as RFC 4180 CSV.
 //
 // Text is always written as text (never as a formula), numbers as numbers
-// and dates as dates. The package knows nothing of HTTP or storage: the
+// and dates as dates. Sheet names are fixed: no name of a team, dimension or
+// questionnaire becomes a sheet name or part of a reference, so references
+// stay valid whatever those names hold. The package knows nothing of HTTP or storage: the
 // caller passes results, roadmap, stored plan and a source of response rows.
 package export
 
@@ -136,7 +138,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 	top := excelize.Alignment{Vertical: "top"}
 	wrapTop := excelize.Alignment{Vertical: "top", WrapText: true}
 	dateFmt, datetimeFmt := "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
-	decimalFmt, priorityFmt, disagreeFmt := "0.00", "0.000", `0" *"`
+	decimalFmt, priorityFmt, disagreeFmt := "0.00", "0.000", `0" !"`
 	type def struct {
 		dst *int
 		s   excelize.Style

@@ -138,6 +138,14 @@ func fixture(t *testing.T, teamID int64) fixtureData {
 		Answers:         counts,
 		Generated:       time.Date(2026, 3, 31, 8, 0, 0, 0, time.UTC),
 	}
+	if teamID == 0 {
+		in.Plan = map[string]report.PlanEntry{
+			report.PlanKey("hostile-levels", "delivery-to3-a"):   {Owner: "Dana | Ops", Quarter: "2026-Q2", State: report.PlanDone, Status: "Done"},
+			report.PlanKey("hostile-levels", "operations-to3-a"): {Owner: "<b>Lee</b>", State: report.PlanInProgress, Status: "In progress", Notes: "started"},
+			report.PlanKey("hostile-likert", "burden-to3-a"):     {State: report.PlanWontDo, Status: "Won't do"},
+			report.PlanKey("hostile-levels", "no-such-rec"):      {Owner: "nobody", State: report.PlanDone, Status: "Done"},
+		}
+	}
 	if teamID != 0 {
 		for _, tm := range fixtureTeams {
 			if tm.ID == teamID {

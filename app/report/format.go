@@ -14,6 +14,19 @@ import (
 // Rec is a recommendation of the roadmap as the report shows it.
 type Rec struct {
 	recommend.Item
+	// Plan is the stored planning state; zero when nothing is planned.
+	Plan PlanEntry
+}
+
+// PlanText is "In progress · Dana · 2027-Q1", or "" when nothing is planned.
+func (r Rec) PlanText() string {
+	var parts []string
+	for _, p := range []string{r.Plan.Status, r.Plan.Owner, r.Plan.Quarter} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " · ")
 }
 
 // PhaseTitle is "Now", "Next" or "Later".
@@ -121,6 +134,21 @@ func (g GapLine) WeightText() string { return formatNumber(g.Weight) }
 // WeightedText is gap × weight.
 func (g GapLine) WeightedText() string { return formatNumber(g.Weighted) }
 
+// ProgressText is how far the plan has come: "2 done, 1 in progress,
+// 3 not started" (states with no item left out).
+func (p Phase) ProgressText() string {
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{p.Done, "done"}, {p.InProgress, "in progress"}, {p.NotStarted, "not started"}, {p.WontDo, "won't do"}} {
+		if c.n > 0 {
+			parts = append(parts, strconv.Itoa(c.n)+" "+c.what)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // EffortText is "effort 5 of 6" (Now, Next) or "effort 12" (Later).
 func (p Phase) EffortText() string {
 	if p.Capacity > 0 {
@@ -169,6 +197,14 @@ func (q BlockingQuestion) Label() string {
 		return "lowest answer: level " + strconv.Itoa(q.Level) + nameSuffix(q.LevelName)
 	}
 	return ""
+}
+
+// RespondentsText is the number of respondents, or "—" when not known.
+func (r BreakdownRow) RespondentsText() string {
+	if r.Respondents < 0 {
+		return "—"
+	}
+	return strconv.Itoa(r.Respondents)
 }
 
 // OverallText is the row's overall level.

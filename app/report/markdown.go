@@ -181,17 +181,29 @@ func (m *md) roadmap(r *Report) {
 			m.para("Nothing in this phase.")
 			continue
 		}
+		if r.Planned {
+			m.para("Plan: " + p.ProgressText() + ".")
+		}
+		header := []string{"Rank", "Recommendation", "Dimension", "Levels", "Impact", "Effort", "Priority", "Quick win"}
+		right := []bool{true, false, false, false, true, true, true, false}
+		if r.Planned {
+			header = append(header, "Status", "Owner", "Quarter")
+			right = append(right, false, false, false)
+		}
 		rows := make([][]string, 0, len(p.Items))
 		for _, it := range p.Items {
 			qw := ""
 			if it.QuickWin {
 				qw = "yes"
 			}
-			rows = append(rows, []string{strconv.Itoa(it.Rank), it.Title, it.DimensionName(), it.Levels(),
-				strconv.Itoa(it.Impact), strconv.Itoa(it.Effort), it.PriorityText(), qw})
+			row := []string{strconv.Itoa(it.Rank), it.Title, it.DimensionName(), it.Levels(),
+				strconv.Itoa(it.Impact), strconv.Itoa(it.Effort), it.PriorityText(), qw}
+			if r.Planned {
+				row = append(row, it.Plan.Status, it.Plan.Owner, it.Plan.Quarter)
+			}
+			rows = append(rows, row)
 		}
-		m.table([]string{"Rank", "Recommendation", "Dimension", "Levels", "Impact", "Effort", "Priority", "Quick win"},
-			[]bool{true, false, false, false, true, true, true, false}, rows)
+		m.table(header, right, rows)
 	}
 }
 
@@ -253,6 +265,10 @@ func (m *md) questionnaire(r *Report, q QuestionnaireSection) {
 			m.blank()
 			m.line("  Why: ", Escape(it.Why))
 			m.blank()
+			if pt := it.PlanText(); pt != "" {
+				m.line("  Plan: ", Escape(pt))
+				m.blank()
+			}
 		}
 	}
 }
@@ -274,9 +290,13 @@ func (m *md) breakdown(r *Report) {
 		}
 		rows := make([][]string, 0, len(b.Rows))
 		for _, row := range b.Rows {
-			cells := []string{row.Name, strconv.Itoa(row.Respondents), row.OverallText()}
+			cells := []string{row.Name, row.RespondentsText(), row.OverallText()}
 			for _, c := range row.Cells {
-				cells = append(cells, c.Text())
+				if c.Disagreement {
+					cells = append(cells, c.Text()+" !")
+				} else {
+					cells = append(cells, c.Text())
+				}
 			}
 			rows = append(rows, cells)
 		}

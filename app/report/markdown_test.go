@@ -79,7 +79,6 @@ func firstDiff(want, got string) string {
 	return ""
 }
 
-
 // parsed is a Markdown document parsed as CommonMark + GFM, and its HTML.
 type parsed struct {
 	doc    ast.Node

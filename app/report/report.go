@@ -10,8 +10,9 @@
 // The report has, in order: an executive summary (the overall level of each
 // questionnaire with the meaning of that level, the percent to target, the
 // change since the previous round, the five largest gaps, the five first
-// recommendations and a paragraph on confidence), the roadmap by phase, one
-// section per dimension, the team breakdown and the method.
+// recommendations and a paragraph on confidence), the roadmap by phase (with
+// the progress of the stored plan, when the roadmap workbook was imported),
+// one section per dimension, the team breakdown and the method.
 //
 // Readings of the rules that the issue leaves open:
 //   - The largest gaps are ranked by gap × dimension weight, highest first;
@@ -39,6 +40,7 @@ import (
 	"strings"
 	"time"
 
+	"gapmap/app/charts"
 	"gapmap/app/recommend"
 	"gapmap/app/scoring"
 	"gapmap/models"
@@ -67,8 +69,38 @@ type Input struct {
 	// Answers is aligned with Questionnaires and optional: how many answers
 	// were given and how many of them were N/A.
 	Answers []AnswerCount
+	// Plan is the stored planning state of the recommendations (from the
+	// roadmap workbook), keyed by PlanKey; optional.
+	Plan map[string]PlanEntry
 	// Generated is the date printed on the report.
 	Generated time.Time
+}
+
+// Plan states, as stored by the roadmap import. An empty state reads as
+// not started.
+const (
+	PlanNotStarted = "not_started"
+	PlanInProgress = "in_progress"
+	PlanDone       = "done"
+	PlanWontDo     = "wont_do"
+)
+
+// PlanEntry is the planning state of one recommendation.
+type PlanEntry struct {
+	Owner   string
+	Quarter string
+	// State is one of the Plan constants or empty; Status is its label.
+	State  string
+	Status string
+	Notes  string
+}
+
+// IsZero reports whether nothing is planned.
+func (p PlanEntry) IsZero() bool { return p == PlanEntry{} }
+
+// PlanKey is the key of a recommendation in Input.Plan.
+func PlanKey(questionnaire, recommendation string) string {
+	return questionnaire + "/" + recommendation
 }
 
 // AnswerCount counts the submitted answers of one questionnaire.
@@ -90,8 +122,11 @@ type Report struct {
 	// Team is set on a team report.
 	Team *TeamRef
 
-	Summary        Summary
-	Roadmap        []Phase
+	Summary Summary
+	Roadmap []Phase
+	// Planned is true when at least one recommendation of the roadmap has a
+	// stored plan (owner, quarter, status or notes).
+	Planned        bool
 	Questionnaires []QuestionnaireSection
 	Breakdown      []Breakdown
 	Method         Method
@@ -101,14 +136,6 @@ type Report struct {
 type TeamRef struct {
 	ID   int64
 	Name string
-}
-
-// Subject is "the organization" or the team's name, for sentences.
-func (r *Report) Subject() string {
-	if r.Team != nil {
-		return r.Team.Name
-	}
-	return "The organization"
 }
 
 // Summary is the executive summary.
@@ -136,6 +163,8 @@ type OverallLine struct {
 	Score           *float64
 	PercentToTarget *float64
 	Change          *Change
+	// Class is the CSS class of the level's colour (lvl-1..lvl-5, lvl-na).
+	Class string
 	// Computed is false when the questionnaire has no stored result yet.
 	Computed bool
 }
@@ -159,6 +188,7 @@ type GapLine struct {
 	Gap                int
 	Weight             float64
 	Weighted           float64
+	Class              string // CSS class of the level's colour
 }
 
 // Confidence is how far the numbers can be trusted, with the figures it is
@@ -183,6 +213,8 @@ type Phase struct {
 	// Capacity is the effort the phase holds; 0 for Later.
 	Capacity int
 	Items    []Rec
+	// The plan's progress: items by state (no state counts as not started).
+	Done, InProgress, NotStarted, WontDo int
 }
 
 // QuestionnaireSection holds the dimension sections of one questionnaire.
@@ -209,7 +241,8 @@ type DimensionSection struct {
 	Description   string
 	Weight        float64
 	Scale         string
-	Levels        int // N, the top level of the scale
+	Levels        int    // N, the top level of the scale
+	Class         string // CSS class of the level's colour
 	// Current is nil when the dimension has no level (nobody answered it).
 	Current *LevelInfo
 	Score   *float64
@@ -293,8 +326,9 @@ type BreakdownRow struct {
 	Name         string
 	TeamID       int64 // 0 on the organization's row
 	Organization bool
-	Respondents  int
+	Respondents  int // -1: not known (the organization's row of a team report)
 	Overall      *int
+	OverallClass string
 	Cells        []Cell
 }
 
@@ -303,10 +337,11 @@ type Cell struct {
 	Level        *int
 	Gap          *int
 	Disagreement bool
+	Class        string // CSS class of the level's colour
 }
 
-// Text is the cell as read in a table: "2 (gap 1)", "3", "—"; a "!" marks
-// disagreement.
+// Text is the cell as read in a table: "2 (gap 1)", "3", "—". Disagreement
+// is left to the renderer to mark.
 func (c Cell) Text() string {
 	if c.Level == nil {
 		return "—"
@@ -314,9 +349,6 @@ func (c Cell) Text() string {
 	s := strconv.Itoa(*c.Level)
 	if c.Gap != nil && *c.Gap > 0 {
 		s += " (gap " + strconv.Itoa(*c.Gap) + ")"
-	}
-	if c.Disagreement {
-		s += " !"
 	}
 	return s
 }
@@ -410,6 +442,13 @@ func (b *builder) build() *Report {
 		r.Title += " — " + in.Team.Name
 	}
 	r.Roadmap = b.roadmap()
+	for _, ph := range r.Roadmap {
+		for _, it := range ph.Items {
+			if !it.Plan.IsZero() {
+				r.Planned = true
+			}
+		}
+	}
 	for i, q := range in.Questionnaires {
 		r.Questionnaires = append(r.Questionnaires, b.questionnaireSection(i, q))
 		if bd, ok := b.breakdown(i, q); ok {
@@ -507,6 +546,7 @@ func (b *builder) summary(r *Report) Summary {
 		line := OverallLine{Questionnaire: q.Key, Title: q.Title, Scale: q.Scale, MaxLevel: len(q.Levels), Computed: res != nil}
 		if ov := b.overall(res); ov != nil {
 			line.Level, line.Score, line.PercentToTarget = ov.Level, ov.Score, ov.PercentToTarget
+			line.Class = charts.LevelClass(ov.Level, len(q.Levels))
 			if ov.Level != nil {
 				li := levelInfo(q, *ov.Level)
 				line.LevelName, line.Meaning = li.Name, li.Description
@@ -534,7 +574,7 @@ func (b *builder) summary(r *Report) Summary {
 	}
 	s.Gaps = b.largestGaps(r)
 	for _, it := range b.in.Recommendations[:min(maxSteps, len(b.in.Recommendations))] {
-		s.FirstSteps = append(s.FirstSteps, Rec{it})
+		s.FirstSteps = append(s.FirstSteps, b.rec(it))
 	}
 	s.Confidence = b.confidence()
 	s.Plan = planSentence(r.Roadmap, b.in.Capacity)
@@ -563,6 +603,7 @@ func (b *builder) largestGaps(r *Report) []GapLine {
 				Level: d.Current.Level, LevelName: d.Current.Name,
 				Target: d.Target, Gap: *d.Gap, Weight: d.Weight,
 				Weighted: math.Round(float64(*d.Gap)*d.Weight*1000) / 1000,
+				Class:    d.Class,
 			})
 		}
 	}
@@ -668,10 +709,16 @@ func (b *builder) confidenceParagraph(c Confidence) string {
 		fmt.Fprintf(&sb, " In %s (a team in a dimension), respondents of the same team are two or more levels apart, so those team levels are a compromise worth discussing.",
 			countNoun(c.Disagreements, "place", "places"))
 	}
-	switch c.Rating {
-	case "high":
+	switch {
+	case b.in.Team != nil && c.Rating == "high":
+		sb.WriteString(" Confidence is high: more than one voice stands behind the team's levels.")
+	case b.in.Team != nil && c.Rating == "moderate":
+		sb.WriteString(" Confidence is moderate: check the levels with the team before acting on them.")
+	case b.in.Team != nil:
+		sb.WriteString(" Confidence is low: one voice, or many N/A answers, stand behind these levels, so ask more of the team to answer before deciding.")
+	case c.Rating == "high":
 		sb.WriteString(" Confidence is high: the picture rests on most teams and on more than one voice per team.")
-	case "moderate":
+	case c.Rating == "moderate":
 		sb.WriteString(" Confidence is moderate: read the levels as a good indication, and confirm the largest gaps with the teams before committing budget.")
 	default:
 		sb.WriteString(" Confidence is low: too few teams or respondents stand behind these numbers, so treat them as a first sketch and widen the survey before deciding.")
@@ -696,13 +743,30 @@ func (b *builder) roadmap() []Phase {
 	}
 	for _, it := range b.in.Recommendations {
 		for i := range phases {
-			if phases[i].Key == it.Phase {
-				phases[i].Items = append(phases[i].Items, Rec{it})
-				phases[i].Effort += it.Effort
+			ph := &phases[i]
+			if ph.Key != it.Phase {
+				continue
+			}
+			r := b.rec(it)
+			ph.Items = append(ph.Items, r)
+			ph.Effort += it.Effort
+			switch r.Plan.State {
+			case PlanDone:
+				ph.Done++
+			case PlanInProgress:
+				ph.InProgress++
+			case PlanWontDo:
+				ph.WontDo++
+			default:
+				ph.NotStarted++
 			}
 		}
 	}
 	return phases
+}
+
+func (b *builder) rec(it recommend.Item) Rec {
+	return Rec{Item: it, Plan: b.in.Plan[PlanKey(it.Questionnaire, it.Key)]}
 }
 
 func planSentence(phases []Phase, capacity int) string {
@@ -774,6 +838,7 @@ func (b *builder) dimensionSection(q *questionnaires.Questionnaire, d *questionn
 	if ds.Target > 0 {
 		ds.TargetLevel = levelInfo(q, ds.Target)
 	}
+	ds.Class = charts.LevelClass(level, len(q.Levels))
 	if level != nil {
 		li := levelInfo(q, *level)
 		ds.Current = &li
@@ -784,7 +849,7 @@ func (b *builder) dimensionSection(q *questionnaires.Questionnaire, d *questionn
 	}
 	for _, it := range b.in.Recommendations {
 		if it.Questionnaire == q.Key && it.Dimension == d.Key {
-			ds.Recommendations = append(ds.Recommendations, Rec{it})
+			ds.Recommendations = append(ds.Recommendations, b.rec(it))
 		}
 	}
 	b.dimensionText(q, &ds)
@@ -822,13 +887,9 @@ func (b *builder) orgSpread(q *questionnaires.Questionnaire, key string, res *sc
 }
 
 func (b *builder) dimensionText(q *questionnaires.Questionnaire, ds *DimensionSection) {
-	subject := "The organization"
-	if b.in.Team != nil {
-		subject = b.in.Team.Name
-	}
 	switch {
 	case ds.Current == nil && b.in.Team != nil:
-		ds.Where = fmt.Sprintf("%s has no level here: no respondent of the team answered this dimension (all answers N/A, or no submitted response).", subject)
+		ds.Where = fmt.Sprintf("%s has no level here: no respondent of the team answered this dimension (all answers N/A, or no submitted response).", b.in.Team.Name)
 	case ds.Current == nil:
 		ds.Where = "No team has a level here: every answer was N/A, or nobody has submitted yet."
 	default:
@@ -881,7 +942,11 @@ func (b *builder) spreadText(q *questionnaires.Questionnaire, ds *DimensionSecti
 			sb.WriteString("No respondent of the team has a level here.")
 		} else {
 			fmt.Fprintf(&sb, "%s of the team %s a level here", countNoun(sp.Respondents, "respondent", "respondents"), plural(sp.Respondents, "has", "have"))
-			if sp.RespondentSpread != nil {
+			switch {
+			case sp.RespondentSpread == nil || sp.Respondents < 2:
+			case *sp.RespondentSpread == 0:
+				sb.WriteString(" and they agree on it")
+			default:
 				fmt.Fprintf(&sb, "; they are %s apart", countNoun(*sp.RespondentSpread, "level", "levels"))
 			}
 			if sp.Disagreement {
@@ -968,26 +1033,35 @@ func (b *builder) breakdown(i int, q *questionnaires.Questionnaire) (Breakdown, 
 		if b.in.Team != nil && t.ID != b.in.Team.ID {
 			continue
 		}
-		row := BreakdownRow{Name: t.Name, TeamID: t.ID, Respondents: t.Respondents, Overall: t.Overall.Level}
+		row := BreakdownRow{Name: t.Name, TeamID: t.ID, Respondents: t.Respondents, Overall: t.Overall.Level,
+			OverallClass: charts.LevelClass(t.Overall.Level, len(q.Levels))}
 		for _, col := range bd.Columns {
 			c := Cell{}
 			if td := teamDim(&t, col.Key); td != nil {
 				c.Level, c.Gap = td.Level, td.Gap
 				c.Disagreement = td.Disagreement != nil && *td.Disagreement
 			}
+			c.Class = charts.LevelClass(c.Level, len(q.Levels))
 			row.Cells = append(row.Cells, c)
 		}
 		bd.Rows = append(bd.Rows, row)
 	}
-	org := BreakdownRow{Name: "Organization", Organization: true, Overall: res.Overall.Level}
-	for _, t := range res.Teams {
-		org.Respondents += t.Respondents
+	org := BreakdownRow{Name: "Organization", Organization: true, Overall: res.Overall.Level,
+		OverallClass: charts.LevelClass(res.Overall.Level, len(q.Levels))}
+	if b.in.Team != nil {
+		// A team's results may come without the other teams.
+		org.Respondents = -1
+	} else {
+		for _, t := range res.Teams {
+			org.Respondents += t.Respondents
+		}
 	}
 	for _, col := range bd.Columns {
 		c := Cell{}
 		if od := orgDim(res, col.Key); od != nil {
 			c.Level, c.Gap = od.Level, od.Gap
 		}
+		c.Class = charts.LevelClass(c.Level, len(q.Levels))
 		org.Cells = append(org.Cells, c)
 	}
 	bd.Rows = append(bd.Rows, org)

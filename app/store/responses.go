@@ -157,7 +157,11 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 			return errSubmitted()
 		}
 		var stored []models.Answer
-		if err := tx.Where("response_id = ?", responseID).Find(&stored).Error; err != nil {
+		q := tx.Where("response_id = ?", responseID)
+		if len(writes) == 1 {
+			q = q.Where("questionnaire_key = ? AND question_key = ?", writes[0].Questionnaire, writes[0].Question)
+		}
+		if err := q.Find(&stored).Error; err != nil {
 			return fmt.Errorf("load answers: %w", err)
 		}
 		byKey := make(map[answerKey]models.Answer, len(stored))
@@ -288,7 +292,7 @@ func (s *Store) Submit(ctx context.Context, responseID int64, required []Questio
 				Details: map[string]any{"unanswered": missing},
 			}
 		}
-		t := now()
+		t := now().Truncate(time.Microsecond) // what PostgreSQL keeps, so a retry reports the same instant
 		upd := tx.Model(&models.Response{}).Where("id = ? AND status = ?", responseID, models.ResponseDraft).
 			Updates(map[string]any{"status": models.ResponseSubmitted, "submitted_at": t, "updated_at": t})
 		if upd.Error != nil {

@@ -352,9 +352,11 @@ type assessmentForm struct {
 	Targets        map[string]string
 }
 
-func (f assessmentForm) HasQuestionnaire(key string) bool { return slices.Contains(f.Questionnaires, key) }
-func (f assessmentForm) HasTeam(id int64) bool            { return slices.Contains(f.TeamIDs, id) }
-func (f assessmentForm) Target(q, d string) string        { return f.Targets[q+"/"+d] }
+func (f assessmentForm) HasQuestionnaire(key string) bool {
+	return slices.Contains(f.Questionnaires, key)
+}
+func (f assessmentForm) HasTeam(id int64) bool     { return slices.Contains(f.TeamIDs, id) }
+func (f assessmentForm) Target(q, d string) string { return f.Targets[q+"/"+d] }
 
 func (s *Server) createAssessmentForm(c *fiber.Ctx) error {
 	p := principalOf(c)

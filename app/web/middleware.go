@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -111,30 +112,53 @@ func (s *Server) recoverer() fiber.Handler {
 	}})
 }
 
-// rateLimit limits requests per client IP; failedOnly counts only responses
-// with status 400 or more (failed logins, unknown tokens); skip exempts
-// requests the limit is not about.
+// rateLimit limits requests per client IP; failedOnly counts only failed
+// requests (failed logins, unknown tokens): those answered with status 400
+// or more, or ending in an error not yet turned into a response (fiber's
+// limiter would see such a request as a success); skip exempts requests the
+// limit is not about.
 func (s *Server) rateLimit(max int, window time.Duration, failedOnly bool, skip func(*fiber.Ctx) bool) fiber.Handler {
+	limited := func() error {
+		return apperr.Errorf(apperr.ERateLimited, "Too many attempts. Wait a minute and try again.")
+	}
+	if failedOnly {
+		failures := newMissLimiter(max, window)
+		return func(c *fiber.Ctx) error {
+			if skip != nil && skip(c) {
+				return c.Next()
+			}
+			ip := c.IP()
+			if failures.blocked(ip, time.Now()) {
+				c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(window.Seconds())))
+				return limited()
+			}
+			err := c.Next()
+			if err != nil || c.Response().StatusCode() >= fiber.StatusBadRequest {
+				failures.miss(ip, time.Now())
+			}
+			return err
+		}
+	}
 	return limiter.New(limiter.Config{
-		Next:                   skip,
-		Max:                    max,
-		Expiration:             window,
-		SkipSuccessfulRequests: failedOnly,
-		KeyGenerator:           func(c *fiber.Ctx) string { return c.IP() },
-		LimitReached: func(c *fiber.Ctx) error {
-			return apperr.Errorf(apperr.ERateLimited, "Too many attempts. Wait a minute and try again.")
-		},
+		Next:         skip,
+		Max:          max,
+		Expiration:   window,
+		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() },
+		LimitReached: func(c *fiber.Ctx) error { return limited() },
 	})
 }
 
 // csrfProtect checks the token of every state-changing request made with a
 // session cookie: the form field _csrf or the X-Csrf-Token header. Requests
-// authenticated by a bearer token and the token-in-path survey API carry no
-// ambient credentials and are exempt.
+// authenticated by a bearer token, API requests without a session cookie
+// (they are anonymous: the route answers 401) and the token-in-path survey
+// API carry no ambient credentials and are exempt.
 func (s *Server) csrfProtect() fiber.Handler {
 	return csrf.New(csrf.Config{
 		Next: func(c *fiber.Ctx) bool {
-			return bearerToken(c) != "" || strings.HasPrefix(c.Path(), "/api/v1/survey/") || strings.HasPrefix(c.Path(), "/static/")
+			api := strings.HasPrefix(c.Path(), "/api/")
+			return bearerToken(c) != "" || (api && c.Cookies(sessionCookie) == "") ||
+				strings.HasPrefix(c.Path(), "/api/v1/survey/") || strings.HasPrefix(c.Path(), "/static/")
 		},
 		Storage:        s.store.KV("csrf"),
 		CookieName:     csrfCookie,

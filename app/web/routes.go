@@ -114,6 +114,19 @@ func (s *Server) routes() {
 	// Results, dashboards, reports and exports.
 	app.Get("/assessments/:id/results", pageAuth(member), s.resultsPage)
 	api.Get("/assessments/:id/results", apiAuth(member), s.apiResults)
+	api.Get("/assessments/:id/export.xlsx", apiAuth(leader), s.exportWorkbook)
+	api.Get("/assessments/:id/responses.csv", apiAuth(leader), s.apiResponsesCSV)
+	api.Post("/assessments/:id/roadmap.xlsx", apiAuth(admin), uploadLimit, s.apiImportRoadmap)
+	app.Get("/assessments/:id/export.xlsx", pageAuth(leader), s.exportWorkbook)
+	app.Post("/assessments/:id/roadmap", pageAuth(admin), uploadLimit, s.importRoadmapForm)
+	app.Get("/dashboard", pageAuth(leader), s.dashboardHome)
+	app.Get("/assessments/:id/dashboard", pageAuth(leader), s.assessmentDashboard)
+	app.Get("/assessments/:id/teams/:team_id", pageAuth(member), s.teamDashboard)
+	api.Get("/assessments/:id/recommendations", apiAuth(member), s.apiRecommendations)
+	app.Get("/assessments/:id/report", pageAuth(leader), s.reportPage)
+	app.Get("/assessments/:id/report.md", pageAuth(leader), s.reportMarkdown)
+	app.Get("/assessments/:id/teams/:team_id/report", pageAuth(member), s.reportPage)
+	app.Get("/assessments/:id/teams/:team_id/report.md", pageAuth(member), s.reportMarkdown)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -28,10 +28,15 @@ const secondsPerQuestion = 20
 // likertLabels are the answers of a likert statement, value 1..5.
 var likertLabels = [5]string{"Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"}
 
-// surveyHeaders keeps survey tokens out of Referer headers and caches.
+// surveyHeaders keeps survey tokens out of Referer headers and caches. It
+// is mounted on the prefixes /s and /api/v1/survey, which fiber matches as
+// plain string prefixes (/s also matches /signup and /static), so it checks
+// the path itself.
 func (s *Server) surveyHeaders(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
-	c.Set(fiber.HeaderCacheControl, "no-store")
+	if p := c.Path(); strings.HasPrefix(p, "/s/") || strings.HasPrefix(p, "/api/v1/survey/") {
+		c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
 	return c.Next()
 }
 

@@ -41,45 +41,79 @@ type loadResult struct {
 	Seconds    float64 // length of the timed window
 	RPS        float64 // OK responses per second
 	P50, P99   float64 // latency of completed requests, milliseconds
+	Bytes      float64 // mean size of an OK response body
 	FirstError string  // the first error seen, for the report
 }
 
 type connStats struct {
 	ok, errs  int64
+	bytes     int64 // body bytes of OK responses
 	latencies []int64
 	firstErr  string
 }
 
-// runLoad drives one server with spec.Connections closed-loop connections.
-func runLoad(spec loadSpec) loadResult {
-	start := time.Now()
-	measureFrom := start.Add(spec.Warmup)
-	end := measureFrom.Add(spec.Duration)
+// add merges the counts of another run of the same server.
+func (s *connStats) add(o connStats) {
+	s.ok += o.ok
+	s.errs += o.errs
+	s.bytes += o.bytes
+	s.latencies = append(s.latencies, o.latencies...)
+	if s.firstErr == "" {
+		s.firstErr = o.firstErr
+	}
+}
+
+// runGroup drives the servers of specs in turn, in rounds slices each (every
+// spec's Duration is shared among its slices; its full warm-up precedes the
+// first slice, a share of it the others). Alternating the servers of one
+// comparison in short slices makes them see the same machine even when
+// other work on it comes and goes.
+func runGroup(specs []loadSpec, rounds int) []loadResult {
+	rounds = max(rounds, 1)
+	acc := make([]connStats, len(specs))
+	for r := 0; r < rounds; r++ {
+		for i, spec := range specs {
+			warm := spec.Warmup / time.Duration(rounds)
+			if r == 0 {
+				warm = spec.Warmup
+			}
+			acc[i].add(drive(spec, warm, spec.Duration/time.Duration(rounds)))
+		}
+	}
+	out := make([]loadResult, len(specs))
+	for i, a := range acc {
+		out[i] = loadResult{OK: a.ok, Errors: a.errs, Seconds: specs[i].Duration.Seconds(), FirstError: a.firstErr}
+		out[i].RPS = float64(a.ok) / out[i].Seconds
+		if a.ok > 0 {
+			out[i].Bytes = float64(a.bytes) / float64(a.ok)
+		}
+		slices.Sort(a.latencies)
+		out[i].P50 = percentile(a.latencies, 0.50)
+		out[i].P99 = percentile(a.latencies, 0.99)
+	}
+	return out
+}
+
+// drive runs spec.Connections closed-loop connections for warm + dur and
+// counts what completes in the timed part.
+func drive(spec loadSpec, warm, dur time.Duration) connStats {
+	measureFrom := time.Now().Add(warm)
+	end := measureFrom.Add(dur)
 	stats := make([]connStats, spec.Connections)
 	var wg sync.WaitGroup
 	for i := range stats {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			stats[i] = oneConn(spec, uint64(i), measureFrom, end)
+			stats[i] = oneConn(spec, uint64(i)+uint64(measureFrom.UnixNano()), measureFrom, end)
 		}(i)
 	}
 	wg.Wait()
-	res := loadResult{Seconds: spec.Duration.Seconds()}
-	var all []int64
+	var all connStats
 	for _, s := range stats {
-		res.OK += s.ok
-		res.Errors += s.errs
-		all = append(all, s.latencies...)
-		if res.FirstError == "" {
-			res.FirstError = s.firstErr
-		}
+		all.add(s)
 	}
-	res.RPS = float64(res.OK) / res.Seconds
-	slices.Sort(all)
-	res.P50 = percentile(all, 0.50)
-	res.P99 = percentile(all, 0.99)
-	return res
+	return all
 }
 
 func oneConn(spec loadSpec, seed uint64, measureFrom, end time.Time) connStats {
@@ -127,6 +161,7 @@ func oneConn(spec loadSpec, seed uint64, measureFrom, end time.Time) connStats {
 			continue
 		}
 		s.ok++
+		s.bytes += int64(len(resp.Body()))
 	}
 }
 

@@ -62,6 +62,7 @@ func commands() []command {
 		{"admin", "administration: create-org, token", runAdmin},
 		{"questionnaires", "list or validate questionnaires", runQuestionnaires},
 		{"rescore", "recompute stored results from the raw answers", runRescore},
+		{"demo", "create the demo organization and print how to log in", runDemo},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"gapmap/app/store"
@@ -23,10 +24,20 @@ func dbFlag(fs interface {
 func runMigrate(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("migrate up|status", "Apply every pending database migration (up), or list migrations and whether they are applied (status).", e)
 	db := dbFlag(fs, e)
+	// The action may come before the flags (migrate up --db X) or after them.
+	action := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		action, args = args[0], args[1:]
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || (fs.Arg(0) != "up" && fs.Arg(0) != "status") {
+	if action == "" && fs.NArg() == 1 {
+		action = fs.Arg(0)
+	} else if fs.NArg() != 0 {
+		action = ""
+	}
+	if action != "up" && action != "status" {
 		fs.Usage()
 		return errUsage
 	}
@@ -35,7 +46,7 @@ func runMigrate(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	if fs.Arg(0) == "up" {
+	if action == "up" {
 		if err := st.Migrate(ctx); err != nil {
 			return err
 		}

@@ -18,6 +18,7 @@ import (
 func runServe(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("serve", "Start the gapmap web server: open the database, apply migrations, and serve until SIGINT or SIGTERM.", e)
 	cfg := config.Flags(fs, e.getenv)
+	fs.BoolVar(&cfg.Demo, "demo", false, "create the demo organization (unless it exists) before serving, and print how to log in")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -35,6 +36,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 	shipped, err := questionnaires.Shipped()
 	if err != nil {
 		return fmt.Errorf("load questionnaires: %w", err)
+	}
+	if cfg.Demo {
+		if err := seedDemo(ctx, st, cfg.BaseURL, e.stdout); err != nil {
+			return fmt.Errorf("seed demo: %w", err)
+		}
 	}
 	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: logger, Questionnaires: shipped})
 	if err != nil {

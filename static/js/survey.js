@@ -12,6 +12,11 @@
  *     Empty when all is well; render it (empty) so screen readers already
  *     know the live region. Created at the top of the form when missing.
  *
+ * <label for="survey-progress">12 of 40 questions answered</label>
+ * <progress id="survey-progress" max="40" value="12">12 of 40</progress>
+ *     Optional. Counts up (value, text and label) when a question of the
+ *     page is saved with its first answer.
+ *
  * <form class="survey" method="post" action="…"
  *       data-token="{token}"            required: the token of /s/{token}
  *       data-revision="{N}"             the response revision the page shows
@@ -189,6 +194,33 @@
 
   Array.prototype.forEach.call(
     form.querySelectorAll('.question[data-questionnaire][data-question]'), setup);
+
+  // ------------------------------------------------------------- progress
+
+  var progressEl = document.getElementById('survey-progress');
+  var progressLabel = progressEl ? document.querySelector('label[for="survey-progress"]') : null;
+
+  questions.forEach(function (q) {
+    q.answered = Boolean((q.na && q.na.checked) || checkedRadio(q));
+  });
+
+  // A saved answer can be changed but never removed: count it once.
+  function noteAnswered(q) {
+    if (q.answered) {
+      return;
+    }
+    q.answered = true;
+    if (!progressEl) {
+      return;
+    }
+    var max = progressEl.getAttribute('max');
+    var value = (parseInt(progressEl.getAttribute('value'), 10) || 0) + 1;
+    progressEl.setAttribute('value', String(value));
+    progressEl.textContent = value + ' of ' + max;
+    if (progressLabel) {
+      progressLabel.textContent = value + ' of ' + max + ' questions answered';
+    }
+  }
 
   function questionOf(node) {
     var el = node.closest ? node.closest('.question[data-questionnaire][data-question]') : null;
@@ -408,6 +440,7 @@
     q.conflicted = false;
     q.savedSeq = q.sentSeq;
     noteRevision(q, revision);
+    noteAnswered(q);
     clearInvalid(q);
     if (locked) {
       return;
@@ -445,6 +478,7 @@
     }
     applyCurrent(q, data.current);
     noteRevision(q, data.revision);
+    noteAnswered(q);
     q.savedSeq = q.changeSeq;
     q.conflicted = true;
     setStatus(q, 'error', data.error || 'Changed in another window or on another device.');

@@ -1,0 +1,179 @@
+package export_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"gapmap/app/export"
+	"gapmap/app/recommend"
+)
+
+func TestFileName(t *testing.T) {
+	at := time.Date(2027, 2, 10, 23, 0, 0, 0, time.FixedZone("x", -5*3600))
+	tests := []struct {
+		name, team, want string
+	}{
+		{"Q1 review", "", "Q1 review 2027-02-11.xlsx"},
+		{"Revue « été »", "Équipe", "Revue « été » - Équipe 2027-02-11.xlsx"},
+		{`a/b\c:"d"<e>|f?*`, "", "a_b_c__d__e__f__ 2027-02-11.xlsx"},
+		{"..\\..\\etc", "", "_.._etc 2027-02-11.xlsx"},
+		{"line\nbreak\x00", "", "line_break_ 2027-02-11.xlsx"},
+		{"   ", "", "assessment 2027-02-11.xlsx"},
+		{strings.Repeat("x", 300), "", strings.Repeat("x", 100) + " 2027-02-11.xlsx"},
+	}
+	for _, tt := range tests {
+		if got := export.FileName(tt.name, tt.team, at, ".xlsx"); got != tt.want {
+			t.Errorf("FileName(%q, %q) = %q, want %q", tt.name, tt.team, got, tt.want)
+		}
+	}
+}
+
+func TestQuarters(t *testing.T) {
+	tests := []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), "2027-Q1,2027-Q2,2027-Q3,2027-Q4,2028-Q1,2028-Q2"},
+		{time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), "2026-Q4,2027-Q1,2027-Q2,2027-Q3,2027-Q4,2028-Q1"},
+		{time.Date(2027, 6, 30, 23, 59, 0, 0, time.UTC), "2027-Q2,2027-Q3,2027-Q4,2028-Q1,2028-Q2,2028-Q3"},
+		{time.Date(2027, 7, 1, 1, 0, 0, 0, time.FixedZone("east", 3*3600)), "2027-Q2,2027-Q3,2027-Q4,2028-Q1,2028-Q2,2028-Q3"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(export.Quarters(tt.at, export.QuarterCount), ","); got != tt.want {
+			t.Errorf("Quarters(%v) = %s, want %s", tt.at, got, tt.want)
+		}
+	}
+}
+
+func TestParseStatus(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"", "", true},
+		{"  ", "", true},
+		{"Not started", export.StatusNotStarted, true},
+		{"in PROGRESS", export.StatusInProgress, true},
+		{" Done ", export.StatusDone, true},
+		{"Won't do", export.StatusWontDo, true},
+		{"Won’t do", export.StatusWontDo, true},
+		{"wont_do", export.StatusWontDo, true},
+		{"Blocked", "", false},
+		{"Done!", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := export.ParseStatus(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("ParseStatus(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestProgress(t *testing.T) {
+	items := []recommend.Item{
+		{Questionnaire: "q", Key: "a", Phase: recommend.PhaseNow},
+		{Questionnaire: "q", Key: "b", Phase: recommend.PhaseNow},
+		{Questionnaire: "q", Key: "c", Phase: recommend.PhaseNext},
+		{Questionnaire: "q", Key: "d", Phase: recommend.PhaseLater},
+		{Questionnaire: "r", Key: "a", Phase: recommend.PhaseLater},
+	}
+	plan := map[export.PlanKey]export.Plan{
+		{Questionnaire: "q", Recommendation: "a"}:    {Status: export.StatusDone},
+		{Questionnaire: "q", Recommendation: "b"}:    {Owner: "x"},
+		{Questionnaire: "q", Recommendation: "c"}:    {Status: export.StatusInProgress},
+		{Questionnaire: "r", Recommendation: "a"}:    {Status: export.StatusWontDo},
+		{Questionnaire: "q", Recommendation: "gone"}: {Status: export.StatusDone},
+	}
+	got := export.Progress(items, plan)
+	want := []export.PhaseProgress{
+		{Phase: "now", Total: 2, NotStarted: 1, Done: 1},
+		{Phase: "next", Total: 1, InProgress: 1},
+		{Phase: "later", Total: 2, NotStarted: 1, WontDo: 1},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Progress = %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("phase %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestCSVText(t *testing.T) {
+	for in, want := range map[string]string{
+		"":              "",
+		"plain":         "plain",
+		"=1+1":          "'=1+1",
+		"+1":            "'+1",
+		"-1":            "'-1",
+		"@SUM(A1)":      "'@SUM(A1)",
+		"\tx":           "'\tx",
+		"\rx":           "'\rx",
+		" =1":           " =1",
+		"a=1":           "a=1",
+		"'already":      "'already",
+		evilHyperlink:   "'" + evilHyperlink,
+		"\u00a0=hidden": "\u00a0=hidden",
+	} {
+		if got := export.CSVText(in); got != want {
+			t.Errorf("CSVText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestResponsesCSV(t *testing.T) {
+	fx := newFixture(t, defaultTeams(), 2)
+	var buf bytes.Buffer
+	if err := export.WriteResponsesCSV(&buf, fx.wb.Questionnaires, fx.source()); err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(&buf)
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("the CSV does not parse as RFC 4180: %v", err)
+	}
+	if len(recs) != 1+len(fx.rows) {
+		t.Fatalf("%d records, want header + %d", len(recs), len(fx.rows))
+	}
+	if recs[0][0] != "Team" || len(recs[0]) != 12 {
+		t.Errorf("header = %q", recs[0])
+	}
+	for i, row := range fx.rows {
+		rec := recs[i+1]
+		if rec[0] != export.CSVText(row.TeamName) || rec[11] != export.CSVText(row.Comment) {
+			t.Errorf("record %d = %q, want team %q comment %q defused", i+1, rec, row.TeamName, row.Comment)
+		}
+		if rec[3] != row.SubmittedAt.UTC().Format(time.RFC3339) {
+			t.Errorf("record %d submitted = %q", i+1, rec[3])
+		}
+		for j, v := range rec {
+			if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+				t.Errorf("record %d field %d = %q starts with a formula character", i+1, j, v)
+			}
+		}
+	}
+}
+
+func TestResponsesSourceError(t *testing.T) {
+	fx := newFixture(t, defaultTeams(), 1)
+	boom := errors.New("database went away")
+	fx.wb.Responses = func(emit func(*export.ResponseRow) error) error {
+		if err := emit(&fx.rows[0]); err != nil {
+			return err
+		}
+		return boom
+	}
+	var buf bytes.Buffer
+	if err := export.Write(&buf, fx.wb); !errors.Is(err, boom) {
+		t.Errorf("Write = %v, want the source's error", err)
+	}
+	if err := export.WriteResponsesCSV(&buf, fx.wb.Questionnaires, fx.wb.Responses); !errors.Is(err, boom) {
+		t.Errorf("WriteResponsesCSV = %v, want the source's error", err)
+	}
+}

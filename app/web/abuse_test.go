@@ -1,0 +1,288 @@
+package web_test
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"gapmap/app/config"
+	"gapmap/app/store/storetest"
+	"gapmap/models"
+	"gapmap/questionnaires"
+)
+
+func secRandomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// secAbuseEnv is an application on SQLite running with gapmap's default
+// abuse limits, changed by mutate; it has no organizations yet.
+func secAbuseEnv(t *testing.T, mutate func(*config.Config)) *secEnv {
+	t.Helper()
+	shipped, err := questionnaires.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := storetest.SQLite(t)
+	app := secServer(t, st, func(c *config.Config) {
+		c.Limits = config.DefaultLimits()
+		if mutate != nil {
+			mutate(c)
+		}
+	})
+	return &secEnv{t: t, st: st, app: app, shipped: shipped}
+}
+
+// secUntil sends requests made by send until one answers 429, and returns
+// how many were sent; it fails after max requests.
+func secUntil(t *testing.T, what string, max int, send func(i int) secResp) int {
+	t.Helper()
+	for i := 1; i <= max; i++ {
+		r := send(i)
+		if r.status == http.StatusTooManyRequests {
+			return i
+		}
+		if r.status >= 500 {
+			t.Fatalf("%s #%d: %d", what, i, r.status)
+		}
+	}
+	t.Errorf("%s: no 429 after %d requests", what, max)
+	return 0
+}
+
+// TestAbuseRateLimits checks every rate limit with gapmap's default
+// limits: the request after the limit is refused with 429.
+func TestAbuseRateLimits(t *testing.T) {
+	lim := config.DefaultLimits()
+	cases := []struct {
+		name  string
+		limit int
+		setup func(e *secEnv) func(i int) secResp
+	}{
+		{"failed logins per minute", lim.LoginFailures, func(e *secEnv) func(int) secResp {
+			c := e.client()
+			c.get("/login")
+			return func(i int) secResp {
+				form := url.Values{"email": {"owner@example.com"}, "password": {fmt.Sprintf("wrong password %d", i)}}.Encode()
+				return c.do("POST", "/login", "application/x-www-form-urlencoded", form, true)
+			}
+		}},
+		{"sign-ups per hour", lim.Signups, func(e *secEnv) func(int) secResp {
+			c := e.client()
+			c.get("/signup")
+			return func(i int) secResp {
+				form := url.Values{"org_name": {fmt.Sprintf("Org %d", i)}, "email": {fmt.Sprintf("signup-%d@example.com", i)}, "password": {secPassword}}.Encode()
+				r := c.do("POST", "/signup", "application/x-www-form-urlencoded", form, true)
+				c.do("POST", "/logout", "application/x-www-form-urlencoded", "", true)
+				return r
+			}
+		}},
+		{"guessed survey tokens per minute", lim.SurveyMisses, func(e *secEnv) func(int) secResp {
+			return func(i int) secResp {
+				if i%2 == 0 {
+					return e.client().get("/s/s_" + secRandomHex(16))
+				}
+				return e.client().do("PUT", "/api/v1/survey/s_"+secRandomHex(16)+"/answers", "application/json", `{"questionnaire":"x","question":"y","na":true}`, false)
+			}
+		}},
+		{"guessed API tokens per minute", lim.TokenFailures, func(e *secEnv) func(int) secResp {
+			return func(i int) secResp {
+				return e.bearerClient("gm_" + secRandomHex(16)).get("/api/v1/me")
+			}
+		}},
+		{"guessed invitation tokens per minute (accepting)", lim.LoginFailures, func(e *secEnv) func(int) secResp {
+			c := e.client()
+			c.get("/login")
+			return func(i int) secResp {
+				return c.do("POST", "/invite/"+secRandomHex(16), "application/x-www-form-urlencoded", "password=correct+horse+battery", true)
+			}
+		}},
+		{"guessed invitation tokens per minute (opening)", lim.LoginFailures, func(e *secEnv) func(int) secResp {
+			return func(i int) secResp { return e.client().get("/invite/" + secRandomHex(16)) }
+		}},
+		{"questionnaire uploads per minute", lim.Uploads, func(e *secEnv) func(int) secResp {
+			ctx := t.Context()
+			_, u, err := e.st.SignUp(ctx, "Uploads", "uploads@example.com", secPassword)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ms, _ := e.st.Memberships(ctx, u.ID)
+			tok, _, err := e.st.CreateToken(ctx, ms[0].OrgID, u.ID, "t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := e.bearerClient(tok)
+			return func(i int) secResp {
+				return c.do("POST", "/api/v1/questionnaires", "application/yaml", "key: [not a questionnaire", false)
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := secAbuseEnv(t, nil)
+			n := secUntil(t, tc.name, tc.limit+5, tc.setup(e))
+			if n != 0 && n != tc.limit+1 {
+				t.Errorf("%s: first 429 at request %d, want %d (limit %d)", tc.name, n, tc.limit+1, tc.limit)
+			}
+		})
+	}
+}
+
+// TestAbuseGuessingDoesNotLockOutRespondents checks that the survey-token
+// limit counts only misses: a respondent keeps saving past the limit.
+func TestAbuseGuessingDoesNotLockOutRespondents(t *testing.T) {
+	e := secAbuseEnv(t, nil)
+	a := e.newOrg("Org", "a")
+	lim := config.DefaultLimits()
+	for i := 0; i < lim.SurveyMisses*2; i++ {
+		body := `{"questionnaire":"cncf-platform-maturity","question":"` + a.question + `","na":true,"comment":"` + fmt.Sprint(i) + `"}`
+		if r := e.client().do("PUT", "/api/v1/survey/"+a.obj[objSurvey]+"/answers", "application/json", body, false); r.status != http.StatusOK {
+			t.Fatalf("save #%d = %d %.200q", i+1, r.status, r.body)
+		}
+	}
+}
+
+// TestAbuseBodyLimits checks that bodies over the limits get 413 and store
+// nothing: the server-wide limit (enforced while reading the request, so
+// it is sent over a real connection), the answer limit and the upload limit.
+func TestAbuseBodyLimits(t *testing.T) {
+	const bodyLimit = 256 << 10
+	e := secAbuseEnv(t, func(c *config.Config) { c.BodyLimit = bodyLimit })
+	a := e.newOrg("Org", "a")
+	base := secListen(t, e)
+	big := strings.Repeat("x", bodyLimit+1024)
+	cases := []struct {
+		name, method, path, ct, body string
+		bearer                       bool
+	}{
+		{"JSON over the server limit", "POST", "/api/v1/teams", "application/json", `{"name":"` + big + `"}`, true},
+		{"upload over the server limit", "POST", "/api/v1/questionnaires", "application/yaml", "title: " + big, true},
+		{"form over the server limit", "POST", "/teams", "application/x-www-form-urlencoded", "name=" + big, false},
+		{"answer over the answer limit", "PUT", "/api/v1/survey/" + a.obj[objSurvey] + "/answers", "application/json",
+			`{"questionnaire":"cncf-platform-maturity","question":"` + a.question + `","na":true,"comment":"` + strings.Repeat("y", 40<<10) + `"}`, false},
+	}
+	for _, tc := range cases {
+		req, err := http.NewRequest(tc.method, base+tc.path, strings.NewReader(tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", tc.ct)
+		if tc.bearer {
+			req.Header.Set("Authorization", "Bearer "+a.bearer[models.RoleOwner])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("%s: %d, want 413", tc.name, resp.StatusCode)
+		}
+	}
+	teams, err := e.st.Teams(t.Context(), a.org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(teams) != 2 {
+		t.Errorf("the organization has %d teams after refused requests, want 2", len(teams))
+	}
+	answers, err := e.st.Answers(t.Context(), a.responseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(answers) != 0 {
+		t.Errorf("%d answers stored by refused requests", len(answers))
+	}
+	// The upload limit of 1 MiB holds under the default server limit.
+	e2 := secAbuseEnv(t, nil)
+	b := e2.newOrg("Org", "b")
+	huge := "title: \"" + strings.Repeat("z", 1<<20+10) + "\"\n"
+	if r := e2.bearerClient(b.bearer[models.RoleOwner]).do("POST", "/api/v1/questionnaires", "application/yaml", huge, false); r.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("questionnaire over 1 MiB: %d, want 413", r.status)
+	}
+}
+
+// secListen serves e's application on a loopback port until the test ends
+// and returns its base URL.
+func secListen(t *testing.T, e *secEnv) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = e.app.Listener(ln) }()
+	t.Cleanup(func() { _ = e.app.ShutdownWithTimeout(5 * time.Second) })
+	return "http://" + ln.Addr().String()
+}
+
+// TestAbuseHostileYAML uploads YAML built to exhaust a parser: alias
+// bombs and deep nesting are refused with 4xx. The time bound is a loose
+// sanity check against exponential blow-up, not a performance assertion.
+func TestAbuseHostileYAML(t *testing.T) {
+	e := secAbuseEnv(t, func(c *config.Config) { c.Limits.Uploads = 1000 })
+	a := e.newOrg("Org", "a")
+	api := e.bearerClient(a.bearer[models.RoleOwner])
+	var bomb strings.Builder
+	bomb.WriteString("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n")
+	prev := "a"
+	for _, n := range []string{"b", "c", "d", "e", "f", "g", "h", "i"} {
+		fmt.Fprintf(&bomb, "%s: &%s [*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s]\n", n, n, prev, prev, prev, prev, prev, prev, prev, prev, prev)
+		prev = n
+	}
+	bombInQuestionnaire := string(secQuestionnaireYAML(t, "alias-bomb", nil)) + "\n" + bomb.String() + "extra: *i\n"
+	keyAlias := "key: &k alias-key\nversion: *k\ntitle: *k\n" + strings.Repeat("x: *k\n", 3)
+	cases := []struct{ name, body string }{
+		{"billion laughs", bomb.String()},
+		{"billion laughs inside a questionnaire", bombInQuestionnaire},
+		{"deep flow nesting", strings.Repeat("[", 100000) + strings.Repeat("]", 100000)},
+		{"deep block nesting", secDeepBlock(1000)},
+		{"deep mapping in a field", "key: x\ntitle: " + strings.Repeat("{a: ", 20000) + "1" + strings.Repeat("}", 20000) + "\n"},
+		{"aliases to scalars", keyAlias},
+		{"merge key loop", "base: &b {a: 1}\nloop: &l\n  <<: *b\n  self: *l\n"},
+	}
+	for _, tc := range cases {
+		start := time.Now()
+		r := api.do("POST", "/api/v1/questionnaires", "application/yaml", tc.body, false)
+		took := time.Since(start)
+		if r.status < 400 || r.status >= 500 {
+			t.Errorf("%s: %d, want a 4xx refusal; %.200q", tc.name, r.status, r.body)
+		}
+		if took > 20*time.Second {
+			t.Errorf("%s: took %v; an upload must be refused quickly", tc.name, took)
+		}
+		t.Logf("%s: %d in %v", tc.name, r.status, took.Round(time.Millisecond))
+	}
+	var n int64
+	ctx := t.Context()
+	qs, err := e.st.OrgQuestionnaires(ctx, a.org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		if q.Q.Key != "private-a" {
+			n++
+		}
+	}
+	if n != 0 {
+		t.Errorf("%d hostile uploads were stored", n)
+	}
+}
+
+func secDeepBlock(depth int) string {
+	var b strings.Builder
+	for i := 0; i < depth; i++ {
+		b.WriteString(strings.Repeat(" ", i))
+		b.WriteString("a:\n")
+	}
+	b.WriteString(strings.Repeat(" ", depth) + "b: 1\n")
+	return b.String()
+}

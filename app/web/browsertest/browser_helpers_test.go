@@ -1,0 +1,449 @@
+package browsertest_test
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"gapmap/app/config"
+	"gapmap/app/store"
+	"gapmap/app/store/storetest"
+	"gapmap/app/web"
+	"gapmap/questionnaires"
+)
+
+// Shared helpers of the browser tests: a gapmap server on 127.0.0.1, a
+// headless chromium that records console errors, requests and dialogs, a
+// login through the form, chart checks, axe-core and screenshots. Names
+// start with "bt" so that other files of this package can add their own.
+
+// btChromium is where Debian's chromium package installs the browser.
+const btChromium = "/usr/bin/chromium"
+
+//go:embed testdata/axe.min.js
+var btAxeSource string
+
+// btServer is gapmap serving a temporary SQLite database on 127.0.0.1.
+type btServer struct {
+	URL     string
+	Store   *store.Store
+	Shipped []*questionnaires.Questionnaire
+}
+
+// btStartServer starts gapmap on a free port of 127.0.0.1 with a fresh
+// migrated SQLite database, and stops it when the test ends.
+func btStartServer(t *testing.T) *btServer {
+	t.Helper()
+	st := storetest.SQLite(t)
+	st.PasswordCost = 4
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := flag.NewFlagSet("browsertest", flag.ContinueOnError)
+	cfg := config.Flags(fs, func(string) string { return "" })
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Addr = ln.Addr().String()
+	cfg.Database = filepath.Join(t.TempDir(), "unused.db")
+	if err := cfg.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	shipped, err := questionnaires.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Questionnaires: shipped})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-done
+	})
+	return &btServer{URL: "http://" + ln.Addr().String(), Store: st, Shipped: shipped}
+}
+
+// btBrowser is one headless chromium tab that records what the page does.
+type btBrowser struct {
+	t   *testing.T
+	ctx context.Context
+
+	mu       sync.Mutex
+	errors   []string // console errors, uncaught exceptions, browser log errors
+	requests []string // every URL the page requested
+	dialogs  []string // JavaScript dialogs that opened
+}
+
+// btStartBrowser starts chromium, or skips the test when it is not
+// installed (fails under CI, where the browser tests must run).
+func btStartBrowser(t *testing.T) *btBrowser {
+	t.Helper()
+	if _, err := os.Stat(btChromium); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("chromium is required under CI: %s: %v (apt-get install -y chromium)", btChromium, err)
+		}
+		t.Skipf("browser tests skipped: no chromium at %s (apt-get install -y chromium)", btChromium)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(btChromium),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.WindowSize(1280, 1000),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	b := &btBrowser{t: t}
+	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithListener(b.record))
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	b.ctx = ctx
+	// The first run starts the browser: no timeout on it, or the timeout
+	// would end the browser too.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	// Charts draw without animation, so a drawn canvas is a finished one.
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
+	}); err != nil {
+		t.Fatalf("emulate reduced motion: %v", err)
+	}
+	return b
+}
+
+// record runs in the tab's event loop: it must return fast and send no command.
+func (b *btBrowser) record(ev any) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+			var parts []string
+			for _, a := range ev.Args {
+				if a.Value != nil {
+					parts = append(parts, string(a.Value))
+				} else {
+					parts = append(parts, a.Description)
+				}
+			}
+			b.errors = append(b.errors, "console."+string(ev.Type)+": "+strings.Join(parts, " "))
+		}
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		msg := d.Text
+		if d.Exception != nil && d.Exception.Description != "" {
+			msg += " " + d.Exception.Description
+		}
+		b.errors = append(b.errors, fmt.Sprintf("exception at %s:%d: %s", d.URL, d.LineNumber+1, msg))
+	case *cdplog.EventEntryAdded:
+		if ev.Entry.Level == cdplog.EntryLevelError {
+			b.errors = append(b.errors, fmt.Sprintf("browser log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
+		}
+	case *network.EventRequestWillBeSent:
+		b.requests = append(b.requests, ev.Request.URL)
+	case *page.EventJavascriptDialogOpening:
+		b.dialogs = append(b.dialogs, string(ev.Type)+": "+ev.Message)
+		go func() {
+			_, _ = chromedp.Call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		}()
+	}
+}
+
+// btRecorded is what the page did since the last reset.
+type btRecorded struct {
+	Errors, Requests, Dialogs []string
+}
+
+// take returns and clears what was recorded.
+func (b *btBrowser) take() btRecorded {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	r := btRecorded{Errors: b.errors, Requests: b.requests, Dialogs: b.dialogs}
+	b.errors, b.requests, b.dialogs = nil, nil, nil
+	return r
+}
+
+// run runs actions with a time limit, failing the test on error.
+func (b *btBrowser) run(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// btEval evaluates a script (awaiting a promise it returns) and decodes the result.
+func btEval[T any](b *btBrowser, script string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](script, func(p *runtime.EvaluateParams) { p.AwaitPromise = ptr(true) }))
+	if err != nil {
+		b.t.Fatalf("evaluate %.60q: %v", script, err)
+	}
+	return v
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// navigate opens a page and fails unless it answers 200.
+func (b *btBrowser) navigate(u string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(u))
+	if err != nil {
+		b.t.Fatalf("open %s: %v", u, err)
+	}
+	if resp == nil || resp.Status != 200 {
+		status := int64(0)
+		if resp != nil {
+			status = resp.Status
+		}
+		b.t.Fatalf("open %s: status %d", u, status)
+	}
+}
+
+// login logs in through the login form and waits for the page it leads to.
+func (b *btBrowser) login(base, email, password string) {
+	b.t.Helper()
+	b.navigate(base + "/login?next=/dashboard")
+	b.run("fill the login form",
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+	)
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+	if err != nil {
+		b.t.Fatalf("submit the login form: %v", err)
+	}
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if resp.Status != 200 || !strings.HasSuffix(loc, "/dashboard") {
+		b.t.Fatalf("login as %s ended at %s with status %d", email, loc, resp.Status)
+	}
+}
+
+// btChartState is what one chart container holds after drawing.
+type btChartState struct {
+	ID     string   `json:"id"`
+	Width  int      `json:"width"`  // canvas pixels
+	Height int      `json:"height"` // canvas pixels
+	Ink    int      `json:"ink"`    // sampled pixels that are not transparent
+	Series int      `json:"series"` // series in the chart's option
+	Cells  int      `json:"cells"`  // heatmap cells whose colour was checked
+	Wrong  []string `json:"wrong"`  // heatmap cells not painted in their level's colour
+}
+
+// btChartsScript reads every chart container. For a heatmap it also reads
+// the pixel inside each cell (beside the label) and compares it with the
+// colour of the cell's level in the colour legend.
+const btChartsScript = `(() => Array.from(document.querySelectorAll('[data-chart]')).map(el => {
+  const c = el.querySelector('canvas');
+  const inst = window.echarts && window.echarts.getInstanceByDom(el);
+  const opt = inst ? inst.getOption() : {};
+  const out = {id: el.id, width: c ? c.width : 0, height: c ? c.height : 0, ink: 0,
+    series: (opt.series || []).length, cells: 0, wrong: []};
+  if (!c || c.width === 0 || c.height === 0) { return out; }
+  const g = c.getContext('2d');
+  const d = g.getImageData(0, 0, c.width, c.height).data;
+  for (let i = 3; i < d.length; i += 4 * 13) { if (d[i] !== 0) { out.ink++; } }
+  const hm = (opt.series || []).findIndex(s => s.type === 'heatmap');
+  if (hm < 0) { return out; }
+  const colours = {};
+  for (const p of (opt.visualMap && opt.visualMap[0] && opt.visualMap[0].pieces) || []) { colours[p.value] = p.color; }
+  const ratio = c.width / el.clientWidth;
+  const x0 = inst.convertToPixel({seriesIndex: hm}, [0, 0]);
+  const x1 = inst.convertToPixel({seriesIndex: hm}, [1, 0]);
+  const cellW = Math.abs(x1[0] - x0[0]) || 40;
+  for (const item of opt.series[hm].data) {
+    const v = item.value || item;
+    const want = colours[v[2]];
+    const p = inst.convertToPixel({seriesIndex: hm}, [v[0], v[1]]);
+    const px = g.getImageData(Math.round((p[0] - cellW * 0.3) * ratio), Math.round(p[1] * ratio), 1, 1).data;
+    const hex = '#' + [px[0], px[1], px[2]].map(n => n.toString(16).padStart(2, '0')).join('');
+    const near = want && [1, 3, 5].every((o, i) => Math.abs(parseInt(want.substr(o, 2), 16) - px[i]) <= 12);
+    out.cells++;
+    if (!near) { out.wrong.push('cell ' + v[0] + ',' + v[1] + ' level ' + v[2] + ': ' + hex + ' not ' + want); }
+  }
+  return out;
+}))()`
+
+// waitCharts waits until every chart container holds a drawn canvas (or
+// the time runs out) and returns their states.
+func (b *btBrowser) waitCharts() []btChartState {
+	b.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		states := btEval[[]btChartState](b, btChartsScript)
+		ready := true
+		for _, s := range states {
+			if s.Width == 0 || s.Height == 0 || s.Ink < 50 || s.Series == 0 || len(s.Wrong) > 0 {
+				ready = false
+			}
+		}
+		if ready || time.Now().After(deadline) {
+			return states
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// btViolation is one axe-core finding.
+type btViolation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// axe runs axe-core on the current page and returns its violations.
+func (b *btBrowser) axe() []btViolation {
+	b.t.Helper()
+	if !btEval[bool](b, `typeof window.axe === 'object'`) {
+		btEval[bool](b, btAxeSource+"\n;true")
+	}
+	raw := btEval[string](b, `axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations.map(v => ({
+  id: v.id, impact: v.impact || '', help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\s+/g, ' '))}))))`)
+	var out []btViolation
+	if err := json.Unmarshal([]byte(raw), &out); err != nil {
+		b.t.Fatalf("axe results: %v", err)
+	}
+	return out
+}
+
+// checkAxe fails the test for serious and critical violations and logs the others.
+func (b *btBrowser) checkAxe(page string) {
+	b.t.Helper()
+	for _, v := range b.axe() {
+		msg := fmt.Sprintf("%s: axe %s (%s): %s at %v", page, v.ID, v.Impact, v.Help, v.Nodes)
+		if v.Impact == "serious" || v.Impact == "critical" {
+			b.t.Error(msg)
+		} else {
+			b.t.Log(msg)
+		}
+	}
+}
+
+// checkQuiet fails the test for console errors, dialogs and requests that
+// left 127.0.0.1 since the last check.
+func (b *btBrowser) checkQuiet(page string) {
+	b.t.Helper()
+	rec := b.take()
+	for _, e := range rec.Errors {
+		b.t.Errorf("%s: %s", page, e)
+	}
+	for _, d := range rec.Dialogs {
+		b.t.Errorf("%s: a dialog opened: %s", page, d)
+	}
+	for _, r := range rec.Requests {
+		if err := btLocalOnly(r); err != nil {
+			b.t.Errorf("%s: %v", page, err)
+		}
+	}
+}
+
+// btLocalOnly accepts the URLs that stay on this machine: 127.0.0.1 over
+// http, and in-page data, blob and about URLs.
+func btLocalOnly(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("request to an unreadable URL %q", raw)
+	}
+	switch u.Scheme {
+	case "data", "blob", "about":
+		return nil
+	case "http":
+		if u.Hostname() == "127.0.0.1" {
+			return nil
+		}
+	}
+	return fmt.Errorf("request left 127.0.0.1: %s", raw)
+}
+
+// screenshot saves a full-page PNG as test output and returns its path.
+func (b *btBrowser) screenshot(name string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(btOutDir(b.t), name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	return path
+}
+
+// screenshotCharts saves each chart container of the page as its own PNG.
+func (b *btBrowser) screenshotCharts(prefix string, states []btChartState) {
+	b.t.Helper()
+	for _, s := range states {
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.ID(s.ID)))
+		cancel()
+		if err != nil {
+			b.t.Fatalf("screenshot of chart %s: %v", s.ID, err)
+		}
+		if err := os.WriteFile(filepath.Join(btOutDir(b.t), prefix+"-"+s.ID+".png"), png, 0o644); err != nil {
+			b.t.Fatal(err)
+		}
+	}
+}
+
+// btOutDir is the directory for test output: $GAPMAP_TEST_OUT, else
+// testdata-out/browser at the repository root.
+func btOutDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("GAPMAP_TEST_OUT")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "testdata-out", "browser")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// pageSource fetches the HTML of the current page as the server sent it.
+func (b *btBrowser) pageSource() string {
+	b.t.Helper()
+	return btEval[string](b, `fetch(location.href, {credentials: 'same-origin'}).then(r => r.text())`)
+}

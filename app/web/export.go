@@ -1,0 +1,425 @@
+package web
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gapmap/app/apperr"
+	"gapmap/app/export"
+	"gapmap/app/recommend"
+	"gapmap/app/store"
+	"gapmap/questionnaires"
+)
+
+// maxWorkbookUpload caps an uploaded roadmap workbook, whatever the body
+// limit of the server.
+const maxWorkbookUpload = 32 << 20
+
+const (
+	mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	mimeCSV  = "text/csv; charset=utf-8"
+)
+
+// exportScope is an assessment, optionally narrowed to one team, as the
+// exports show it.
+type exportScope struct {
+	a        *store.AssessmentInfo
+	teamID   int64
+	teamName string
+}
+
+// exportScopeOf reads the assessment of :id and the optional ?team_id, which must
+// take part in it and be visible to the caller.
+func (s *Server) exportScopeOf(c *fiber.Ctx) (*exportScope, error) {
+	p := principalOf(c)
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	teamID, err := queryID(c, "team_id")
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.store.Assessment(c.UserContext(), p.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	sc := &exportScope{a: a, teamID: teamID}
+	if teamID != 0 {
+		if !a.HasTeam(teamID) {
+			return nil, apperr.Errorf(apperr.ENotFound, "This team does not take part in the assessment.")
+		}
+		if err := s.canSeeTeam(c, p, teamID); err != nil {
+			return nil, err
+		}
+		for _, t := range a.Teams {
+			if t.ID == teamID {
+				sc.teamName = t.Name
+			}
+		}
+	}
+	return sc, nil
+}
+
+// exportWorkbook answers GET /api/v1/assessments/:id/export.xlsx and
+// GET /assessments/:id/export.xlsx [?team_id=ID]: the planning workbook.
+func (s *Server) exportWorkbook(c *fiber.Ctx) error {
+	sc, err := s.exportScopeOf(c)
+	if err != nil {
+		return err
+	}
+	p := principalOf(c)
+	ctx := c.UserContext()
+	round, err := s.scopedRound(c, p, sc.a.ID, sc.teamID)
+	if err != nil {
+		return err
+	}
+	items, err := s.recommendations(ctx, p.OrgID, &sc.a.Assessment, round, sc.teamID)
+	if err != nil {
+		return err
+	}
+	plan, err := s.planMap(ctx, p.OrgID, sc.a.ID, sc.teamID)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	wb := &export.Workbook{
+		Round: export.Round{
+			AssessmentID: sc.a.ID, Name: sc.a.Name, Status: sc.a.Status,
+			CreatedAt: sc.a.CreatedAt, Due: sc.a.Due, ClosedAt: sc.a.ClosedAt,
+			TeamID: sc.teamID, TeamName: sc.teamName,
+		},
+		ExportedAt:     now,
+		Questionnaires: round.Questionnaires,
+		Results:        round.Results,
+		Roadmap:        items,
+		Plan:           plan,
+		Responses:      s.responseSource(ctx, p.OrgID, sc.a.ID, sc.teamID),
+	}
+	name := export.FileName(sc.a.Name, sc.teamName, now, ".xlsx")
+	return sendFile(c, name, mimeXLSX, func(w io.Writer) error { return export.Write(w, wb) })
+}
+
+// apiResponsesCSV answers GET /api/v1/assessments/:id/responses.csv
+// [?team_id=ID]: every submitted answer as RFC 4180 CSV.
+func (s *Server) apiResponsesCSV(c *fiber.Ctx) error {
+	sc, err := s.exportScopeOf(c)
+	if err != nil {
+		return err
+	}
+	p := principalOf(c)
+	ctx := c.UserContext()
+	pinned, err := s.store.PinnedQuestionnaires(ctx, p.OrgID, sc.a.ID)
+	if err != nil {
+		return err
+	}
+	qs := make([]*questionnaires.Questionnaire, len(pinned))
+	for i, pq := range pinned {
+		qs[i] = pq.Q
+	}
+	src := s.responseSource(ctx, p.OrgID, sc.a.ID, sc.teamID)
+	name := export.FileName(sc.a.Name+" - responses", sc.teamName, time.Now(), ".csv")
+	return sendFile(c, name, mimeCSV, func(w io.Writer) error { return export.WriteResponsesCSV(w, qs, src) })
+}
+
+// responseSource streams the submitted answers from the store.
+func (s *Server) responseSource(ctx context.Context, orgID, assessmentID, teamID int64) export.ResponseSource {
+	return func(emit func(*export.ResponseRow) error) error {
+		var row export.ResponseRow
+		return s.store.StreamResponses(ctx, orgID, assessmentID, teamID, func(r *store.ExportRow) error {
+			row = export.ResponseRow{
+				TeamName: r.TeamName, Respondent: r.Respondent, ResponseID: r.ResponseID, SubmittedAt: r.SubmittedAt,
+				Questionnaire: r.QuestionnaireKey, Question: r.QuestionKey, Option: r.OptionKey,
+				Level: r.Level, Value: r.Value, NA: r.NA, Comment: r.Comment,
+			}
+			return emit(&row)
+		})
+	}
+}
+
+// sendFile writes a download through a temporary file, so that a failure
+// half-way still gives an error status, and the response is streamed from
+// disk instead of held in memory a second time.
+func sendFile(c *fiber.Ctx, name, contentType string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp("", "gapmap-export-*")
+	if err != nil {
+		return fmt.Errorf("export: temporary file: %w", err)
+	}
+	body := &tempBody{File: f}
+	bw := bufio.NewWriterSize(f, 64<<10)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	var size int64
+	if err == nil {
+		size, err = f.Seek(0, io.SeekCurrent)
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		body.Close()
+		return fmt.Errorf("export %s: %w", name, err)
+	}
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, attachmentDisposition(name))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Response().SetBodyStream(body, int(size))
+	return nil
+}
+
+// tempBody is a temporary file that removes itself when the response body
+// is closed.
+type tempBody struct{ *os.File }
+
+func (t *tempBody) Close() error {
+	err := t.File.Close()
+	_ = os.Remove(t.File.Name())
+	return err
+}
+
+// attachmentDisposition builds an RFC 6266 attachment header: an ASCII
+// fallback file name and the exact UTF-8 name in filename* (RFC 8187).
+func attachmentDisposition(name string) string {
+	var fallback, exact strings.Builder
+	for _, r := range name {
+		switch {
+		case r < 0x20 || r == 0x7f || r == '"' || r == '\\' || r == '%':
+			fallback.WriteByte('_')
+		case r < 0x80:
+			fallback.WriteRune(r)
+		default:
+			fallback.WriteByte('_')
+		}
+	}
+	for _, b := range []byte(name) {
+		if isAttrChar(b) {
+			exact.WriteByte(b)
+		} else {
+			fmt.Fprintf(&exact, "%%%02X", b)
+		}
+	}
+	return `attachment; filename="` + fallback.String() + `"; filename*=UTF-8''` + exact.String()
+}
+
+// isAttrChar reports the bytes RFC 8187 lets through unencoded.
+func isAttrChar(b byte) bool {
+	switch {
+	case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$&+-.^_`|~", b) >= 0
+}
+
+// planMap loads the stored plan of an assessment (teamID 0: the
+// organization's) keyed by recommendation.
+func (s *Server) planMap(ctx context.Context, orgID, assessmentID, teamID int64) (map[export.PlanKey]export.Plan, error) {
+	items, err := s.store.PlanItems(ctx, orgID, assessmentID, teamID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[export.PlanKey]export.Plan, len(items))
+	for _, it := range items {
+		out[export.PlanKey{Questionnaire: it.QuestionnaireKey, Recommendation: it.RecommendationKey}] = export.Plan{
+			Owner: it.Owner, Quarter: it.Quarter, Status: it.Status, Notes: it.Notes,
+		}
+	}
+	return out, nil
+}
+
+// planStatus returns how far the stored plan has come in each phase of the
+// roadmap (now, next, later: done, in progress, won't do, not started), for
+// the organization (teamID 0) or one team, for the report and dashboards.
+// Pass the roadmap when it is already built; nil builds it from the stored
+// results.
+func (s *Server) planStatus(ctx context.Context, orgID, assessmentID, teamID int64, items []recommend.Item) ([]export.PhaseProgress, error) {
+	if items == nil {
+		a, err := s.store.Assessment(ctx, orgID, assessmentID)
+		if err != nil {
+			return nil, err
+		}
+		round, err := s.loadRound(ctx, orgID, assessmentID)
+		if err != nil {
+			return nil, err
+		}
+		if items, err = s.recommendations(ctx, orgID, &a.Assessment, round, teamID); err != nil {
+			return nil, err
+		}
+	}
+	plan, err := s.planMap(ctx, orgID, assessmentID, teamID)
+	if err != nil {
+		return nil, err
+	}
+	return export.Progress(items, plan), nil
+}
+
+// roadmapImport is the outcome of applying a roadmap workbook.
+type roadmapImport struct {
+	AssessmentID int64 `json:"assessment_id"`
+	TeamID       int64 `json:"team_id"`
+	Rows         int   `json:"rows"`
+	store.PlanApplied
+}
+
+// importRoadmap reads the Roadmap sheet of an uploaded workbook and stores
+// its plan for the assessment of :id; every problem of the file is an
+// EInvalid error with Details["problems"], and then nothing is stored.
+func (s *Server) importRoadmap(c *fiber.Ctx, data []byte) (*roadmapImport, error) {
+	p := principalOf(c)
+	ctx := c.UserContext()
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.store.Assessment(ctx, p.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) == 0 {
+		return nil, planProblems(export.Problems{{Message: "No file was sent: upload the workbook exported from gapmap."}})
+	}
+	if len(data) > maxWorkbookUpload {
+		return nil, apperr.Errorf(apperr.ETooLarge, "A workbook may be at most %d MiB.", maxWorkbookUpload>>20)
+	}
+	pf, err := export.ReadPlan(data, export.ReadLimits{})
+	if err != nil {
+		return nil, planProblems(err)
+	}
+	stored, err := s.planMap(ctx, p.OrgID, id, pf.TeamID)
+	if err != nil {
+		return nil, err
+	}
+	pinned, err := s.store.PinnedQuestionnaires(ctx, p.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	known := map[export.PlanKey]bool{}
+	for _, pq := range pinned {
+		for _, r := range pq.Q.Recommendations {
+			known[export.PlanKey{Questionnaire: pq.Key, Recommendation: r.Key}] = true
+		}
+	}
+	entries, err := pf.Check(id, func(k export.PlanKey) bool { return known[k] }, stored)
+	if err != nil {
+		return nil, planProblems(err)
+	}
+	if pf.TeamID != 0 && !a.HasTeam(pf.TeamID) {
+		return nil, planProblems(export.Problems{{Sheet: export.SheetMarker, Row: 3, Column: "B",
+			Message: "This workbook was exported for a team that does not take part in this assessment."}})
+	}
+	changes := make([]store.PlanChange, len(entries))
+	for i, e := range entries {
+		changes[i] = store.PlanChange{
+			QuestionnaireKey: e.Key.Questionnaire, RecommendationKey: e.Key.Recommendation,
+			Owner: e.Plan.Owner, Quarter: e.Plan.Quarter, Status: e.Plan.Status, Notes: e.Plan.Notes,
+		}
+	}
+	res, err := s.store.ApplyPlan(ctx, p.OrgID, id, pf.TeamID, changes)
+	if err != nil {
+		return nil, err
+	}
+	return &roadmapImport{AssessmentID: id, TeamID: pf.TeamID, Rows: len(entries), PlanApplied: *res}, nil
+}
+
+// planProblems turns the problems of a workbook into the 422 answer
+// {"error","problems":[{"sheet","row","column","message"}]}.
+func planProblems(err error) error {
+	ps, ok := err.(export.Problems)
+	if !ok {
+		return err
+	}
+	msg := "The workbook was not applied: " + plural(len(ps), "problem") + " found; nothing was changed."
+	if len(ps) == 1 {
+		msg = "The workbook was not applied, nothing was changed: " + ps[0].String()
+	}
+	return &apperr.Error{Code: apperr.EInvalid, Message: msg, Details: map[string]any{"problems": ps}}
+}
+
+// apiImportRoadmap answers POST /api/v1/assessments/:id/roadmap.xlsx: the
+// workbook as the raw body, or as the multipart field "file".
+func (s *Server) apiImportRoadmap(c *fiber.Ctx) error {
+	data, err := workbookUpload(c)
+	if err != nil {
+		return err
+	}
+	res, err := s.importRoadmap(c, data)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+// importRoadmapForm answers POST /assessments/:id/roadmap, the upload form
+// of the report page: back to the report with a message, or an error page
+// listing every problem.
+func (s *Server) importRoadmapForm(c *fiber.Ctx) error {
+	data, err := workbookUpload(c)
+	var res *roadmapImport
+	if err == nil {
+		res, err = s.importRoadmap(c, data)
+	}
+	if err != nil {
+		ae, ok := apperr.As(err)
+		if !ok || ae.Code == apperr.EInternal || ae.Code == apperr.ENotFound {
+			return err
+		}
+		ps, _ := ae.Details["problems"].(export.Problems)
+		msg := ae.Message
+		if len(ps) > 1 {
+			lines := make([]string, len(ps))
+			for i, p := range ps {
+				lines[i] = p.String()
+			}
+			msg += " " + strings.Join(lines, "; ") + "."
+		}
+		c.Status(statusOf(ae.Code))
+		return s.render(c, "errors/error", fiber.Map{
+			"Title": "The roadmap was not imported", "Status": statusOf(ae.Code), "Message": msg, "Problems": ps,
+		})
+	}
+	back := "/assessments/" + strconv.FormatInt(res.AssessmentID, 10) + "/report"
+	if res.TeamID != 0 {
+		back = "/assessments/" + strconv.FormatInt(res.AssessmentID, 10) + "/teams/" + strconv.FormatInt(res.TeamID, 10) + "/report"
+	}
+	changed := res.Created + res.Updated
+	msg := "Roadmap imported: " + plural(changed, "recommendation") + " changed, " + itoa(res.Unchanged) + " unchanged."
+	if changed == 0 {
+		msg = "Roadmap imported: the plan was already up to date, nothing changed."
+	}
+	return s.redirectFlash(c, back, "success", msg)
+}
+
+// workbookUpload returns the uploaded workbook: the multipart field "file"
+// of a form, else the raw body.
+func workbookUpload(c *fiber.Ctx) ([]byte, error) {
+	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+	if !strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
+		return c.Body(), nil
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, nil
+	}
+	if fh.Size > maxWorkbookUpload {
+		return nil, apperr.Errorf(apperr.ETooLarge, "A workbook may be at most %d MiB.", maxWorkbookUpload>>20)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, apperr.Errorf(apperr.EBadRequest, "The uploaded file cannot be read.")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxWorkbookUpload+1))
+	if err != nil {
+		return nil, apperr.Errorf(apperr.EBadRequest, "The uploaded file cannot be read.")
+	}
+	return data, nil
+}

@@ -1,0 +1,294 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gapmap/app/apperr"
+	"gapmap/app/charts"
+	"gapmap/app/export"
+	"gapmap/app/report"
+	"gapmap/app/results"
+	"gapmap/app/scoring"
+	"gapmap/app/store"
+	"gapmap/questionnaires"
+)
+
+// reportData is a built report with what its page needs beside the model.
+type reportData struct {
+	Assessment *store.AssessmentInfo
+	Report     *report.Report
+	Charts     []reportCharts
+}
+
+// reportCharts are the dashboard charts of one questionnaire, as printed in
+// the report.
+type reportCharts struct {
+	Title  string
+	Charts []charts.Chart
+}
+
+// buildReport assembles the report of an assessment for the organization
+// (teamID 0) or one team, from the stored results of the round and of the
+// organization's earlier rounds (the dashboard's roundHistory: the change
+// since the previous round and the trend). It checks that the principal may
+// see the team.
+func (s *Server) buildReport(c *fiber.Ctx, p *store.Principal, id, teamID int64, withCharts bool) (*reportData, error) {
+	ctx := c.UserContext()
+	a, err := s.store.Assessment(ctx, p.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	var team *scoring.Team
+	if teamID != 0 {
+		t, err := s.store.Team(ctx, p.OrgID, teamID)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.canSeeTeam(c, p, teamID); err != nil {
+			return nil, err
+		}
+		if !a.HasTeam(teamID) {
+			return nil, apperr.Errorf(apperr.ENotFound, "This team does not take part in the assessment.")
+		}
+		team = &scoring.Team{ID: t.ID, Name: t.Name}
+	}
+	full, err := s.loadRound(ctx, p.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	round := full.ForTeam(teamID)
+	items, err := s.recommendations(ctx, p.OrgID, &a.Assessment, round, teamID)
+	if err != nil {
+		return nil, err
+	}
+	byKey, err := s.roundHistory(ctx, p.OrgID, id, round)
+	if err != nil {
+		return nil, err
+	}
+	hist := make([][]charts.RoundResult, len(round.Questionnaires))
+	for i, q := range round.Questionnaires {
+		hist[i] = byKey[q.Key]
+	}
+	counts, err := s.reportAnswerCounts(ctx, p.OrgID, id, teamID, round.Questionnaires)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := s.planMap(ctx, p.OrgID, id, teamID)
+	if err != nil {
+		return nil, err
+	}
+	plan := make(map[string]report.PlanEntry, len(stored))
+	for k, v := range stored {
+		plan[report.PlanKey(k.Questionnaire, k.Recommendation)] = report.PlanEntry{
+			Owner: v.Owner, Quarter: v.Quarter, State: v.Status, Status: export.StatusLabel(v.Status), Notes: v.Notes,
+		}
+	}
+	in := report.Input{
+		OrgName:         p.OrgName,
+		Assessment:      a.Assessment,
+		Team:            team,
+		Questionnaires:  round.Questionnaires,
+		Results:         round.Results,
+		Previous:        make([]*scoring.Result, len(round.Questionnaires)),
+		Recommendations: items,
+		Capacity:        a.Capacity,
+		Answers:         counts,
+		Plan:            plan,
+		Generated:       time.Now().UTC(),
+	}
+	for i, h := range hist {
+		if n := len(h); n >= 2 {
+			in.Previous[i] = h[n-2].Result
+			if in.PreviousName == "" {
+				in.PreviousName = h[n-2].Name
+			}
+		}
+	}
+	r, err := report.Build(in)
+	if err != nil {
+		return nil, err
+	}
+	d := &reportData{Assessment: a, Report: r}
+	if withCharts {
+		d.Charts = reportChartSet(round, team, hist)
+	}
+	return d, nil
+}
+
+// reportAnswerCounts counts the submitted answers and the N/A ones per
+// questionnaire, for one team or all.
+func (s *Server) reportAnswerCounts(ctx context.Context, orgID, id, teamID int64, qs []*questionnaires.Questionnaire) ([]report.AnswerCount, error) {
+	d, err := s.store.LoadScoringData(ctx, orgID, id)
+	if err != nil {
+		return nil, err
+	}
+	pos := make(map[string]int, len(qs))
+	for i, q := range qs {
+		pos[q.Key] = i
+	}
+	out := make([]report.AnswerCount, len(qs))
+	for _, r := range d.Responses {
+		if teamID != 0 && r.TeamID != teamID {
+			continue
+		}
+		for _, ans := range r.Answers {
+			i, ok := pos[ans.QuestionnaireKey]
+			if !ok {
+				continue
+			}
+			out[i].Total++
+			if ans.NA {
+				out[i].NA++
+			}
+		}
+	}
+	return out, nil
+}
+
+// reportChartSet builds the dashboard's charts for the report: per
+// questionnaire the radar, gap bars, heatmap, spread and trend of the
+// organization, or a team's radar against the organization and its gaps.
+func reportChartSet(round *results.Round, team *scoring.Team, hist [][]charts.RoundResult) []reportCharts {
+	var out []reportCharts
+	for i, q := range round.Questionnaires {
+		res := round.Results[i]
+		if res == nil {
+			continue
+		}
+		p := charts.CleanID("report_" + strconv.Itoa(i))
+		rc := reportCharts{Title: q.Title}
+		if team != nil {
+			var tr *scoring.TeamResult
+			for j := range res.Teams {
+				if res.Teams[j].ID == team.ID {
+					tr = &res.Teams[j]
+				}
+			}
+			if tr == nil {
+				continue
+			}
+			rc.Charts = []charts.Chart{charts.TeamRadar(p+"_radar", q, res, tr), charts.GapBars(p+"_gaps", q, res, tr)}
+		} else {
+			rc.Charts = []charts.Chart{
+				charts.Radar(p+"_radar", q, res),
+				charts.GapBars(p+"_gaps", q, res, nil),
+				charts.Heatmap(p+"_heatmap", q, res),
+				charts.SpreadChart(p+"_spread", q, res),
+			}
+			if len(hist[i]) >= 2 {
+				rc.Charts = append(rc.Charts, charts.Trend(p+"_trend", q, hist[i]))
+			}
+		}
+		out = append(out, rc)
+	}
+	return out
+}
+
+// reportPage answers GET /assessments/:id/report (leaders) and
+// GET /assessments/:id/teams/:team_id/report (members of the team).
+func (s *Server) reportPage(c *fiber.Ctx) error {
+	p := principalOf(c)
+	id, teamID, err := reportParams(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.buildReport(c, p, id, teamID, true)
+	if err != nil {
+		return err
+	}
+	base := "/assessments/" + strconv.FormatInt(id, 10)
+	mdURL := base + "/report.md"
+	if teamID != 0 {
+		mdURL = base + "/teams/" + strconv.FormatInt(teamID, 10) + "/report.md"
+	}
+	return s.render(c, "report/show", fiber.Map{
+		"Title":         d.Report.Title,
+		"Layout":        "layouts/print",
+		"R":             d.Report,
+		"ChartSets":     d.Charts,
+		"HasCharts":     len(d.Charts) > 0,
+		"AssessmentURL": base,
+		"MarkdownURL":   mdURL,
+	})
+}
+
+// reportMarkdown answers GET /assessments/:id/report.md and the team's
+// report.md: the report as Markdown, shown inline, or as a download with
+// ?download=1.
+func (s *Server) reportMarkdown(c *fiber.Ctx) error {
+	p := principalOf(c)
+	id, teamID, err := reportParams(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.buildReport(c, p, id, teamID, false)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := report.Markdown(&b, d.Report); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/markdown; charset=utf-8")
+	name := reportFileName(d.Report)
+	disposition := "inline"
+	if v := c.Query("download"); v != "" && v != "0" && v != "false" {
+		disposition = "attachment"
+	}
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(disposition, name))
+	return c.Send(b.Bytes())
+}
+
+func reportParams(c *fiber.Ctx) (id, teamID int64, err error) {
+	if id, err = paramID(c, "id"); err != nil {
+		return 0, 0, err
+	}
+	if c.Params("team_id") != "" {
+		if teamID, err = paramID(c, "team_id"); err != nil {
+			return 0, 0, err
+		}
+	}
+	return id, teamID, nil
+}
+
+// reportFileName is "report-<assessment>[-<team>]-<date>.md" in safe
+// characters.
+func reportFileName(r *report.Report) string {
+	parts := []string{"report", r.AssessmentName}
+	if r.Team != nil {
+		parts = append(parts, r.Team.Name)
+	}
+	parts = append(parts, report.DateText(r.Generated))
+	var b strings.Builder
+	dash := false
+	for _, part := range parts {
+		for _, ch := range part {
+			switch {
+			case ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9':
+				if dash && b.Len() > 0 {
+					b.WriteByte('-')
+				}
+				dash = false
+				b.WriteRune(ch)
+			default:
+				dash = true
+			}
+		}
+		dash = true
+	}
+	return b.String() + ".md"
+}
+
+// contentDisposition builds the header with an ASCII file name and its RFC
+// 5987 UTF-8 form (RFC 6266).
+func contentDisposition(kind, name string) string {
+	return fmt.Sprintf(`%s; filename="%s"; filename*=UTF-8''%s`, kind, name, url.PathEscape(name))
+}

@@ -1,0 +1,1072 @@
+package web_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+
+	"gapmap/app/config"
+	"gapmap/app/store"
+	"gapmap/app/store/storetest"
+	"gapmap/app/web"
+	"gapmap/models"
+	"gapmap/questionnaires"
+)
+
+// The helpers of the security, hostile-input and abuse tests carry a sec
+// prefix so that they never clash with the helpers of other test files.
+
+const secPassword = "correct horse battery staple"
+
+// Route kinds of the security matrix.
+const (
+	secPage   = "page"   // HTML for logged-in people: anonymous visitors go to /login
+	secAPI    = "api"    // JSON API: bearer token or session cookie, 401 without
+	secSurvey = "survey" // survey link: the token in the path is the credential
+	secPublic = "public" // open to anyone (health, login, sign-up, invitations to join)
+)
+
+// Objects that route parameters and request bodies refer to. Each
+// organization of the fixture has one of each.
+const (
+	objTeam          = "team"          // team id
+	objAssessment    = "assessment"    // assessment (round) id
+	objInvitation    = "invitation"    // survey invitation id, of the assessment
+	objMember        = "member"        // user id of a member of the organization
+	objOrgInvite     = "orginvite"     // pending invitation to join the organization
+	objAPIToken      = "apitoken"      // id of an API token of the caller's organization
+	objQuestionnaire = "questionnaire" // key of a questionnaire uploaded by the organization
+	objSurvey        = "survey"        // plain survey token of the invitation
+	objInviteToken   = "invitetoken"   // plain token of the invitation to join
+	objOrg           = "org"           // organization id
+	objPage          = "page"          // survey page number (not an object: always 1)
+)
+
+// secRoute is one entry of the security matrix.
+type secRoute struct {
+	kind string
+	min  models.Role       // least role allowed (page and api routes)
+	ids  map[string]string // route parameter -> object of the organization
+	// body is the request body (JSON for the API, form values for pages)
+	// with {{object}} placeholders; "@yaml" sends a valid questionnaire.
+	body       string
+	attachment bool // a successful answer is a download
+}
+
+// secRoutes is the security matrix, keyed by "METHOD path" exactly as the
+// router lists them. A route without an entry fails TestSecurityRouteMatrix.
+func secRoutes() map[string]secRoute {
+	owner, admin, leader, member := models.RoleOwner, models.RoleAdmin, models.RoleLeader, models.RoleMember
+	_, _ = owner, leader
+	team := map[string]string{"id": objTeam}
+	assessment := map[string]string{"id": objAssessment}
+	invitation := map[string]string{"id": objAssessment, "invitation_id": objInvitation}
+	survey := map[string]string{"token": objSurvey}
+	surveyPage := map[string]string{"token": objSurvey, "n": objPage}
+	teamOfRound := map[string]string{"id": objAssessment, "team_id": objTeam}
+	newAssessmentJSON := `{"name":"Sec round","questionnaires":["cncf-platform-maturity"],"team_ids":[{{team}}]}`
+	return map[string]secRoute{
+		"GET /healthz":                     {kind: secPublic},
+		"GET /readyz":                      {kind: secPublic},
+		"GET /":                            {kind: secPublic},
+		"GET /signup":                      {kind: secPublic},
+		"POST /signup":                     {kind: secPublic, body: "org_name=Sec+Org&email=sec-signup%40example.com&password=correct+horse+battery"},
+		"GET /login":                       {kind: secPublic},
+		"POST /login":                      {kind: secPublic, body: "email=nobody%40example.com&password=wrong+password+here"},
+		"POST /logout":                     {kind: secPublic},
+		"GET /invite/:token":               {kind: secPublic, ids: map[string]string{"token": objInviteToken}},
+		"POST /invite/:token":              {kind: secPublic, ids: map[string]string{"token": objInviteToken}, body: "password=correct+horse+battery"},
+		"POST /org/switch":                 {kind: secPage, min: member, body: "org_id={{org}}"},
+		"GET /teams":                       {kind: secPage, min: member},
+		"POST /teams":                      {kind: secPage, min: admin, body: "name=Sec+team"},
+		"POST /teams/:id":                  {kind: secPage, min: admin, ids: team, body: "name=Renamed+team"},
+		"POST /teams/:id/delete":           {kind: secPage, min: admin, ids: team},
+		"POST /teams/:id/members":          {kind: secPage, min: admin, ids: team, body: "user_ids={{member}}"},
+		"GET /members":                     {kind: secPage, min: admin},
+		"POST /members/invite":             {kind: secPage, min: admin, body: "email=sec-invite%40example.com&role=member"},
+		"POST /members/:id/role":           {kind: secPage, min: admin, ids: map[string]string{"id": objMember}, body: "role=leader"},
+		"POST /members/:id/remove":         {kind: secPage, min: admin, ids: map[string]string{"id": objMember}},
+		"POST /members/invites/:id/revoke": {kind: secPage, min: admin, ids: map[string]string{"id": objOrgInvite}},
+		"GET /questionnaires":              {kind: secPage, min: member},
+		"POST /questionnaires":             {kind: secPage, min: admin, body: "@yaml"},
+		"GET /questionnaires/:key":         {kind: secPage, min: member, ids: map[string]string{"key": objQuestionnaire}},
+		"GET /tokens":                      {kind: secPage, min: member},
+		"POST /tokens":                     {kind: secPage, min: member, body: "name=sec+token"},
+		"POST /tokens/:id/revoke":          {kind: secPage, min: member, ids: map[string]string{"id": objAPIToken}},
+
+		"GET /assessments":                                        {kind: secPage, min: member},
+		"GET /assessments/new":                                    {kind: secPage, min: admin},
+		"POST /assessments":                                       {kind: secPage, min: admin, body: "name=Sec+round&questionnaires=cncf-platform-maturity&team_ids={{team}}"},
+		"GET /assessments/:id":                                    {kind: secPage, min: member, ids: assessment},
+		"POST /assessments/:id/close":                             {kind: secPage, min: admin, ids: assessment},
+		"POST /assessments/:id/reopen":                            {kind: secPage, min: admin, ids: assessment},
+		"POST /assessments/:id/invitations":                       {kind: secPage, min: member, ids: assessment, body: "team_id={{team}}&count=1"},
+		"POST /assessments/:id/invitations.csv":                   {kind: secPage, min: member, ids: assessment, body: "token={{survey}}", attachment: true},
+		"POST /assessments/:id/invitations/:invitation_id/revoke": {kind: secPage, min: member, ids: invitation},
+		"POST /assessments/:id/invitations/:invitation_id/reopen": {kind: secPage, min: admin, ids: invitation},
+		"GET /assessments/:id/results":                            {kind: secPage, min: member, ids: assessment},
+		"GET /dashboard":                                          {kind: secPage, min: leader},
+		"GET /assessments/:id/dashboard":                          {kind: secPage, min: leader, ids: assessment},
+		"GET /assessments/:id/teams/:team_id":                     {kind: secPage, min: member, ids: teamOfRound},
+		"GET /assessments/:id/report":                             {kind: secPage, min: leader, ids: assessment},
+		"GET /assessments/:id/report.md":                          {kind: secPage, min: leader, ids: assessment},
+		"GET /assessments/:id/teams/:team_id/report":              {kind: secPage, min: member, ids: teamOfRound},
+		"GET /assessments/:id/teams/:team_id/report.md":           {kind: secPage, min: member, ids: teamOfRound},
+
+		"GET /s/:token":                     {kind: secSurvey, ids: survey},
+		"GET /s/:token/intro":               {kind: secSurvey, ids: survey},
+		"GET /s/:token/page/:n":             {kind: secSurvey, ids: surveyPage},
+		"POST /s/:token/page/:n":            {kind: secSurvey, ids: surveyPage, body: "nav=next"},
+		"GET /s/:token/review":              {kind: secSurvey, ids: survey},
+		"POST /s/:token/submit":             {kind: secSurvey, ids: survey},
+		"GET /api/v1/survey/:token":         {kind: secSurvey, ids: survey},
+		"PUT /api/v1/survey/:token/answers": {kind: secSurvey, ids: survey, body: `{"questionnaire":"cncf-platform-maturity","question":"{{question}}","na":true}`},
+		"POST /api/v1/survey/:token/submit": {kind: secSurvey, ids: survey},
+
+		"GET /api/v1/me":                                                 {kind: secAPI, min: member},
+		"GET /api/v1/teams":                                              {kind: secAPI, min: member},
+		"POST /api/v1/teams":                                             {kind: secAPI, min: admin, body: `{"name":"Sec team"}`},
+		"GET /api/v1/teams/:id":                                          {kind: secAPI, min: leader, ids: team},
+		"PATCH /api/v1/teams/:id":                                        {kind: secAPI, min: admin, ids: team, body: `{"name":"Renamed team"}`},
+		"DELETE /api/v1/teams/:id":                                       {kind: secAPI, min: admin, ids: team},
+		"PUT /api/v1/teams/:id/members":                                  {kind: secAPI, min: admin, ids: team, body: `{"user_ids":[{{member}}]}`},
+		"GET /api/v1/members":                                            {kind: secAPI, min: admin},
+		"GET /api/v1/questionnaires":                                     {kind: secAPI, min: member},
+		"POST /api/v1/questionnaires":                                    {kind: secAPI, min: admin, body: "@yaml"},
+		"GET /api/v1/questionnaires/:key":                                {kind: secAPI, min: member, ids: map[string]string{"key": objQuestionnaire}},
+		"GET /api/v1/tokens":                                             {kind: secAPI, min: member},
+		"POST /api/v1/tokens":                                            {kind: secAPI, min: member, body: `{"name":"sec token"}`},
+		"DELETE /api/v1/tokens/:id":                                      {kind: secAPI, min: member, ids: map[string]string{"id": objAPIToken}},
+		"GET /api/v1/assessments":                                        {kind: secAPI, min: member},
+		"POST /api/v1/assessments":                                       {kind: secAPI, min: admin, body: newAssessmentJSON},
+		"GET /api/v1/assessments/:id":                                    {kind: secAPI, min: member, ids: assessment},
+		"POST /api/v1/assessments/:id/close":                             {kind: secAPI, min: admin, ids: assessment},
+		"POST /api/v1/assessments/:id/reopen":                            {kind: secAPI, min: admin, ids: assessment},
+		"GET /api/v1/assessments/:id/invitations":                        {kind: secAPI, min: member, ids: assessment},
+		"POST /api/v1/assessments/:id/invitations":                       {kind: secAPI, min: member, ids: assessment, body: `{"team_id":{{team}},"label":"sec"}`},
+		"DELETE /api/v1/assessments/:id/invitations/:invitation_id":      {kind: secAPI, min: member, ids: invitation},
+		"POST /api/v1/assessments/:id/invitations/:invitation_id/reopen": {kind: secAPI, min: admin, ids: invitation},
+		"GET /api/v1/assessments/:id/results":                            {kind: secAPI, min: member, ids: assessment},
+		"GET /api/v1/assessments/:id/recommendations":                    {kind: secAPI, min: member, ids: assessment},
+	}
+}
+
+// secRouteKeys lists the application's routes as "METHOD path", without
+// the HEAD routes fiber adds for every GET.
+func secRouteKeys(app *fiber.App) []string {
+	seen := map[string]bool{}
+	var keys []string
+	for _, r := range app.GetRoutes(true) {
+		if r.Method == http.MethodHead || r.Method == "USE" {
+			continue
+		}
+		k := r.Method + " " + r.Path
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// ---------------------------------------------------------------- fixture
+
+// secOrg is one organization of the fixture: a person of every role, their
+// API tokens and logged-in browsers, and one object of every kind.
+type secOrg struct {
+	org     *models.Org
+	users   map[models.Role]*models.User
+	bearer  map[models.Role]string
+	browser map[models.Role]*secClient
+	obj     map[string]string
+	// A second round with its own invitation and questionnaire, to check
+	// that one round's ids and tokens do not reach into another.
+	round2, invitation2, survey2 string
+	revokedSurvey                string
+	responseID                   int64
+	question                     string // a question of the first round's questionnaire
+}
+
+// secEnv is a running application on one database with two organizations.
+type secEnv struct {
+	t       *testing.T
+	st      *store.Store
+	db      *gorm.DB
+	app     *fiber.App
+	shipped []*questionnaires.Questionnaire
+	a, b    *secOrg
+	probes  int // requests checked, for the report
+}
+
+// secEach runs fn against SQLite and PostgreSQL.
+func secEach(t *testing.T, mutate func(*config.Config), fn func(t *testing.T, e *secEnv)) {
+	t.Run("sqlite", func(t *testing.T) {
+		st, path := storetest.SQLitePath(t)
+		db, err := gorm.Open(sqlite.Open(store.SQLiteDSN(path)), store.GormConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(t, secNewEnv(t, st, db, mutate))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn := storetest.PostgresDSN(t)
+		ctx := context.Background()
+		st, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		st.PasswordCost = bcrypt.MinCost
+		db, err := gorm.Open(postgres.Open(dsn), store.GormConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(t, secNewEnv(t, st, db, mutate))
+	})
+}
+
+// secServer builds the application with limits high enough for the matrix,
+// changed by mutate.
+func secServer(t *testing.T, st *store.Store, mutate func(*config.Config)) *fiber.App {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	cfg := config.Flags(fs, func(string) string { return "" })
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Limits = config.Limits{LoginFailures: 1000, Signups: 1000, TokenFailures: 1000, SurveyMisses: 1000, Uploads: 1000}
+	if mutate != nil {
+		mutate(cfg)
+	}
+	if err := cfg.Finish(); err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	shipped, err := questionnaires.Shipped()
+	if err != nil {
+		t.Fatalf("shipped questionnaires: %v", err)
+	}
+	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Questionnaires: shipped})
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	return srv.App()
+}
+
+func secNewEnv(t *testing.T, st *store.Store, db *gorm.DB, mutate func(*config.Config)) *secEnv {
+	t.Helper()
+	t.Cleanup(func() {
+		if sqlDB, err := db.DB(); err == nil {
+			sqlDB.Close()
+		}
+	})
+	shipped, err := questionnaires.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &secEnv{t: t, st: st, db: db, app: secServer(t, st, mutate), shipped: shipped}
+	e.a = e.newOrg("Org A", "a")
+	e.b = e.newOrg("Org B", "b")
+	return e
+}
+
+// secQuestionnaireYAML returns a valid questionnaire (the shipped CNCF one
+// under another key) and lets edit change its text first.
+func secQuestionnaireYAML(t testing.TB, key string, edit func(string) string) []byte {
+	t.Helper()
+	data, err := os.ReadFile("../../questionnaires/cncf-platform-maturity.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(data), "key: cncf-platform-maturity", "key: "+key, 1)
+	if edit != nil {
+		s = edit(s)
+	}
+	return []byte(s)
+}
+
+func (e *secEnv) quest(key string) *questionnaires.Questionnaire {
+	for _, q := range e.shipped {
+		if q.Key == key {
+			return q
+		}
+	}
+	e.t.Fatalf("no shipped questionnaire %s", key)
+	return nil
+}
+
+func (e *secEnv) newOrg(name, tag string) *secOrg {
+	t := e.t
+	t.Helper()
+	ctx := context.Background()
+	st := e.st
+	o := &secOrg{users: map[models.Role]*models.User{}, bearer: map[models.Role]string{}, browser: map[models.Role]*secClient{}, obj: map[string]string{}}
+	org, owner, err := st.SignUp(ctx, name, "owner-"+tag+"@example.com", secPassword)
+	if err != nil {
+		t.Fatalf("SignUp: %v", err)
+	}
+	o.org = org
+	o.users[models.RoleOwner] = owner
+	for _, r := range []models.Role{models.RoleAdmin, models.RoleLeader, models.RoleMember} {
+		plain, _, err := st.CreateInvite(ctx, org.ID, owner.ID, string(r)+"-"+tag+"@example.com", r)
+		if err != nil {
+			t.Fatalf("CreateInvite: %v", err)
+		}
+		u, _, err := st.AcceptInvite(ctx, plain, secPassword)
+		if err != nil {
+			t.Fatalf("AcceptInvite: %v", err)
+		}
+		o.users[r] = u
+	}
+	var ownerTokenID int64
+	for r, u := range o.users {
+		plain, tok, err := st.CreateToken(ctx, org.ID, u.ID, "sec")
+		if err != nil {
+			t.Fatalf("CreateToken: %v", err)
+		}
+		o.bearer[r] = plain
+		if r == models.RoleOwner {
+			ownerTokenID = tok.ID
+		}
+	}
+	team, err := st.CreateTeam(ctx, org.ID, "Payments "+tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	team2, err := st.CreateTeam(ctx, org.ID, "Search "+tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetTeamMembers(ctx, org.ID, team.ID, []int64{o.users[models.RoleMember].ID}); err != nil {
+		t.Fatal(err)
+	}
+	invPlain, inv, err := st.CreateInvite(ctx, org.ID, owner.ID, "pending-"+tag+"@example.com", models.RoleMember)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qkey := "private-" + tag
+	src := secQuestionnaireYAML(t, qkey, nil)
+	pq, err := questionnaires.Parse("private.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UploadQuestionnaire(ctx, org.ID, pq, src); err != nil {
+		t.Fatal(err)
+	}
+	cncf := e.quest("cncf-platform-maturity")
+	round, err := st.CreateAssessment(ctx, org.ID, store.AssessmentInput{
+		Name: "Round 1 " + tag, Questionnaires: []store.QuestionnaireChoice{{Q: cncf}}, TeamIDs: []int64{team.ID, team2.ID},
+	})
+	if err != nil {
+		t.Fatalf("CreateAssessment: %v", err)
+	}
+	round2, err := st.CreateAssessment(ctx, org.ID, store.AssessmentInput{
+		Name: "Round 2 " + tag, Questionnaires: []store.QuestionnaireChoice{{Q: e.quest("gartner-platform-axes")}}, TeamIDs: []int64{team.ID},
+	})
+	if err != nil {
+		t.Fatalf("CreateAssessment: %v", err)
+	}
+	uid := owner.ID
+	invs, err := st.CreateInvitations(ctx, org.ID, round.ID, &uid, []store.NewInvitation{{TeamID: team.ID, Label: "lead " + tag}, {TeamID: team.ID, Label: "revoked"}})
+	if err != nil {
+		t.Fatalf("CreateInvitations: %v", err)
+	}
+	if _, err := st.RevokeInvitation(ctx, org.ID, round.ID, invs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	invs2, err := st.CreateInvitations(ctx, org.ID, round2.ID, &uid, []store.NewInvitation{{TeamID: team.ID, Label: "round two"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, err := st.SurveyByToken(ctx, invs[0].Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.responseID = sv.ResponseID
+	o.question = cncf.Dimensions[0].Questions[0].Key
+	i64 := func(n int64) string { return strconv.FormatInt(n, 10) }
+	o.obj[objTeam] = i64(team.ID)
+	o.obj[objAssessment] = i64(round.ID)
+	o.obj[objInvitation] = i64(invs[0].ID)
+	o.obj[objMember] = i64(o.users[models.RoleMember].ID)
+	o.obj[objOrgInvite] = i64(inv.ID)
+	o.obj[objAPIToken] = i64(ownerTokenID)
+	o.obj[objQuestionnaire] = qkey
+	o.obj[objSurvey] = invs[0].Token
+	o.obj[objInviteToken] = invPlain
+	o.obj[objOrg] = i64(org.ID)
+	o.obj[objPage] = "1"
+	o.obj["question"] = o.question
+	o.round2, o.invitation2, o.survey2 = i64(round2.ID), i64(invs2[0].ID), invs2[0].Token
+	o.revokedSurvey = invs[1].Token
+	for r, u := range o.users {
+		c := e.client()
+		c.login(u.Email)
+		o.browser[r] = c
+	}
+	return o
+}
+
+// nowhere holds ids that exist in no organization.
+var secNowhere = map[string]string{
+	objTeam: "999999", objAssessment: "999999", objInvitation: "999999", objMember: "999999", objOrgInvite: "999999",
+	objAPIToken: "999999", objQuestionnaire: "no-such-questionnaire", objSurvey: "s_nosuchtoken0000000000000000000000",
+	objInviteToken: "nosuchinvite000000000000000000000", objOrg: "999999", objPage: "1", "question": "no-such-question",
+}
+
+// ---------------------------------------------------------------- client
+
+// secClient is a browser or API client: a cookie jar, an optional bearer
+// token, and every response checked for the security headers.
+type secClient struct {
+	e      *secEnv
+	jar    map[string]*http.Cookie
+	bearer string
+}
+
+func (e *secEnv) client() *secClient { return &secClient{e: e, jar: map[string]*http.Cookie{}} }
+
+func (e *secEnv) bearerClient(token string) *secClient {
+	c := e.client()
+	c.bearer = token
+	return c
+}
+
+// secResp is a response with its body read.
+type secResp struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (r secResp) location() string { return r.header.Get("Location") }
+
+// do sends one request; csrf adds the session's CSRF token (header for
+// JSON, form field for forms).
+func (c *secClient) do(method, path, contentType, body string, csrf bool) secResp {
+	t := c.e.t
+	t.Helper()
+	if csrf && c.jar["gapmap_csrf"] != nil {
+		tok := c.jar["gapmap_csrf"].Value
+		if contentType == "application/x-www-form-urlencoded" {
+			if body != "" {
+				body += "&"
+			}
+			body += "_csrf=" + url.QueryEscape(tok)
+		}
+	}
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if csrf && c.jar["gapmap_csrf"] != nil && contentType != "application/x-www-form-urlencoded" {
+		req.Header.Set("X-Csrf-Token", c.jar["gapmap_csrf"].Value)
+	}
+	if c.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.bearer)
+	}
+	for _, ck := range c.jar {
+		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
+	}
+	resp, err := c.e.app.Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", method, path, err)
+	}
+	for _, ck := range resp.Cookies() {
+		if ck.Value == "" || ck.MaxAge < 0 || (!ck.Expires.IsZero() && ck.Expires.Before(time.Now())) {
+			delete(c.jar, ck.Name)
+			continue
+		}
+		c.jar[ck.Name] = ck
+	}
+	r := secResp{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	c.e.checkHeaders(method, path, r)
+	return r
+}
+
+func (c *secClient) get(path string) secResp { return c.do(http.MethodGet, path, "", "", false) }
+
+func (c *secClient) login(email string) {
+	t := c.e.t
+	t.Helper()
+	if r := c.get("/login"); r.status != http.StatusOK {
+		t.Fatalf("GET /login = %d", r.status)
+	}
+	form := url.Values{"email": {email}, "password": {secPassword}}.Encode()
+	r := c.do(http.MethodPost, "/login", "application/x-www-form-urlencoded", form, true)
+	if r.status != http.StatusSeeOther || c.jar["gapmap_session"] == nil {
+		t.Fatalf("login as %s: status %d, body %.300q", email, r.status, r.body)
+	}
+	// Load a page so that the CSRF cookie is fresh for this session.
+	c.get("/teams")
+}
+
+// checkHeaders asserts the security headers of every response, and that no
+// request the tests send ever causes a server error.
+func (e *secEnv) checkHeaders(method, path string, r secResp) {
+	e.t.Helper()
+	e.probes++
+	if r.status >= 500 {
+		e.t.Errorf("%s %s: status %d, body %.300q", method, path, r.status, r.body)
+	}
+	want := map[string]string{
+		"X-Content-Type-Options": "nosniff",
+		"X-Frame-Options":        "DENY",
+	}
+	for h, v := range want {
+		if got := r.header.Get(h); got != v {
+			e.t.Errorf("%s %s: %s = %q, want %q", method, path, h, got, v)
+		}
+	}
+	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+		e.t.Errorf("%s %s: Content-Security-Policy %q", method, path, csp)
+	}
+	rp := r.header.Get("Referrer-Policy")
+	if rp == "" {
+		e.t.Errorf("%s %s: no Referrer-Policy", method, path)
+	}
+	if p := secPathOnly(path); strings.HasPrefix(p, "/s/") || strings.HasPrefix(p, "/api/v1/survey/") {
+		if rp != "no-referrer" {
+			e.t.Errorf("%s %s: survey link answered with Referrer-Policy %q, want no-referrer", method, path, rp)
+		}
+	}
+	if r.header.Get("X-Request-Id") == "" {
+		e.t.Errorf("%s %s: no X-Request-Id", method, path)
+	}
+}
+
+func secPathOnly(p string) string {
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		return p[:i]
+	}
+	return p
+}
+
+// ---------------------------------------------------------------- requests
+
+var secPlaceholder = regexp.MustCompile(`\{\{(\w+)\}\}`)
+
+// fill substitutes the route parameters and body placeholders with the
+// objects of obj.
+func (e *secEnv) fill(key string, rt secRoute, obj map[string]string) (method, path, contentType, body string) {
+	method, path, _ = strings.Cut(key, " ")
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		name, ok := strings.CutPrefix(s, ":")
+		if !ok {
+			continue
+		}
+		suffix := ""
+		if j := strings.IndexByte(name, '.'); j >= 0 {
+			name, suffix = name[:j], name[j:]
+		}
+		kind, ok := rt.ids[name]
+		if !ok {
+			e.t.Fatalf("%s: parameter :%s has no object in the matrix", key, name)
+		}
+		segs[i] = url.PathEscape(obj[kind]) + suffix
+	}
+	path = strings.Join(segs, "/")
+	body = rt.body
+	switch {
+	case body == "@yaml" && rt.kind == secAPI:
+		body, contentType = string(secQuestionnaireYAML(e.t, "sec-upload", nil)), "application/yaml"
+	case body == "@yaml":
+		body = "yaml=" + url.QueryEscape(string(secQuestionnaireYAML(e.t, "sec-upload", nil)))
+	}
+	body = secPlaceholder.ReplaceAllStringFunc(body, func(m string) string {
+		v, ok := obj[m[2:len(m)-2]]
+		if !ok {
+			e.t.Fatalf("%s: unknown placeholder %s", key, m)
+		}
+		return v
+	})
+	if contentType == "" && method != http.MethodGet {
+		if strings.HasPrefix(path, "/api/") {
+			contentType = "application/json"
+		} else {
+			contentType = "application/x-www-form-urlencoded"
+		}
+	}
+	return method, path, contentType, body
+}
+
+// ---------------------------------------------------------------- fingerprint
+
+// secFingerprint returns, per table, the row count and a hash of every row,
+// leaving out what legitimately changes on any request: the key-value
+// table (sessions, CSRF tokens), the last-use time of API tokens, and the
+// result snapshots, a cache derived from the submitted answers that result
+// pages fill when a round has none yet (loadRound in results.go).
+func secFingerprint(t *testing.T, db *gorm.DB) map[string]string {
+	t.Helper()
+	var tables []string
+	var err error
+	if db.Dialector.Name() == "postgres" {
+		err = db.Raw("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'").Scan(&tables).Error
+	} else {
+		err = db.Raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").Scan(&tables).Error
+	}
+	if err != nil {
+		t.Fatalf("list tables: %v", err)
+	}
+	out := map[string]string{}
+	for _, tb := range tables {
+		if tb == "kv" || tb == "goose_db_version" || tb == "result_snapshots" {
+			continue
+		}
+		rows, err := db.Raw(`SELECT * FROM "` + tb + `"`).Rows()
+		if err != nil {
+			t.Fatalf("read %s: %v", tb, err)
+		}
+		cols, _ := rows.Columns()
+		var lines []string
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatalf("scan %s: %v", tb, err)
+			}
+			var sb strings.Builder
+			for i, c := range cols {
+				if c == "last_used_at" {
+					continue
+				}
+				v := vals[i]
+				if b, ok := v.([]byte); ok {
+					v = string(b)
+				}
+				if tm, ok := v.(time.Time); ok {
+					v = tm.UTC().Format(time.RFC3339Nano)
+				}
+				fmt.Fprintf(&sb, "%s=%v;", c, v)
+			}
+			lines = append(lines, sb.String())
+		}
+		rows.Close()
+		sort.Strings(lines)
+		h := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+		out[tb] = fmt.Sprintf("%d rows %s", len(lines), hex.EncodeToString(h[:6]))
+	}
+	return out
+}
+
+func secSameFingerprint(t *testing.T, what string, before, after map[string]string) {
+	t.Helper()
+	keys := make([]string, 0, len(after))
+	for k := range after {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if before[k] != after[k] {
+			t.Errorf("%s changed table %s: %s -> %s", what, k, before[k], after[k])
+		}
+	}
+}
+
+// ---------------------------------------------------------------- tests
+
+// TestSecurityMatrixCoversEveryRoute fails for a route the router answers
+// without an entry in secRoutes, and for entries of routes that are gone.
+func TestSecurityMatrixCoversEveryRoute(t *testing.T) {
+	app := secServer(t, storetest.SQLite(t), nil)
+	matrix := secRoutes()
+	routes := secRouteKeys(app)
+	for _, k := range routes {
+		rt, ok := matrix[k]
+		if !ok {
+			t.Errorf("route %q has no entry in the security matrix (secRoutes in security_test.go): add one with its kind, minimum role and the object of each parameter", k)
+			continue
+		}
+		_, path, _ := strings.Cut(k, " ")
+		for _, seg := range strings.Split(path, "/") {
+			if name, ok := strings.CutPrefix(seg, ":"); ok {
+				name, _, _ = strings.Cut(name, ".")
+				if _, ok := rt.ids[name]; !ok {
+					t.Errorf("route %q: parameter :%s has no object in the matrix", k, name)
+				}
+			}
+		}
+		if (rt.kind == secPage || rt.kind == secAPI) && !rt.min.Valid() {
+			t.Errorf("route %q: kind %s needs a minimum role", k, rt.kind)
+		}
+	}
+	for k := range matrix {
+		if !slices.Contains(routes, k) {
+			t.Errorf("the security matrix has an entry for %q, which the router does not answer: remove it", k)
+		}
+	}
+}
+
+// TestSecurityRouteMatrix probes every route of the router: anonymous
+// callers are refused (401 or a redirect to the login page), every role of
+// organization A gets 404 for organization B's ids (403 below the route's
+// role, the same as for ids that exist nowhere), and nothing changes in the
+// database.
+func TestSecurityRouteMatrix(t *testing.T) {
+	secEach(t, nil, func(t *testing.T, e *secEnv) {
+		matrix := secRoutes()
+		before := secFingerprint(t, e.db)
+		anon := e.client()
+		anon.get("/login") // a CSRF cookie, so that anonymous form posts reach the route
+		probed := 0
+		for _, key := range secRouteKeys(e.app) {
+			rt, ok := matrix[key]
+			if !ok {
+				continue // reported by TestSecurityMatrixCoversEveryRoute
+			}
+			switch rt.kind {
+			case secPage, secAPI:
+				probed += e.probeProtected(key, rt, anon)
+			case secSurvey:
+				probed += e.probeSurvey(key, rt)
+			case secPublic:
+				if len(rt.ids) > 0 {
+					m, p, ct, body := e.fill(key, rt, secNowhere)
+					if r := anon.do(m, p, ct, body, true); r.status != http.StatusNotFound {
+						t.Errorf("%s with an unknown token = %d, want 404", key, r.status)
+					}
+				}
+			default:
+				t.Errorf("%s: unknown kind %q", key, rt.kind)
+			}
+		}
+		secSameFingerprint(t, "the route matrix", before, secFingerprint(t, e.db))
+		t.Logf("route matrix: %d route × role probes of organization B's ids; %d requests checked for headers and 5xx", probed, e.probes)
+	})
+}
+
+// probeProtected checks one page or API route and returns the number of
+// role × id probes made.
+func (e *secEnv) probeProtected(key string, rt secRoute, anon *secClient) int {
+	t := e.t
+	t.Helper()
+	m, p, ct, body := e.fill(key, rt, e.b.obj)
+	// Anonymous.
+	if rt.kind == secAPI {
+		r := e.client().do(m, p, ct, body, false)
+		if r.status != http.StatusUnauthorized || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
+			t.Errorf("anonymous %s = %d (%s), want 401 JSON", key, r.status, r.header.Get("Content-Type"))
+		}
+		r = e.bearerClient("gm_invalidtoken000000000000000000000").do(m, p, ct, body, false)
+		if r.status != http.StatusUnauthorized {
+			t.Errorf("%s with an invalid bearer token = %d, want 401", key, r.status)
+		}
+	} else {
+		r := anon.do(m, p, ct, body, true)
+		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location(), "/login") {
+			t.Errorf("anonymous %s = %d Location %q, want 303 to /login", key, r.status, r.location())
+		}
+	}
+	n := 0
+	for _, role := range models.Roles() {
+		c := e.a.browser[role]
+		if rt.kind == secAPI {
+			c = e.bearerClient(e.a.bearer[role])
+		}
+		allowed := role.AtLeast(rt.min)
+		if len(rt.ids) == 0 && !strings.Contains(rt.body, "{{") {
+			if !allowed {
+				if r := c.do(m, p, ct, body, true); r.status != http.StatusForbidden {
+					t.Errorf("%s as %s of A = %d, want 403 (needs %s)", key, role, r.status, rt.min)
+				}
+				n++
+			}
+			continue
+		}
+		want := http.StatusNotFound
+		if !allowed {
+			want = http.StatusForbidden
+		}
+		r := c.do(m, p, ct, body, true)
+		n++
+		switch {
+		case len(rt.ids) > 0 && r.status != want:
+			t.Errorf("%s %s as %s of A with B's ids = %d, want %d; body %.200q", m, p, role, r.status, want, r.body)
+		case len(rt.ids) == 0 && r.status < 400:
+			t.Errorf("%s %s as %s of A with B's ids in the body = %d, want a refusal; body %.200q", m, p, role, r.status, r.body)
+		}
+		// Ids that exist nowhere answer the same: nothing tells B's ids apart.
+		m2, p2, ct2, body2 := e.fill(key, rt, secNowhere)
+		if r2 := c.do(m2, p2, ct2, body2, true); r2.status != r.status {
+			t.Errorf("%s as %s of A: B's ids give %d but unknown ids give %d", key, role, r.status, r2.status)
+		}
+		if rt.kind == secAPI && role == models.RoleOwner {
+			// The API also takes the session cookie.
+			if r := e.a.browser[role].do(m, p, ct, body, true); len(rt.ids) > 0 && r.status != want {
+				t.Errorf("%s %s with A owner's session cookie and B's ids = %d, want %d", m, p, r.status, want)
+			}
+			n++
+		}
+	}
+	// Positive control: the owner of A reaches the route with A's own ids,
+	// so the 404s above are about the ids and not a wrong URL.
+	if m == http.MethodGet {
+		_, pa, _, _ := e.fill(key, rt, e.a.obj)
+		c := e.a.browser[models.RoleOwner]
+		if rt.kind == secAPI {
+			c = e.bearerClient(e.a.bearer[models.RoleOwner])
+		}
+		r := c.get(pa)
+		if r.status < 200 || r.status > 299 {
+			t.Errorf("GET %s as A's owner = %d, want 2xx (positive control); body %.200q", pa, r.status, r.body)
+		}
+		if rt.attachment && !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("GET %s: Content-Disposition %q, want an attachment", pa, r.header.Get("Content-Disposition"))
+		}
+	}
+	return n
+}
+
+// probeSurvey checks a survey route: unknown and revoked tokens are 404 to
+// everyone, logged in or not; a valid token works without any account.
+func (e *secEnv) probeSurvey(key string, rt secRoute) int {
+	t := e.t
+	t.Helper()
+	n := 0
+	revoked := map[string]string{}
+	for k, v := range e.a.obj {
+		revoked[k] = v
+	}
+	revoked[objSurvey] = e.a.revokedSurvey
+	for _, obj := range []map[string]string{secNowhere, revoked} {
+		m, p, ct, body := e.fill(key, rt, obj)
+		for _, c := range []*secClient{e.client(), e.a.browser[models.RoleOwner], e.b.browser[models.RoleOwner]} {
+			if c.jar["gapmap_csrf"] == nil {
+				c.get("/login")
+			}
+			if r := c.do(m, p, ct, body, true); r.status != http.StatusNotFound {
+				t.Errorf("%s %s with an unknown or revoked token = %d, want 404", m, p, r.status)
+			}
+			n++
+		}
+	}
+	if strings.HasPrefix(key, "GET ") {
+		_, p, _, _ := e.fill(key, rt, e.a.obj)
+		if r := e.client().get(p); r.status != http.StatusOK && r.status != http.StatusSeeOther {
+			t.Errorf("GET %s with A's survey token = %d, want 200 or 303 (positive control)", p, r.status)
+		}
+	}
+	return n
+}
+
+// TestSecurityCrossObject mixes objects: one organization's objects inside
+// another's requests, and one round's invitations and questionnaires
+// inside another round's. Every request is refused and nothing changes.
+func TestSecurityCrossObject(t *testing.T) {
+	secEach(t, nil, func(t *testing.T, e *secEnv) {
+		a, b := e.a, e.b
+		admin := e.bearerClient(a.bearer[models.RoleOwner])
+		before := secFingerprint(t, e.db)
+		cases := []struct {
+			name, method, path, body string
+			want                     []int
+		}{
+			{"B's member into A's team", "PUT", "/api/v1/teams/" + a.obj[objTeam] + "/members", `{"user_ids":[` + b.obj[objMember] + `]}`, []int{404, 422}},
+			{"round with B's team", "POST", "/api/v1/assessments", `{"name":"x","questionnaires":["cncf-platform-maturity"],"team_ids":[` + b.obj[objTeam] + `]}`, []int{404, 422}},
+			{"round with B's questionnaire", "POST", "/api/v1/assessments", `{"name":"x","questionnaires":["` + b.obj[objQuestionnaire] + `"],"team_ids":[` + a.obj[objTeam] + `]}`, []int{404, 422}},
+			{"invitation for B's team", "POST", "/api/v1/assessments/" + a.obj[objAssessment] + "/invitations", `{"team_id":` + b.obj[objTeam] + `}`, []int{403, 404, 422}},
+			{"B's invitation under A's round", "DELETE", "/api/v1/assessments/" + a.obj[objAssessment] + "/invitations/" + b.obj[objInvitation], "", []int{404}},
+			{"round 2's invitation under round 1", "DELETE", "/api/v1/assessments/" + a.obj[objAssessment] + "/invitations/" + a.invitation2, "", []int{404}},
+			{"reopen round 2's response under round 1", "POST", "/api/v1/assessments/" + a.obj[objAssessment] + "/invitations/" + a.invitation2 + "/reopen", "", []int{404}},
+			{"round 1's token answers round 2's questionnaire", "PUT", "/api/v1/survey/" + a.obj[objSurvey] + "/answers", `{"questionnaire":"gartner-platform-axes","question":"` + secFirstQuestion(e, "gartner-platform-axes") + `","value":3}`, []int{400, 404, 422}},
+			{"round 2's token answers round 1's question", "PUT", "/api/v1/survey/" + a.survey2 + "/answers", `{"questionnaire":"cncf-platform-maturity","question":"` + a.question + `","na":true}`, []int{400, 404, 422}},
+			{"A's token answers B's private questionnaire", "PUT", "/api/v1/survey/" + a.obj[objSurvey] + "/answers", `{"questionnaire":"` + b.obj[objQuestionnaire] + `","question":"` + a.question + `","na":true}`, []int{400, 404, 422}},
+		}
+		for _, tc := range cases {
+			c := admin
+			if strings.HasPrefix(tc.path, "/api/v1/survey/") {
+				c = e.client()
+			}
+			r := c.do(tc.method, tc.path, "application/json", tc.body, false)
+			if !slices.Contains(tc.want, r.status) {
+				t.Errorf("%s: %s %s = %d, want one of %v; body %.200q", tc.name, tc.method, tc.path, r.status, tc.want, r.body)
+			}
+		}
+		// The links CSV only holds links of the round and organization asked for.
+		c := a.browser[models.RoleOwner]
+		form := url.Values{"token": {a.obj[objSurvey], a.survey2, b.obj[objSurvey]}}.Encode()
+		r := c.do("POST", "/assessments/"+a.obj[objAssessment]+"/invitations.csv", "application/x-www-form-urlencoded", form, true)
+		if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("links CSV = %d, Content-Disposition %q", r.status, r.header.Get("Content-Disposition"))
+		}
+		if !strings.Contains(r.body, a.obj[objSurvey]) {
+			t.Errorf("links CSV lacks the round's own link: %.300q", r.body)
+		}
+		for _, other := range []string{a.survey2, b.obj[objSurvey]} {
+			if strings.Contains(r.body, other) {
+				t.Errorf("links CSV of round 1 holds a link of another round or organization")
+			}
+		}
+		// The survey API shows only the link's own round, team and answers.
+		var sv struct {
+			Assessment     struct{ ID int64 } `json:"assessment"`
+			Team           struct{ ID int64 } `json:"team"`
+			Questionnaires []struct {
+				Key string `json:"key"`
+			} `json:"questionnaires"`
+		}
+		r = e.client().get("/api/v1/survey/" + a.obj[objSurvey])
+		if err := json.Unmarshal([]byte(r.body), &sv); err != nil {
+			t.Fatalf("survey JSON: %v; %.200q", err, r.body)
+		}
+		if strconv.FormatInt(sv.Assessment.ID, 10) != a.obj[objAssessment] || strconv.FormatInt(sv.Team.ID, 10) != a.obj[objTeam] ||
+			len(sv.Questionnaires) != 1 || sv.Questionnaires[0].Key != "cncf-platform-maturity" {
+			t.Errorf("survey of A's round 1 shows %+v", sv)
+		}
+		secSameFingerprint(t, "cross-object requests", before, secFingerprint(t, e.db))
+	})
+}
+
+func secFirstQuestion(e *secEnv, key string) string {
+	return e.quest(key).Dimensions[0].Questions[0].Key
+}
+
+// TestSecurityCSRF sends every state-changing request of a logged-in
+// browser without a CSRF token, and with a wrong one: 403, nothing changes.
+// Only the token-in-path survey API is exempt (it carries no cookie).
+func TestSecurityCSRF(t *testing.T) {
+	secEach(t, nil, func(t *testing.T, e *secEnv) {
+		matrix := secRoutes()
+		before := secFingerprint(t, e.db)
+		owner := e.a.browser[models.RoleOwner]
+		n := 0
+		for _, key := range secRouteKeys(e.app) {
+			rt, ok := matrix[key]
+			if !ok || strings.HasPrefix(key, "GET ") {
+				continue
+			}
+			m, p, ct, body := e.fill(key, rt, e.a.obj)
+			if strings.HasPrefix(p, "/api/v1/survey/") {
+				continue
+			}
+			if r := owner.do(m, p, ct, body, false); r.status != http.StatusForbidden {
+				t.Errorf("%s %s without a CSRF token = %d, want 403", m, p, r.status)
+			}
+			wrong := body
+			hdr := ""
+			if ct == "application/x-www-form-urlencoded" {
+				if wrong != "" {
+					wrong += "&"
+				}
+				wrong += "_csrf=forged-token"
+			} else {
+				hdr = "forged-token"
+			}
+			if r := owner.doHeaders(m, p, ct, wrong, map[string]string{"X-Csrf-Token": hdr}); r.status != http.StatusForbidden {
+				t.Errorf("%s %s with a forged CSRF token = %d, want 403", m, p, r.status)
+			}
+			n++
+		}
+		// The same token sent with another browser's cookies is refused.
+		other := e.a.browser[models.RoleAdmin]
+		form := "name=Forged&_csrf=" + url.QueryEscape(owner.jar["gapmap_csrf"].Value)
+		if r := other.doHeaders("POST", "/teams", "application/x-www-form-urlencoded", form, nil); r.status != http.StatusForbidden {
+			t.Errorf("POST /teams with another session's CSRF token = %d, want 403", r.status)
+		}
+		secSameFingerprint(t, "requests without a CSRF token", before, secFingerprint(t, e.db))
+		t.Logf("CSRF: %d state-changing routes refused without a token and with a forged one", n)
+	})
+}
+
+// doHeaders sends a request with extra headers (empty values are left
+// out) and adds no CSRF token of its own.
+func (c *secClient) doHeaders(method, path, contentType, body string, headers map[string]string) secResp {
+	t := c.e.t
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range headers {
+		if v != "" {
+			req.Header.Set(k, v)
+		}
+	}
+	for _, ck := range c.jar {
+		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
+	}
+	resp, err := c.e.app.Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	r := secResp{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	c.e.checkHeaders(method, path, r)
+	return r
+}
+
+// TestSecurityGetChangesNothing requests every GET route as every role of
+// A, anonymously, with B's ids and through survey links, and compares every
+// table (but sessions) before and after.
+func TestSecurityGetChangesNothing(t *testing.T) {
+	secEach(t, nil, func(t *testing.T, e *secEnv) {
+		matrix := secRoutes()
+		// A survey with answers, so that its pages have something to show.
+		put := e.client().do("PUT", "/api/v1/survey/"+e.a.obj[objSurvey]+"/answers", "application/json",
+			`{"questionnaire":"cncf-platform-maturity","question":"`+e.a.question+`","na":true,"comment":"seen"}`, false)
+		if put.status != http.StatusOK {
+			t.Fatalf("save an answer = %d %.200q", put.status, put.body)
+		}
+		before := secFingerprint(t, e.db)
+		n := 0
+		for _, key := range secRouteKeys(e.app) {
+			rt, ok := matrix[key]
+			if !ok || !strings.HasPrefix(key, "GET ") {
+				continue
+			}
+			for _, obj := range []map[string]string{e.a.obj, e.b.obj, secNowhere} {
+				_, p, _, _ := e.fill(key, rt, obj)
+				clients := []*secClient{e.client()}
+				for _, role := range models.Roles() {
+					clients = append(clients, e.a.browser[role], e.bearerClient(e.a.bearer[role]))
+				}
+				for _, c := range clients {
+					c.get(p)
+					n++
+				}
+			}
+		}
+		secSameFingerprint(t, "GET requests", before, secFingerprint(t, e.db))
+		t.Logf("GET safety: %d GET requests, database unchanged", n)
+	})
+}

@@ -1,0 +1,422 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"gapmap/app/store"
+	"gapmap/questionnaires"
+)
+
+// bench is one run of the harness.
+type bench struct {
+	opts *options
+	dir  string
+	log  io.Writer
+
+	qs      []*questionnaires.Questionnaire
+	dbPath  string
+	main    *seededOrg
+	scaling []*seededOrg // 25 % and 50 % of the big round, each in its own organization
+	rep     report
+
+	rescorePoints []point
+}
+
+// Scaling rounds live in organizations of their own: results.Recompute also
+// refreshes every later round that compares itself with the one it
+// recomputes, so rounds of one organization would time each other.
+var scalingFractions = []float64{0.25, 0.5}
+
+// smallRoundTeams is the size of the round read by the results and
+// dashboard metrics.
+const smallRoundTeams = 50
+
+func (b *bench) progress(format string, args ...any) {
+	fmt.Fprintf(b.log, "gapmap-bench: "+format+"\n", args...)
+}
+
+func (b *bench) run(ctx context.Context) (*report, error) {
+	started := time.Now()
+	o := b.opts
+	b.rep.Config = runConfig{
+		Quick: o.Quick, Teams: o.Teams, Respondents: o.Respondents, Connections: o.Connections,
+		DurationS: o.Duration.Seconds(), WarmupS: o.Warmup.Seconds(), Repetitions: o.Reps,
+		Started: started.UTC().Format(time.RFC3339), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
+		CPU: cpuModel(), NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+	}
+	if err := b.seed(ctx); err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	b.rep.Config.SeedS = time.Since(started).Seconds()
+	if err := b.loadMetrics(ctx); err != nil {
+		return nil, err
+	}
+	if err := b.rescoreMetric(ctx); err != nil {
+		return nil, err
+	}
+	if err := b.exportMetrics(ctx); err != nil {
+		return nil, err
+	}
+	b.rep.Config.TotalS = time.Since(started).Seconds()
+	return &b.rep, nil
+}
+
+func (b *bench) seed(ctx context.Context) error {
+	o := b.opts
+	b.dbPath = filepath.Join(b.dir, "gapmap.db")
+	st, err := store.Open(ctx, b.dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	if b.qs, err = questionnaires.Shipped(); err != nil {
+		return fmt.Errorf("load questionnaires: %w", err)
+	}
+	sd := newSeeder(st, b.qs)
+	start := time.Now()
+	b.progress("seeding %d teams × %d respondents and %d drafts ...", o.Teams, o.Respondents, o.Teams)
+	if b.main, err = sd.seedOrg(ctx, orgSpec{name: "Bench Org", teams: o.Teams, respondents: o.Respondents, smallTeams: smallRoundTeams, drafts: o.Teams}); err != nil {
+		return err
+	}
+	for _, f := range scalingFractions {
+		teams := max(1, int(float64(o.Teams)*f+0.5))
+		org, err := sd.seedOrg(ctx, orgSpec{name: fmt.Sprintf("Bench Org %.0f%%", f*100), teams: teams, respondents: o.Respondents, smallTeams: smallRoundTeams})
+		if err != nil {
+			return err
+		}
+		b.scaling = append(b.scaling, org)
+	}
+	c := &b.rep.Config
+	big, small := b.main.Big, b.main.Small
+	c.BigRound = roundInfo{Teams: big.Teams, Responses: big.Responses, Answers: big.Answers}
+	c.SmallRound = roundInfo{Teams: small.Teams, Responses: small.Responses, Answers: small.Answers}
+	c.Drafts = len(big.Drafts)
+	for _, s := range b.scaling {
+		c.ScalingSizes = append(c.ScalingSizes, s.Big.Answers)
+	}
+	c.ScalingSizes = append(c.ScalingSizes, big.Answers)
+	b.progress("seeded in %.1f s", time.Since(start).Seconds())
+	return nil
+}
+
+// loadMetrics runs every HTTP metric right after its baseline, so that
+// both see the same machine.
+func (b *bench) loadMetrics(ctx context.Context) error {
+	g, err := startGapmap(ctx, b.dir, b.dbPath)
+	if err != nil {
+		return fmt.Errorf("start gapmap: %w", err)
+	}
+	defer g.Close()
+	base, err := startBaselines(b.dir)
+	if err != nil {
+		return fmt.Errorf("start baselines: %w", err)
+	}
+	defer base.Close()
+	cookie, err := login(g.Addr)
+	if err != nil {
+		return err
+	}
+	o := b.opts
+	spec := func(addr string, build request) loadSpec {
+		return loadSpec{Addr: addr, Build: build, Connections: o.Connections, Warmup: o.Warmup, Duration: o.Duration}
+	}
+	group := func(names []string, specs ...loadSpec) []loadResult {
+		b.progress("load: %s (%d connections, %s each after %s warm-up, alternating in %d slices)",
+			strings.Join(names, ", "), o.Connections, o.Duration, o.Warmup, loadRounds(o.Duration))
+		rs := runGroup(specs, loadRounds(o.Duration))
+		r := rs[0] // the baseline comes first in every group
+		b.rep.Baselines = append(b.rep.Baselines, baselineRun{Name: names[0], Value: r.RPS, Unit: "req/s", P50: r.P50, P99: r.P99, Errors: r.Errors, ResponseBytes: r.Bytes})
+		return rs
+	}
+
+	big, small := b.main.Big, b.main.Small
+	surveyTokens := append(append([]string{}, big.Tokens...), big.Drafts...)
+	gURL := "http://" + g.Addr
+
+	rs := group([]string{"plain", "survey_get"},
+		spec(base.Plain.Addr, get("http://"+base.Plain.Addr+"/", nil)),
+		spec(g.Addr, func(rng *rand.Rand, req *fasthttp.Request) {
+			req.SetRequestURI(gURL + "/api/v1/survey/" + pick(rng, surveyTokens))
+		}))
+	b.addLoad("survey_get", rs[1], "plain", rs[0], 0.30, "ratio ≥ 0.30", "random survey tokens of the big round")
+
+	bodies := answerBodies(b.qs)
+	rs = group([]string{"insert", "autosave"},
+		spec(base.Insert.Addr, func(rng *rand.Rand, req *fasthttp.Request) {
+			put(req, "http://"+base.Insert.Addr+"/insert", pick(rng, bodies))
+		}),
+		spec(g.Addr, func(rng *rand.Rand, req *fasthttp.Request) {
+			put(req, gURL+"/api/v1/survey/"+pick(rng, big.Drafts)+"/answers", pick(rng, bodies))
+		}))
+	m := b.addLoad("autosave", rs[1], "insert", rs[0], 0.60,
+		fmt.Sprintf("ratio ≥ 0.60, p99 ≤ 50 ms at %d connections, 0 errors", o.Connections),
+		fmt.Sprintf("random answers of %d draft responses", len(big.Drafts)))
+	m.Met = m.Met && rs[1].P99 <= 50 && rs[1].Errors == 0
+
+	auth := "Bearer " + b.main.APIToken
+	rs = group([]string{"pk_read", "results", "dashboard"},
+		spec(base.PKRead.Addr, func(rng *rand.Rand, req *fasthttp.Request) {
+			req.SetRequestURI("http://" + base.PKRead.Addr + "/rows/" + strconv.Itoa(1+rng.IntN(baselineRows)))
+		}),
+		spec(g.Addr, get(gURL+"/api/v1/assessments/"+strconv.FormatInt(small.ID, 10)+"/results", func(req *fasthttp.Request) {
+			req.Header.Set("Authorization", auth)
+		})),
+		spec(g.Addr, get(gURL+dashboardPath(small.ID), func(req *fasthttp.Request) {
+			req.Header.Set("Cookie", cookie)
+		})))
+	b.addLoad("results", rs[1], "pk_read", rs[0], 0.50, "ratio ≥ 0.50", fmt.Sprintf("a %d-team round, bearer token", small.Teams))
+	b.addLoad("dashboard", rs[2], "pk_read", rs[0], 0.25, "ratio ≥ 0.25",
+		fmt.Sprintf("GET /assessments/{id}/dashboard of a %d-team round, session cookie", small.Teams))
+	return nil
+}
+
+// loadRounds is the number of slices a load run is cut into: slices of at
+// least a second.
+func loadRounds(d time.Duration) int {
+	return min(max(int(d/time.Second), 1), 4)
+}
+
+func dashboardPath(id int64) string {
+	return "/assessments/" + strconv.FormatInt(id, 10) + "/dashboard"
+}
+
+// addLoad appends a throughput metric: gapmap's req/s over the baseline's.
+func (b *bench) addLoad(name string, r loadResult, baseName string, base loadResult, minRatio float64, goal, note string) *metric {
+	m := metric{Name: name, Value: r.RPS, Unit: "req/s", P50: r.P50, P99: r.P99, Errors: r.Errors,
+		Baseline: baseName, BaselineValue: base.RPS, Goal: goal, Note: note, ResponseBytes: r.Bytes}
+	if base.RPS > 0 {
+		m.Ratio = r.RPS / base.RPS
+	}
+	m.Met = m.Ratio >= minRatio
+	var errs []string
+	if r.FirstError != "" {
+		errs = append(errs, "first error: "+r.FirstError)
+	}
+	if base.Errors > 0 {
+		errs = append(errs, fmt.Sprintf("baseline %s had %d errors, first: %s", baseName, base.Errors, base.FirstError))
+		m.Met = false
+	}
+	if len(errs) > 0 {
+		m.Note = strings.TrimPrefix(m.Note+"; "+strings.Join(errs, "; "), "; ")
+	}
+	b.rep.Metrics = append(b.rep.Metrics, m)
+	return &b.rep.Metrics[len(b.rep.Metrics)-1]
+}
+
+// rescoreMetric times results.Recompute of the big round against one raw
+// query reading the same answers, and the per-answer cost at 25, 50 and
+// 100 % of the big round.
+//
+// Both run under a context without cancellation, as in the web layer (fiber's
+// UserContext is context.Background): under a cancellable context the
+// SQLite driver starts a goroutine for every row it reads, which costs
+// gapmap and the baseline alike about a third of their time.
+func (b *bench) rescoreMetric(parent context.Context) error {
+	ctx := context.WithoutCancel(parent)
+	st, err := store.Open(ctx, b.dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	raw, err := openBaselineDB(b.dbPath)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if sqlDB, err := raw.DB(); err == nil {
+			sqlDB.Close()
+		}
+	}()
+	big := b.main.Big
+	b.progress("rescore: %d answers × %d", big.Answers, b.opts.Reps)
+	gm := timeRescore(ctx, st, b.main.OrgID, big.ID, b.opts.Reps)
+	if gm.Err != nil {
+		return fmt.Errorf("rescore: %w", gm.Err)
+	}
+	bl := timeRawRead(ctx, raw, big.ID, big.Answers, b.opts.Reps)
+	if bl.Err != nil {
+		return fmt.Errorf("rescore baseline: %w", bl.Err)
+	}
+	m := metric{Name: "rescore", Value: gm.Median, Unit: "s", P50: gm.P50, P99: gm.P99,
+		Baseline: "raw query into structs", BaselineValue: bl.Median, Goal: "time ratio ≤ 2.0",
+		Note: fmt.Sprintf("results.Recompute of %d answers, median of %d", big.Answers, b.opts.Reps)}
+	m.Ratio = gm.Median / bl.Median
+	m.Met = m.Ratio <= 2.0
+	b.rep.Metrics = append(b.rep.Metrics, m)
+
+	points := make([]point, 0, 3)
+	for i, s := range b.scaling {
+		t := timeRescore(ctx, st, s.OrgID, s.Big.ID, b.opts.Reps)
+		if t.Err != nil {
+			return fmt.Errorf("rescore at %.0f%%: %w", scalingFractions[i]*100, t.Err)
+		}
+		points = append(points, newPoint("rescore", scalingFractions[i], s.Big.Answers, t.Median))
+	}
+	b.rescorePoints = append(points, newPoint("rescore", 1, big.Answers, gm.Median))
+	return nil
+}
+
+func newPoint(work string, fraction float64, answers int, seconds float64) point {
+	return point{Work: work, Fraction: fraction, Answers: answers, Seconds: seconds, MsPer1000: seconds * 1000 / (float64(answers) / 1000)}
+}
+
+// exportMetrics runs each export in a child process that reports its time
+// and peak memory, then the stream-writer baseline with as many rows and
+// columns, and the scaling metric of rescore and export.
+func (b *bench) exportMetrics(ctx context.Context) error {
+	big := b.main.Big
+	bigOut := filepath.Join(b.dir, "export-100.xlsx")
+	b.progress("export: %d answers (child process)", big.Answers)
+	full, fullErr := b.exportChild(ctx, b.main, bigOut)
+	cols, colErr := 11, error(nil)
+	if fullErr == nil {
+		var c int
+		if c, colErr = responsesColumns(bigOut); colErr == nil {
+			cols = c
+		}
+	}
+	b.progress("export baseline: stream writer, %d rows × %d columns (child process)", big.Answers, cols)
+	base, err := runChild(ctx, nil, childStream, "--rows", strconv.Itoa(big.Answers), "--cols", strconv.Itoa(cols),
+		"--out", filepath.Join(b.dir, "stream.xlsx"))
+	if err != nil {
+		return fmt.Errorf("export baseline: %w", err)
+	}
+	m := metric{Name: "export", Value: full.Seconds, Unit: "s", P50: full.Seconds * 1000, P99: full.Seconds * 1000,
+		Baseline: "excelize StreamWriter", BaselineValue: base.Seconds, Goal: "time ratio ≤ 1.5, peak RSS ≤ 250 MB",
+		PeakRSSMB: full.PeakRSSMB, BaselinePeakRSSMB: base.PeakRSSMB,
+		Note: fmt.Sprintf("GET export.xlsx of %d answers, %d bytes; baseline %d rows × %d columns", big.Answers, full.Bytes, big.Answers, cols)}
+	if fullErr != nil {
+		m.Errors = 1
+		m.Note = fullErr.Error()
+	}
+	if colErr != nil {
+		m.Note += "; columns of the Responses sheet unknown (" + colErr.Error() + "), baseline uses 11"
+	}
+	if base.Seconds > 0 {
+		m.Ratio = full.Seconds / base.Seconds
+	}
+	m.Met = fullErr == nil && m.Ratio <= 1.5 && full.PeakRSSMB <= 250
+	b.rep.Metrics = append(b.rep.Metrics, m)
+
+	exportPoints := make([]point, 0, 3)
+	var scaleErrs []string
+	for i, s := range b.scaling {
+		f := scalingFractions[i]
+		b.progress("export at %.0f%%: %d answers (child process)", f*100, s.Big.Answers)
+		r, err := b.exportChild(ctx, s, filepath.Join(b.dir, fmt.Sprintf("export-%.0f.xlsx", f*100)))
+		if err != nil {
+			scaleErrs = append(scaleErrs, err.Error())
+		}
+		exportPoints = append(exportPoints, newPoint("export", f, s.Big.Answers, r.Seconds))
+	}
+	exportPoints = append(exportPoints, newPoint("export", 1, big.Answers, full.Seconds))
+	b.addScaling(b.rescorePoints, exportPoints, fullErr, scaleErrs)
+	return nil
+}
+
+func (b *bench) exportChild(ctx context.Context, org *seededOrg, out string) (childResult, error) {
+	return runChild(ctx, []string{tokenEnv + "=" + org.APIToken}, childExport,
+		"--db", b.dbPath, "--assessment", strconv.FormatInt(org.Big.ID, 10), "--out", out)
+}
+
+// addScaling compares the time per 1,000 answers at 50 and 100 % with the
+// smallest size, for rescore and export, and keeps the worse.
+func (b *bench) addScaling(rescore, export []point, fullErr error, errs []string) {
+	m := metric{Name: "scaling", Unit: "ms/1k answers", Baseline: "time per 1,000 answers at 25 %",
+		Goal: "largest ÷ smallest ≤ 1.5", Points: append(append([]point{}, rescore...), export...)}
+	worst := -1.0
+	for _, series := range [][]point{rescore, export} {
+		smallest := series[0].MsPer1000
+		for _, p := range series[1:] {
+			if smallest <= 0 {
+				continue
+			}
+			if r := p.MsPer1000 / smallest; r > worst {
+				worst, m.Value, m.BaselineValue = r, p.MsPer1000, smallest
+				m.Note = fmt.Sprintf("worst: %s at %.0f%%", p.Work, p.Fraction*100)
+			}
+		}
+	}
+	m.Ratio = max(worst, 0)
+	if fullErr != nil {
+		errs = append(errs, fullErr.Error())
+	}
+	m.Errors = int64(len(errs))
+	if len(errs) > 0 {
+		m.Note += "; " + strings.Join(errs, "; ")
+	}
+	m.Met = len(errs) == 0 && worst > 0 && m.Ratio <= 1.5
+	b.rep.Metrics = append(b.rep.Metrics, m)
+}
+
+// get builds a GET request of a fixed URL.
+func get(url string, headers func(*fasthttp.Request)) request {
+	return func(_ *rand.Rand, req *fasthttp.Request) {
+		req.SetRequestURI(url)
+		if headers != nil {
+			headers(req)
+		}
+	}
+}
+
+func put(req *fasthttp.Request, url string, body []byte) {
+	req.Header.SetMethod(fasthttp.MethodPut)
+	req.SetRequestURI(url)
+	req.Header.SetContentType("application/json")
+	req.SetBodyRaw(body)
+}
+
+// answerBodies lists one autosave body per possible answer of every question
+// of the questionnaires: each option of a level question, each value 1..5 of
+// a likert statement.
+func answerBodies(qs []*questionnaires.Questionnaire) [][]byte {
+	var out [][]byte
+	for _, q := range qs {
+		for _, d := range q.Dimensions {
+			for _, qu := range d.Questions {
+				prefix := `{"questionnaire":` + strconv.Quote(q.Key) + `,"question":` + strconv.Quote(qu.Key)
+				if q.Scale == questionnaires.ScaleLikert {
+					for v := 1; v <= 5; v++ {
+						out = append(out, []byte(prefix+`,"value":`+strconv.Itoa(v)+`}`))
+					}
+					continue
+				}
+				for _, opt := range qu.Options {
+					out = append(out, []byte(prefix+`,"option":`+strconv.Quote(opt.Key)+`}`))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// cpuModel names the processor, from /proc/cpuinfo where there is one.
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return runtime.GOARCH
+}

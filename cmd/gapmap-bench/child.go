@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"gapmap/questionnaires"
+)
+
+// Hidden sub-commands run in a child process of the harness, each doing one
+// piece of work and printing a childResult as the last line of its output.
+const (
+	childExport = "__export" // gapmap's xlsx export of one round, over HTTP
+	childStream = "__stream" // the baseline: excelize's stream writer
+)
+
+// tokenEnv passes the API token to the export child (not on its command line).
+const tokenEnv = "GAPMAP_BENCH_TOKEN"
+
+func runChildCommand(ctx context.Context, name string, args []string) int {
+	var res childResult
+	var err error
+	switch name {
+	case childExport:
+		res, err = exportChild(ctx, args)
+	case childStream:
+		res, err = streamChild(args)
+	default:
+		err = fmt.Errorf("unknown child command %q", name)
+	}
+	res.PeakRSSMB = peakRSSMB()
+	if err != nil {
+		res.Error = err.Error()
+	}
+	js, _ := json.Marshal(res)
+	fmt.Println(string(js))
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+// exportChild starts gapmap on the database, as the parent does, and
+// downloads the export of one round into a file.
+func exportChild(ctx context.Context, args []string) (childResult, error) {
+	fs := flag.NewFlagSet(childExport, flag.ContinueOnError)
+	db := fs.String("db", "", "SQLite file")
+	id := fs.Int64("assessment", 0, "assessment id")
+	out := fs.String("out", "", "file to write the workbook to")
+	if err := fs.Parse(args); err != nil {
+		return childResult{}, err
+	}
+	dir, err := os.MkdirTemp(filepath.Dir(*out), "export-child-")
+	if err != nil {
+		return childResult{}, err
+	}
+	srv, err := startGapmap(ctx, dir, *db)
+	if err != nil {
+		return childResult{}, err
+	}
+	defer srv.Close()
+	f, err := os.Create(*out)
+	if err != nil {
+		return childResult{}, err
+	}
+	defer f.Close()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://%s%s", srv.Addr, exportPath(*id)), nil)
+	if err != nil {
+		return childResult{}, err
+	}
+	req.Header.Set("Authorization", "Bearer "+os.Getenv(tokenEnv))
+	start := time.Now()
+	resp, err := (&http.Client{Timeout: 10 * time.Minute}).Do(req)
+	if err != nil {
+		return childResult{}, fmt.Errorf("export request: %w", err)
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(f, resp.Body)
+	elapsed := time.Since(start)
+	if err != nil {
+		return childResult{}, fmt.Errorf("export download: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		body, _ := os.ReadFile(*out)
+		return childResult{}, fmt.Errorf("GET %s: status %d: %.300s", exportPath(*id), resp.StatusCode, body)
+	}
+	return childResult{Seconds: elapsed.Seconds(), Bytes: n}, nil
+}
+
+func exportPath(id int64) string {
+	return "/api/v1/assessments/" + strconv.FormatInt(id, 10) + "/export.xlsx"
+}
+
+// streamChild writes rows × cols plain values (texts of the real
+// questionnaires, numbers, a date) with excelize's stream writer, the
+// floor for a workbook of that size.
+func streamChild(args []string) (childResult, error) {
+	fs := flag.NewFlagSet(childStream, flag.ContinueOnError)
+	rows := fs.Int("rows", 0, "data rows")
+	cols := fs.Int("cols", 11, "columns")
+	out := fs.String("out", "", "file to write the workbook to")
+	if err := fs.Parse(args); err != nil {
+		return childResult{}, err
+	}
+	qs, err := questionnaires.Shipped()
+	if err != nil {
+		return childResult{}, err
+	}
+	type q struct{ qkey, dim, key, text, label string }
+	var pool []q
+	for _, qn := range qs {
+		for _, d := range qn.Dimensions {
+			for _, qu := range d.Questions {
+				label := "Agree"
+				if len(qu.Options) > 0 {
+					label = qu.Options[len(qu.Options)/2].Label
+				}
+				pool = append(pool, q{qn.Key, d.Key, qu.Key, qu.Text, label})
+			}
+		}
+	}
+	start := time.Now()
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return childResult{}, err
+	}
+	header := make([]any, *cols)
+	for c := range header {
+		header[c] = "Column " + strconv.Itoa(c+1)
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return childResult{}, err
+	}
+	submitted := time.Date(2026, 3, 31, 14, 5, 0, 0, time.UTC)
+	row := make([]any, *cols)
+	for r := 0; r < *rows; r++ {
+		p := pool[r%len(pool)]
+		sample := []any{
+			"Team " + strconv.Itoa(r/300+1), "respondent " + strconv.Itoa(r/60%5+1), submitted, p.qkey, p.dim,
+			p.key, p.text, p.label, r%5 + 1, false, "",
+		}
+		for c := range row {
+			row[c] = sample[c%len(sample)]
+		}
+		cell, err := excelize.CoordinatesToCellName(1, r+2)
+		if err != nil {
+			return childResult{}, err
+		}
+		if err := sw.SetRow(cell, row); err != nil {
+			return childResult{}, err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return childResult{}, err
+	}
+	file, err := os.Create(*out)
+	if err != nil {
+		return childResult{}, err
+	}
+	defer file.Close()
+	w := bufio.NewWriter(file)
+	if err := f.Write(w); err != nil {
+		return childResult{}, err
+	}
+	if err := w.Flush(); err != nil {
+		return childResult{}, err
+	}
+	st, err := file.Stat()
+	if err != nil {
+		return childResult{}, err
+	}
+	return childResult{Seconds: time.Since(start).Seconds(), Bytes: st.Size()}, nil
+}
+
+// responsesColumns reads the width of the header row of the Responses sheet
+// of an exported workbook, so the baseline writes as many columns.
+func responsesColumns(path string) (int, error) {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sheet := ""
+	for _, name := range f.GetSheetList() {
+		if name == "Responses" {
+			sheet = name
+		}
+	}
+	if sheet == "" {
+		return 0, fmt.Errorf("no Responses sheet in the export")
+	}
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return 0, fmt.Errorf("empty Responses sheet")
+	}
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
+	}
+	return len(cols), nil
+}

@@ -1,0 +1,147 @@
+// Command gapmap-bench measures gapmap against the raw limits of its own
+// stack, in the same run on the same machine: it seeds a fresh SQLite
+// database through gapmap's store, starts gapmap's real server and bare
+// Fiber/GORM baseline servers on loopback, drives each with the same
+// closed-loop load generator, times rescoring and the xlsx export against
+// their own floors, and prints a table or (--json) one JSON object.
+//
+//	go run ./cmd/gapmap-bench [--quick] [--json] [--teams N] [--respondents N]
+//	    [--connections N] [--duration D] [--warmup D]
+//
+// The baseline servers use fiber and gorm directly, not app/web and
+// app/store, because they stand for those libraries' limits.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(os.Args) > 1 && strings.HasPrefix(os.Args[1], "__") {
+		code := runChildCommand(ctx, os.Args[1], os.Args[2:])
+		stop()
+		os.Exit(code)
+	}
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		stop()
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "gapmap-bench:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// options are the command-line settings of one run.
+type options struct {
+	Quick       bool
+	JSON        bool
+	Teams       int
+	Respondents int
+	Connections int
+	Duration    time.Duration
+	Warmup      time.Duration
+	Reps        int
+	Keep        bool
+	CPUProfile  string
+}
+
+func parseOptions(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("gapmap-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: gapmap-bench [flags]\n\nMeasure gapmap against bare Fiber/GORM/excelize baselines on loopback.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	fs.BoolVar(&o.Quick, "quick", false, "small run: 100 teams × 3 respondents, 2 s per load run (under a minute)")
+	fs.BoolVar(&o.JSON, "json", false, "print one JSON object instead of a table")
+	fs.IntVar(&o.Teams, "teams", 1000, "teams in the big round")
+	fs.IntVar(&o.Respondents, "respondents", 5, "respondents per team")
+	fs.IntVar(&o.Connections, "connections", 32, "concurrent connections of the load generator")
+	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "timed length of each load run")
+	fs.DurationVar(&o.Warmup, "warmup", 2*time.Second, "untimed warm-up before each load run")
+	fs.IntVar(&o.Reps, "reps", 3, "repetitions of each in-process timing (rescore and its baseline)")
+	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary directory (database, log, workbooks)")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the whole run (servers included) to this file")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if o.Quick {
+		for name, apply := range map[string]func(){
+			"teams":       func() { o.Teams = 100 },
+			"respondents": func() { o.Respondents = 3 },
+			"duration":    func() { o.Duration = 2 * time.Second },
+			"warmup":      func() { o.Warmup = time.Second },
+		} {
+			if !set[name] {
+				apply()
+			}
+		}
+	}
+	switch {
+	case o.Teams < 1 || o.Respondents < 1:
+		return nil, errors.New("--teams and --respondents must be at least 1")
+	case o.Connections < 1:
+		return nil, errors.New("--connections must be at least 1")
+	case o.Duration <= 0 || o.Warmup < 0:
+		return nil, errors.New("--duration must be positive and --warmup not negative")
+	case o.Reps < 1:
+		return nil, errors.New("--reps must be at least 1")
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseOptions(args, stderr)
+	if err != nil {
+		return err
+	}
+	if o.CPUProfile != "" {
+		f, err := os.Create(o.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	dir, err := os.MkdirTemp("", "gapmap-bench-")
+	if err != nil {
+		return err
+	}
+	if o.Keep {
+		fmt.Fprintln(stderr, "keeping", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	b := &bench{opts: o, dir: dir, log: stderr}
+	rep, err := b.run(ctx)
+	if err != nil {
+		return err
+	}
+	if o.JSON {
+		return rep.writeJSON(stdout)
+	}
+	rep.writeTable(stdout)
+	return nil
+}
