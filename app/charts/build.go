@@ -33,3 +33,26 @@ func base(legend bool, trigger string) []gocharts.GlobalOpts {
 		gocharts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger}),
 	}
 }
+
+// axisLabel gives an axis label a numeric line height: go-echarts' AxisLabel
+// has it as a string, which ECharts does not read, and without one the lines
+// of a wrapped label are drawn over each other.
+type axisLabel struct {
+	*opts.AxisLabel
+	LineHeight int `json:"lineHeight"`
+}
+
+type xAxis struct {
+	opts.XAxis
+	AxisLabel axisLabel `json:"axisLabel"`
+}
+
+// wrapXLabels sets the line height of the wrapped labels of the x axis of
+// a rectangular chart's option.
+func wrapXLabels(o map[string]any, axes []opts.XAxis, lineHeight int) {
+	out := make([]xAxis, len(axes))
+	for i, a := range axes {
+		out[i] = xAxis{XAxis: a, AxisLabel: axisLabel{AxisLabel: a.AxisLabel, LineHeight: lineHeight}}
+	}
+	o["xAxis"] = out
+}

@@ -100,12 +100,11 @@ func Heatmap(id string, q *questionnaires.Questionnaire, r *scoring.Result) Char
 	}
 
 	c := gocharts.NewHeatMap()
-	bottom := "16%"
 	c.SetGlobalOptions(append(base(false, "item"),
-		gocharts.WithGridOpts(opts.Grid{Left: "2%", Right: "4%", Top: "64", Bottom: bottom, ContainLabel: opts.Bool(true)}),
-		gocharts.WithXAxisOpts(opts.XAxis{Type: "category", Data: dims, Position: "top",
+		gocharts.WithGridOpts(opts.Grid{Left: "2%", Right: "4%", Top: "12", Bottom: "44", ContainLabel: opts.Bool(true)}),
+		gocharts.WithXAxisOpts(opts.XAxis{Type: "category", Data: dims,
 			SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
-			AxisLabel: &opts.AxisLabel{Color: colorText, Interval: "0", Width: 100, Overflow: "break", VerticalAlign: "bottom"}}),
+			AxisLabel: &opts.AxisLabel{Color: colorText, Interval: "0", Width: 100, Overflow: "break"}}),
 		gocharts.WithYAxisOpts(opts.YAxis{Type: "category", Data: teams, Inverse: opts.Bool(true),
 			SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
 			AxisLabel: &opts.AxisLabel{Color: colorText, Interval: "0", Width: 150, Overflow: "truncate"}}),
@@ -121,6 +120,7 @@ func Heatmap(id string, q *questionnaires.Questionnaire, r *scoring.Result) Char
 	c.AddSeries("Team level", nil, gocharts.WithSeriesOpts(func(ss *gocharts.SingleSeries) { ss.Data = cells }),
 		gocharts.WithEmphasisOpts(opts.Emphasis{ItemStyle: &opts.ItemStyle{BorderColor: colorText, BorderWidth: 2}}))
 	o := optionOf(c)
+	wrapXLabels(o, c.XAxisList, 15)
 	pieces := make([]visualPiece, s.n)
 	for i, l := range q.Levels {
 		pieces[i] = visualPiece{Value: l.Level, Label: fmt.Sprintf("%d %s", l.Level, l.Name), Color: LevelColor(l.Level, s.n)}

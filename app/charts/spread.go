@@ -101,7 +101,7 @@ func SpreadChart(id string, q *questionnaires.Questionnaire, r *scoring.Result) 
 	}
 	c.SetGlobalOptions(append(base(true, "item"),
 		gocharts.WithGridOpts(opts.Grid{Left: "2%", Right: "4%", Top: "6%", Bottom: "14%", ContainLabel: opts.Bool(true)}),
-		gocharts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: colorText, Interval: "0", Width: 64, Overflow: "break"}}),
+		gocharts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: xLabels(len(names))}),
 		gocharts.WithYAxisOpts(opts.YAxis{Type: "value", Name: s.unit(), Min: yMin, Max: s.max(), MaxInterval: interval, MinInterval: interval,
 			AxisLabel: &opts.AxisLabel{Color: colorMuted}, SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: colorGrid}}}),
 	)...)
@@ -111,6 +111,8 @@ func SpreadChart(id string, q *questionnaires.Questionnaire, r *scoring.Result) 
 	t.AddSeries("Target", targets, gocharts.WithScatterChartOpts(opts.ScatterChart{Symbol: "diamond", SymbolSize: 14}),
 		gocharts.WithItemStyleOpts(opts.ItemStyle{Color: colorTarget}))
 	c.Overlap(t)
+	o := optionOf(c)
+	wrapXLabels(o, c.XAxisList, 15)
 	what := "levels"
 	if s.likert {
 		what = "scores (0–100)"
@@ -120,6 +122,15 @@ func SpreadChart(id string, q *questionnaires.Questionnaire, r *scoring.Result) 
 		Caption: "For each dimension the box runs from the 25th to the 75th percentile of the team " + what +
 			", the line inside it is the median team, and the whiskers reach the lowest and the highest team; the red diamond is the target. " +
 			"A tall box means the teams differ a lot, and a dimension may need work in some teams rather than everywhere.",
-		FileName: fileName(q.Key, "spread"), Option: optionOf(c), Table: tbl,
+		FileName: fileName(q.Key, "spread"), Option: o, Table: tbl,
 	}
+}
+
+// xLabels fits category names under a half-width chart: wrapped when there
+// are few, slanted when there are many.
+func xLabels(n int) *opts.AxisLabel {
+	if n > 5 {
+		return &opts.AxisLabel{Color: colorText, Interval: "0", Rotate: 30, Width: 110, Overflow: "truncate"}
+	}
+	return &opts.AxisLabel{Color: colorText, Interval: "0", Width: 90, Overflow: "break"}
 }

@@ -162,6 +162,19 @@ func rptPrint(ctx context.Context, paper chromedp.PaperSize) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("charts at print width: %w", err)
 	}
+	// Let charts.js's debounced resize (150 ms after the viewport change)
+	// run, then paint every chart now: ECharts paints on the next animation
+	// frame, and the PDF must not catch a cleared canvas.
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise(resolve => setTimeout(() => {
+		document.querySelectorAll('[data-chart]').forEach(el => {
+			const chart = window.echarts && window.echarts.getInstanceByDom(el);
+			if (chart) { chart.getZr().refreshImmediately(); }
+		});
+		requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
+	}, 400))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		return nil, fmt.Errorf("paint the charts: %w", err)
+	}
 	return chromedp.Run(ctx, chromedp.PrintToPDF(
 		chromedp.PDFPaper(paper),
 		chromedp.PDFPrintBackground(),

@@ -166,6 +166,7 @@ func (s *server) restart() (time.Duration, error) {
 	begin := time.Now()
 	cmd := exec.Command(binary, "serve", "--db", s.dsn, "--addr", s.addr)
 	cmd.Stdout, cmd.Stderr = s.log, s.log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the test
 	if err := cmd.Start(); err != nil {
 		return 0, fmt.Errorf("start gapmap: %w", err)
 	}
@@ -175,7 +176,13 @@ func (s *server) restart() (time.Duration, error) {
 		close(done)
 	}(s.exited)
 	client := &http.Client{Timeout: time.Second}
+	dumped := false
 	for time.Since(begin) < 60*time.Second {
+		if !dumped && time.Since(begin) > 10*time.Second {
+			// Stuck: SIGQUIT leaves the goroutine dump in the log (kept when the test fails).
+			_ = cmd.Process.Signal(syscall.SIGQUIT)
+			dumped = true
+		}
 		select {
 		case <-s.exited:
 			return 0, fmt.Errorf("gapmap exited during start-up; see %s", s.log.Name())
