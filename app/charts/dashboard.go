@@ -13,6 +13,7 @@ type Headline struct {
 	Key             string
 	Title           string
 	Likert          bool
+	Levels          int // N, the number of levels of the scale
 	Level           *int
 	LevelName       string
 	Score           *float64
@@ -28,7 +29,7 @@ type Headline struct {
 // NewHeadline summarizes r; prev is the previous round's result of the same
 // questionnaire (nil when there is none) and prevName that round's name.
 func NewHeadline(q *questionnaires.Questionnaire, r *scoring.Result, prev *scoring.Result, prevName string) Headline {
-	h := Headline{Key: q.Key, Title: q.Title, Likert: q.Scale == questionnaires.ScaleLikert}
+	h := Headline{Key: q.Key, Title: q.Title, Likert: q.Scale == questionnaires.ScaleLikert, Levels: len(q.Levels)}
 	if r == nil {
 		return h
 	}
@@ -48,7 +49,7 @@ func NewHeadline(q *questionnaires.Questionnaire, r *scoring.Result, prev *scori
 
 // NewTeamHeadline summarizes one team's result.
 func NewTeamHeadline(q *questionnaires.Questionnaire, t *scoring.TeamResult, prev *scoring.TeamResult, prevName string) Headline {
-	h := Headline{Key: q.Key, Title: q.Title, Likert: q.Scale == questionnaires.ScaleLikert, TeamsTotal: 1, Respondents: t.Respondents}
+	h := Headline{Key: q.Key, Title: q.Title, Likert: q.Scale == questionnaires.ScaleLikert, Levels: len(q.Levels), TeamsTotal: 1, Respondents: t.Respondents}
 	h.fill(t.Overall)
 	if t.Respondents > 0 {
 		h.Teams = 1
@@ -90,6 +91,9 @@ func (h Headline) ScoreText() string {
 	}
 	return trim(*h.Score, 2)
 }
+
+// LevelClass is the CSS colour class of the overall level.
+func (h Headline) LevelClass() string { return LevelClass(h.Level, h.Levels) }
 
 // LevelChangeText writes the change of the overall level: "+1", "0",
 // "−1", or "—" without a previous round.

@@ -120,7 +120,7 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := img.Bounds()
-		r.Max.Y = min(r.Max.Y, r.Min.Y+1640)
+		r.Max.Y = min(r.Max.Y, r.Min.Y+1830)
 		var out bytes.Buffer
 		if err := png.Encode(&out, img.(interface {
 			SubImage(image.Rectangle) image.Image
