@@ -1,7 +1,6 @@
 package charts
 
 import (
-
 	gocharts "github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
@@ -125,4 +124,3 @@ func (s scale) levelStart(l *int) *float64 {
 	}
 	return ptr(s.target(*l))
 }
-

@@ -64,7 +64,7 @@ func (s *Store) StreamResponses(ctx context.Context, orgID, assessmentID, teamID
 		CROSS JOIN responses r
 		JOIN invitations i ON i.id = r.invitation_id
 		JOIN answers a ON a.response_id = r.id
-		WHERE r.team_id = t.id AND t.org_id = ? AND r.org_id = ? AND r.assessment_id = ? AND r.status = ?`
+		WHERE r.team_id = t.id AND t.org_id = ? AND r.org_id = ? AND r.assessment_id = ? AND r.status = ? AND i.revoked_at IS NULL`
 	args := []any{orgID, orgID, assessmentID, models.ResponseSubmitted}
 	if teamID != 0 {
 		query += ` AND r.team_id = ?`

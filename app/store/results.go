@@ -156,12 +156,13 @@ func (s *Store) scoringData(ctx context.Context, tx *gorm.DB, a models.Assessmen
 }
 
 // submittedResponses reads every answer of the submitted responses of an
-// assessment with one query, scanning rows directly (the hot path of a
+// assessment (revoked invitations left out) with one query, scanning rows directly (the hot path of a
 // rescore).
 func submittedResponses(ctx context.Context, tx *gorm.DB, assessmentID int64) ([]SubmittedResponse, error) {
 	rows, err := tx.WithContext(ctx).Raw(`SELECT r.id, r.team_id, a.questionnaire_key, a.question_key, a.level, a.value, a.na
-		FROM responses r LEFT JOIN answers a ON a.response_id = r.id
-		WHERE r.assessment_id = ? AND r.status = ?
+		FROM responses r JOIN invitations i ON i.id = r.invitation_id
+		LEFT JOIN answers a ON a.response_id = r.id
+		WHERE r.assessment_id = ? AND r.status = ? AND i.revoked_at IS NULL
 		ORDER BY r.id`, assessmentID, models.ResponseSubmitted).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("load answers: %w", err)

@@ -26,6 +26,16 @@ type dashboardRound struct {
 	Pct       int // percent of invitations submitted
 }
 
+// HasResults reports whether any questionnaire of the round has a level.
+func (r dashboardRound) HasResults() bool {
+	for _, h := range r.Headlines {
+		if h.Level != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // dashboardHome shows the organization's rounds, newest first, each with its
 // overall level per questionnaire, percent to target, response progress and
 // the change since the previous round. It reads stored results only.
@@ -58,7 +68,14 @@ func (s *Server) dashboardHome(c *fiber.Ctx) error {
 		}
 		rows[i] = row
 	}
-	return s.render(c, "dashboard/home", fiber.Map{"Title": "Dashboard", "Rounds": rows})
+	var latest *dashboardRound
+	for i := range rows {
+		if rows[i].HasResults() {
+			latest = &rows[i]
+			break
+		}
+	}
+	return s.render(c, "dashboard/home", fiber.Map{"Title": "Dashboard", "Rounds": rows, "Latest": latest})
 }
 
 // assessmentDashboard shows one round's charts for each questionnaire.
@@ -87,7 +104,9 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 		if r == nil {
 			continue
 		}
-		boards = append(boards, charts.NewDashboard(fmt.Sprintf("q%d", qi), q, r, history[q.Key]))
+		if d := charts.NewDashboard(fmt.Sprintf("q%d", qi), q, r, history[q.Key]); d.Headline.Respondents > 0 {
+			boards = append(boards, d)
+		}
 	}
 	return s.render(c, "dashboard/assessment", fiber.Map{
 		"Title": "Dashboard · " + a.Name, "Assessment": a, "Boards": boards, "Teams": a.Teams,
@@ -177,7 +196,7 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 	for qi, q := range round.Questionnaires {
 		r := round.Results[qi]
 		tr := findTeam(r, teamID)
-		if tr == nil {
+		if tr == nil || tr.Respondents == 0 {
 			continue
 		}
 		var prev *scoring.TeamResult

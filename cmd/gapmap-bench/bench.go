@@ -54,7 +54,7 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 		Quick: o.Quick, Teams: o.Teams, Respondents: o.Respondents, Connections: o.Connections,
 		DurationS: o.Duration.Seconds(), WarmupS: o.Warmup.Seconds(), Repetitions: o.Reps,
 		Started: started.UTC().Format(time.RFC3339), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
-		CPU: cpuModel(), NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+		CPU: cpuModel(), NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), LoadAvg: []string{loadAverage()},
 	}
 	if err := b.seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
@@ -70,6 +70,7 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 		return nil, err
 	}
 	b.rep.Config.TotalS = time.Since(started).Seconds()
+	b.rep.Config.LoadAvg = append(b.rep.Config.LoadAvg, loadAverage())
 	return &b.rep, nil
 }
 
@@ -419,4 +420,17 @@ func cpuModel() string {
 		}
 	}
 	return runtime.GOARCH
+}
+
+// loadAverage is the 1-minute load average from /proc/loadavg, or "?": a
+// run on a machine busy with other work measures less.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	if f := strings.Fields(string(data)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }

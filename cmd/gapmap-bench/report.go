@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -30,6 +31,7 @@ type runConfig struct {
 	CPU          string    `json:"cpu"`
 	NumCPU       int       `json:"num_cpu"`
 	GOMAXPROCS   int       `json:"gomaxprocs"`
+	LoadAvg      []string  `json:"load_average"` // 1-minute load average at the start and the end, where known
 }
 
 type roundInfo struct {
@@ -145,8 +147,8 @@ func (r *report) writeTable(w io.Writer) {
 	c := r.Config
 	fmt.Fprintf(w, "gapmap-bench: %d teams × %d respondents (big round: %d answers; 50-team round: %d teams), %d connections, %s runs after %s warm-up\n",
 		c.Teams, c.Respondents, c.BigRound.Answers, c.SmallRound.Teams, c.Connections, fmtSeconds(c.DurationS), fmtSeconds(c.WarmupS))
-	fmt.Fprintf(w, "machine: %s, %d CPUs (GOMAXPROCS %d), %s %s/%s; seeding %s, total %s\n\n",
-		c.CPU, c.NumCPU, c.GOMAXPROCS, c.GoVersion, c.OS, c.Arch, fmtSeconds(c.SeedS), fmtSeconds(c.TotalS))
+	fmt.Fprintf(w, "machine: %s, %d CPUs (GOMAXPROCS %d), %s %s/%s, load average %s; seeding %s, total %s\n\n",
+		c.CPU, c.NumCPU, c.GOMAXPROCS, c.GoVersion, c.OS, c.Arch, strings.Join(c.LoadAvg, " → "), fmtSeconds(c.SeedS), fmtSeconds(c.TotalS))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "metric\tgapmap\tp50 ms\tp99 ms\terrors\tbaseline\tbaseline value\tratio\tgoal\tmet\t")
 	for _, m := range r.Metrics {
