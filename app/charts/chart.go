@@ -80,12 +80,18 @@ type Cell struct {
 	Note  string
 }
 
-// Level colours: the viridis steps of static/css/gapmap.css, light to dark,
-// with a readable text colour on each.
-var (
-	levelColors     = [...]string{"#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"}
-	levelTextColors = [...]string{"#1a1a1a", "#1a1a1a", "#000000", "#ffffff", "#ffffff"}
-)
+// colourSteps is the number of level colours.
+const colourSteps = 5
+
+// levelFill and levelInk are the viridis steps of static/css/gapmap.css,
+// light to dark (index 0..4), and a readable text colour on each.
+func levelFill(i int) string {
+	return [colourSteps]string{"#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"}[i]
+}
+
+func levelInk(i int) string {
+	return [colourSteps]string{"#1a1a1a", "#1a1a1a", "#000000", "#ffffff", "#ffffff"}[i]
+}
 
 // Series colours.
 const (
@@ -99,23 +105,26 @@ const (
 	colorGrid     = "#d0d7de"
 )
 
-// seriesPalette colours the dimension lines of the trend chart.
-var seriesPalette = []string{"#1d4e89", "#b42318", "#1a7f37", "#8250df", "#bc4c00", "#0a7ea4", "#6e7781", "#cf222e", "#116329", "#953800"}
+// seriesColor colours the i-th dimension line of the trend chart.
+func seriesColor(i int) string {
+	palette := [...]string{"#1d4e89", "#b42318", "#1a7f37", "#8250df", "#bc4c00", "#0a7ea4", "#6e7781", "#cf222e", "#116329", "#953800"}
+	return palette[i%len(palette)]
+}
 
 // LevelColor returns the fill colour of a level (1..N); levels above 5 take
 // the darkest colour, and a scale with more than five levels reuses them.
-func LevelColor(level, n int) string { return levelColors[levelIndex(level, n)] }
+func LevelColor(level, n int) string { return levelFill(levelIndex(level, n)) }
 
 // levelIndex maps a level of a 1..n scale onto the five colour steps.
 func levelIndex(level, n int) int {
 	if n <= 1 || level <= 1 {
 		return 0
 	}
-	if n <= len(levelColors) {
-		return min(level, len(levelColors)) - 1
+	if n <= colourSteps {
+		return min(level, colourSteps) - 1
 	}
-	i := int(math.Round(float64(level-1) * float64(len(levelColors)-1) / float64(n-1)))
-	return min(max(i, 0), len(levelColors)-1)
+	i := int(math.Round(float64(level-1) * float64(colourSteps-1) / float64(n-1)))
+	return min(max(i, 0), colourSteps-1)
 }
 
 // LevelClass returns the CSS class of a level's colour ("lvl-1".."lvl-5"),

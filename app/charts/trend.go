@@ -94,7 +94,7 @@ func Trend(id string, q *questionnaires.Questionnaire, rounds []RoundResult) Cha
 				}
 				return nil, nil
 			})
-			color := seriesPalette[(di+2)%len(seriesPalette)]
+			color := seriesColor(di + 2)
 			c.AddSeries(d.Title, dimScores,
 				gocharts.WithLineStyleOpts(opts.LineStyle{Color: color, Width: 1.5, Type: "dashed"}),
 				gocharts.WithItemStyleOpts(opts.ItemStyle{Color: color}),

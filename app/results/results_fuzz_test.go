@@ -165,12 +165,16 @@ func FuzzResults(f *testing.F) {
 			if r.Key != q.Key {
 				t.Fatalf("result %d is %q, want %q", i, r.Key, q.Key)
 			}
-			checkOverall(t, r.Key, r.Overall, len(q.Levels))
+			top := float64(len(q.Levels)) // level scale: scores on 1..N
+			if q.Scale == questionnaires.ScaleLikert {
+				top = 100 // likert: scores on 0..100
+			}
+			checkOverall(t, r.Key, r.Overall, len(q.Levels), top)
 			if len(r.Dimensions) != len(q.Dimensions) {
 				t.Fatalf("%s: %d dimension results for %d dimensions", r.Key, len(r.Dimensions), len(q.Dimensions))
 			}
 			for _, dr := range r.Dimensions {
-				checkLevel(t, r.Key+"/"+dr.Key, dr.Level, dr.Score, len(q.Levels))
+				checkLevel(t, r.Key+"/"+dr.Key, dr.Level, dr.Score, len(q.Levels), top)
 				if dr.Target < 1 || dr.Target > len(q.Levels) {
 					t.Fatalf("%s/%s: target %d", r.Key, dr.Key, dr.Target)
 				}
@@ -188,18 +192,18 @@ func FuzzResults(f *testing.F) {
 				if tr.Respondents != perTeam[tr.ID] {
 					t.Fatalf("%s: team %d has %d respondents, want %d", r.Key, tr.ID, tr.Respondents, perTeam[tr.ID])
 				}
-				checkOverall(t, r.Key, tr.Overall, len(q.Levels))
+				checkOverall(t, r.Key, tr.Overall, len(q.Levels), top)
 				for _, td := range tr.Dimensions {
-					checkLevel(t, r.Key+"/"+td.Key, td.Level, td.Score, len(q.Levels))
+					checkLevel(t, r.Key+"/"+td.Key, td.Level, td.Score, len(q.Levels), top)
 				}
 			}
 		}
 	})
 }
 
-func checkOverall(t *testing.T, what string, o scoring.Overall, levels int) {
+func checkOverall(t *testing.T, what string, o scoring.Overall, levels int, top float64) {
 	t.Helper()
-	checkLevel(t, what, o.Level, o.Score, levels)
+	checkLevel(t, what, o.Level, o.Score, levels, top)
 	if (o.Level == nil) != (o.Score == nil) {
 		t.Fatalf("%s: overall level %v but score %v", what, o.Level, o.Score)
 	}
@@ -208,12 +212,12 @@ func checkOverall(t *testing.T, what string, o scoring.Overall, levels int) {
 	}
 }
 
-func checkLevel(t *testing.T, what string, level *int, score *float64, levels int) {
+func checkLevel(t *testing.T, what string, level *int, score *float64, levels int, top float64) {
 	t.Helper()
 	if level != nil && (*level < 1 || *level > levels) {
 		t.Fatalf("%s: level %d outside 1..%d", what, *level, levels)
 	}
-	if score != nil && (math.IsNaN(*score) || *score < 0 || *score > float64(levels)+1e-9) {
-		t.Fatalf("%s: score %v outside 0..%d", what, *score, levels)
+	if score != nil && (math.IsNaN(*score) || *score < 0 || *score > top+1e-9) {
+		t.Fatalf("%s: score %v outside 0..%v", what, *score, top)
 	}
 }

@@ -1,17 +1,24 @@
 package web_test
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"gapmap/app/config"
+	"gapmap/app/store"
 	"gapmap/app/store/storetest"
 	"gapmap/models"
 	"gapmap/questionnaires"
@@ -285,4 +292,138 @@ func secDeepBlock(depth int) string {
 	}
 	b.WriteString(strings.Repeat(" ", depth) + "b: 1\n")
 	return b.String()
+}
+
+// FuzzAnswerPayload sends arbitrary bodies to PUT /api/v1/survey/{token}/answers
+// through the real handler on a real database. It never answers 5xx; a
+// refused write changes nothing; every stored answer stays consistent with
+// the questionnaire (one of option, value or N/A; known option with its
+// level; likert value 1..5; comment within 4 KiB of valid UTF-8).
+func FuzzAnswerPayload(f *testing.F) {
+	seeds := []string{
+		`{"questionnaire":"cncf-platform-maturity","question":"inv-funding-model","option":"l3"}`,
+		`{"questionnaire":"cncf-platform-maturity","question":"inv-funding-model","option":"l3","comment":"evidence: budget line 42","revision":0}`,
+		`{"questionnaire":"gartner-platform-axes","question":"QUESTION","value":4}`,
+		`{"questionnaire":"gartner-platform-axes","question":"QUESTION","value":0}`,
+		`{"questionnaire":"gartner-platform-axes","question":"QUESTION","value":6,"na":true}`,
+		`{"questionnaire":"cncf-platform-maturity","question":"inv-funding-model","na":true}`,
+		`{"questionnaire":"cncf-platform-maturity","question":"inv-funding-model","na":false}`,
+		`{"questionnaire":"cncf-platform-maturity","question":"inv-funding-model","option":"l9"}`,
+		`{"questionnaire":"cncf-platform-maturity","question":"inv-funding-model","option":"l2","value":2}`,
+		`{"questionnaire":"cncf-platform-maturity","question":"inv-funding-model","na":true,"comment":"\u0000"}`,
+		`{"questionnaire":"cncf-platform-maturity","question":"inv-funding-model","na":true,"revision":-1}`,
+		`{"questionnaire":"cncf-platform-maturity","question":"inv-funding-model","na":true,"revision":9223372036854775807}`,
+		`{"questionnaire":"cncf-platform-maturity","question":"inv-funding-model","option":null,"value":null,"na":null}`,
+		`{"questionnaire":"x","question":"y","extra":1}`,
+		`{"questionnaire":["cncf-platform-maturity"]}`,
+		`[]`, `null`, `{}`, `{"a":1}{"b":2}`, `{"questionnaire":"cncf-platform-maturity"`, "\xff\xfe",
+		`{"questionnaire":"cncf-platform-maturity","question":"inv-funding-model","na":true,"comment":"` + strings.Repeat("é", 2100) + `"}`,
+	}
+	st := storetest.SQLite(f)
+	app := secServer(f, st, nil)
+	shipped, err := questionnaires.Shipped()
+	if err != nil {
+		f.Fatal(err)
+	}
+	byKey := map[string]*questionnaires.Questionnaire{}
+	var choices []store.QuestionnaireChoice
+	for _, q := range shipped {
+		byKey[q.Key] = q
+		choices = append(choices, store.QuestionnaireChoice{Q: q})
+	}
+	likertQ := byKey["gartner-platform-axes"].Dimensions[0].Questions[0].Key
+	for _, s := range seeds {
+		f.Add(strings.ReplaceAll(s, "QUESTION", likertQ))
+	}
+	ctx := context.Background()
+	org, _, err := st.SignUp(ctx, "Fuzz", "fuzz@example.com", secPassword)
+	if err != nil {
+		f.Fatal(err)
+	}
+	team, err := st.CreateTeam(ctx, org.ID, "Team")
+	if err != nil {
+		f.Fatal(err)
+	}
+	a, err := st.CreateAssessment(ctx, org.ID, store.AssessmentInput{Name: "Fuzz round", Questionnaires: choices, TeamIDs: []int64{team.ID}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	invs, err := st.CreateInvitations(ctx, org.ID, a.ID, nil, []store.NewInvitation{{TeamID: team.ID}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	token := invs[0].Token
+	sv, err := st.SurveyByToken(ctx, token)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		before, err := st.Answers(ctx, sv.ResponseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest("PUT", "/api/v1/survey/"+token+"/answers", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode >= 500 {
+			t.Fatalf("%q: %d %s", body, resp.StatusCode, data)
+		}
+		after, err := st.Answers(ctx, sv.ResponseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusOK && !reflect.DeepEqual(before, after) {
+			t.Fatalf("%q was refused with %d but changed the stored answers", body, resp.StatusCode)
+		}
+		if resp.StatusCode == http.StatusOK {
+			var out struct{ Revision *int64 }
+			if err := json.Unmarshal(data, &out); err != nil || out.Revision == nil {
+				t.Fatalf("200 without a revision: %s", data)
+			}
+		}
+		for _, ans := range after {
+			secCheckAnswer(t, byKey, ans)
+		}
+	})
+}
+
+// secCheckAnswer fails for a stored answer that does not fit its question.
+func secCheckAnswer(t *testing.T, byKey map[string]*questionnaires.Questionnaire, a models.Answer) {
+	t.Helper()
+	q := byKey[a.QuestionnaireKey]
+	if q == nil {
+		t.Fatalf("answer to unknown questionnaire %q", a.QuestionnaireKey)
+	}
+	_, qu, ok := q.Question(a.QuestionKey)
+	if !ok {
+		t.Fatalf("answer to unknown question %s/%s", a.QuestionnaireKey, a.QuestionKey)
+	}
+	kinds := 0
+	if a.NA {
+		kinds++
+	}
+	if a.OptionKey != nil {
+		kinds++
+		o, ok := qu.Option(*a.OptionKey)
+		if !ok || a.Level == nil || *a.Level != o.Level {
+			t.Fatalf("%s/%s: option %q with level %v", a.QuestionnaireKey, a.QuestionKey, *a.OptionKey, a.Level)
+		}
+	}
+	if a.Value != nil {
+		kinds++
+		if q.Scale != questionnaires.ScaleLikert || *a.Value < 1 || *a.Value > 5 {
+			t.Fatalf("%s/%s: value %d", a.QuestionnaireKey, a.QuestionKey, *a.Value)
+		}
+	}
+	if kinds != 1 {
+		t.Fatalf("%s/%s: %d of option, value and N/A set", a.QuestionnaireKey, a.QuestionKey, kinds)
+	}
+	if len(a.Comment) > store.MaxCommentBytes || !utf8.ValidString(a.Comment) || strings.ContainsRune(a.Comment, 0) {
+		t.Fatalf("%s/%s: comment of %d bytes, valid UTF-8 %v", a.QuestionnaireKey, a.QuestionKey, len(a.Comment), utf8.ValidString(a.Comment))
+	}
 }

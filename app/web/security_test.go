@@ -253,7 +253,7 @@ func secEach(t *testing.T, mutate func(*config.Config), fn func(t *testing.T, e 
 
 // secServer builds the application with limits high enough for the matrix,
 // changed by mutate.
-func secServer(t *testing.T, st *store.Store, mutate func(*config.Config)) *fiber.App {
+func secServer(t testing.TB, st *store.Store, mutate func(*config.Config)) *fiber.App {
 	t.Helper()
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	cfg := config.Flags(fs, func(string) string { return "" })

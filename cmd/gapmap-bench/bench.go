@@ -34,10 +34,12 @@ type bench struct {
 	rescorePoints []point
 }
 
-// Scaling rounds live in organizations of their own: results.Recompute also
-// refreshes every later round that compares itself with the one it
-// recomputes, so rounds of one organization would time each other.
-var scalingFractions = []float64{0.25, 0.5}
+// scalingFractions are the sizes, as fractions of the big round, of the
+// smaller rounds of the scaling metric. They live in organizations of their
+// own: results.Recompute also refreshes every later round that compares
+// itself with the one it recomputes, so rounds of one organization would
+// time each other.
+func scalingFractions() []float64 { return []float64{0.25, 0.5} }
 
 // smallRoundTeams is the size of the round read by the results and
 // dashboard metrics.
@@ -94,7 +96,7 @@ func (b *bench) seed(ctx context.Context) error {
 	if b.main, err = sd.seedOrg(ctx, orgSpec{name: "Bench Org", teams: o.Teams, respondents: o.Respondents, smallTeams: smallRoundTeams, drafts: o.Teams}); err != nil {
 		return err
 	}
-	for _, f := range scalingFractions {
+	for _, f := range scalingFractions() {
 		teams := max(1, int(float64(o.Teams)*f+0.5))
 		org, err := sd.seedOrg(ctx, orgSpec{name: fmt.Sprintf("Bench Org %.0f%%", f*100), teams: teams, respondents: o.Respondents, smallTeams: smallRoundTeams})
 		if err != nil {
@@ -264,9 +266,9 @@ func (b *bench) rescoreMetric(parent context.Context) error {
 	for i, s := range b.scaling {
 		t := timeRescore(ctx, st, s.OrgID, s.Big.ID, b.opts.Reps)
 		if t.Err != nil {
-			return fmt.Errorf("rescore at %.0f%%: %w", scalingFractions[i]*100, t.Err)
+			return fmt.Errorf("rescore at %.0f%%: %w", scalingFractions()[i]*100, t.Err)
 		}
-		points = append(points, newPoint("rescore", scalingFractions[i], s.Big.Answers, t.Median))
+		points = append(points, newPoint("rescore", scalingFractions()[i], s.Big.Answers, t.Median))
 	}
 	b.rescorePoints = append(points, newPoint("rescore", 1, big.Answers, gm.Median))
 	return nil
@@ -317,7 +319,7 @@ func (b *bench) exportMetrics(ctx context.Context) error {
 	exportPoints := make([]point, 0, 3)
 	var scaleErrs []string
 	for i, s := range b.scaling {
-		f := scalingFractions[i]
+		f := scalingFractions()[i]
 		b.progress("export at %.0f%%: %d answers (child process)", f*100, s.Big.Answers)
 		r, err := b.exportChild(ctx, s, filepath.Join(b.dir, fmt.Sprintf("export-%.0f.xlsx", f*100)))
 		if err != nil {
