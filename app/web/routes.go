@@ -110,6 +110,7 @@ func (s *Server) routes() {
 	api.Get("/survey/:token", s.apiSurvey)
 	api.Put("/survey/:token/answers", s.apiSaveAnswer)
 	api.Post("/survey/:token/submit", s.apiSubmit)
+	api.Get("/survey/:token/results", s.apiSurveyResults)
 
 	// Results, dashboards, reports and exports.
 	app.Get("/assessments/:id/results", pageAuth(member), s.resultsPage)

@@ -832,5 +832,12 @@ func (s *Server) renderSurveyDone(c *fiber.Ctx, sc *surveyCtx, err error) error 
 	if ae, ok := apperr.As(err); ok {
 		data["Alert"] = ae.Message
 	}
+	if sc.sv.Status == models.ResponseSubmitted {
+		_, res, rerr := s.surveyResults(c, sc.sv)
+		if rerr != nil {
+			return rerr
+		}
+		data["Results"] = res
+	}
 	return s.render(c, "survey/done", data)
 }

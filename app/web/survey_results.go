@@ -5,6 +5,7 @@ import (
 
 	"gapmap/app/apperr"
 	"gapmap/app/scoring"
+	"gapmap/app/store"
 	"gapmap/models"
 )
 
@@ -26,11 +27,7 @@ type surveyOrgResults struct {
 }
 
 // surveyResults builds what a submitted respondent may see of their round.
-func (s *Server) surveyResults(c *fiber.Ctx, token string) (fiber.Map, []surveyTeamResults, error) {
-	sv, err := s.store.SurveyByToken(c.UserContext(), token)
-	if err != nil {
-		return nil, nil, err
-	}
+func (s *Server) surveyResults(c *fiber.Ctx, sv *store.Survey) (fiber.Map, []surveyTeamResults, error) {
 	if sv.Status != models.ResponseSubmitted {
 		return nil, nil, apperr.Errorf(apperr.EConflict, "Results are shown once you have submitted your answers.")
 	}
@@ -65,7 +62,11 @@ func (s *Server) surveyResults(c *fiber.Ctx, token string) (fiber.Map, []surveyT
 
 // apiSurveyResults answers GET /api/v1/survey/:token/results.
 func (s *Server) apiSurveyResults(c *fiber.Ctx) error {
-	head, qs, err := s.surveyResults(c, c.Params("token"))
+	sc, err := s.openSurvey(c)
+	if err != nil {
+		return err
+	}
+	head, qs, err := s.surveyResults(c, sc.sv)
 	if err != nil {
 		return err
 	}
