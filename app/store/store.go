@@ -29,7 +29,8 @@ import (
 type Store struct {
 	db           *gorm.DB
 	postgres     bool
-	PasswordCost int // bcrypt cost for new password hashes; 0 means the default
+	PasswordCost int          // bcrypt cost for new password hashes; 0 means the default
+	Log          *slog.Logger // where migrations are reported; nil: nowhere
 }
 
 // SQLitePragmas are the connection settings gapmap uses for SQLite: WAL,
@@ -146,7 +147,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, r := range res {
-		slog.InfoContext(ctx, "migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
+		if s.Log != nil {
+			s.Log.InfoContext(ctx, "migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
+		}
 	}
 	return nil
 }

@@ -523,6 +523,7 @@ func (s *Server) renderAssessment(c *fiber.Ctx, data fiber.Map) error {
 	data["Progress"] = progress
 	data["InviteTeams"] = inviteTeams
 	data["CanAdmin"] = p.Role.AtLeast(models.RoleAdmin)
+	data["CanLead"] = p.Role.AtLeast(models.RoleLeader)
 	data["Open"] = a.Status == models.AssessmentOpen
 	return s.render(c, "assessments/show", data)
 }

@@ -18,6 +18,7 @@ import (
 	"gapmap/app/results"
 	"gapmap/app/scoring"
 	"gapmap/app/store"
+	"gapmap/models"
 	"gapmap/questionnaires"
 )
 
@@ -217,6 +218,8 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 		"HasCharts":     len(d.Charts) > 0,
 		"AssessmentURL": base,
 		"MarkdownURL":   mdURL,
+		"ExportURL":     exportURL(id, teamID),
+		"CanImport":     p.Role.AtLeast(models.RoleAdmin),
 	})
 }
 
@@ -291,4 +294,13 @@ func reportFileName(r *report.Report) string {
 // 5987 UTF-8 form (RFC 6266).
 func contentDisposition(kind, name string) string {
 	return fmt.Sprintf(`%s; filename="%s"; filename*=UTF-8''%s`, kind, name, url.PathEscape(name))
+}
+
+// exportURL is the workbook download of a round, or of one team.
+func exportURL(id, teamID int64) string {
+	u := "/assessments/" + strconv.FormatInt(id, 10) + "/export.xlsx"
+	if teamID != 0 {
+		u += "?team_id=" + strconv.FormatInt(teamID, 10)
+	}
+	return u
 }

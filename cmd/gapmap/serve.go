@@ -79,6 +79,7 @@ func openStore(ctx context.Context, dsn string) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.Log = slog.Default()
 	if err := st.Migrate(ctx); err != nil {
 		st.Close()
 		return nil, err
