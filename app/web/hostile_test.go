@@ -255,10 +255,10 @@ func TestHostileTextEverywhere(t *testing.T) {
 		r = owner.do("POST", "/assessments/"+hostileRound+"/invitations.csv", "application/x-www-form-urlencoded", form, true)
 		if r.status != http.StatusOK {
 			t.Errorf("links CSV = %d", r.status)
-		} else {
-			secCheckCSV(t, "links CSV", r.body)
+		} else if secCheckCSV(t, "links CSV", r.body) == 0 {
+			t.Errorf("links CSV: no label with a formula prefix; the hostile labels are missing")
 		}
-		downloads := 0
+		downloads, xlsxCells, csvCells := 0, 0, 0
 		for _, p := range e.hostileDownloads(rounds) {
 			r := owner.get(p)
 			if r.status >= 500 {
@@ -273,13 +273,17 @@ func TestHostileTextEverywhere(t *testing.T) {
 			}
 			switch {
 			case strings.HasPrefix(r.body, "PK"):
-				secCheckXLSX(t, p, []byte(r.body), corpus)
+				xlsxCells += secCheckXLSX(t, p, []byte(r.body), corpus)
 			case strings.Contains(r.header.Get("Content-Type"), "csv"):
-				secCheckCSV(t, p, r.body)
+				csvCells += secCheckCSV(t, p, r.body)
 			}
 		}
-		t.Logf("hostile text: %d values tried in %d fields (%d stored), %d pages and %d downloads checked", len(corpus), 6, len(stored), len(pages)+2*len(signups), downloads)
-		_ = tried
+		if downloads > 0 && xlsxCells == 0 {
+			t.Errorf("no workbook cell holds a formula-like corpus value: the check saw nothing")
+		}
+		t.Logf("hostile text: %d values × 6 fields = %d writes tried (%d distinct values stored); %d pages, %d downloads "+
+			"(%d workbook cells with formula-like text, all text; %d CSV cells prefixed) checked",
+			len(corpus), tried, len(stored), len(pages)+2*len(signups), downloads, xlsxCells, csvCells)
 	})
 }
 
@@ -394,20 +398,24 @@ func secCopy(m map[string]string) map[string]string {
 }
 
 // secCheckCSV fails for a CSV cell that a spreadsheet would read as a formula.
-func secCheckCSV(t *testing.T, what, body string) {
+func secCheckCSV(t *testing.T, what, body string) (prefixed int) {
 	t.Helper()
 	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 	if err != nil {
 		t.Errorf("%s: not CSV: %v", what, err)
-		return
+		return 0
 	}
 	for i, row := range rows {
 		for j, cell := range row {
 			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !secIsNumber(cell) {
 				t.Errorf("%s: row %d column %d %.60q starts like a formula; want it prefixed with '", what, i+1, j+1, cell)
 			}
+			if strings.HasPrefix(cell, "'") && len(cell) > 1 && strings.ContainsRune("=+-@\t\r", rune(cell[1])) {
+				prefixed++
+			}
 		}
 	}
+	return prefixed
 }
 
 func secIsNumber(s string) bool {
@@ -418,12 +426,12 @@ func secIsNumber(s string) bool {
 
 // secCheckXLSX fails for a formula in any cell of a downloaded workbook
 // that holds a corpus value, and for corpus values stored as other than text.
-func secCheckXLSX(t *testing.T, what string, data []byte, corpus []string) {
+func secCheckXLSX(t *testing.T, what string, data []byte, corpus []string) (hostileCells int) {
 	t.Helper()
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		t.Errorf("%s: not a workbook: %v", what, err)
-		return
+		return 0
 	}
 	defer f.Close()
 	for _, sheet := range f.GetSheetList() {
@@ -453,6 +461,7 @@ func secCheckXLSX(t *testing.T, what string, data []byte, corpus []string) {
 					t.Errorf("%s: %s!%s holds the formula %q from user text", what, sheet, cell, formula)
 				}
 				if hostile {
+					hostileCells++
 					typ, _ := f.GetCellType(sheet, cell)
 					if typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString && typ != excelize.CellTypeUnset {
 						t.Errorf("%s: %s!%s holding user text has cell type %v, want text", what, sheet, cell, typ)
@@ -461,4 +470,5 @@ func secCheckXLSX(t *testing.T, what string, data []byte, corpus []string) {
 			}
 		}
 	}
+	return hostileCells
 }

@@ -37,7 +37,7 @@ func (s *Server) routes() {
 	app.Get("/login", s.loginForm)
 	app.Post("/login", loginLimit, s.login)
 	app.Post("/logout", s.logout)
-	app.Get("/invite/:token", s.rateLimit(lim.SurveyMisses, time.Minute, true, nil), s.inviteForm)
+	app.Get("/invite/:token", loginLimit, s.inviteForm)
 	app.Post("/invite/:token", loginLimit, s.acceptInvite)
 	app.Post("/org/switch", pageAuth(member), s.switchOrg)
 

@@ -128,6 +128,8 @@ func secRoutes() map[string]secRoute {
 		"POST /assessments/:id/invitations/:invitation_id/reopen": {kind: secPage, min: admin, ids: invitation},
 		"GET /assessments/:id/results":                            {kind: secPage, min: member, ids: assessment},
 		"GET /dashboard":                                          {kind: secPage, min: leader},
+		"GET /assessments/:id/export.xlsx":                        {kind: secPage, min: leader, ids: assessment, attachment: true},
+		"POST /assessments/:id/roadmap":                           {kind: secPage, min: admin, ids: assessment, body: "file=not+a+workbook"},
 		"GET /assessments/:id/dashboard":                          {kind: secPage, min: leader, ids: assessment},
 		"GET /assessments/:id/teams/:team_id":                     {kind: secPage, min: member, ids: teamOfRound},
 		"GET /assessments/:id/report":                             {kind: secPage, min: leader, ids: assessment},
@@ -144,6 +146,7 @@ func secRoutes() map[string]secRoute {
 		"GET /api/v1/survey/:token":         {kind: secSurvey, ids: survey},
 		"PUT /api/v1/survey/:token/answers": {kind: secSurvey, ids: survey, body: `{"questionnaire":"cncf-platform-maturity","question":"{{question}}","na":true}`},
 		"POST /api/v1/survey/:token/submit": {kind: secSurvey, ids: survey},
+		"GET /api/v1/survey/:token/results": {kind: secSurvey, ids: survey},
 
 		"GET /api/v1/me":                                                 {kind: secAPI, min: member},
 		"GET /api/v1/teams":                                              {kind: secAPI, min: member},
@@ -170,6 +173,9 @@ func secRoutes() map[string]secRoute {
 		"POST /api/v1/assessments/:id/invitations/:invitation_id/reopen": {kind: secAPI, min: admin, ids: invitation},
 		"GET /api/v1/assessments/:id/results":                            {kind: secAPI, min: member, ids: assessment},
 		"GET /api/v1/assessments/:id/recommendations":                    {kind: secAPI, min: member, ids: assessment},
+		"GET /api/v1/assessments/:id/export.xlsx":                        {kind: secAPI, min: leader, ids: assessment, attachment: true},
+		"GET /api/v1/assessments/:id/responses.csv":                      {kind: secAPI, min: leader, ids: assessment, attachment: true},
+		"POST /api/v1/assessments/:id/roadmap.xlsx":                      {kind: secAPI, min: admin, ids: assessment, body: "PK not really a workbook"},
 	}
 }
 
@@ -881,8 +887,9 @@ func (e *secEnv) probeSurvey(key string, rt secRoute) int {
 	}
 	if strings.HasPrefix(key, "GET ") {
 		_, p, _, _ := e.fill(key, rt, e.a.obj)
-		if r := e.client().get(p); r.status != http.StatusOK && r.status != http.StatusSeeOther {
-			t.Errorf("GET %s with A's survey token = %d, want 200 or 303 (positive control)", p, r.status)
+		// A valid token is found (a draft has no results yet: 409 is fine).
+		if r := e.client().get(p); r.status == http.StatusNotFound || r.status >= 500 {
+			t.Errorf("GET %s with A's survey token = %d, want it found (positive control)", p, r.status)
 		}
 	}
 	return n
@@ -907,6 +914,10 @@ func TestSecurityCrossObject(t *testing.T) {
 			{"B's invitation under A's round", "DELETE", "/api/v1/assessments/" + a.obj[objAssessment] + "/invitations/" + b.obj[objInvitation], "", []int{404}},
 			{"round 2's invitation under round 1", "DELETE", "/api/v1/assessments/" + a.obj[objAssessment] + "/invitations/" + a.invitation2, "", []int{404}},
 			{"reopen round 2's response under round 1", "POST", "/api/v1/assessments/" + a.obj[objAssessment] + "/invitations/" + a.invitation2 + "/reopen", "", []int{404}},
+			{"export of A's round for B's team", "GET", "/api/v1/assessments/" + a.obj[objAssessment] + "/export.xlsx?team_id=" + b.obj[objTeam], "", []int{404}},
+			{"responses of A's round for B's team", "GET", "/api/v1/assessments/" + a.obj[objAssessment] + "/responses.csv?team_id=" + b.obj[objTeam], "", []int{404}},
+			{"results of A's round for B's team", "GET", "/api/v1/assessments/" + a.obj[objAssessment] + "/results?team_id=" + b.obj[objTeam], "", []int{404}},
+			{"recommendations of A's round for B's team", "GET", "/api/v1/assessments/" + a.obj[objAssessment] + "/recommendations?team_id=" + b.obj[objTeam], "", []int{404}},
 			{"round 1's token answers round 2's questionnaire", "PUT", "/api/v1/survey/" + a.obj[objSurvey] + "/answers", `{"questionnaire":"gartner-platform-axes","question":"` + secFirstQuestion(e, "gartner-platform-axes") + `","value":3}`, []int{400, 404, 422}},
 			{"round 2's token answers round 1's question", "PUT", "/api/v1/survey/" + a.survey2 + "/answers", `{"questionnaire":"cncf-platform-maturity","question":"` + a.question + `","na":true}`, []int{400, 404, 422}},
 			{"A's token answers B's private questionnaire", "PUT", "/api/v1/survey/" + a.obj[objSurvey] + "/answers", `{"questionnaire":"` + b.obj[objQuestionnaire] + `","question":"` + a.question + `","na":true}`, []int{400, 404, 422}},

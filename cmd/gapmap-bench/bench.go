@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -255,10 +256,10 @@ func (b *bench) rescoreMetric(parent context.Context) error {
 	if bl.Err != nil {
 		return fmt.Errorf("rescore baseline: %w", bl.Err)
 	}
-	m := metric{Name: "rescore", Value: gm.Median, Unit: "s", P50: gm.P50, P99: gm.P99,
-		Baseline: "raw query into structs", BaselineValue: bl.Median, Goal: "time ratio ≤ 2.0",
-		Note: fmt.Sprintf("results.Recompute of %d answers, median of %d", big.Answers, b.opts.Reps)}
-	m.Ratio = gm.Median / bl.Median
+	m := metric{Name: "rescore", Value: gm.Best, Unit: "s", P50: gm.P50, P99: gm.P99,
+		Baseline: "raw query into structs", BaselineValue: bl.Best, Goal: "time ratio ≤ 2.0",
+		Note: fmt.Sprintf("results.Recompute of %d answers; best of %d runs each", big.Answers, b.opts.Reps)}
+	m.Ratio = gm.Best / bl.Best
 	m.Met = m.Ratio <= 2.0
 	b.rep.Metrics = append(b.rep.Metrics, m)
 
@@ -268,9 +269,9 @@ func (b *bench) rescoreMetric(parent context.Context) error {
 		if t.Err != nil {
 			return fmt.Errorf("rescore at %.0f%%: %w", scalingFractions()[i]*100, t.Err)
 		}
-		points = append(points, newPoint("rescore", scalingFractions()[i], s.Big.Answers, t.Median))
+		points = append(points, newPoint("rescore", scalingFractions()[i], s.Big.Answers, t.Best))
 	}
-	b.rescorePoints = append(points, newPoint("rescore", 1, big.Answers, gm.Median))
+	b.rescorePoints = append(points, newPoint("rescore", 1, big.Answers, gm.Best))
 	return nil
 }
 
@@ -278,14 +279,15 @@ func newPoint(work string, fraction float64, answers int, seconds float64) point
 	return point{Work: work, Fraction: fraction, Answers: answers, Seconds: seconds, MsPer1000: seconds * 1000 / (float64(answers) / 1000)}
 }
 
-// exportMetrics runs each export in a child process that reports its time
-// and peak memory, then the stream-writer baseline with as many rows and
-// columns, and the scaling metric of rescore and export.
+// exportMetrics runs each export in child processes that report their
+// time and peak memory, then the stream-writer baseline with as many rows
+// and columns, and the scaling metric of rescore and export.
 func (b *bench) exportMetrics(ctx context.Context) error {
 	big := b.main.Big
+	reps := min(b.opts.Reps, 2)
 	bigOut := filepath.Join(b.dir, "export-100.xlsx")
-	b.progress("export: %d answers (child process)", big.Answers)
-	full, fullErr := b.exportChild(ctx, b.main, bigOut)
+	b.progress("export: %d answers (child process × %d)", big.Answers, reps)
+	full, fullErr := b.children(ctx, reps, func() (childResult, error) { return b.exportChild(ctx, b.main, bigOut) })
 	cols, colErr := 11, error(nil)
 	if fullErr == nil {
 		var c int
@@ -293,16 +295,19 @@ func (b *bench) exportMetrics(ctx context.Context) error {
 			cols = c
 		}
 	}
-	b.progress("export baseline: stream writer, %d rows × %d columns (child process)", big.Answers, cols)
-	base, err := runChild(ctx, nil, childStream, "--rows", strconv.Itoa(big.Answers), "--cols", strconv.Itoa(cols),
-		"--out", filepath.Join(b.dir, "stream.xlsx"))
+	b.progress("export baseline: stream writer, %d rows × %d columns (child process × %d)", big.Answers, cols, reps)
+	base, err := b.children(ctx, reps, func() (childResult, error) {
+		return runChild(ctx, nil, childStream, "--rows", strconv.Itoa(big.Answers), "--cols", strconv.Itoa(cols),
+			"--out", filepath.Join(b.dir, "stream.xlsx"))
+	})
 	if err != nil {
 		return fmt.Errorf("export baseline: %w", err)
 	}
-	m := metric{Name: "export", Value: full.Seconds, Unit: "s", P50: full.Seconds * 1000, P99: full.Seconds * 1000,
-		Baseline: "excelize StreamWriter", BaselineValue: base.Seconds, Goal: "time ratio ≤ 1.5, peak RSS ≤ 250 MB",
+	m := metric{Name: "export", Value: full.Best, Unit: "s", P50: full.P50, P99: full.P99,
+		Baseline: "excelize StreamWriter", BaselineValue: base.Best, Goal: "time ratio ≤ 1.5, peak RSS ≤ 250 MB",
 		PeakRSSMB: full.PeakRSSMB, BaselinePeakRSSMB: base.PeakRSSMB,
-		Note: fmt.Sprintf("GET export.xlsx of %d answers, %d bytes; baseline %d rows × %d columns", big.Answers, full.Bytes, big.Answers, cols)}
+		Note: fmt.Sprintf("GET export.xlsx of %d answers, %d bytes; baseline %d rows × %d columns; best of %d runs each, highest peak",
+			big.Answers, full.Bytes, big.Answers, cols, reps)}
 	if fullErr != nil {
 		m.Errors = 1
 		m.Note = fullErr.Error()
@@ -310,8 +315,8 @@ func (b *bench) exportMetrics(ctx context.Context) error {
 	if colErr != nil {
 		m.Note += "; columns of the Responses sheet unknown (" + colErr.Error() + "), baseline uses 11"
 	}
-	if base.Seconds > 0 {
-		m.Ratio = full.Seconds / base.Seconds
+	if base.Best > 0 {
+		m.Ratio = full.Best / base.Best
 	}
 	m.Met = fullErr == nil && m.Ratio <= 1.5 && full.PeakRSSMB <= 250
 	b.rep.Metrics = append(b.rep.Metrics, m)
@@ -320,16 +325,48 @@ func (b *bench) exportMetrics(ctx context.Context) error {
 	var scaleErrs []string
 	for i, s := range b.scaling {
 		f := scalingFractions()[i]
-		b.progress("export at %.0f%%: %d answers (child process)", f*100, s.Big.Answers)
-		r, err := b.exportChild(ctx, s, filepath.Join(b.dir, fmt.Sprintf("export-%.0f.xlsx", f*100)))
+		b.progress("export at %.0f%%: %d answers (child process × %d)", f*100, s.Big.Answers, reps)
+		out := filepath.Join(b.dir, fmt.Sprintf("export-%.0f.xlsx", f*100))
+		r, err := b.children(ctx, reps, func() (childResult, error) { return b.exportChild(ctx, s, out) })
 		if err != nil {
 			scaleErrs = append(scaleErrs, err.Error())
 		}
-		exportPoints = append(exportPoints, newPoint("export", f, s.Big.Answers, r.Seconds))
+		p := newPoint("export", f, s.Big.Answers, r.Best)
+		p.PeakRSSMB = r.PeakRSSMB
+		exportPoints = append(exportPoints, p)
 	}
-	exportPoints = append(exportPoints, newPoint("export", 1, big.Answers, full.Seconds))
+	p := newPoint("export", 1, big.Answers, full.Best)
+	p.PeakRSSMB = full.PeakRSSMB
+	exportPoints = append(exportPoints, p)
 	b.addScaling(b.rescorePoints, exportPoints, fullErr, scaleErrs)
 	return nil
+}
+
+// childTiming is the outcome of repeated child processes: the best time,
+// the highest peak memory.
+type childTiming struct {
+	Best      float64 // seconds
+	P50, P99  float64 // milliseconds
+	PeakRSSMB float64
+	Bytes     int64
+}
+
+func (b *bench) children(ctx context.Context, reps int, run func() (childResult, error)) (childTiming, error) {
+	var out childTiming
+	var ns []int64
+	for i := 0; i < reps; i++ {
+		r, err := run()
+		if err != nil {
+			return out, err
+		}
+		ns = append(ns, int64(r.Seconds*1e9))
+		out.PeakRSSMB = max(out.PeakRSSMB, r.PeakRSSMB)
+		out.Bytes = r.Bytes
+	}
+	slices.Sort(ns)
+	out.Best = float64(ns[0]) / 1e9
+	out.P50, out.P99 = percentile(ns, 0.5), percentile(ns, 0.99)
+	return out, nil
 }
 
 func (b *bench) exportChild(ctx context.Context, org *seededOrg, out string) (childResult, error) {

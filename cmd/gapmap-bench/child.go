@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -58,6 +59,7 @@ func exportChild(ctx context.Context, args []string) (childResult, error) {
 	db := fs.String("db", "", "SQLite file")
 	id := fs.Int64("assessment", 0, "assessment id")
 	out := fs.String("out", "", "file to write the workbook to")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the export request to this file")
 	if err := fs.Parse(args); err != nil {
 		return childResult{}, err
 	}
@@ -80,6 +82,17 @@ func exportChild(ctx context.Context, args []string) (childResult, error) {
 		return childResult{}, err
 	}
 	req.Header.Set("Authorization", "Bearer "+os.Getenv(tokenEnv))
+	if *profile != "" {
+		pf, err := os.Create(*profile)
+		if err != nil {
+			return childResult{}, err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return childResult{}, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	resp, err := (&http.Client{Timeout: 10 * time.Minute}).Do(req)
 	if err != nil {

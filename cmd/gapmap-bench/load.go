@@ -41,7 +41,7 @@ type loadResult struct {
 	Seconds    float64 // length of the timed window
 	RPS        float64 // OK responses per second
 	P50, P99   float64 // latency of completed requests, milliseconds
-	Bytes      float64 // mean size of an OK response body
+	Bytes      float64 // mean size of an OK response body, as sent
 	FirstError string  // the first error seen, for the report
 }
 
@@ -138,6 +138,8 @@ func oneConn(spec loadSpec, seed uint64, measureFrom, end time.Time) connStats {
 			return s
 		}
 		req.Reset()
+		// Browsers, phones included, always offer compression.
+		req.Header.Set(fasthttp.HeaderAcceptEncoding, "gzip, deflate, br")
 		spec.Build(rng, req)
 		err := hc.Do(req, resp)
 		elapsed := time.Since(t0)

@@ -69,6 +69,7 @@ type point struct {
 	Answers   int     `json:"answers"`
 	Seconds   float64 `json:"seconds"`
 	MsPer1000 float64 `json:"ms_per_1000_answers"`
+	PeakRSSMB float64 `json:"peak_rss_mb,omitempty"` // exports: the child's peak memory
 }
 
 // baselineRun is one measurement of a baseline server.
@@ -109,7 +110,7 @@ func (r *report) rounded() *report {
 		m.ResponseBytes = math.Round(m.ResponseBytes)
 		pts := make([]point, len(m.Points))
 		for j, p := range m.Points {
-			p.Seconds, p.MsPer1000 = round3(p.Seconds), round3(p.MsPer1000)
+			p.Seconds, p.MsPer1000, p.PeakRSSMB = round3(p.Seconds), round3(p.MsPer1000), round3(p.PeakRSSMB)
 			pts[j] = p
 		}
 		m.Points = pts
@@ -176,8 +177,12 @@ func (r *report) writeTable(w io.Writer) {
 			notes = append(notes, fmt.Sprintf("%s: peak RSS %s MB (stream-writer baseline %s MB)", m.Name, num(m.PeakRSSMB), num(m.BaselinePeakRSSMB)))
 		}
 		for _, p := range m.Points {
-			notes = append(notes, fmt.Sprintf("%s: %s at %.0f%%: %d answers in %ss = %s ms per 1,000 answers",
-				m.Name, p.Work, p.Fraction*100, p.Answers, num(p.Seconds), num(p.MsPer1000)))
+			mem := ""
+			if p.PeakRSSMB > 0 {
+				mem = fmt.Sprintf(", peak RSS %s MB", num(p.PeakRSSMB))
+			}
+			notes = append(notes, fmt.Sprintf("%s: %s at %.0f%%: %d answers in %ss = %s ms per 1,000 answers%s",
+				m.Name, p.Work, p.Fraction*100, p.Answers, num(p.Seconds), num(p.MsPer1000), mem))
 		}
 		if m.Note != "" {
 			notes = append(notes, m.Name+": "+m.Note)
