@@ -97,23 +97,26 @@ func Write(w io.Writer, wb *Workbook) error {
 			return fmt.Errorf("export: sheet %s: %w", name, err)
 		}
 	}
+	// The marker sheet and the active sheet are set first: both make
+	// excelize re-read every worksheet, which after the streamed Responses
+	// sheet would parse its whole buffer again.
+	f.SetActiveSheet(0)
 	steps := []struct {
 		name string
 		fn   func(*excelize.File, *styles, *Workbook) error
 	}{
+		{SheetMarker, writeMarker},
 		{SheetSummary, writeSummary},
 		{SheetHeatmap, writeHeatmap},
 		{SheetRoadmap, writeRoadmap},
 		{SheetResponses, writeResponsesSheet},
 		{SheetQuestionnaire, writeQuestionnaire},
-		{SheetMarker, writeMarker},
 	}
 	for _, s := range steps {
 		if err := s.fn(f, st, wb); err != nil {
 			return fmt.Errorf("export: %s sheet: %w", s.name, err)
 		}
 	}
-	f.SetActiveSheet(0)
 	if err := f.SetDocProps(&excelize.DocProperties{
 		Creator: "gapmap", Title: wb.Round.Name, Created: wb.ExportedAt.UTC().Format(time.RFC3339),
 	}); err != nil {

@@ -59,7 +59,7 @@ func recomputeOne(ctx context.Context, st *store.Store, orgID, assessmentID int6
 }
 
 // Compute scores the data of one assessment, one result per questionnaire
-// in the round's order.
+// in the round's order, without per-respondent results.
 func Compute(d *store.ScoringData) ([]*scoring.Result, error) {
 	overrides, err := store.DecodeTargets(d.Assessment)
 	if err != nil {
@@ -90,6 +90,7 @@ func Compute(d *store.ScoringData) ([]*scoring.Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("score %s: %w", rq.Key, err)
 		}
+		r.Respondents = nil // per-respondent results are never shown: keep snapshots small
 		out = append(out, r)
 	}
 	return out, nil

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +20,9 @@ type KV struct {
 	s      *Store
 	prefix string
 }
+
+// kvRefresh is how far an entry's expiry may lag before Set rewrites it.
+const kvRefresh = 10 * time.Minute
 
 // KV returns the storage of one namespace.
 func (s *Store) KV(prefix string) *KV { return &KV{s: s, prefix: prefix + ":"} }
@@ -59,8 +63,16 @@ func (kv *KV) Set(key string, val []byte, exp time.Duration) error {
 	}
 	ctx, cancel := kv.ctx()
 	defer cancel()
+	// Sessions and CSRF tokens are "set" again on every request to extend
+	// them; skip the write while the stored value is the same and its
+	// expiry is less than kvRefresh behind.
+	var cur models.KV
+	err := kv.s.conn(ctx).Where("k = ?", kv.prefix+key).Limit(1).Find(&cur).Error
+	if err == nil && cur.K != "" && bytes.Equal(cur.V, val) && (expires == 0) == (cur.ExpiresAt == 0) && cur.ExpiresAt >= expires-int64(kvRefresh/time.Second) {
+		return nil
+	}
 	row := models.KV{K: kv.prefix + key, V: val, ExpiresAt: expires}
-	err := kv.s.conn(ctx).Clauses(clause.OnConflict{
+	err = kv.s.conn(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "k"}},
 		DoUpdates: clause.AssignmentColumns([]string{"v", "expires_at"}),
 	}).Create(&row).Error

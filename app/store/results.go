@@ -94,40 +94,55 @@ func (s *Store) PinnedQuestionnaires(ctx context.Context, orgID, assessmentID in
 	if err := s.conn(ctx).Select("id").Where("org_id = ? AND id = ?", orgID, assessmentID).Take(&a).Error; err != nil {
 		return nil, notFound(err, "assessment")
 	}
-	return pinnedDefinitions(s.conn(ctx), assessmentID)
+	return s.pinnedDefinitions(s.conn(ctx), assessmentID)
 }
 
-func pinnedDefinitions(tx *gorm.DB, assessmentID int64) ([]ScoredQuestionnaire, error) {
-	type row struct {
+func (s *Store) pinnedDefinitions(tx *gorm.DB, assessmentID int64) ([]ScoredQuestionnaire, error) {
+	var rows []struct {
 		QuestionnaireKey     string
 		Position             int
 		VersionID            int64
 		PreviousAssessmentID *int64
-		Definition           string
 	}
-	var rows []row
 	err := tx.Table("assessment_questionnaires aq").
-		Select("aq.questionnaire_key, aq.position, aq.version_id, aq.previous_assessment_id, v.definition").
-		Joins("JOIN questionnaire_versions v ON v.id = aq.version_id").
+		Select("aq.questionnaire_key, aq.position, aq.version_id, aq.previous_assessment_id").
 		Where("aq.assessment_id = ?", assessmentID).Order("aq.position").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("load round questionnaires: %w", err)
 	}
 	out := make([]ScoredQuestionnaire, 0, len(rows))
 	for _, r := range rows {
-		q, err := questionnaires.ParseJSON([]byte(r.Definition))
+		q, err := s.definition(tx, r.VersionID)
 		if err != nil {
-			return nil, apperr.Errorf(apperr.EInternal, "pinned questionnaire %d is unreadable: %v", r.VersionID, err)
+			return nil, err
 		}
 		out = append(out, ScoredQuestionnaire{Key: r.QuestionnaireKey, Position: r.Position, VersionID: r.VersionID, PreviousAssessmentID: r.PreviousAssessmentID, Q: q})
 	}
 	return out, nil
 }
 
+// definition returns the parsed content of a questionnaire version, from
+// the cache when it was parsed before.
+func (s *Store) definition(tx *gorm.DB, versionID int64) (*questionnaires.Questionnaire, error) {
+	if q, ok := s.definitions.Load(versionID); ok {
+		return q.(*questionnaires.Questionnaire), nil
+	}
+	var v models.QuestionnaireVersion
+	if err := tx.Select("id, definition").Where("id = ?", versionID).Take(&v).Error; err != nil {
+		return nil, fmt.Errorf("load questionnaire version %d: %w", versionID, err)
+	}
+	q, err := questionnaires.ParseJSON([]byte(v.Definition))
+	if err != nil {
+		return nil, apperr.Errorf(apperr.EInternal, "pinned questionnaire %d is unreadable: %v", versionID, err)
+	}
+	s.definitions.Store(versionID, q)
+	return q, nil
+}
+
 func (s *Store) scoringData(ctx context.Context, tx *gorm.DB, a models.Assessment) (*ScoringData, error) {
 	d := &ScoringData{Assessment: a, Previous: map[string][]byte{}}
 	var err error
-	if d.Questionnaires, err = pinnedDefinitions(tx, a.ID); err != nil {
+	if d.Questionnaires, err = s.pinnedDefinitions(tx, a.ID); err != nil {
 		return nil, err
 	}
 	err = tx.Table("teams t").Select("t.*").
@@ -263,4 +278,25 @@ func (s *Store) LoadScoringData(ctx context.Context, orgID, assessmentID int64) 
 		return nil, notFound(err, "assessment")
 	}
 	return s.scoringData(ctx, s.conn(ctx), a)
+}
+
+// OrderedSnapshots returns the stored snapshots of an assessment of the
+// organization in the round's questionnaire order; complete is false when
+// one is missing.
+func (s *Store) OrderedSnapshots(ctx context.Context, orgID, assessmentID int64) (snaps [][]byte, complete bool, err error) {
+	var rows []struct{ Data *string }
+	err = s.conn(ctx).Table("assessment_questionnaires aq").Select("rs.data").
+		Joins("JOIN assessments a ON a.id = aq.assessment_id").
+		Joins("LEFT JOIN result_snapshots rs ON rs.assessment_id = aq.assessment_id AND rs.questionnaire_key = aq.questionnaire_key").
+		Where("aq.assessment_id = ? AND a.org_id = ?", assessmentID, orgID).Order("aq.position").Scan(&rows).Error
+	if err != nil {
+		return nil, false, fmt.Errorf("load results: %w", err)
+	}
+	for _, r := range rows {
+		if r.Data == nil {
+			return nil, false, nil
+		}
+		snaps = append(snaps, []byte(*r.Data))
+	}
+	return snaps, true, nil
 }

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -31,6 +32,9 @@ type Store struct {
 	postgres     bool
 	PasswordCost int          // bcrypt cost for new password hashes; 0 means the default
 	Log          *slog.Logger // where migrations are reported; nil: nowhere
+	// definitions caches parsed questionnaire versions by id: a version's
+	// content never changes, so it is parsed once per process.
+	definitions sync.Map
 }
 
 // SQLitePragmas are the connection settings gapmap uses for SQLite: WAL,

@@ -211,6 +211,7 @@ type secOrg struct {
 	// A second round with its own invitation and questionnaire, to check
 	// that one round's ids and tokens do not reach into another.
 	round2, invitation2, survey2 string
+	team2                        string // a team of round 1 that is not in round 2
 	revokedSurvey                string
 	responseID                   int64
 	question                     string // a question of the first round's questionnaire
@@ -429,6 +430,7 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 	o.obj[objPage] = "1"
 	o.obj["question"] = o.question
 	o.round2, o.invitation2, o.survey2 = i64(round2.ID), i64(invs2[0].ID), invs2[0].Token
+	o.team2 = i64(team2.ID)
 	o.revokedSurvey = invs[1].Token
 	for r, u := range o.users {
 		c := e.client()
@@ -918,6 +920,9 @@ func TestSecurityCrossObject(t *testing.T) {
 			{"responses of A's round for B's team", "GET", "/api/v1/assessments/" + a.obj[objAssessment] + "/responses.csv?team_id=" + b.obj[objTeam], "", []int{404}},
 			{"results of A's round for B's team", "GET", "/api/v1/assessments/" + a.obj[objAssessment] + "/results?team_id=" + b.obj[objTeam], "", []int{404}},
 			{"recommendations of A's round for B's team", "GET", "/api/v1/assessments/" + a.obj[objAssessment] + "/recommendations?team_id=" + b.obj[objTeam], "", []int{404}},
+			{"team page of B's team in A's round", "GET", "/assessments/" + a.obj[objAssessment] + "/teams/" + b.obj[objTeam], "", []int{404}},
+			{"team report of B's team in A's round", "GET", "/assessments/" + a.obj[objAssessment] + "/teams/" + b.obj[objTeam] + "/report", "", []int{404}},
+			{"team page of a team outside round 2", "GET", "/assessments/" + a.round2 + "/teams/" + a.team2, "", []int{404}},
 			{"round 1's token answers round 2's questionnaire", "PUT", "/api/v1/survey/" + a.obj[objSurvey] + "/answers", `{"questionnaire":"gartner-platform-axes","question":"` + secFirstQuestion(e, "gartner-platform-axes") + `","value":3}`, []int{400, 404, 422}},
 			{"round 2's token answers round 1's question", "PUT", "/api/v1/survey/" + a.survey2 + "/answers", `{"questionnaire":"cncf-platform-maturity","question":"` + a.question + `","na":true}`, []int{400, 404, 422}},
 			{"A's token answers B's private questionnaire", "PUT", "/api/v1/survey/" + a.obj[objSurvey] + "/answers", `{"questionnaire":"` + b.obj[objQuestionnaire] + `","question":"` + a.question + `","na":true}`, []int{400, 404, 422}},

@@ -228,8 +228,8 @@ func (b *bench) addLoad(name string, r loadResult, baseName string, base loadRes
 //
 // Both run under a context without cancellation, as in the web layer (fiber's
 // UserContext is context.Background): under a cancellable context the
-// SQLite driver starts a goroutine for every row it reads, which costs
-// gapmap and the baseline alike about a third of their time.
+// SQLite driver starts a goroutine for every row it reads, which cost
+// gapmap and the baseline alike about a quarter of their time in a profile.
 func (b *bench) rescoreMetric(parent context.Context) error {
 	ctx := context.WithoutCancel(parent)
 	st, err := store.Open(ctx, b.dbPath)
