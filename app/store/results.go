@@ -121,6 +121,13 @@ func (s *Store) pinnedDefinitions(tx *gorm.DB, assessmentID int64) ([]ScoredQues
 	return out, nil
 }
 
+// Definition returns the parsed content of a questionnaire version pinned
+// to a round the caller has already resolved (the id comes from the
+// round's own rows), parsed once per process.
+func (s *Store) Definition(ctx context.Context, versionID int64) (*questionnaires.Questionnaire, error) {
+	return s.definition(s.conn(ctx), versionID)
+}
+
 // definition returns the parsed content of a questionnaire version, from
 // the cache when it was parsed before.
 func (s *Store) definition(tx *gorm.DB, versionID int64) (*questionnaires.Questionnaire, error) {

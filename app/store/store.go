@@ -35,6 +35,10 @@ type Store struct {
 	// definitions caches parsed questionnaire versions by id: a version's
 	// content never changes, so it is parsed once per process.
 	definitions sync.Map
+	// writeMu queues this process's SQLite transactions in Go: SQLite runs
+	// one writer at a time anyway, and its busy handler sleeps in growing
+	// steps, which adds up to tens of milliseconds at the tail under load.
+	writeMu sync.Mutex
 }
 
 // SQLitePragmas are the connection settings gapmap uses for SQLite: WAL,
@@ -185,6 +189,10 @@ func (s *Store) MigrationStatus(ctx context.Context) ([]MigrationState, error) {
 
 // tx runs fn in one transaction (IMMEDIATE on SQLite).
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if !s.postgres {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
 	return s.db.WithContext(ctx).Transaction(fn)
 }
 

@@ -498,7 +498,7 @@ func (s *Server) renderAssessment(c *fiber.Ctx, data fiber.Map) error {
 		store.RoundQuestionnaire
 		Dimensions []fiber.Map
 	}
-	qs, err := s.pinnedQuestionnaires(c.UserContext(), p.OrgID, a.Questionnaires)
+	qs, err := s.pinnedQuestionnaires(c.UserContext(), a.Questionnaires)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ type Server struct {
 	sessions *session.Store
 	shipped  []*questionnaires.Questionnaire
 
-	pinned       sync.Map     // questionnaire version id -> *questionnaires.Questionnaire (versions never change)
+	encoded      sync.Map     // questionnaire version id -> json.RawMessage (versions never change)
 	surveyMisses *missLimiter // unknown survey tokens per client IP
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -136,22 +137,30 @@ func (sc *surveyCtx) required() []store.QuestionRef {
 }
 
 // pinnedQuestionnaires returns the parsed definitions of a round's pinned
-// versions; versions never change, so they are cached by id.
-func (s *Server) pinnedQuestionnaires(ctx context.Context, orgID int64, rqs []store.RoundQuestionnaire) ([]*questionnaires.Questionnaire, error) {
+// versions (cached by the store: versions never change).
+func (s *Server) pinnedQuestionnaires(ctx context.Context, rqs []store.RoundQuestionnaire) ([]*questionnaires.Questionnaire, error) {
 	out := make([]*questionnaires.Questionnaire, 0, len(rqs))
 	for _, rq := range rqs {
-		if v, ok := s.pinned.Load(rq.VersionID); ok {
-			out = append(out, v.(*questionnaires.Questionnaire))
-			continue
-		}
-		p, err := s.store.QuestionnaireVersion(ctx, orgID, rq.VersionID)
+		q, err := s.store.Definition(ctx, rq.VersionID)
 		if err != nil {
 			return nil, fmt.Errorf("load questionnaire %s: %w", rq.Key, err)
 		}
-		s.pinned.Store(rq.VersionID, p.Q)
-		out = append(out, p.Q)
+		out = append(out, q)
 	}
 	return out, nil
+}
+
+// encodedQuestionnaire is the JSON of a pinned version, encoded once.
+func (s *Server) encodedQuestionnaire(versionID int64, q *questionnaires.Questionnaire) (json.RawMessage, error) {
+	if v, ok := s.encoded.Load(versionID); ok {
+		return v.(json.RawMessage), nil
+	}
+	js, err := json.Marshal(q)
+	if err != nil {
+		return nil, fmt.Errorf("encode questionnaire %s: %w", q.Key, err)
+	}
+	s.encoded.Store(versionID, json.RawMessage(js))
+	return js, nil
 }
 
 // openSurvey resolves the token of a /s/ or /api/v1/survey/ request.
@@ -169,7 +178,7 @@ func (s *Server) openSurvey(c *fiber.Ctx) (*surveyCtx, error) {
 		}
 		return nil, err
 	}
-	qs, err := s.pinnedQuestionnaires(c.UserContext(), sv.OrgID, sv.Questionnaires)
+	qs, err := s.pinnedQuestionnaires(c.UserContext(), sv.Questionnaires)
 	if err != nil {
 		return nil, err
 	}
@@ -328,6 +337,12 @@ func (s *Server) apiSurvey(c *fiber.Ctx) error {
 		}
 	}
 	sv := sc.sv
+	qs := make([]json.RawMessage, len(sc.qs))
+	for i, q := range sc.qs {
+		if qs[i], err = s.encodedQuestionnaire(sv.Questionnaires[i].VersionID, q); err != nil {
+			return err
+		}
+	}
 	var due *string
 	if sv.Due != nil {
 		d := sv.Due.UTC().Format(time.DateOnly)
@@ -336,7 +351,7 @@ func (s *Server) apiSurvey(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{
 		"assessment":     fiber.Map{"id": sv.AssessmentID, "name": sv.AssessmentName, "status": sv.AssessmentStatus, "due": due},
 		"team":           fiber.Map{"id": sv.TeamID, "name": sv.TeamName},
-		"questionnaires": sc.qs,
+		"questionnaires": qs,
 		"answers":        out,
 		"revision":       sv.Revision,
 		"status":         sv.Status,
