@@ -28,57 +28,16 @@ const (
 	mimeCSV  = "text/csv; charset=utf-8"
 )
 
-// exportScope is an assessment, optionally narrowed to one team, as the
-// exports show it.
-type exportScope struct {
-	a        *store.AssessmentInfo
-	teamID   int64
-	teamName string
-}
-
-// exportScopeOf reads the assessment of :id and the optional ?team_id, which must
-// take part in it and be visible to the caller.
-func (s *Server) exportScopeOf(c *fiber.Ctx) (*exportScope, error) {
-	p := principalOf(c)
-	id, err := paramID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	teamID, err := queryID(c, "team_id")
-	if err != nil {
-		return nil, err
-	}
-	a, err := s.store.Assessment(c.UserContext(), p.OrgID, id)
-	if err != nil {
-		return nil, err
-	}
-	sc := &exportScope{a: a, teamID: teamID}
-	if teamID != 0 {
-		if !a.HasTeam(teamID) {
-			return nil, apperr.Errorf(apperr.ENotFound, "This team does not take part in the assessment.")
-		}
-		if err := s.canSeeTeam(c, p, teamID); err != nil {
-			return nil, err
-		}
-		for _, t := range a.Teams {
-			if t.ID == teamID {
-				sc.teamName = t.Name
-			}
-		}
-	}
-	return sc, nil
-}
-
 // exportWorkbook answers GET /api/v1/assessments/:id/export.xlsx and
 // GET /assessments/:id/export.xlsx [?team_id=ID]: the planning workbook.
 func (s *Server) exportWorkbook(c *fiber.Ctx) error {
-	sc, err := s.exportScopeOf(c)
+	sc, err := s.roundScopeOf(c)
 	if err != nil {
 		return err
 	}
 	p := principalOf(c)
 	ctx := c.UserContext()
-	round, err := s.scopedRound(c, p, sc.a.ID, sc.teamID)
+	round, err := s.scopedRound(c, p, sc)
 	if err != nil {
 		return err
 	}
@@ -111,7 +70,7 @@ func (s *Server) exportWorkbook(c *fiber.Ctx) error {
 // apiResponsesCSV answers GET /api/v1/assessments/:id/responses.csv
 // [?team_id=ID]: every submitted answer as RFC 4180 CSV.
 func (s *Server) apiResponsesCSV(c *fiber.Ctx) error {
-	sc, err := s.exportScopeOf(c)
+	sc, err := s.roundScopeOf(c)
 	if err != nil {
 		return err
 	}

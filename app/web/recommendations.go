@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"gapmap/app/apperr"
 	"gapmap/app/recommend"
 	"gapmap/app/report"
 	"gapmap/app/results"
@@ -50,26 +49,15 @@ func (s *Server) recommendations(ctx context.Context, orgID int64, a *models.Ass
 // apiRecommendations answers GET /api/v1/assessments/:id/recommendations[?team_id=ID].
 func (s *Server) apiRecommendations(c *fiber.Ctx) error {
 	p := principalOf(c)
-	id, err := paramID(c, "id")
+	sc, err := s.roundScopeOf(c)
 	if err != nil {
 		return err
 	}
-	teamID, err := queryID(c, "team_id")
+	round, err := s.scopedRound(c, p, sc)
 	if err != nil {
 		return err
 	}
-	a, err := s.store.Assessment(c.UserContext(), p.OrgID, id)
-	if err != nil {
-		return err
-	}
-	round, err := s.scopedRound(c, p, id, teamID)
-	if err != nil {
-		return err
-	}
-	if teamID != 0 && !a.HasTeam(teamID) {
-		return apperr.Errorf(apperr.ENotFound, "This team does not take part in the assessment.")
-	}
-	items, err := s.recommendations(c.UserContext(), p.OrgID, &a.Assessment, round, teamID)
+	items, err := s.recommendations(c.UserContext(), p.OrgID, &sc.a.Assessment, round, sc.teamID)
 	if err != nil {
 		return err
 	}

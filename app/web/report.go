@@ -11,7 +11,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"gapmap/app/apperr"
 	"gapmap/app/charts"
 	"gapmap/app/export"
 	"gapmap/app/report"
@@ -41,25 +40,12 @@ type reportCharts struct {
 // organization's earlier rounds (the dashboard's roundHistory: the change
 // since the previous round and the trend). It checks that the principal may
 // see the team.
-func (s *Server) buildReport(c *fiber.Ctx, p *store.Principal, id, teamID int64, withCharts bool) (*reportData, error) {
+func (s *Server) buildReport(c *fiber.Ctx, p *store.Principal, sc *roundScope, withCharts bool) (*reportData, error) {
 	ctx := c.UserContext()
-	a, err := s.store.Assessment(ctx, p.OrgID, id)
-	if err != nil {
-		return nil, err
-	}
+	a, id, teamID := sc.a, sc.a.ID, sc.teamID
 	var team *scoring.Team
 	if teamID != 0 {
-		t, err := s.store.Team(ctx, p.OrgID, teamID)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.canSeeTeam(c, p, teamID); err != nil {
-			return nil, err
-		}
-		if !a.HasTeam(teamID) {
-			return nil, apperr.Errorf(apperr.ENotFound, "This team does not take part in the assessment.")
-		}
-		team = &scoring.Team{ID: t.ID, Name: t.Name}
+		team = &scoring.Team{ID: teamID, Name: sc.teamName}
 	}
 	full, err := s.loadRound(ctx, p.OrgID, id)
 	if err != nil {
@@ -197,11 +183,12 @@ func reportChartSet(round *results.Round, team *scoring.Team, hist [][]charts.Ro
 // GET /assessments/:id/teams/:team_id/report (members of the team).
 func (s *Server) reportPage(c *fiber.Ctx) error {
 	p := principalOf(c)
-	id, teamID, err := reportParams(c)
+	sc, err := s.roundScopeOf(c)
 	if err != nil {
 		return err
 	}
-	d, err := s.buildReport(c, p, id, teamID, true)
+	id, teamID := sc.a.ID, sc.teamID
+	d, err := s.buildReport(c, p, sc, true)
 	if err != nil {
 		return err
 	}
@@ -227,12 +214,11 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 // report.md: the report as Markdown, shown inline, or as a download with
 // ?download=1.
 func (s *Server) reportMarkdown(c *fiber.Ctx) error {
-	p := principalOf(c)
-	id, teamID, err := reportParams(c)
+	sc, err := s.roundScopeOf(c)
 	if err != nil {
 		return err
 	}
-	d, err := s.buildReport(c, p, id, teamID, false)
+	d, err := s.buildReport(c, principalOf(c), sc, false)
 	if err != nil {
 		return err
 	}
@@ -248,18 +234,6 @@ func (s *Server) reportMarkdown(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentDisposition, contentDisposition(disposition, name))
 	return c.Send(b.Bytes())
-}
-
-func reportParams(c *fiber.Ctx) (id, teamID int64, err error) {
-	if id, err = paramID(c, "id"); err != nil {
-		return 0, 0, err
-	}
-	if c.Params("team_id") != "" {
-		if teamID, err = paramID(c, "team_id"); err != nil {
-			return 0, 0, err
-		}
-	}
-	return id, teamID, nil
 }
 
 // reportFileName is "report-<assessment>[-<team>]-<date>.md" in safe

@@ -36,21 +36,62 @@ func (s *Server) loadRound(ctx context.Context, orgID, assessmentID int64) (*res
 	return r, nil
 }
 
-// scopedRound loads the results the principal may see, for one team
-// (?team_id) or all: members see only the teams assigned to them.
-func (s *Server) scopedRound(c *fiber.Ctx, p *store.Principal, assessmentID, teamID int64) (*results.Round, error) {
-	round, err := s.loadRound(c.UserContext(), p.OrgID, assessmentID)
+// roundScope is the assessment a request names (:id) and, when it names a
+// team (:team_id, or ?team_id), that team: one that takes part in the round
+// and that the caller may see.
+type roundScope struct {
+	a        *store.AssessmentInfo
+	teamID   int64
+	teamName string
+}
+
+// roundScopeOf reads and checks the assessment and team of a request.
+func (s *Server) roundScopeOf(c *fiber.Ctx) (*roundScope, error) {
+	p := principalOf(c)
+	id, err := paramID(c, "id")
 	if err != nil {
 		return nil, err
 	}
-	if teamID != 0 {
-		if _, err := s.store.Team(c.UserContext(), p.OrgID, teamID); err != nil {
-			return nil, err
+	var teamID int64
+	if c.Params("team_id") != "" {
+		teamID, err = paramID(c, "team_id")
+	} else {
+		teamID, err = queryID(c, "team_id")
+	}
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.store.Assessment(c.UserContext(), p.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	sc := &roundScope{a: a, teamID: teamID}
+	if teamID == 0 {
+		return sc, nil
+	}
+	if !a.HasTeam(teamID) {
+		return nil, apperr.Errorf(apperr.ENotFound, "This team does not take part in the assessment.")
+	}
+	if err := s.canSeeTeam(c, p, teamID); err != nil {
+		return nil, err
+	}
+	for _, t := range a.Teams {
+		if t.ID == teamID {
+			sc.teamName = t.Name
 		}
-		if err := s.canSeeTeam(c, p, teamID); err != nil {
-			return nil, err
-		}
-		return round.ForTeam(teamID), nil
+	}
+	return sc, nil
+}
+
+// scopedRound loads the results of a scope that the principal may see: one
+// team, or every team (members: only the teams assigned to them).
+func (s *Server) scopedRound(c *fiber.Ctx, p *store.Principal, sc *roundScope) (*results.Round, error) {
+	round, err := s.loadRound(c.UserContext(), p.OrgID, sc.a.ID)
+	if err != nil {
+		return nil, err
+	}
+	if sc.teamID != 0 {
+		return round.ForTeam(sc.teamID), nil
 	}
 	scoped := round.ForTeam(0)
 	if p.Role.AtLeast(models.RoleLeader) {
@@ -99,23 +140,16 @@ func (s *Server) canSeeTeam(c *fiber.Ctx, p *store.Principal, teamID int64) erro
 // apiResults answers GET /api/v1/assessments/:id/results[?team_id=ID].
 func (s *Server) apiResults(c *fiber.Ctx) error {
 	p := principalOf(c)
-	id, err := paramID(c, "id")
+	sc, err := s.roundScopeOf(c)
 	if err != nil {
 		return err
 	}
-	teamID, err := queryID(c, "team_id")
-	if err != nil {
-		return err
-	}
-	a, err := s.store.Assessment(c.UserContext(), p.OrgID, id)
-	if err != nil {
-		return err
-	}
+	a := sc.a
 	head := fiber.Map{"id": a.ID, "name": a.Name, "status": a.Status}
-	if teamID == 0 && p.Role.AtLeast(models.RoleLeader) {
+	if sc.teamID == 0 && p.Role.AtLeast(models.RoleLeader) {
 		// The whole round as stored: the snapshots are sent as they are,
 		// without decoding and encoding them again.
-		snaps, complete, err := s.store.OrderedSnapshots(c.UserContext(), p.OrgID, id)
+		snaps, complete, err := s.store.OrderedSnapshots(c.UserContext(), p.OrgID, a.ID)
 		if err != nil {
 			return err
 		}
@@ -127,7 +161,7 @@ func (s *Server) apiResults(c *fiber.Ctx) error {
 			return c.Send(append(body, "]}"...))
 		}
 	}
-	round, err := s.scopedRound(c, p, id, teamID)
+	round, err := s.scopedRound(c, p, sc)
 	if err != nil {
 		return err
 	}

@@ -59,35 +59,20 @@ func buildResultTables(qs []*questionnaires.Questionnaire, rs []*scoring.Result)
 
 // resultsPage shows an assessment's results as tables (?team_id=ID: one team).
 func (s *Server) resultsPage(c *fiber.Ctx) error {
-	p := principalOf(c)
-	id, err := paramID(c, "id")
+	sc, err := s.roundScopeOf(c)
 	if err != nil {
 		return err
 	}
-	teamID, err := queryID(c, "team_id")
+	round, err := s.scopedRound(c, principalOf(c), sc)
 	if err != nil {
 		return err
 	}
-	a, err := s.store.Assessment(c.UserContext(), p.OrgID, id)
-	if err != nil {
-		return err
-	}
-	round, err := s.scopedRound(c, p, id, teamID)
-	if err != nil {
-		return err
-	}
-	title := "Results · " + a.Name
-	var teamName string
-	if teamID != 0 {
-		t, err := s.store.Team(c.UserContext(), p.OrgID, teamID)
-		if err != nil {
-			return err
-		}
-		teamName = t.Name
-		title = "Results of " + t.Name + " · " + a.Name
+	title := "Results · " + sc.a.Name
+	if sc.teamID != 0 {
+		title = "Results of " + sc.teamName + " · " + sc.a.Name
 	}
 	return s.render(c, "results/index", fiber.Map{
-		"Title": title, "Assessment": a, "TeamID": teamID, "TeamName": teamName,
+		"Title": title, "Assessment": sc.a, "TeamID": sc.teamID, "TeamName": sc.teamName,
 		"Tables": buildResultTables(round.Questionnaires, round.Results),
 	})
 }

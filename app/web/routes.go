@@ -27,8 +27,7 @@ func (s *Server) routes() {
 
 	loginLimit := s.rateLimit(lim.LoginFailures, time.Minute, true, nil)
 	signupLimit := s.rateLimit(lim.Signups, time.Hour, false, nil)
-	owner, admin, leader, member := models.RoleOwner, models.RoleAdmin, models.RoleLeader, models.RoleMember
-	_ = owner
+	admin, leader, member := models.RoleAdmin, models.RoleLeader, models.RoleMember
 
 	// Pages.
 	app.Get("/", s.home)
@@ -62,7 +61,7 @@ func (s *Server) routes() {
 	app.Post("/tokens", pageAuth(member), s.createToken)
 	app.Post("/tokens/:id/revoke", pageAuth(member), s.revokeToken)
 
-	// Assessments, invitations and the survey (issue 4).
+	// Assessment rounds, invitation links and the survey pages.
 	app.Get("/assessments", pageAuth(member), s.assessmentsPage)
 	app.Get("/assessments/new", pageAuth(admin), s.newAssessmentPage)
 	app.Post("/assessments", pageAuth(admin), s.createAssessmentForm)
@@ -97,7 +96,7 @@ func (s *Server) routes() {
 	api.Post("/tokens", apiAuth(member), s.apiCreateToken)
 	api.Delete("/tokens/:id", apiAuth(member), s.apiRevokeToken)
 
-	// Assessments, invitations and the survey API (issue 4).
+	// Assessment rounds, invitations and the survey API.
 	api.Get("/assessments", apiAuth(member), s.apiAssessments)
 	api.Post("/assessments", apiAuth(admin), s.apiCreateAssessment)
 	api.Get("/assessments/:id", apiAuth(member), s.apiAssessment)
@@ -112,7 +111,7 @@ func (s *Server) routes() {
 	api.Post("/survey/:token/submit", s.apiSubmit)
 	api.Get("/survey/:token/results", s.apiSurveyResults)
 
-	// Results, dashboards, reports and exports.
+	// Results, dashboards, reports, recommendations and exports.
 	app.Get("/assessments/:id/results", pageAuth(member), s.resultsPage)
 	api.Get("/assessments/:id/results", apiAuth(member), s.apiResults)
 	api.Get("/assessments/:id/export.xlsx", apiAuth(leader), s.exportWorkbook)
