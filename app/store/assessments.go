@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -392,6 +391,3 @@ func (s *Store) setAssessmentStatus(ctx context.Context, orgID, id int64, status
 func errClosed() error {
 	return apperr.Errorf(apperr.EConflict, "This assessment round is closed: answers and links can no longer be changed.")
 }
-
-// isNotFound reports gorm's not-found error.
-func isNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }

@@ -108,8 +108,17 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 			boards = append(boards, d)
 		}
 	}
+	items, err := s.recommendations(ctx, p.OrgID, &a.Assessment, round, 0)
+	if err != nil {
+		return err
+	}
+	plan, err := s.planStatus(ctx, p.OrgID, a.ID, 0, items)
+	if err != nil {
+		return err
+	}
 	return s.render(c, "dashboard/assessment", fiber.Map{
 		"Title": "Dashboard · " + a.Name, "Assessment": a, "Boards": boards, "Teams": a.Teams,
+		"Plan": plan, "PlanItems": len(items),
 	})
 }
 

@@ -197,23 +197,8 @@ func (s *Server) planMap(ctx context.Context, orgID, assessmentID, teamID int64)
 
 // planStatus returns how far the stored plan has come in each phase of the
 // roadmap (now, next, later: done, in progress, won't do, not started), for
-// the organization (teamID 0) or one team, for the report and dashboards.
-// Pass the roadmap when it is already built; nil builds it from the stored
-// results.
+// the organization (teamID 0) or one team, for the roadmap items given.
 func (s *Server) planStatus(ctx context.Context, orgID, assessmentID, teamID int64, items []recommend.Item) ([]export.PhaseProgress, error) {
-	if items == nil {
-		a, err := s.store.Assessment(ctx, orgID, assessmentID)
-		if err != nil {
-			return nil, err
-		}
-		round, err := s.loadRound(ctx, orgID, assessmentID)
-		if err != nil {
-			return nil, err
-		}
-		if items, err = s.recommendations(ctx, orgID, &a.Assessment, round, teamID); err != nil {
-			return nil, err
-		}
-	}
 	plan, err := s.planMap(ctx, orgID, assessmentID, teamID)
 	if err != nil {
 		return nil, err
