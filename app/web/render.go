@@ -154,21 +154,6 @@ func templateFuncs() template.FuncMap {
 			}
 			return "—"
 		},
-		"signed": func(v any) string {
-			switch f := v.(type) {
-			case *float64:
-				if f == nil {
-					return ""
-				}
-				return fmt.Sprintf("%+.2g", *f)
-			case *int:
-				if f == nil {
-					return ""
-				}
-				return fmt.Sprintf("%+d", *f)
-			}
-			return ""
-		},
 		"deref": func(v *int) int {
 			if v == nil {
 				return 0
@@ -178,14 +163,7 @@ func templateFuncs() template.FuncMap {
 		"deref2": func(v *bool) bool { return v != nil && *v },
 		"add":    func(a, b int) int { return a + b },
 		"json":   func(v any) template.JS { return template.JS(mustJSON(v)) },
-		"dict": func(kv ...any) map[string]any {
-			m := make(map[string]any, len(kv)/2)
-			for i := 0; i+1 < len(kv); i += 2 {
-				m[fmt.Sprint(kv[i])] = kv[i+1]
-			}
-			return m
-		},
-		"eq64": func(a, b int64) bool { return a == b },
+		"eq64":   func(a, b int64) bool { return a == b },
 		"contains": func(list []int64, v int64) bool {
 			for _, x := range list {
 				if x == v {
