@@ -75,7 +75,7 @@ func writeHeatmap(f *excelize.File, st *styles, wb *Workbook) error {
 				row := heatmapFirstRow + i
 				tr := findTeam(v, t.ID)
 				for j, d := range v.Dims {
-					td := teamDim(tr, d.Key)
+					td := tr.Dimension(d.Key)
 					style := st.boldInt
 					if td != nil && td.Disagreement != nil && *td.Disagreement {
 						style = st.disagree

@@ -64,7 +64,7 @@ func views(wb *Workbook) []qView {
 			row := dimRow{Key: d.Key, Title: d.Title, Weight: d.Weight, Level: d.Level, Score: d.Score, Target: d.Target, Gap: d.Gap}
 			if wb.Round.TeamID != 0 {
 				row.Level, row.Score, row.Gap = nil, nil, nil
-				if td := teamDim(team, d.Key); td != nil {
+				if td := team.Dimension(d.Key); td != nil {
 					row.Level, row.Score, row.Target, row.Gap = td.Level, td.Score, td.Target, td.Gap
 				}
 			}
@@ -73,18 +73,6 @@ func views(wb *Workbook) []qView {
 		out = append(out, v)
 	}
 	return out
-}
-
-func teamDim(t *scoring.TeamResult, key string) *scoring.TeamDimension {
-	if t == nil {
-		return nil
-	}
-	for i := range t.Dimensions {
-		if t.Dimensions[i].Key == key {
-			return &t.Dimensions[i]
-		}
-	}
-	return nil
 }
 
 // roundTeams returns the participating teams in display order, from the

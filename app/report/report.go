@@ -473,30 +473,6 @@ func (b *builder) teamOf(res *scoring.Result) *scoring.TeamResult {
 	return nil
 }
 
-func teamDim(t *scoring.TeamResult, key string) *scoring.TeamDimension {
-	if t == nil {
-		return nil
-	}
-	for i := range t.Dimensions {
-		if t.Dimensions[i].Key == key {
-			return &t.Dimensions[i]
-		}
-	}
-	return nil
-}
-
-func orgDim(res *scoring.Result, key string) *scoring.DimensionResult {
-	if res == nil {
-		return nil
-	}
-	for i := range res.Dimensions {
-		if res.Dimensions[i].Key == key {
-			return &res.Dimensions[i]
-		}
-	}
-	return nil
-}
-
 func levelInfo(q *questionnaires.Questionnaire, level int) LevelInfo {
 	for _, l := range q.Levels {
 		if l.Level == level {
@@ -799,7 +775,7 @@ func (b *builder) questionnaireSection(i int, q *questionnaires.Questionnaire) Q
 }
 
 func (b *builder) dimensionSection(q *questionnaires.Questionnaire, d *questionnaires.Dimension, res *scoring.Result, team *scoring.TeamResult) DimensionSection {
-	od := orgDim(res, d.Key)
+	od := res.Dimension(d.Key)
 	ds := DimensionSection{
 		Questionnaire: q.Key, Key: d.Key, Title: d.Title, Description: d.Description,
 		Weight: dimWeight(q, d, od), Scale: q.Scale, Levels: len(q.Levels),
@@ -809,7 +785,7 @@ func (b *builder) dimensionSection(q *questionnaires.Questionnaire, d *questionn
 	}
 	var level *int
 	if b.in.Team != nil {
-		if td := teamDim(team, d.Key); td != nil {
+		if td := team.Dimension(d.Key); td != nil {
 			level, ds.Score, ds.Target, ds.Gap = td.Level, td.Score, td.Target, td.Gap
 			for _, bq := range td.Blocking {
 				ds.Blocking = append(ds.Blocking, BlockingQuestion{
@@ -867,7 +843,7 @@ func (b *builder) orgSpread(q *questionnaires.Questionnaire, key string, res *sc
 	sp := Spread{Distribution: od.Distribution, Teams: od.Teams}
 	counts := make([]int, len(q.Levels)+1)
 	for _, t := range res.Teams {
-		td := teamDim(&t, key)
+		td := t.Dimension(key)
 		if td == nil {
 			continue
 		}
@@ -1024,7 +1000,7 @@ func (b *builder) breakdown(i int, q *questionnaires.Questionnaire) (Breakdown, 
 		if col.Title == "" {
 			col.Title = d.Key
 		}
-		if od := orgDim(res, d.Key); od != nil {
+		if od := res.Dimension(d.Key); od != nil {
 			col.Target = od.Target
 		}
 		bd.Columns = append(bd.Columns, col)
@@ -1037,7 +1013,7 @@ func (b *builder) breakdown(i int, q *questionnaires.Questionnaire) (Breakdown, 
 			OverallClass: charts.LevelClass(t.Overall.Level, len(q.Levels))}
 		for _, col := range bd.Columns {
 			c := Cell{}
-			if td := teamDim(&t, col.Key); td != nil {
+			if td := t.Dimension(col.Key); td != nil {
 				c.Level, c.Gap = td.Level, td.Gap
 				c.Disagreement = td.Disagreement != nil && *td.Disagreement
 			}
@@ -1058,7 +1034,7 @@ func (b *builder) breakdown(i int, q *questionnaires.Questionnaire) (Breakdown, 
 	}
 	for _, col := range bd.Columns {
 		c := Cell{}
-		if od := orgDim(res, col.Key); od != nil {
+		if od := res.Dimension(col.Key); od != nil {
 			c.Level, c.Gap = od.Level, od.Gap
 		}
 		c.Class = charts.LevelClass(c.Level, len(q.Levels))
@@ -1086,7 +1062,7 @@ func (b *builder) method() Method {
 		}
 		for di := range q.Dimensions {
 			d := &q.Dimensions[di]
-			od := orgDim(in.Results[i], d.Key)
+			od := in.Results[i].Dimension(d.Key)
 			md := MethodDimension{Key: d.Key, Title: d.Title, Weight: dimWeight(q, d, od), Target: in.Assessment.DefaultTarget}
 			if od != nil {
 				md.Target = od.Target
@@ -1196,7 +1172,7 @@ func RecommendInputs(qs []*questionnaires.Questionnaire, rs []*scoring.Result, t
 				}
 				for _, d := range t.Dimensions {
 					st := recommend.DimensionState{Key: d.Key, Level: d.Level, Target: d.Target}
-					if od := orgDim(res, d.Key); od != nil {
+					if od := res.Dimension(d.Key); od != nil {
 						st.Weight = od.Weight
 					}
 					in.Dimensions = append(in.Dimensions, st)

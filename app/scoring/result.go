@@ -142,3 +142,31 @@ type RespondentDimension struct {
 	Level *int     `json:"level"`
 	Score *float64 `json:"score"`
 }
+
+// Dimension returns the organization's result in the dimension key, or nil
+// (also for a nil result).
+func (r *Result) Dimension(key string) *DimensionResult {
+	if r == nil {
+		return nil
+	}
+	for i := range r.Dimensions {
+		if r.Dimensions[i].Key == key {
+			return &r.Dimensions[i]
+		}
+	}
+	return nil
+}
+
+// Dimension returns the team's result in the dimension key, or nil (also
+// for a nil team).
+func (t *TeamResult) Dimension(key string) *TeamDimension {
+	if t == nil {
+		return nil
+	}
+	for i := range t.Dimensions {
+		if t.Dimensions[i].Key == key {
+			return &t.Dimensions[i]
+		}
+	}
+	return nil
+}
