@@ -221,21 +221,30 @@ func (s *Server) apiCreateAssessment(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(toAssessmentJSON(a, &store.Progress{}))
 }
 
-func (s *Server) apiAssessment(c *fiber.Ctx) error {
+// assessmentOf loads the assessment of :id with the invitations the
+// principal may see (members: their teams') and those teams' ids.
+func (s *Server) assessmentOf(c *fiber.Ctx, p *store.Principal) (*store.AssessmentInfo, []store.InvitationStatus, []int64, error) {
 	id, err := paramID(c, "id")
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	p := principalOf(c)
 	a, err := s.store.Assessment(c.UserContext(), p.OrgID, id)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	scope, err := s.viewScope(c, p)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	invs, err := s.store.Invitations(c.UserContext(), p.OrgID, id, scope)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return a, invs, scope, nil
+}
+
+func (s *Server) apiAssessment(c *fiber.Ctx) error {
+	a, invs, _, err := s.assessmentOf(c, principalOf(c))
 	if err != nil {
 		return err
 	}
@@ -439,20 +448,8 @@ func (s *Server) assessmentPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderAssessment(c *fiber.Ctx, data fiber.Map) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
 	p := principalOf(c)
-	a, err := s.store.Assessment(c.UserContext(), p.OrgID, id)
-	if err != nil {
-		return err
-	}
-	scope, err := s.viewScope(c, p)
-	if err != nil {
-		return err
-	}
-	invs, err := s.store.Invitations(c.UserContext(), p.OrgID, id, scope)
+	a, invs, scope, err := s.assessmentOf(c, p)
 	if err != nil {
 		return err
 	}
