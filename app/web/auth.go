@@ -7,11 +7,16 @@ import (
 
 	"gapmap/app/apperr"
 	"gapmap/app/store"
+	"gapmap/models"
 )
 
 func (s *Server) home(c *fiber.Ctx) error {
-	if principalOf(c) == nil {
+	p := principalOf(c)
+	if p == nil {
 		return s.render(c, "auth/welcome", fiber.Map{"Title": "gapmap — platform engineering maturity"})
+	}
+	if p.Role.AtLeast(models.RoleLeader) {
+		return c.Redirect("/dashboard", fiber.StatusSeeOther)
 	}
 	return c.Redirect("/assessments", fiber.StatusSeeOther)
 }
@@ -104,7 +109,7 @@ func (s *Server) switchOrg(c *fiber.Ctx) error {
 	if err := sess.Save(); err != nil {
 		return err
 	}
-	return c.Redirect("/assessments", fiber.StatusSeeOther)
+	return c.Redirect("/", fiber.StatusSeeOther)
 }
 
 func (s *Server) inviteForm(c *fiber.Ctx) error {
