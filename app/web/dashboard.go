@@ -75,7 +75,9 @@ func (s *Server) dashboardHome(c *fiber.Ctx) error {
 			break
 		}
 	}
-	return s.render(c, "dashboard/home", fiber.Map{"Title": "Dashboard", "Rounds": rows, "Latest": latest})
+	return s.render(c, "dashboard/home", fiber.Map{
+		"Title": "Dashboard", "Rounds": rows, "Latest": latest, "CanAdmin": p.Role.AtLeast(models.RoleAdmin),
+	})
 }
 
 // assessmentDashboard shows one round's charts for each questionnaire.
