@@ -45,27 +45,36 @@ type testServer struct {
 // configuration, changed by mutate when it is not nil.
 func newTestServer(t *testing.T, st *store.Store, mutate func(*config.Config)) *testServer {
 	t.Helper()
+	app, shipped := testApp(t, st, mutate)
+	return &testServer{t: t, st: st, app: app, shipped: shipped}
+}
+
+// testApp builds the application as gapmap serve does, with the default
+// configuration changed by mutate, and returns it with the shipped
+// questionnaires.
+func testApp(tb testing.TB, st *store.Store, mutate func(*config.Config)) (*fiber.App, []*questionnaires.Questionnaire) {
+	tb.Helper()
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	cfg := config.Flags(fs, func(string) string { return "" })
 	if err := fs.Parse(nil); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	cfg.BaseURL = "http://gapmap.test"
 	if mutate != nil {
 		mutate(cfg)
 	}
 	if err := cfg.Finish(); err != nil {
-		t.Fatalf("config: %v", err)
+		tb.Fatalf("config: %v", err)
 	}
 	shipped, err := questionnaires.Shipped()
 	if err != nil {
-		t.Fatalf("shipped questionnaires: %v", err)
+		tb.Fatalf("shipped questionnaires: %v", err)
 	}
 	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Questionnaires: shipped})
 	if err != nil {
-		t.Fatalf("web.New: %v", err)
+		tb.Fatalf("web.New: %v", err)
 	}
-	return &testServer{t: t, st: st, app: srv.App(), shipped: shipped}
+	return srv.App(), shipped
 }
 
 // eachServer runs fn on a server backed by SQLite and one backed by

@@ -5,10 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -30,7 +28,6 @@ import (
 	"gapmap/app/config"
 	"gapmap/app/store"
 	"gapmap/app/store/storetest"
-	"gapmap/app/web"
 	"gapmap/models"
 	"gapmap/questionnaires"
 )
@@ -262,27 +259,14 @@ func secEach(t *testing.T, mutate func(*config.Config), fn func(t *testing.T, e 
 // changed by mutate.
 func secServer(t testing.TB, st *store.Store, mutate func(*config.Config)) *fiber.App {
 	t.Helper()
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	cfg := config.Flags(fs, func(string) string { return "" })
-	if err := fs.Parse(nil); err != nil {
-		t.Fatal(err)
-	}
-	cfg.Limits = config.Limits{LoginFailures: 1000, Signups: 1000, TokenFailures: 1000, SurveyMisses: 1000, Uploads: 1000}
-	if mutate != nil {
-		mutate(cfg)
-	}
-	if err := cfg.Finish(); err != nil {
-		t.Fatalf("config: %v", err)
-	}
-	shipped, err := questionnaires.Shipped()
-	if err != nil {
-		t.Fatalf("shipped questionnaires: %v", err)
-	}
-	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Questionnaires: shipped})
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
-	return srv.App()
+	app, _ := testApp(t, st, func(c *config.Config) {
+		c.BaseURL = ""
+		c.Limits = config.Limits{LoginFailures: 1000, Signups: 1000, TokenFailures: 1000, SurveyMisses: 1000, Uploads: 1000}
+		if mutate != nil {
+			mutate(c)
+		}
+	})
+	return app
 }
 
 func secNewEnv(t *testing.T, st *store.Store, db *gorm.DB, mutate func(*config.Config)) *secEnv {
