@@ -81,7 +81,7 @@ type Cell struct {
 }
 
 // colourSteps is the number of level colours.
-const colourSteps = 5
+const colourSteps = questionnaires.LevelSteps
 
 // levelFill and levelInk are the viridis steps of static/css/gapmap.css,
 // light to dark (index 0..4), and a readable text colour on each.
@@ -113,28 +113,7 @@ func seriesColor(i int) string {
 
 // LevelColor returns the fill colour of a level (1..N); levels above 5 take
 // the darkest colour, and a scale with more than five levels reuses them.
-func LevelColor(level, n int) string { return levelFill(levelIndex(level, n)) }
-
-// levelIndex maps a level of a 1..n scale onto the five colour steps.
-func levelIndex(level, n int) int {
-	if n <= 1 || level <= 1 {
-		return 0
-	}
-	if n <= colourSteps {
-		return min(level, colourSteps) - 1
-	}
-	i := int(math.Round(float64(level-1) * float64(colourSteps-1) / float64(n-1)))
-	return min(max(i, 0), colourSteps-1)
-}
-
-// LevelClass returns the CSS class of a level's colour ("lvl-1".."lvl-5"),
-// or "lvl-na" for no level.
-func LevelClass(level *int, n int) string {
-	if level == nil {
-		return "lvl-na"
-	}
-	return fmt.Sprintf("lvl-%d", levelIndex(*level, n)+1)
-}
+func LevelColor(level, n int) string { return levelFill(questionnaires.LevelStep(level, n)) }
 
 // CleanID keeps the letters, digits and underscores of id, so that it is
 // safe as an element id and a JavaScript identifier; it never returns an

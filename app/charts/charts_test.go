@@ -508,25 +508,7 @@ func TestOptionsAreData(t *testing.T) {
 	}
 }
 
-func TestLevelClass(t *testing.T) {
-	tests := []struct {
-		level *int
-		n     int
-		want  string
-	}{
-		{nil, 5, "lvl-na"},
-		{ip(1), 5, "lvl-1"},
-		{ip(5), 5, "lvl-5"},
-		{ip(3), 3, "lvl-3"},
-		{ip(1), 9, "lvl-1"},
-		{ip(5), 9, "lvl-3"},
-		{ip(9), 9, "lvl-5"},
-	}
-	for _, tt := range tests {
-		if got := charts.LevelClass(tt.level, tt.n); got != tt.want {
-			t.Errorf("LevelClass(%v, %d) = %q, want %q", tt.level, tt.n, got, tt.want)
-		}
-	}
+func TestLevelColor(t *testing.T) {
 	if charts.LevelColor(3, 5) != "#21918c" || charts.LevelColor(9, 9) != "#440154" {
 		t.Errorf("level colours differ from the stylesheet's")
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"gapmap/app/scoring"
+	"gapmap/app/wording"
 	"gapmap/questionnaires"
 )
 
@@ -93,7 +94,7 @@ func (h Headline) ScoreText() string {
 }
 
 // LevelClass is the CSS colour class of the overall level.
-func (h Headline) LevelClass() string { return LevelClass(h.Level, h.Levels) }
+func (h Headline) LevelClass() string { return questionnaires.LevelClass(h.Level, h.Levels) }
 
 // LevelChangeText writes the change of the overall level: "+1", "0",
 // "−1", or "—" without a previous round.
@@ -126,9 +127,9 @@ func (h Headline) ChangeText() string {
 	if h.LevelChange != nil {
 		switch l := *h.LevelChange; {
 		case l > 0:
-			s = fmt.Sprintf("▲ %d level%s", l, plural(l))
+			s = "▲ " + wording.Count(l, "level")
 		case l < 0:
-			s = fmt.Sprintf("▼ %d level%s", -l, plural(-l))
+			s = "▼ " + wording.Count(-l, "level")
 		default:
 			s = "same level"
 		}
@@ -165,13 +166,6 @@ func upDown(v float64) string {
 		return "is-down"
 	}
 	return ""
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // Dashboard is everything the assessment dashboard shows for one questionnaire.

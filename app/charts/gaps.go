@@ -108,7 +108,7 @@ func GapBars(id string, q *questionnaires.Questionnaire, r *scoring.Result, team
 			current = fmt.Sprintf("%s (level %s)", s.format(it.Current), intText(it.Level))
 		}
 		tbl.Rows = append(tbl.Rows, Row{Header: it.Title, Cells: []Cell{
-			{Text: current, Class: LevelClass(it.Level, s.n)},
+			{Text: current, Class: questionnaires.LevelClass(it.Level, s.n)},
 			{Text: targetText(s, it.Target), Class: "num"},
 			{Text: floatText(it.Gap, 1), Class: "num"},
 			{Text: trim(it.Weight, 2), Class: "num"},

@@ -79,7 +79,7 @@ func Heatmap(id string, q *questionnaires.Questionnaire, r *scoring.Result) Char
 				text = floatText(td.Score, 0)
 			}
 			disputed := td.Disagreement != nil && *td.Disagreement
-			cell := Cell{Text: text, Class: LevelClass(td.Level, s.n)}
+			cell := Cell{Text: text, Class: questionnaires.LevelClass(td.Level, s.n)}
 			if s.likert {
 				cell.Note = fmt.Sprintf("level %d", *td.Level)
 			}
@@ -92,7 +92,7 @@ func Heatmap(id string, q *questionnaires.Questionnaire, r *scoring.Result) Char
 				cell.Note = joinNote(cell.Note, fmt.Sprintf("respondents disagree: levels %d apart", deref(td.Spread)))
 				hc.ItemStyle = &opts.ItemStyle{BorderColor: colorText, BorderWidth: 2}
 			}
-			hc.Label = &opts.Label{Show: opts.Bool(true), Formatter: label, Color: levelInk(levelIndex(*td.Level, s.n))}
+			hc.Label = &opts.Label{Show: opts.Bool(true), Formatter: label, Color: levelInk(questionnaires.LevelStep(*td.Level, s.n))}
 			cells = append(cells, hc)
 			row.Cells = append(row.Cells, cell)
 		}

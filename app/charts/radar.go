@@ -102,7 +102,7 @@ func Radar(id string, q *questionnaires.Questionnaire, r *scoring.Result) Chart 
 		if s.likert {
 			tbl.Rows = append(tbl.Rows, Row{Header: d.Title, Cells: []Cell{
 				{Text: floatText(d.Score, 1), Class: "num"},
-				{Text: s.levelName(d.Level), Class: LevelClass(d.Level, s.n)},
+				{Text: s.levelName(d.Level), Class: questionnaires.LevelClass(d.Level, s.n)},
 				{Text: fmt.Sprintf("%d (%s)", d.Target, trim(s.target(d.Target), 1)), Class: "num"},
 				{Text: prevText, Class: "num"},
 				{Text: changeText, Class: "num"},
@@ -110,7 +110,7 @@ func Radar(id string, q *questionnaires.Questionnaire, r *scoring.Result) Chart 
 			continue
 		}
 		tbl.Rows = append(tbl.Rows, Row{Header: d.Title, Cells: []Cell{
-			{Text: s.levelName(d.Level), Class: LevelClass(d.Level, s.n)},
+			{Text: s.levelName(d.Level), Class: questionnaires.LevelClass(d.Level, s.n)},
 			{Text: floatText(d.Score, 2), Class: "num"},
 			{Text: fmt.Sprint(d.Target), Class: "num"},
 			{Text: prevText},
@@ -171,7 +171,7 @@ func TeamRadar(id string, q *questionnaires.Questionnaire, r *scoring.Result, te
 			teamText = fmt.Sprintf("%s (level %s)", s.format(tv), intText(tl))
 		}
 		tbl.Rows = append(tbl.Rows, Row{Header: d.Title, Cells: []Cell{
-			{Text: teamText, Class: LevelClass(tl, s.n)},
+			{Text: teamText, Class: questionnaires.LevelClass(tl, s.n)},
 			{Text: s.format(med[i]), Class: "num"},
 			{Text: targetText(s, d.Target), Class: "num"},
 			{Text: intText(gap), Class: "num"},

@@ -83,7 +83,7 @@ func writeQuestionnaire(f *excelize.File, st *styles, wb *Workbook) error {
 func likertScale() string {
 	parts := make([]string, 0, 5)
 	for v := 1; v <= 5; v++ {
-		parts = append(parts, fmt.Sprintf("%d %s", v, likertLabel(v)))
+		parts = append(parts, fmt.Sprintf("%d %s", v, questionnaires.LikertLabel(v)))
 	}
 	return "Answered on a scale: " + strings.Join(parts, ", ")
 }

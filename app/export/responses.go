@@ -104,7 +104,7 @@ func (c *catalog) lookup(r *ResponseRow) answerText {
 		}
 	case r.Value > 0:
 		out.number = r.Value
-		out.answer = likertLabel(r.Value)
+		out.answer = questionnaires.LikertLabel(r.Value)
 	}
 	return out
 }

@@ -309,20 +309,3 @@ func writeMarker(f *excelize.File, st *styles, wb *Workbook) error {
 	}
 	return f.SetSheetVisible(SheetMarker, false, true)
 }
-
-// likertLabel names an answer 1..5 of a likert statement.
-func likertLabel(v int) string {
-	switch v {
-	case 1:
-		return "Strongly disagree"
-	case 2:
-		return "Disagree"
-	case 3:
-		return "Neither agree nor disagree"
-	case 4:
-		return "Agree"
-	case 5:
-		return "Strongly agree"
-	}
-	return ""
-}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gapmap/app/wording"
 	"gapmap/questionnaires"
 )
 
@@ -24,7 +25,7 @@ func (c *candidate) why(capacity int) string {
 
 	if steps := c.rec.ToLevel - c.level - 1; steps > 0 {
 		fmt.Fprintf(&b, "; it works toward %s, %d %s past the next one, so its priority is scaled by %s",
-			levelText(c.q, c.rec.ToLevel), steps, plural(steps, "level", "levels"),
+			levelText(c.q, c.rec.ToLevel), steps, wording.Plural(steps, "level", "levels"),
 			strconv.FormatFloat(math.Pow(0.5, float64(steps)), 'f', -1, 64))
 	}
 	if len(c.outside) > 0 {
@@ -60,13 +61,6 @@ func levelSuffix(q *questionnaires.Questionnaire, level int) string {
 
 func formatNumber(v float64) string {
 	return strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func quoteList(titles []string) string {

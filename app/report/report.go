@@ -40,9 +40,9 @@ import (
 	"strings"
 	"time"
 
-	"gapmap/app/charts"
 	"gapmap/app/recommend"
 	"gapmap/app/scoring"
+	"gapmap/app/wording"
 	"gapmap/models"
 	"gapmap/questionnaires"
 )
@@ -522,7 +522,7 @@ func (b *builder) summary(r *Report) Summary {
 		line := OverallLine{Questionnaire: q.Key, Title: q.Title, Scale: q.Scale, MaxLevel: len(q.Levels), Computed: res != nil}
 		if ov := b.overall(res); ov != nil {
 			line.Level, line.Score, line.PercentToTarget = ov.Level, ov.Score, ov.PercentToTarget
-			line.Class = charts.LevelClass(ov.Level, len(q.Levels))
+			line.Class = questionnaires.LevelClass(ov.Level, len(q.Levels))
 			if ov.Level != nil {
 				li := levelInfo(q, *ov.Level)
 				line.LevelName, line.Meaning = li.Name, li.Description
@@ -814,7 +814,7 @@ func (b *builder) dimensionSection(q *questionnaires.Questionnaire, d *questionn
 	if ds.Target > 0 {
 		ds.TargetLevel = levelInfo(q, ds.Target)
 	}
-	ds.Class = charts.LevelClass(level, len(q.Levels))
+	ds.Class = questionnaires.LevelClass(level, len(q.Levels))
 	if level != nil {
 		li := levelInfo(q, *level)
 		ds.Current = &li
@@ -917,7 +917,7 @@ func (b *builder) spreadText(q *questionnaires.Questionnaire, ds *DimensionSecti
 		if ds.Current == nil {
 			sb.WriteString("No respondent of the team has a level here.")
 		} else {
-			fmt.Fprintf(&sb, "%s of the team %s a level here", countNoun(sp.Respondents, "respondent", "respondents"), plural(sp.Respondents, "has", "have"))
+			fmt.Fprintf(&sb, "%s of the team %s a level here", countNoun(sp.Respondents, "respondent", "respondents"), wording.Plural(sp.Respondents, "has", "have"))
 			switch {
 			case sp.RespondentSpread == nil || sp.Respondents < 2:
 			case *sp.RespondentSpread == 0:
@@ -943,7 +943,7 @@ func (b *builder) spreadText(q *questionnaires.Questionnaire, ds *DimensionSecti
 		return "No team has a level in this dimension."
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s %s a level here", countNoun(sp.Teams, "team", "teams"), plural(sp.Teams, "has", "have"))
+	fmt.Fprintf(&sb, "%s %s a level here", countNoun(sp.Teams, "team", "teams"), wording.Plural(sp.Teams, "has", "have"))
 	if r := rangeText(sp.Distribution); r != "" {
 		fmt.Fprintf(&sb, ", ranging %s", r)
 	}
@@ -975,13 +975,6 @@ func rangeText(d scoring.Distribution) string {
 	return fmt.Sprintf("from level %d to level %d", *d.Min, *d.Max)
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 func nameSuffix(name string) string {
 	if name == "" {
 		return ""
@@ -1010,20 +1003,20 @@ func (b *builder) breakdown(i int, q *questionnaires.Questionnaire) (Breakdown, 
 			continue
 		}
 		row := BreakdownRow{Name: t.Name, TeamID: t.ID, Respondents: t.Respondents, Overall: t.Overall.Level,
-			OverallClass: charts.LevelClass(t.Overall.Level, len(q.Levels))}
+			OverallClass: questionnaires.LevelClass(t.Overall.Level, len(q.Levels))}
 		for _, col := range bd.Columns {
 			c := Cell{}
 			if td := t.Dimension(col.Key); td != nil {
 				c.Level, c.Gap = td.Level, td.Gap
 				c.Disagreement = td.Disagreement != nil && *td.Disagreement
 			}
-			c.Class = charts.LevelClass(c.Level, len(q.Levels))
+			c.Class = questionnaires.LevelClass(c.Level, len(q.Levels))
 			row.Cells = append(row.Cells, c)
 		}
 		bd.Rows = append(bd.Rows, row)
 	}
 	org := BreakdownRow{Name: "Organization", Organization: true, Overall: res.Overall.Level,
-		OverallClass: charts.LevelClass(res.Overall.Level, len(q.Levels))}
+		OverallClass: questionnaires.LevelClass(res.Overall.Level, len(q.Levels))}
 	if b.in.Team != nil {
 		// A team's results may come without the other teams.
 		org.Respondents = -1
@@ -1037,7 +1030,7 @@ func (b *builder) breakdown(i int, q *questionnaires.Questionnaire) (Breakdown, 
 		if od := res.Dimension(col.Key); od != nil {
 			c.Level, c.Gap = od.Level, od.Gap
 		}
-		c.Class = charts.LevelClass(c.Level, len(q.Levels))
+		c.Class = questionnaires.LevelClass(c.Level, len(q.Levels))
 		org.Cells = append(org.Cells, c)
 	}
 	bd.Rows = append(bd.Rows, org)

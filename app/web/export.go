@@ -16,6 +16,7 @@ import (
 	"gapmap/app/export"
 	"gapmap/app/recommend"
 	"gapmap/app/store"
+	"gapmap/app/wording"
 	"gapmap/questionnaires"
 )
 
@@ -281,7 +282,7 @@ func planProblems(err error) error {
 	if !ok {
 		return err
 	}
-	msg := "The workbook was not applied: " + plural(len(ps), "problem") + " found; nothing was changed."
+	msg := "The workbook was not applied: " + wording.Count(len(ps), "problem") + " found; nothing was changed."
 	if len(ps) == 1 {
 		msg = "The workbook was not applied, nothing was changed: " + ps[0].String()
 	}
@@ -335,7 +336,7 @@ func (s *Server) importRoadmapForm(c *fiber.Ctx) error {
 		back = "/assessments/" + strconv.FormatInt(res.AssessmentID, 10) + "/teams/" + strconv.FormatInt(res.TeamID, 10) + "/report"
 	}
 	changed := res.Created + res.Updated
-	msg := "Roadmap imported: " + plural(changed, "recommendation") + " changed, " + itoa(res.Unchanged) + " unchanged."
+	msg := "Roadmap imported: " + wording.Count(changed, "recommendation") + " changed, " + itoa(res.Unchanged) + " unchanged."
 	if changed == 0 {
 		msg = "Roadmap imported: the plan was already up to date, nothing changed."
 	}

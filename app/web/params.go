@@ -93,11 +93,3 @@ func formIDs(c *fiber.Ctx, name string) ([]int64, error) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// plural formats a count with its noun: "1 problem", "3 problems".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}

@@ -26,9 +26,6 @@ const maxAnswerBody = 32 << 10
 // secondsPerQuestion is the time estimate shown on the introduction.
 const secondsPerQuestion = 20
 
-// likertLabels are the answers of a likert statement, value 1..5.
-var likertLabels = [5]string{"Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"}
-
 // surveyHeaders keeps survey tokens out of Referer headers and caches. It
 // is mounted on the prefixes /s and /api/v1/survey, which fiber matches as
 // plain string prefixes (/s also matches /signup and /static), so it checks
@@ -498,8 +495,8 @@ func newQuestionView(p surveyPageRef, qu questionnaires.Question, a models.Answe
 		v.Answer = "Not applicable"
 	}
 	if p.Q.Scale == questionnaires.ScaleLikert {
-		for i, label := range likertLabels {
-			val := i + 1
+		for val := 1; val <= questionnaires.LikertPoints; val++ {
+			label := questionnaires.LikertLabel(val)
 			checked := ok && !a.NA && a.Value != nil && *a.Value == val
 			if checked {
 				v.Answer = label
