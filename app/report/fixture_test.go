@@ -133,7 +133,7 @@ func fixture(t *testing.T, teamID int64) fixtureData {
 		Results:         res,
 		Previous:        []*scoring.Result{prevLevel, nil},
 		PreviousName:    "Q4 2025",
-		Recommendations: recommend.Build(a.Capacity, report.RecommendInputs(qs, res, teamID)),
+		Recommendations: recommend.Build(a.Capacity, recommend.Inputs(qs, res, teamID)),
 		Capacity:        a.Capacity,
 		Answers:         counts,
 		Generated:       time.Date(2026, 3, 31, 8, 0, 0, 0, time.UTC),

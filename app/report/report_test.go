@@ -216,7 +216,7 @@ func TestDimensionAtTargetHasNoRecommendations(t *testing.T) {
 	}
 	res := handResult(q, [2]int{1, 3}, [2]int{3, 3}, [2]int{4, 3}, [2]int{0, 3})
 	qs, rs := []*questionnaires.Questionnaire{q}, []*scoring.Result{res}
-	items := recommend.Build(0, report.RecommendInputs(qs, rs, 0))
+	items := recommend.Build(0, recommend.Inputs(qs, rs, 0))
 	r, err := report.Build(report.Input{Questionnaires: qs, Results: rs, Recommendations: items})
 	if err != nil {
 		t.Fatal(err)
@@ -238,47 +238,6 @@ func TestDimensionAtTargetHasNoRecommendations(t *testing.T) {
 	}
 	if d := r.Questionnaires[0].Dimensions[2]; d.Next != nil || d.NextText != "This is the top level of the scale." {
 		t.Errorf("top level: next %+v, %q", d.Next, d.NextText)
-	}
-}
-
-func TestRecommendInputs(t *testing.T) {
-	f := fixture(t, 0)
-	org := report.RecommendInputs(f.qs, f.res, 0)
-	if len(org) != 2 || len(org[0].Dimensions) != 2 {
-		t.Fatalf("org inputs = %+v", org)
-	}
-	if d := org[0].Dimensions[0]; d.Key != "delivery" || *d.Level != 2 || d.Target != 4 || d.Weight != 2 {
-		t.Errorf("org delivery = key %s level %d target %d weight %v", d.Key, *d.Level, d.Target, d.Weight)
-	}
-	team := report.RecommendInputs(f.qs, f.res, 1)
-	if d := team[0].Dimensions[1]; d.Key != "operations" || *d.Level != 1 || d.Target != 3 || d.Weight != 1 {
-		t.Errorf("team operations = key %s level %v target %d weight %v", d.Key, d.Level, d.Target, d.Weight)
-	}
-	// Team-level recommendations start from the team's level: team 1 is at
-	// 1 in operations where the organization is at 2.
-	items := recommend.Build(6, team)
-	found := false
-	for _, it := range items {
-		if it.Dimension == "operations" && it.ToLevel == 2 {
-			found = true
-			if it.FromLevel != 1 {
-				t.Errorf("team item from level %d", it.FromLevel)
-			}
-		}
-	}
-	if !found {
-		t.Error("no team recommendation toward level 2 in operations")
-	}
-	for _, it := range recommend.Build(6, org) {
-		if it.Dimension == "operations" && it.ToLevel == 2 {
-			t.Error("organization recommendation toward a level it has reached")
-		}
-	}
-	if none := report.RecommendInputs(f.qs, f.res, 99); len(none) != 2 || len(none[0].Dimensions) != 0 {
-		t.Errorf("absent team inputs = %+v", none)
-	}
-	if got := report.RecommendInputs(f.qs, []*scoring.Result{nil, f.res[1]}, 0); len(got) != 1 || got[0].Questionnaire.Key != "hostile-likert" {
-		t.Errorf("a result not computed yet should be skipped: %+v", got)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gapmap/app/recommend"
-	"gapmap/app/report"
 	"gapmap/app/results"
 	"gapmap/models"
 )
@@ -43,7 +42,7 @@ func (s *Server) recommendations(ctx context.Context, orgID int64, a *models.Ass
 		}
 		round = r
 	}
-	return recommend.Build(a.Capacity, report.RecommendInputs(round.Questionnaires, round.Results, teamID)), nil
+	return recommend.Build(a.Capacity, recommend.Inputs(round.Questionnaires, round.Results, teamID)), nil
 }
 
 // apiRecommendations answers GET /api/v1/assessments/:id/recommendations[?team_id=ID].
