@@ -100,12 +100,14 @@ type Plan struct {
 }
 
 // Item is one recommendation placed in the roadmap. Its JSON form is the API
-// contract of GET /api/v1/assessments/{id}/recommendations.
+// contract of GET /api/v1/assessments/{id}/recommendations: the fields
+// tagged "-" are for the report and the workbook only.
 type Item struct {
-	Rank           int    `json:"rank"`
-	Questionnaire  string `json:"questionnaire"`
-	Dimension      string `json:"dimension"`
-	DimensionTitle string `json:"dimension_title"`
+	Rank          int    `json:"rank"`
+	Questionnaire string `json:"questionnaire"`
+	Dimension     string `json:"dimension"`
+	// DimensionTitle is the dimension's title, for display.
+	DimensionTitle string `json:"-"`
 	Key            string `json:"key"`
 	FromLevel      int    `json:"from_level"`
 	ToLevel        int    `json:"to_level"`
@@ -124,7 +126,7 @@ type Item struct {
 	Why string `json:"why"`
 	// Requires lists the keys of the recommendations this one builds on,
 	// as written in the questionnaire; never nil.
-	Requires []string `json:"requires"`
+	Requires []string `json:"-"`
 }
 
 // Build returns the roadmap's items sorted by rank; see BuildPlan. The slice

@@ -1,11 +1,11 @@
 package recommend_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -533,6 +533,9 @@ func TestQuickWin(t *testing.T) {
 	}
 }
 
+// TestJSONFields pins the API contract of GET
+// /api/v1/assessments/{id}/recommendations: exactly these fields, in this
+// order.
 func TestJSONFields(t *testing.T) {
 	q := newQ("q", []string{"d"}, rec("r", "d", 2, 3, 1))
 	items := recommend.Build(0, []recommend.Input{{Questionnaire: q, Dimensions: []recommend.DimensionState{state("d", 1, 2, 1)}}})
@@ -540,19 +543,30 @@ func TestJSONFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m map[string]any
-	if err := json.Unmarshal(out, &m); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(out))
+	var got []string
+	if _, err := dec.Token(); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for k := range m {
-		got = append(got, k)
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, k.(string))
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
 	}
-	sort.Strings(got)
-	want := []string{"detail", "dimension", "dimension_title", "effort", "from_level", "impact", "key", "phase",
-		"priority", "questionnaire", "quick_win", "rank", "requires", "title", "to_level", "why"}
+	want := []string{"rank", "questionnaire", "dimension", "key", "from_level", "to_level", "title", "detail",
+		"impact", "effort", "priority", "phase", "quick_win", "why"}
 	if !slices.Equal(got, want) {
 		t.Errorf("JSON fields = %v, want %v", got, want)
+	}
+	wantStart := `{"rank":1,"questionnaire":"q","dimension":"d","key":"r","from_level":1,"to_level":2,"title":"Do r","detail":"Steps for r","impact":3,"effort":1,"priority":3,"phase":"now","quick_win":true,"why":`
+	if !strings.HasPrefix(string(out), wantStart) {
+		t.Errorf("JSON = %s, want it to start with %s", out, wantStart)
 	}
 }
 

@@ -10,24 +10,6 @@ import (
 	"gapmap/models"
 )
 
-// recommendationJSON is one item of GET /api/v1/assessments/{id}/recommendations.
-type recommendationJSON struct {
-	Rank          int     `json:"rank"`
-	Questionnaire string  `json:"questionnaire"`
-	Dimension     string  `json:"dimension"`
-	Key           string  `json:"key"`
-	FromLevel     int     `json:"from_level"`
-	ToLevel       int     `json:"to_level"`
-	Title         string  `json:"title"`
-	Detail        string  `json:"detail"`
-	Impact        int     `json:"impact"`
-	Effort        int     `json:"effort"`
-	Priority      float64 `json:"priority"`
-	Phase         string  `json:"phase"`
-	QuickWin      bool    `json:"quick_win"`
-	Why           string  `json:"why"`
-}
-
 // recommendations builds the prioritized, phased roadmap of an assessment
 // from its stored results: the organization's levels per dimension, or with
 // teamID the team's. The target comes from the result, the weight from the
@@ -60,14 +42,5 @@ func (s *Server) apiRecommendations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := make([]recommendationJSON, len(items))
-	for i, it := range items {
-		out[i] = recommendationJSON{
-			Rank: it.Rank, Questionnaire: it.Questionnaire, Dimension: it.Dimension, Key: it.Key,
-			FromLevel: it.FromLevel, ToLevel: it.ToLevel, Title: it.Title, Detail: it.Detail,
-			Impact: it.Impact, Effort: it.Effort, Priority: it.Priority, Phase: it.Phase,
-			QuickWin: it.QuickWin, Why: it.Why,
-		}
-	}
-	return c.JSON(out)
+	return c.JSON(items)
 }

@@ -16,6 +16,7 @@ import (
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
 
+	"gapmap/app/recommend"
 	"gapmap/app/results"
 	"gapmap/app/store"
 	"gapmap/models"
@@ -77,28 +78,13 @@ func rptSeed(t *testing.T, ts *testServer, o testOrg, roundID int64, levels map[
 	}
 }
 
-type rptItem struct {
-	Rank          int     `json:"rank"`
-	Questionnaire string  `json:"questionnaire"`
-	Dimension     string  `json:"dimension"`
-	Key           string  `json:"key"`
-	FromLevel     int     `json:"from_level"`
-	ToLevel       int     `json:"to_level"`
-	Title         string  `json:"title"`
-	Detail        string  `json:"detail"`
-	Impact        int     `json:"impact"`
-	Effort        int     `json:"effort"`
-	Priority      float64 `json:"priority"`
-	Phase         string  `json:"phase"`
-	QuickWin      bool    `json:"quick_win"`
-	Why           string  `json:"why"`
-}
-
+// rptKeys is the exact field set of a recommendation in the API (the
+// order is pinned in app/recommend).
 var rptKeys = []string{"detail", "dimension", "effort", "from_level", "impact", "key", "phase", "priority", "questionnaire", "quick_win", "rank", "title", "to_level", "why"}
 
 // rptItems checks the JSON contract of a recommendations response and
 // decodes it.
-func rptItems(t *testing.T, r apiResult) []rptItem {
+func rptItems(t *testing.T, r apiResult) []recommend.Item {
 	t.Helper()
 	var raw []map[string]any
 	r.decode(t, &raw)
@@ -112,7 +98,7 @@ func rptItems(t *testing.T, r apiResult) []rptItem {
 			t.Fatalf("item keys %v, want %v", keys, rptKeys)
 		}
 	}
-	var items []rptItem
+	var items []recommend.Item
 	r.decode(t, &items)
 	phaseEffort := map[string]int{}
 	for i, it := range items {
@@ -339,7 +325,7 @@ func TestReportMarkdown(t *testing.T) {
 		}
 
 		// The stored plan (from the roadmap workbook) shows on the report.
-		var first rptItem
+		var first recommend.Item
 		for _, it := range rptItems(t, ts.want(ts.call("GET", fmt.Sprintf("/api/v1/assessments/%d/recommendations", round.ID), o.Token, nil), http.StatusOK, "recommendations")) {
 			if it.Phase == "now" {
 				first = it
