@@ -160,6 +160,31 @@ func TestResponsesCSV(t *testing.T) {
 	}
 }
 
+func TestLinksCSV(t *testing.T) {
+	tests := []struct {
+		name  string
+		links []export.Link
+		want  string
+	}{
+		{"no links", nil, "team,label,link\n"},
+		{"plain", []export.Link{{Team: "Payments", Label: "ana", URL: "https://gapmap.test/s/s_1"}},
+			"team,label,link\nPayments,ana,https://gapmap.test/s/s_1\n"},
+		{"formulas and quotes are defused", []export.Link{{Team: "=HYPERLINK(\"x\")", Label: "-1, \"two\"", URL: "https://gapmap.test/s/s_2"}},
+			"team,label,link\n\"'=HYPERLINK(\"\"x\"\")\",\"'-1, \"\"two\"\"\",https://gapmap.test/s/s_2\n"},
+		{"empty label", []export.Link{{Team: "Core", URL: "https://gapmap.test/s/s_3"}},
+			"team,label,link\nCore,,https://gapmap.test/s/s_3\n"},
+	}
+	for _, tt := range tests {
+		var buf bytes.Buffer
+		if err := export.WriteLinksCSV(&buf, tt.links); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if buf.String() != tt.want {
+			t.Errorf("%s: CSV = %q, want %q", tt.name, buf.String(), tt.want)
+		}
+	}
+}
+
 func TestResponsesSourceError(t *testing.T) {
 	fx := newFixture(t, defaultTeams(), 1)
 	boom := errors.New("database went away")

@@ -224,17 +224,3 @@ func WriteResponsesCSV(w io.Writer, qs []*questionnaires.Questionnaire, src Resp
 	}
 	return nil
 }
-
-// CSVText defuses text for CSV: a value starting with =, +, -, @, a tab or
-// a carriage return gets a leading apostrophe, so spreadsheet programs show
-// it as text instead of evaluating it.
-func CSVText(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
-}

@@ -1,9 +1,8 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gapmap/app/apperr"
+	"gapmap/app/export"
 	"gapmap/app/store"
 )
 
@@ -285,31 +285,14 @@ func (s *Server) invitationsCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"team", "label", "link"})
+	links := make([]export.Link, 0, len(invs))
 	for i, inv := range invs {
-		if !inScope(scope, inv.TeamID) {
-			continue
+		if inScope(scope, inv.TeamID) {
+			links = append(links, export.Link{Team: inv.TeamName, Label: inv.Label, URL: s.surveyLink(plain[i])})
 		}
-		_ = w.Write([]string{csvCell(inv.TeamName), csvCell(inv.Label), s.surveyLink(plain[i])})
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="assessment-%d-links.csv"`, id))
-	return c.Send(buf.Bytes())
-}
-
-// csvCell keeps spreadsheet programs from reading a cell as a formula.
-func csvCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
+	name := fmt.Sprintf("assessment-%d-links.csv", id)
+	return sendFile(c, name, mimeCSV, func(w io.Writer) error { return export.WriteLinksCSV(w, links) })
 }
 
 func (s *Server) revokeInvitationForm(c *fiber.Ctx) error {
