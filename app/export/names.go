@@ -38,33 +38,58 @@ func colName(col int) string {
 	return name
 }
 
-// FileName is the download name of an export: the assessment's name, the
-// team's name for a team export, and the date, with ext (".xlsx", ".csv").
-// It keeps any Unicode letter; characters that are unsafe in file names
-// become "_". The HTTP layer adds the ASCII fallback.
-func FileName(assessment, team string, at time.Time, ext string) string {
-	base := assessment
+// Download kinds: the part of a download's file name that says what it holds.
+const (
+	KindWorkbook  = "workbook"
+	KindResponses = "responses"
+	KindLinks     = "links"
+	KindReport    = "report"
+)
+
+// maxSlug caps, in characters, each name's part of a file name.
+const maxSlug = 50
+
+// FileName is the name of every download of a round:
+// gapmap-<round>[-<team>]-<kind>-<YYYY-MM-DD><ext>, such as
+// gapmap-q1-review-payments-workbook-2027-02-11.xlsx. The round's and the
+// team's names are slugs: lower case, letters and digits of any script kept,
+// every other run of characters one "-". The date is at's in UTC. The HTTP
+// layer adds an ASCII fallback for names outside ASCII.
+func FileName(round, team, kind string, at time.Time, ext string) string {
+	parts := []string{"gapmap", slug(round, "round")}
 	if team != "" {
-		base += " - " + team
+		parts = append(parts, slug(team, "team"))
 	}
+	parts = append(parts, kind, at.UTC().Format("2006-01-02"))
+	return strings.Join(parts, "-") + ext
+}
+
+// slug is name in lower-case letters, digits and single dashes, at most
+// maxSlug characters; empty gives fallback.
+func slug(name, fallback string) string {
 	var b strings.Builder
-	for _, r := range base {
-		switch {
-		case unicode.IsControl(r), strings.ContainsRune(`<>:"/\|?*`, r), r == unicode.ReplacementChar:
-			b.WriteByte('_')
-		case unicode.IsSpace(r):
-			b.WriteByte(' ')
-		default:
-			b.WriteRune(r)
+	n, dash := 0, false
+	for _, r := range name {
+		if n >= maxSlug {
+			break
 		}
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
+			dash = true
+			continue
+		}
+		if dash && b.Len() > 0 {
+			if n+1 >= maxSlug {
+				break
+			}
+			b.WriteByte('-')
+			n++
+		}
+		dash = false
+		b.WriteRune(unicode.ToLower(r))
+		n++
 	}
-	name := strings.Join(strings.Fields(b.String()), " ")
-	name = strings.TrimLeft(name, ". ")
-	if runes := []rune(name); len(runes) > 100 {
-		name = strings.TrimSpace(string(runes[:100]))
+	if b.Len() == 0 {
+		return fallback
 	}
-	if name == "" {
-		name = "assessment"
-	}
-	return name + " " + at.UTC().Format("2006-01-02") + ext
+	return b.String()
 }

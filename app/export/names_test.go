@@ -15,19 +15,25 @@ import (
 func TestFileName(t *testing.T) {
 	at := time.Date(2027, 2, 10, 23, 0, 0, 0, time.FixedZone("x", -5*3600))
 	tests := []struct {
-		name, team, want string
+		round, team, kind, ext, want string
 	}{
-		{"Q1 review", "", "Q1 review 2027-02-11.xlsx"},
-		{"Revue « été »", "Équipe", "Revue « été » - Équipe 2027-02-11.xlsx"},
-		{`a/b\c:"d"<e>|f?*`, "", "a_b_c__d__e__f__ 2027-02-11.xlsx"},
-		{"..\\..\\etc", "", "_.._etc 2027-02-11.xlsx"},
-		{"line\nbreak\x00", "", "line_break_ 2027-02-11.xlsx"},
-		{"   ", "", "assessment 2027-02-11.xlsx"},
-		{strings.Repeat("x", 300), "", strings.Repeat("x", 100) + " 2027-02-11.xlsx"},
+		{"Q1 review", "", export.KindWorkbook, ".xlsx", "gapmap-q1-review-workbook-2027-02-11.xlsx"},
+		{"Q1 review", "Payments | Core", export.KindResponses, ".csv", "gapmap-q1-review-payments-core-responses-2027-02-11.csv"},
+		{"Spring round", "", export.KindLinks, ".csv", "gapmap-spring-round-links-2027-02-11.csv"},
+		{"Q1 2026 | *pilot*", "", export.KindReport, ".md", "gapmap-q1-2026-pilot-report-2027-02-11.md"},
+		{"Revue « été »", "Équipe", export.KindWorkbook, ".xlsx", "gapmap-revue-été-équipe-workbook-2027-02-11.xlsx"},
+		{"評価 第一回", "", export.KindReport, ".md", "gapmap-評価-第一回-report-2027-02-11.md"},
+		{`a/b\c:"d"<e>|f?*`, "", export.KindWorkbook, ".xlsx", "gapmap-a-b-c-d-e-f-workbook-2027-02-11.xlsx"},
+		{"..\\..\\etc", "", export.KindWorkbook, ".xlsx", "gapmap-etc-workbook-2027-02-11.xlsx"},
+		{"line\nbreak\x00", "", export.KindWorkbook, ".xlsx", "gapmap-line-break-workbook-2027-02-11.xlsx"},
+		{"   ", "", export.KindWorkbook, ".xlsx", "gapmap-round-workbook-2027-02-11.xlsx"},
+		{"R", "!!!", export.KindWorkbook, ".xlsx", "gapmap-r-team-workbook-2027-02-11.xlsx"},
+		{strings.Repeat("x", 300), "", export.KindWorkbook, ".xlsx", "gapmap-" + strings.Repeat("x", 50) + "-workbook-2027-02-11.xlsx"},
+		{strings.Repeat("ab ", 30), "", export.KindWorkbook, ".xlsx", "gapmap-" + strings.TrimSuffix(strings.Repeat("ab-", 17), "-") + "-workbook-2027-02-11.xlsx"},
 	}
 	for _, tt := range tests {
-		if got := export.FileName(tt.name, tt.team, at, ".xlsx"); got != tt.want {
-			t.Errorf("FileName(%q, %q) = %q, want %q", tt.name, tt.team, got, tt.want)
+		if got := export.FileName(tt.round, tt.team, tt.kind, at, tt.ext); got != tt.want {
+			t.Errorf("FileName(%q, %q, %q) = %q, want %q", tt.round, tt.team, tt.kind, got, tt.want)
 		}
 	}
 }

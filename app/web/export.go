@@ -1,11 +1,8 @@
 package web
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -23,11 +20,6 @@ import (
 // maxWorkbookUpload caps an uploaded roadmap workbook, whatever the body
 // limit of the server.
 const maxWorkbookUpload = 32 << 20
-
-const (
-	mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	mimeCSV  = "text/csv; charset=utf-8"
-)
 
 // exportWorkbook answers GET /api/v1/assessments/:id/export.xlsx and
 // GET /assessments/:id/export.xlsx [?team_id=ID]: the planning workbook.
@@ -64,8 +56,8 @@ func (s *Server) exportWorkbook(c *fiber.Ctx) error {
 		Plan:           plan,
 		Responses:      s.responseSource(ctx, p.OrgID, sc.a.ID, sc.teamID),
 	}
-	name := export.FileName(sc.a.Name, sc.teamName, now, ".xlsx")
-	return sendFile(c, name, mimeXLSX, func(w io.Writer) error { return export.Write(w, wb) })
+	name := export.FileName(sc.a.Name, sc.teamName, export.KindWorkbook, now, ".xlsx")
+	return sendFile(c, attachment, name, mimeXLSX, func(w io.Writer) error { return export.Write(w, wb) })
 }
 
 // apiResponsesCSV answers GET /api/v1/assessments/:id/responses.csv
@@ -86,8 +78,8 @@ func (s *Server) apiResponsesCSV(c *fiber.Ctx) error {
 		qs[i] = pq.Q
 	}
 	src := s.responseSource(ctx, p.OrgID, sc.a.ID, sc.teamID)
-	name := export.FileName(sc.a.Name+" - responses", sc.teamName, time.Now(), ".csv")
-	return sendFile(c, name, mimeCSV, func(w io.Writer) error { return export.WriteResponsesCSV(w, qs, src) })
+	name := export.FileName(sc.a.Name, sc.teamName, export.KindResponses, time.Now(), ".csv")
+	return sendFile(c, attachment, name, mimeCSV, func(w io.Writer) error { return export.WriteResponsesCSV(w, qs, src) })
 }
 
 // responseSource streams the submitted answers from the store.
@@ -103,81 +95,6 @@ func (s *Server) responseSource(ctx context.Context, orgID, assessmentID, teamID
 			return emit(&row)
 		})
 	}
-}
-
-// sendFile writes a download through a temporary file, so that a failure
-// half-way still gives an error status, and the response is streamed from
-// disk instead of held in memory a second time.
-func sendFile(c *fiber.Ctx, name, contentType string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp("", "gapmap-export-*")
-	if err != nil {
-		return fmt.Errorf("export: temporary file: %w", err)
-	}
-	body := &tempBody{File: f}
-	bw := bufio.NewWriterSize(f, 64<<10)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	var size int64
-	if err == nil {
-		size, err = f.Seek(0, io.SeekCurrent)
-	}
-	if err == nil {
-		_, err = f.Seek(0, io.SeekStart)
-	}
-	if err != nil {
-		body.Close()
-		return fmt.Errorf("export %s: %w", name, err)
-	}
-	c.Set(fiber.HeaderContentType, contentType)
-	c.Set(fiber.HeaderContentDisposition, attachmentDisposition(name))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Response().SetBodyStream(body, int(size))
-	return nil
-}
-
-// tempBody is a temporary file that removes itself when the response body
-// is closed.
-type tempBody struct{ *os.File }
-
-func (t *tempBody) Close() error {
-	err := t.File.Close()
-	_ = os.Remove(t.File.Name())
-	return err
-}
-
-// attachmentDisposition builds an RFC 6266 attachment header: an ASCII
-// fallback file name and the exact UTF-8 name in filename* (RFC 8187).
-func attachmentDisposition(name string) string {
-	var fallback, exact strings.Builder
-	for _, r := range name {
-		switch {
-		case r < 0x20 || r == 0x7f || r == '"' || r == '\\' || r == '%':
-			fallback.WriteByte('_')
-		case r < 0x80:
-			fallback.WriteRune(r)
-		default:
-			fallback.WriteByte('_')
-		}
-	}
-	for _, b := range []byte(name) {
-		if isAttrChar(b) {
-			exact.WriteByte(b)
-		} else {
-			fmt.Fprintf(&exact, "%%%02X", b)
-		}
-	}
-	return `attachment; filename="` + fallback.String() + `"; filename*=UTF-8''` + exact.String()
-}
-
-// isAttrChar reports the bytes RFC 8187 lets through unencoded.
-func isAttrChar(b byte) bool {
-	switch {
-	case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$&+-.^_`|~", b) >= 0
 }
 
 // planMap loads the stored plan of an assessment (teamID 0: the

@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -112,6 +113,50 @@ func expRows(t *testing.T, f *excelize.File, sheet string) [][]string {
 	return rs
 }
 
+// expRoundFile matches the Content-Disposition of a download of a round
+// made by newRound ("Round 150405.000000"): gapmap-<round>-<kind>-<date>.<ext>.
+func expRoundFile(disposition, kind, ext string) *regexp.Regexp {
+	return regexp.MustCompile(`^` + disposition + `; filename=gapmap-round-\d{6}-\d{6}-` + kind + `-\d{4}-\d{2}-\d{2}\.` + ext + `$`)
+}
+
+// TestDownloadNames checks the file name of every download of a round whose
+// names are not ASCII: an ASCII fallback, then the exact UTF-8 name
+// (RFC 6266, RFC 8187).
+func TestDownloadNames(t *testing.T) {
+	eachServer(t, nil, func(t *testing.T, ts *testServer) {
+		o := ts.newOrg("Download Org", "Équipe Ä")
+		var a struct{ ID int64 }
+		ts.want(ts.call("POST", "/api/v1/assessments", o.Token, map[string]any{
+			"name": "Revue « été »", "questionnaires": []string{"cncf-platform-maturity"}, "team_ids": []int64{o.Teams[0].ID},
+		}), http.StatusCreated, "create round").decode(t, &a)
+		base := fmt.Sprintf("/api/v1/assessments/%d/", a.ID)
+		page := fmt.Sprintf("/assessments/%d/", a.ID)
+		const date = `(\d{4}-\d{2}-\d{2})`
+		for _, tc := range []struct {
+			name, path, want string
+		}{
+			{"workbook", base + "export.xlsx",
+				`^attachment; filename=gapmap-revue-_t_-workbook-` + date + `\.xlsx; filename\*=utf-8''gapmap-revue-%C3%A9t%C3%A9-workbook-` + date + `\.xlsx$`},
+			{"team workbook", fmt.Sprintf("%sexport.xlsx?team_id=%d", base, o.Teams[0].ID),
+				`^attachment; filename=gapmap-revue-_t_-_quipe-_-workbook-` + date + `\.xlsx; filename\*=utf-8''gapmap-revue-%C3%A9t%C3%A9-%C3%A9quipe-%C3%A4-workbook-` + date + `\.xlsx$`},
+			{"responses", base + "responses.csv",
+				`^attachment; filename=gapmap-revue-_t_-responses-` + date + `\.csv; filename\*=utf-8''gapmap-revue-%C3%A9t%C3%A9-responses-` + date + `\.csv$`},
+			{"report shown", page + "report.md",
+				`^inline; filename=gapmap-revue-_t_-report-` + date + `\.md; filename\*=utf-8''gapmap-revue-%C3%A9t%C3%A9-report-` + date + `\.md$`},
+			{"report downloaded", page + "report.md?download=1",
+				`^attachment; filename=gapmap-revue-_t_-report-` + date + `\.md; filename\*=utf-8''gapmap-revue-%C3%A9t%C3%A9-report-` + date + `\.md$`},
+		} {
+			res := ts.want(ts.call("GET", tc.path, o.Token, nil), http.StatusOK, tc.name)
+			if cd := res.Header.Get("Content-Disposition"); !regexp.MustCompile(tc.want).MatchString(cd) {
+				t.Errorf("%s: Content-Disposition = %q, want %s", tc.name, cd, tc.want)
+			}
+			if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("%s: Cache-Control = %q", tc.name, cc)
+			}
+		}
+	})
+}
+
 func TestExportWorkbook(t *testing.T) {
 	eachServer(t, nil, func(t *testing.T, ts *testServer) {
 		r := expNewRound(t, ts)
@@ -119,8 +164,7 @@ func TestExportWorkbook(t *testing.T) {
 		if ct := res.Header.Get("Content-Type"); ct != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
 			t.Errorf("Content-Type = %q", ct)
 		}
-		cd := res.Header.Get("Content-Disposition")
-		if !strings.HasPrefix(cd, `attachment; filename="Round `) || !strings.Contains(cd, `.xlsx"; filename*=UTF-8''Round%20`) {
+		if cd := res.Header.Get("Content-Disposition"); !expRoundFile("attachment", "workbook", "xlsx").MatchString(cd) {
 			t.Errorf("Content-Disposition = %q", cd)
 		}
 		if res.Header.Get("Cache-Control") != "no-store" {
@@ -180,7 +224,7 @@ func TestExportWorkbook(t *testing.T) {
 		// One team's workbook.
 		team := r.o.Teams[0]
 		res = ts.want(ts.call("GET", r.path(fmt.Sprintf("export.xlsx?team_id=%d", team.ID)), r.o.Token, nil), http.StatusOK, "team export")
-		if cd := res.Header.Get("Content-Disposition"); !strings.Contains(cd, "Payments") {
+		if cd := res.Header.Get("Content-Disposition"); !expRoundFile("attachment", "payments-workbook", "xlsx").MatchString(cd) {
 			t.Errorf("team export file name = %q", cd)
 		}
 		f = expOpen(t, res.Body)
@@ -259,7 +303,7 @@ func TestResponsesCSV(t *testing.T) {
 		if ct := res.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 			t.Errorf("Content-Type = %q", ct)
 		}
-		if cd := res.Header.Get("Content-Disposition"); !strings.Contains(cd, "responses") || !strings.Contains(cd, ".csv") {
+		if cd := res.Header.Get("Content-Disposition"); !expRoundFile("attachment", "responses", "csv").MatchString(cd) {
 			t.Errorf("Content-Disposition = %q", cd)
 		}
 		recs, err := csv.NewReader(bytes.NewReader(res.Body)).ReadAll()

@@ -268,7 +268,8 @@ func (s *Server) invitationsCSV(c *fiber.Ctx) error {
 		return err
 	}
 	p := principalOf(c)
-	if _, err := s.store.Assessment(c.UserContext(), p.OrgID, id); err != nil {
+	a, err := s.store.Assessment(c.UserContext(), p.OrgID, id)
+	if err != nil {
 		return err
 	}
 	var tokens []string
@@ -291,8 +292,8 @@ func (s *Server) invitationsCSV(c *fiber.Ctx) error {
 			links = append(links, export.Link{Team: inv.TeamName, Label: inv.Label, URL: s.surveyLink(plain[i])})
 		}
 	}
-	name := fmt.Sprintf("assessment-%d-links.csv", id)
-	return sendFile(c, name, mimeCSV, func(w io.Writer) error { return export.WriteLinksCSV(w, links) })
+	name := export.FileName(a.Name, "", export.KindLinks, time.Now(), ".csv")
+	return sendFile(c, attachment, name, mimeCSV, func(w io.Writer) error { return export.WriteLinksCSV(w, links) })
 }
 
 func (s *Server) revokeInvitationForm(c *fiber.Ctx) error {

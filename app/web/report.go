@@ -1,12 +1,9 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"net/url"
+	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -222,52 +219,17 @@ func (s *Server) reportMarkdown(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := report.Markdown(&b, d.Report); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/markdown; charset=utf-8")
-	name := reportFileName(d.Report)
-	disposition := "inline"
+	disposition := inline
 	if v := c.Query("download"); v != "" && v != "0" && v != "false" {
-		disposition = "attachment"
+		disposition = attachment
 	}
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(disposition, name))
-	return c.Send(b.Bytes())
-}
-
-// reportFileName is "report-<assessment>[-<team>]-<date>.md" in safe
-// characters.
-func reportFileName(r *report.Report) string {
-	parts := []string{"report", r.AssessmentName}
+	r := d.Report
+	team := ""
 	if r.Team != nil {
-		parts = append(parts, r.Team.Name)
+		team = r.Team.Name
 	}
-	parts = append(parts, report.DateText(r.Generated))
-	var b strings.Builder
-	dash := false
-	for _, part := range parts {
-		for _, ch := range part {
-			switch {
-			case ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9':
-				if dash && b.Len() > 0 {
-					b.WriteByte('-')
-				}
-				dash = false
-				b.WriteRune(ch)
-			default:
-				dash = true
-			}
-		}
-		dash = true
-	}
-	return b.String() + ".md"
-}
-
-// contentDisposition builds the header with an ASCII file name and its RFC
-// 5987 UTF-8 form (RFC 6266).
-func contentDisposition(kind, name string) string {
-	return fmt.Sprintf(`%s; filename="%s"; filename*=UTF-8''%s`, kind, name, url.PathEscape(name))
+	name := export.FileName(r.AssessmentName, team, export.KindReport, r.Generated, ".md")
+	return sendFile(c, disposition, name, mimeMarkdown, func(w io.Writer) error { return report.Markdown(w, r) })
 }
 
 // exportURL is the workbook download of a round, or of one team.

@@ -290,7 +290,7 @@ func TestReportMarkdown(t *testing.T) {
 		if ct := r.Header.Get("Content-Type"); ct != "text/markdown; charset=utf-8" {
 			t.Errorf("Content-Type %q", ct)
 		}
-		if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "inline;") || !strings.Contains(cd, `.md"`) {
+		if cd := r.Header.Get("Content-Disposition"); !expRoundFile("inline", "report", "md").MatchString(cd) {
 			t.Errorf("Content-Disposition %q", cd)
 		}
 		md := r.Body
@@ -345,7 +345,7 @@ func TestReportMarkdown(t *testing.T) {
 		}
 
 		r = ts.want(ts.call("GET", path+"?download=1", leaderTok, nil), http.StatusOK, "download")
-		if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") || !strings.Contains(cd, "filename*=UTF-8''report-") {
+		if cd := r.Header.Get("Content-Disposition"); !expRoundFile("attachment", "report", "md").MatchString(cd) {
 			t.Errorf("download Content-Disposition %q", cd)
 		}
 
