@@ -1,11 +1,13 @@
 package report
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"gapmap/app/recommend"
+	"gapmap/questionnaires"
 )
 
 // The methods below format the model's numbers the same way for the HTML
@@ -228,3 +230,33 @@ func (m MethodQuestionnaire) ScaleText() string {
 
 // WeightText is the dimension weight.
 func (d MethodDimension) WeightText() string { return formatNumber(d.Weight) }
+
+// Text is the cell as read in a table: "2 (gap 1)", "3", "—". Disagreement
+// is left to the renderer to mark.
+func (c Cell) Text() string {
+	if c.Level == nil {
+		return "—"
+	}
+	s := strconv.Itoa(*c.Level)
+	if c.Gap != nil && *c.Gap > 0 {
+		s += " (gap " + strconv.Itoa(*c.Gap) + ")"
+	}
+	return s
+}
+
+// formatNumber writes a number with at most three decimals and no trailing
+// zeros.
+func formatNumber(v float64) string {
+	return strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
+}
+
+// ScoreText formats a score on its scale: "2.41 of 5" or "63.5 of 100".
+func ScoreText(scale string, levels int, v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	if scale == questionnaires.ScaleLikert {
+		return strconv.FormatFloat(*v, 'f', 1, 64) + " of 100"
+	}
+	return strconv.FormatFloat(*v, 'f', 2, 64) + " of " + strconv.Itoa(levels)
+}
