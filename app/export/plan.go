@@ -139,15 +139,3 @@ func Progress(items []recommend.Item, plan map[PlanKey]Plan) []PhaseProgress {
 	}
 	return out
 }
-
-func phaseLabel(phase string) string {
-	switch phase {
-	case recommend.PhaseNow:
-		return "Now"
-	case recommend.PhaseNext:
-		return "Next"
-	case recommend.PhaseLater:
-		return "Later"
-	}
-	return phase
-}

@@ -3,6 +3,8 @@ package export
 import (
 	"strings"
 
+	"gapmap/app/recommend"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -84,7 +86,7 @@ func writeRoadmap(f *excelize.File, st *styles, wb *Workbook) error {
 			quick = "Yes"
 		}
 		s.int(rmRank, row, it.Rank, st.integer)
-		s.str(rmPhase, row, phaseLabel(it.Phase), st.text)
+		s.str(rmPhase, row, recommend.PhaseTitle(it.Phase), st.text)
 		s.str(rmQuestionnaire, row, qt, st.wrap)
 		s.str(rmDimension, row, dt, st.wrap)
 		s.int(rmFrom, row, it.FromLevel, st.integer)

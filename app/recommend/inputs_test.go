@@ -86,3 +86,13 @@ func TestInputs(t *testing.T) {
 		t.Errorf("organization roadmap = %+v, want nothing toward a level it has reached", org)
 	}
 }
+
+func TestPhaseTitle(t *testing.T) {
+	for phase, want := range map[string]string{
+		recommend.PhaseNow: "Now", recommend.PhaseNext: "Next", recommend.PhaseLater: "Later", "someday": "someday", "": "",
+	} {
+		if got := recommend.PhaseTitle(phase); got != want {
+			t.Errorf("PhaseTitle(%q) = %q, want %q", phase, got, want)
+		}
+	}
+}

@@ -72,7 +72,21 @@ const (
 	PhaseLater = "later"
 )
 
-var phaseNames = [...]string{PhaseNow, PhaseNext, PhaseLater}
+var (
+	phaseNames  = [...]string{PhaseNow, PhaseNext, PhaseLater}
+	phaseTitles = [...]string{"Now", "Next", "Later"}
+)
+
+// PhaseTitle is a phase's title as people read it: "Now", "Next" or
+// "Later"; anything else is returned as it is.
+func PhaseTitle(phase string) string {
+	for i, p := range phaseNames {
+		if p == phase {
+			return phaseTitles[i]
+		}
+	}
+	return phase
+}
 
 // DimensionState is where one dimension stands.
 type DimensionState struct {

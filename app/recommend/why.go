@@ -10,8 +10,6 @@ import (
 	"gapmap/questionnaires"
 )
 
-var phaseTitles = [...]string{"Now", "Next", "Later"}
-
 // why builds the one-sentence reason of a placed candidate.
 func (c *candidate) why(capacity int) string {
 	title := c.dim.Title

@@ -12,12 +12,8 @@ import (
 
 // The builder: the figures of the report from its Input.
 
-// Phase titles in order.
-var phaseOrder = []struct{ key, title string }{
-	{recommend.PhaseNow, "Now"},
-	{recommend.PhaseNext, "Next"},
-	{recommend.PhaseLater, "Later"},
-}
+// phaseOrder lists the phases of the roadmap in order.
+var phaseOrder = [...]string{recommend.PhaseNow, recommend.PhaseNext, recommend.PhaseLater}
 
 const (
 	maxGaps  = 5
@@ -265,8 +261,8 @@ func rating(c Confidence) string {
 func (b *builder) roadmap() []Phase {
 	phases := make([]Phase, len(phaseOrder))
 	for i, p := range phaseOrder {
-		phases[i] = Phase{Key: p.key, Title: p.title}
-		if p.key != recommend.PhaseLater {
+		phases[i] = Phase{Key: p, Title: recommend.PhaseTitle(p)}
+		if p != recommend.PhaseLater {
 			phases[i].Capacity = b.in.Capacity
 		}
 	}

@@ -32,7 +32,7 @@ func (r Rec) PlanText() string {
 }
 
 // PhaseTitle is "Now", "Next" or "Later".
-func (r Rec) PhaseTitle() string { return PhaseTitle(r.Phase) }
+func (r Rec) PhaseTitle() string { return recommend.PhaseTitle(r.Phase) }
 
 // Levels is "2 → 3".
 func (r Rec) Levels() string {
@@ -58,16 +58,6 @@ func (r Rec) DimensionName() string {
 		return r.DimensionTitle
 	}
 	return r.Dimension
-}
-
-// PhaseTitle names a phase key.
-func PhaseTitle(key string) string {
-	for _, p := range phaseOrder {
-		if p.key == key {
-			return p.title
-		}
-	}
-	return key
 }
 
 // LevelText is "2 · Operational", "2", or "—" without a level.
