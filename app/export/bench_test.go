@@ -106,7 +106,7 @@ func benchRound(tb testing.TB) (*export.Workbook, int) {
 		Questionnaires: []*questionnaires.Questionnaire{q},
 		Results:        []*scoring.Result{res},
 		Roadmap:        recommend.Build(6, []recommend.Input{in}),
-		Plan:           map[export.PlanKey]export.Plan{},
+		Plan:           map[recommend.PlanKey]recommend.Plan{},
 		Responses: func(emit func(*export.ResponseRow) error) error {
 			var row export.ResponseRow
 			for t := 0; t < benchTeams; t++ {

@@ -131,12 +131,12 @@ func newFixture(tb testing.TB, teamNames []string, respondents int) *fixture {
 		Questionnaires: qs,
 		Results:        results,
 		Roadmap:        items,
-		Plan:           map[export.PlanKey]export.Plan{},
+		Plan:           map[recommend.PlanKey]recommend.Plan{},
 		Responses:      fx.source(),
 	}
 	if len(items) > 0 {
-		fx.wb.Plan[export.PlanKey{Questionnaire: items[0].Questionnaire, Recommendation: items[0].Key}] = export.Plan{
-			Owner: "Dana", Quarter: "2027-Q2", Status: export.StatusInProgress, Notes: "=cmd|' /C calc'!A0",
+		fx.wb.Plan[recommend.PlanKey{Questionnaire: items[0].Questionnaire, Recommendation: items[0].Key}] = recommend.Plan{
+			Owner: "Dana", Quarter: "2027-Q2", Status: recommend.StatusInProgress, Notes: "=cmd|' /C calc'!A0",
 		}
 	}
 	return fx

@@ -63,12 +63,12 @@ func TestParseStatus(t *testing.T) {
 	}{
 		{"", "", true},
 		{"  ", "", true},
-		{"Not started", export.StatusNotStarted, true},
-		{"in PROGRESS", export.StatusInProgress, true},
-		{" Done ", export.StatusDone, true},
-		{"Won't do", export.StatusWontDo, true},
-		{"Won’t do", export.StatusWontDo, true},
-		{"wont_do", export.StatusWontDo, true},
+		{"Not started", recommend.StatusNotStarted, true},
+		{"in PROGRESS", recommend.StatusInProgress, true},
+		{" Done ", recommend.StatusDone, true},
+		{"Won't do", recommend.StatusWontDo, true},
+		{"Won’t do", recommend.StatusWontDo, true},
+		{"wont_do", recommend.StatusWontDo, true},
 		{"Blocked", "", false},
 		{"Done!", "", false},
 	}
@@ -76,37 +76,6 @@ func TestParseStatus(t *testing.T) {
 		got, ok := export.ParseStatus(tt.in)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("ParseStatus(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
-	}
-}
-
-func TestProgress(t *testing.T) {
-	items := []recommend.Item{
-		{Questionnaire: "q", Key: "a", Phase: recommend.PhaseNow},
-		{Questionnaire: "q", Key: "b", Phase: recommend.PhaseNow},
-		{Questionnaire: "q", Key: "c", Phase: recommend.PhaseNext},
-		{Questionnaire: "q", Key: "d", Phase: recommend.PhaseLater},
-		{Questionnaire: "r", Key: "a", Phase: recommend.PhaseLater},
-	}
-	plan := map[export.PlanKey]export.Plan{
-		{Questionnaire: "q", Recommendation: "a"}:    {Status: export.StatusDone},
-		{Questionnaire: "q", Recommendation: "b"}:    {Owner: "x"},
-		{Questionnaire: "q", Recommendation: "c"}:    {Status: export.StatusInProgress},
-		{Questionnaire: "r", Recommendation: "a"}:    {Status: export.StatusWontDo},
-		{Questionnaire: "q", Recommendation: "gone"}: {Status: export.StatusDone},
-	}
-	got := export.Progress(items, plan)
-	want := []export.PhaseProgress{
-		{Phase: "now", Total: 2, NotStarted: 1, Done: 1},
-		{Phase: "next", Total: 1, InProgress: 1},
-		{Phase: "later", Total: 2, NotStarted: 1, WontDo: 1},
-	}
-	if len(got) != len(want) {
-		t.Fatalf("Progress = %+v", got)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("phase %d = %+v, want %+v", i, got[i], want[i])
 		}
 	}
 }

@@ -8,57 +8,9 @@ import (
 	"gapmap/app/recommend"
 )
 
-// Plan statuses as stored. An empty status reads as not started.
-const (
-	StatusNotStarted = "not_started"
-	StatusInProgress = "in_progress"
-	StatusDone       = "done"
-	StatusWontDo     = "wont_do"
-)
-
 // QuarterCount is the number of quarters offered in the roadmap's Quarter
 // drop-down: the quarter of the export date and the five after it.
 const QuarterCount = 6
-
-// PlanKey names one recommendation of a round: recommendation keys are
-// unique within a questionnaire only.
-type PlanKey struct {
-	Questionnaire  string
-	Recommendation string
-}
-
-// Plan is the planning state of one recommendation. Status is one of the
-// Status constants or empty.
-type Plan struct {
-	Owner   string
-	Quarter string
-	Status  string
-	Notes   string
-}
-
-// IsZero reports whether nothing is planned.
-func (p Plan) IsZero() bool { return p == Plan{} }
-
-// Statuses lists the stored status values in workflow order.
-func Statuses() []string {
-	return []string{StatusNotStarted, StatusInProgress, StatusDone, StatusWontDo}
-}
-
-// StatusLabel returns the label a status has in the workbook and on pages;
-// "" for an empty or unknown status.
-func StatusLabel(status string) string {
-	switch status {
-	case StatusNotStarted:
-		return "Not started"
-	case StatusInProgress:
-		return "In progress"
-	case StatusDone:
-		return "Done"
-	case StatusWontDo:
-		return "Won't do"
-	}
-	return ""
-}
 
 // ParseStatus reads a status as a planner may have typed it: a label or a
 // stored value, in any case, with a straight or typographic apostrophe.
@@ -69,8 +21,8 @@ func ParseStatus(text string) (string, bool) {
 	if t == "" {
 		return "", true
 	}
-	for _, s := range Statuses() {
-		if t == strings.ToLower(StatusLabel(s)) || t == s {
+	for _, s := range recommend.Statuses() {
+		if t == strings.ToLower(recommend.StatusLabel(s)) || t == s {
 			return s, true
 		}
 	}
@@ -97,45 +49,4 @@ func Quarters(from time.Time, n int) []string {
 // normalizeQuarter accepts "2027-q1" and surrounding spaces as "2027-Q1".
 func normalizeQuarter(text string) string {
 	return strings.ToUpper(strings.Join(strings.Fields(text), ""))
-}
-
-// PhaseProgress is how far the plan has come in one phase of the roadmap.
-// Recommendations without a status count as not started.
-type PhaseProgress struct {
-	Phase      string `json:"phase"`
-	Total      int    `json:"total"`
-	NotStarted int    `json:"not_started"`
-	InProgress int    `json:"in_progress"`
-	Done       int    `json:"done"`
-	WontDo     int    `json:"wont_do"`
-}
-
-// Progress counts the statuses of the roadmap's items phase by phase (now,
-// next, later; always three entries). Plans of recommendations that are no
-// longer in the roadmap are not counted.
-func Progress(items []recommend.Item, plan map[PlanKey]Plan) []PhaseProgress {
-	out := []PhaseProgress{{Phase: recommend.PhaseNow}, {Phase: recommend.PhaseNext}, {Phase: recommend.PhaseLater}}
-	for _, it := range items {
-		var p *PhaseProgress
-		for i := range out {
-			if out[i].Phase == it.Phase {
-				p = &out[i]
-			}
-		}
-		if p == nil {
-			continue
-		}
-		p.Total++
-		switch plan[PlanKey{it.Questionnaire, it.Key}].Status {
-		case StatusInProgress:
-			p.InProgress++
-		case StatusDone:
-			p.Done++
-		case StatusWontDo:
-			p.WontDo++
-		default:
-			p.NotStarted++
-		}
-	}
-	return out
 }

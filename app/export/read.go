@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"gapmap/app/recommend"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -104,14 +106,14 @@ type PlanFile struct {
 // Status is already a Status constant (or empty) and Quarter upper-cased.
 type PlanRow struct {
 	Row  int
-	Key  PlanKey
-	Plan Plan
+	Key  recommend.PlanKey
+	Plan recommend.Plan
 }
 
 // PlanEntry is one recommendation's plan to store.
 type PlanEntry struct {
-	Key  PlanKey
-	Plan Plan
+	Key  recommend.PlanKey
+	Plan recommend.Plan
 }
 
 // ReadPlan reads the marker and the Roadmap sheet of an uploaded workbook.
@@ -298,8 +300,8 @@ func (pf *PlanFile) readRoadmap(f *excelize.File, lim ReadLimits) error {
 			return Problems{{Sheet: name, Row: row, Message: "This row cannot be read."}}
 		}
 		r := PlanRow{Row: row,
-			Key:  PlanKey{Questionnaire: get(cols, HeaderQuestionnaireKey), Recommendation: get(cols, HeaderRecommendationKey)},
-			Plan: Plan{Owner: get(cols, HeaderOwner), Quarter: normalizeQuarter(get(cols, HeaderQuarter)), Notes: get(cols, HeaderNotes)},
+			Key:  recommend.PlanKey{Questionnaire: get(cols, HeaderQuestionnaireKey), Recommendation: get(cols, HeaderRecommendationKey)},
+			Plan: recommend.Plan{Owner: get(cols, HeaderOwner), Quarter: normalizeQuarter(get(cols, HeaderQuarter)), Notes: get(cols, HeaderNotes)},
 		}
 		statusText := get(cols, HeaderStatus)
 		planned := r.Plan.Owner != "" || r.Plan.Quarter != "" || statusText != "" || r.Plan.Notes != ""
@@ -337,8 +339,8 @@ func (pf *PlanFile) readRoadmap(f *excelize.File, lim ReadLimits) error {
 
 func statusList() string {
 	labels := make([]string, 0, 4)
-	for _, s := range Statuses() {
-		labels = append(labels, StatusLabel(s))
+	for _, s := range recommend.Statuses() {
+		labels = append(labels, recommend.StatusLabel(s))
 	}
 	return strings.Join(labels, ", ")
 }
@@ -348,14 +350,14 @@ func statusList() string {
 // a key may appear once, and a Quarter must be one of the drop-down's
 // quarters (from the workbook's export date) or the quarter already stored
 // for that recommendation. It returns the entries to store, or Problems.
-func (pf *PlanFile) Check(assessmentID int64, known func(PlanKey) bool, stored map[PlanKey]Plan) ([]PlanEntry, error) {
+func (pf *PlanFile) Check(assessmentID int64, known func(recommend.PlanKey) bool, stored map[recommend.PlanKey]recommend.Plan) ([]PlanEntry, error) {
 	if pf.AssessmentID != assessmentID {
 		return nil, Problems{{Sheet: SheetMarker, Row: 2, Column: "B", Message: fmt.Sprintf(
 			"This workbook was exported for assessment %d, not for assessment %d. Upload it to its own assessment, or export this one.", pf.AssessmentID, assessmentID)}}
 	}
 	ps := append(Problems(nil), pf.problems...)
 	allowed := Quarters(pf.ExportedAt, QuarterCount)
-	seen := map[PlanKey]int{}
+	seen := map[recommend.PlanKey]int{}
 	out := make([]PlanEntry, 0, len(pf.Rows))
 	for _, r := range pf.Rows {
 		if first, dup := seen[r.Key]; dup {

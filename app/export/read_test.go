@@ -11,17 +11,18 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gapmap/app/export"
+	"gapmap/app/recommend"
 )
 
 // knownKeys accepts the recommendation keys of the fixture's questionnaires.
-func knownKeys(fx *fixture) func(export.PlanKey) bool {
-	known := map[export.PlanKey]bool{}
+func knownKeys(fx *fixture) func(recommend.PlanKey) bool {
+	known := map[recommend.PlanKey]bool{}
 	for _, q := range fx.wb.Questionnaires {
 		for _, r := range q.Recommendations {
-			known[export.PlanKey{Questionnaire: q.Key, Recommendation: r.Key}] = true
+			known[recommend.PlanKey{Questionnaire: q.Key, Recommendation: r.Key}] = true
 		}
 	}
-	return func(k export.PlanKey) bool { return known[k] }
+	return func(k recommend.PlanKey) bool { return known[k] }
 }
 
 // edit opens a workbook, applies fn to it and returns the saved bytes.
@@ -72,17 +73,17 @@ func TestRoundTrip(t *testing.T) {
 	if len(entries) != len(fx.wb.Roadmap) {
 		t.Fatalf("%d entries, want one per roadmap row (%d)", len(entries), len(fx.wb.Roadmap))
 	}
-	got := map[export.PlanKey]export.Plan{}
+	got := map[recommend.PlanKey]recommend.Plan{}
 	for _, e := range entries {
 		got[e.Key] = e.Plan
 	}
-	key := func(i int) export.PlanKey {
-		return export.PlanKey{Questionnaire: fx.wb.Roadmap[i].Questionnaire, Recommendation: fx.wb.Roadmap[i].Key}
+	key := func(i int) recommend.PlanKey {
+		return recommend.PlanKey{Questionnaire: fx.wb.Roadmap[i].Questionnaire, Recommendation: fx.wb.Roadmap[i].Key}
 	}
-	want := map[export.PlanKey]export.Plan{
-		key(0): {Quarter: "2027-Q2", Status: export.StatusInProgress, Notes: "=cmd|' /C calc'!A0"},
-		key(1): {Owner: "Kim Lee", Quarter: "2027-Q3", Status: export.StatusDone, Notes: "Waiting for budget;\nsee ticket =42"},
-		key(2): {Status: export.StatusWontDo},
+	want := map[recommend.PlanKey]recommend.Plan{
+		key(0): {Quarter: "2027-Q2", Status: recommend.StatusInProgress, Notes: "=cmd|' /C calc'!A0"},
+		key(1): {Owner: "Kim Lee", Quarter: "2027-Q3", Status: recommend.StatusDone, Notes: "Waiting for budget;\nsee ticket =42"},
+		key(2): {Status: recommend.StatusWontDo},
 	}
 	for k, w := range want {
 		if got[k] != w {
@@ -116,8 +117,8 @@ func TestRoundTrip(t *testing.T) {
 // was made in an older export) is accepted while it is unchanged.
 func TestQuarterKeptFromStore(t *testing.T) {
 	fx := newFixture(t, defaultTeams(), 3)
-	k := export.PlanKey{Questionnaire: fx.wb.Roadmap[0].Questionnaire, Recommendation: fx.wb.Roadmap[0].Key}
-	fx.wb.Plan[k] = export.Plan{Quarter: "2026-Q3"}
+	k := recommend.PlanKey{Questionnaire: fx.wb.Roadmap[0].Questionnaire, Recommendation: fx.wb.Roadmap[0].Key}
+	fx.wb.Plan[k] = recommend.Plan{Quarter: "2026-Q3"}
 	pf, err := export.ReadPlan(writeBook(t, fx.wb), export.ReadLimits{})
 	if err != nil {
 		t.Fatal(err)

@@ -72,7 +72,7 @@ func writeRoadmap(f *excelize.File, st *styles, wb *Workbook) error {
 	}
 	row := 2
 	for _, it := range wb.Roadmap {
-		p := wb.Plan[PlanKey{it.Questionnaire, it.Key}]
+		p := wb.Plan[recommend.PlanKey{Questionnaire: it.Questionnaire, Recommendation: it.Key}]
 		qt := titles[it.Questionnaire]
 		if qt == "" {
 			qt = it.Questionnaire
@@ -100,7 +100,7 @@ func writeRoadmap(f *excelize.File, st *styles, wb *Workbook) error {
 		s.str(rmWhy, row, it.Why, st.wrap)
 		s.str(rmOwner, row, p.Owner, st.wrap)
 		s.str(rmQuarter, row, p.Quarter, st.text)
-		s.str(rmStatus, row, StatusLabel(p.Status), st.text)
+		s.str(rmStatus, row, recommend.StatusLabel(p.Status), st.text)
 		s.str(rmNotes, row, p.Notes, st.wrap)
 		s.str(rmQuestionnaireKey, row, it.Questionnaire, st.text)
 		s.str(rmRecommendationKey, row, it.Key, st.text)
@@ -132,8 +132,8 @@ func writeRoadmap(f *excelize.File, st *styles, wb *Workbook) error {
 	}
 	quarters := Quarters(wb.ExportedAt, QuarterCount)
 	statuses := make([]string, 0, 4)
-	for _, sv := range Statuses() {
-		statuses = append(statuses, StatusLabel(sv))
+	for _, sv := range recommend.Statuses() {
+		statuses = append(statuses, recommend.StatusLabel(sv))
 	}
 	for _, dv := range []struct {
 		col          int

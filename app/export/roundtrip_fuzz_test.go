@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gapmap/app/export"
+	"gapmap/app/recommend"
 )
 
 // FuzzWorkbookRoundTrip exports a workbook, applies random edits to the
@@ -64,12 +65,12 @@ func FuzzWorkbookRoundTrip(f *testing.F) {
 		if len(entries) != rows {
 			t.Fatalf("%d plan entries for %d roadmap rows", len(entries), rows)
 		}
-		plan := map[export.PlanKey]export.Plan{}
+		plan := map[recommend.PlanKey]recommend.Plan{}
 		for _, e := range entries {
 			plan[e.Key] = e.Plan
 		}
 		for i, item := range fx.wb.Roadmap {
-			k := export.PlanKey{Questionnaire: item.Questionnaire, Recommendation: item.Key}
+			k := recommend.PlanKey{Questionnaire: item.Questionnaire, Recommendation: item.Key}
 			if !touched[i+2] && plan[k] != fx.wb.Plan[k] {
 				t.Fatalf("untouched row %d read back as %+v, exported %+v", i+2, plan[k], fx.wb.Plan[k])
 			}

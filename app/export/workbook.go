@@ -73,7 +73,7 @@ type Workbook struct {
 	// Roadmap is the prioritized roadmap in rank order.
 	Roadmap []recommend.Item
 	// Plan is the stored plan of the organization or of the team.
-	Plan map[PlanKey]Plan
+	Plan map[recommend.PlanKey]recommend.Plan
 	// Responses streams the answer rows; nil writes a Responses sheet with
 	// its header only.
 	Responses ResponseSource

@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gapmap/app/export"
+	"gapmap/app/recommend"
 	"gapmap/app/scoring"
 )
 
@@ -356,8 +357,8 @@ func TestRoadmap(t *testing.T) {
 				t.Errorf("%s is of type %v, want a number", ref(c, row), typ)
 			}
 		}
-		p := fx.wb.Plan[export.PlanKey{Questionnaire: it.Questionnaire, Recommendation: it.Key}]
-		if r[13] != p.Owner || r[14] != p.Quarter || r[15] != export.StatusLabel(p.Status) || cellAt(r, 16) != p.Notes {
+		p := fx.wb.Plan[recommend.PlanKey{Questionnaire: it.Questionnaire, Recommendation: it.Key}]
+		if r[13] != p.Owner || r[14] != p.Quarter || r[15] != recommend.StatusLabel(p.Status) || cellAt(r, 16) != p.Notes {
 			t.Errorf("row %d plan = %q, want %+v", row, r[13:17], p)
 		}
 	}

@@ -73,7 +73,7 @@ var phaseIndex = map[string]int{recommend.PhaseNow: 0, recommend.PhaseNext: 1, r
 // checkPlan verifies the rules of the package documentation on one plan.
 func checkPlan(t *testing.T, capacity int, inputs []recommend.Input) {
 	t.Helper()
-	plan := recommend.BuildPlan(capacity, inputs)
+	plan := recommend.BuildRoadmap(capacity, inputs)
 	items := plan.Items
 	want := capacity
 	if want <= 0 {

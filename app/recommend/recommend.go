@@ -106,9 +106,9 @@ type Input struct {
 	Dimensions    []DimensionState
 }
 
-// Plan is a built roadmap: the items sorted by rank and the capacity per
+// Roadmap is a built roadmap: the items sorted by rank and the capacity per
 // phase that was used to build it.
-type Plan struct {
+type Roadmap struct {
 	Items    []Item
 	Capacity int
 }
@@ -143,15 +143,15 @@ type Item struct {
 	Requires []string `json:"-"`
 }
 
-// Build returns the roadmap's items sorted by rank; see BuildPlan. The slice
+// Build returns the roadmap's items sorted by rank; see BuildRoadmap. The slice
 // is empty, not nil, when there is nothing to recommend.
 func Build(capacity int, inputs []Input) []Item {
-	return BuildPlan(capacity, inputs).Items
+	return BuildRoadmap(capacity, inputs).Items
 }
 
-// BuildPlan builds the roadmap. A capacity of zero or less means
+// BuildRoadmap builds the roadmap. A capacity of zero or less means
 // DefaultCapacity. Inputs with a nil questionnaire are skipped.
-func BuildPlan(capacity int, inputs []Input) Plan {
+func BuildRoadmap(capacity int, inputs []Input) Roadmap {
 	if capacity <= 0 {
 		capacity = DefaultCapacity
 	}
@@ -163,7 +163,7 @@ func BuildPlan(capacity int, inputs []Input) Plan {
 	for i, ci := range order {
 		items = append(items, cands[ci].item(i+1, capacity))
 	}
-	return Plan{Items: items, Capacity: capacity}
+	return Roadmap{Items: items, Capacity: capacity}
 }
 
 const unplaced = -1

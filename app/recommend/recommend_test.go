@@ -306,7 +306,7 @@ func TestCapacity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			plan := recommend.BuildPlan(tt.capacity, []recommend.Input{{Questionnaire: q, Dimensions: dims}})
+			plan := recommend.BuildRoadmap(tt.capacity, []recommend.Input{{Questionnaire: q, Dimensions: dims}})
 			if plan.Capacity != tt.wantCapacity {
 				t.Errorf("capacity = %d, want %d", plan.Capacity, tt.wantCapacity)
 			}

@@ -268,30 +268,20 @@ func (b *builder) roadmap() []Phase {
 	}
 	for _, it := range b.in.Recommendations {
 		for i := range phases {
-			ph := &phases[i]
-			if ph.Key != it.Phase {
-				continue
-			}
-			r := b.rec(it)
-			ph.Items = append(ph.Items, r)
-			ph.Effort += it.Effort
-			switch r.Plan.State {
-			case PlanDone:
-				ph.Done++
-			case PlanInProgress:
-				ph.InProgress++
-			case PlanWontDo:
-				ph.WontDo++
-			default:
-				ph.NotStarted++
+			if phases[i].Key == it.Phase {
+				phases[i].Items = append(phases[i].Items, b.rec(it))
+				phases[i].Effort += it.Effort
 			}
 		}
+	}
+	for i, p := range recommend.Progress(b.in.Recommendations, b.in.Plan) {
+		phases[i].Done, phases[i].InProgress, phases[i].NotStarted, phases[i].WontDo = p.Done, p.InProgress, p.NotStarted, p.WontDo
 	}
 	return phases
 }
 
 func (b *builder) rec(it recommend.Item) Rec {
-	return Rec{Item: it, Plan: b.in.Plan[PlanKey(it.Questionnaire, it.Key)]}
+	return Rec{Item: it, Plan: b.in.Plan[recommend.PlanKey{Questionnaire: it.Questionnaire, Recommendation: it.Key}]}
 }
 
 func (b *builder) questionnaireSection(i int, q *questionnaires.Questionnaire) QuestionnaireSection {

@@ -139,11 +139,11 @@ func fixture(t *testing.T, teamID int64) fixtureData {
 		Generated:       time.Date(2026, 3, 31, 8, 0, 0, 0, time.UTC),
 	}
 	if teamID == 0 {
-		in.Plan = map[string]report.PlanEntry{
-			report.PlanKey("hostile-levels", "delivery-to3-a"):   {Owner: "Dana | Ops", Quarter: "2026-Q2", State: report.PlanDone, Status: "Done"},
-			report.PlanKey("hostile-levels", "operations-to3-a"): {Owner: "<b>Lee</b>", State: report.PlanInProgress, Status: "In progress", Notes: "started"},
-			report.PlanKey("hostile-likert", "burden-to3-a"):     {State: report.PlanWontDo, Status: "Won't do"},
-			report.PlanKey("hostile-levels", "no-such-rec"):      {Owner: "nobody", State: report.PlanDone, Status: "Done"},
+		in.Plan = map[recommend.PlanKey]recommend.Plan{
+			{Questionnaire: "hostile-levels", Recommendation: "delivery-to3-a"}:   {Owner: "Dana | Ops", Quarter: "2026-Q2", Status: recommend.StatusDone},
+			{Questionnaire: "hostile-levels", Recommendation: "operations-to3-a"}: {Owner: "<b>Lee</b>", Status: recommend.StatusInProgress, Notes: "started"},
+			{Questionnaire: "hostile-likert", Recommendation: "burden-to3-a"}:     {Status: recommend.StatusWontDo},
+			{Questionnaire: "hostile-levels", Recommendation: "no-such-rec"}:      {Owner: "nobody", Status: recommend.StatusDone},
 		}
 	}
 	if teamID != 0 {

@@ -17,13 +17,16 @@ import (
 type Rec struct {
 	recommend.Item
 	// Plan is the stored planning state; zero when nothing is planned.
-	Plan PlanEntry
+	Plan recommend.Plan
 }
+
+// StatusText is the label of the plan's status, or "".
+func (r Rec) StatusText() string { return recommend.StatusLabel(r.Plan.Status) }
 
 // PlanText is "In progress · Dana · 2027-Q1", or "" when nothing is planned.
 func (r Rec) PlanText() string {
 	var parts []string
-	for _, p := range []string{r.Plan.Status, r.Plan.Owner, r.Plan.Quarter} {
+	for _, p := range []string{r.StatusText(), r.Plan.Owner, r.Plan.Quarter} {
 		if p != "" {
 			parts = append(parts, p)
 		}

@@ -199,7 +199,7 @@ func (m *md) roadmap(r *Report) {
 			row := []string{strconv.Itoa(it.Rank), it.Title, it.DimensionName(), it.Levels(),
 				strconv.Itoa(it.Impact), strconv.Itoa(it.Effort), it.PriorityText(), qw}
 			if r.Planned {
-				row = append(row, it.Plan.Status, it.Plan.Owner, it.Plan.Quarter)
+				row = append(row, it.StatusText(), it.Plan.Owner, it.Plan.Quarter)
 			}
 			rows = append(rows, row)
 		}

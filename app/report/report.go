@@ -64,37 +64,10 @@ type Input struct {
 	// were given and how many of them were N/A.
 	Answers []AnswerCount
 	// Plan is the stored planning state of the recommendations (from the
-	// roadmap workbook), keyed by PlanKey; optional.
-	Plan map[string]PlanEntry
+	// roadmap workbook); optional.
+	Plan map[recommend.PlanKey]recommend.Plan
 	// Generated is the date printed on the report.
 	Generated time.Time
-}
-
-// Plan states, as stored by the roadmap import. An empty state reads as
-// not started.
-const (
-	PlanNotStarted = "not_started"
-	PlanInProgress = "in_progress"
-	PlanDone       = "done"
-	PlanWontDo     = "wont_do"
-)
-
-// PlanEntry is the planning state of one recommendation.
-type PlanEntry struct {
-	Owner   string
-	Quarter string
-	// State is one of the Plan constants or empty; Status is its label.
-	State  string
-	Status string
-	Notes  string
-}
-
-// IsZero reports whether nothing is planned.
-func (p PlanEntry) IsZero() bool { return p == PlanEntry{} }
-
-// PlanKey is the key of a recommendation in Input.Plan.
-func PlanKey(questionnaire, recommendation string) string {
-	return questionnaire + "/" + recommendation
 }
 
 // AnswerCount counts the submitted answers of one questionnaire.

@@ -99,14 +99,14 @@ func (s *Server) responseSource(ctx context.Context, orgID, assessmentID, teamID
 
 // planMap loads the stored plan of an assessment (teamID 0: the
 // organization's) keyed by recommendation.
-func (s *Server) planMap(ctx context.Context, orgID, assessmentID, teamID int64) (map[export.PlanKey]export.Plan, error) {
+func (s *Server) planMap(ctx context.Context, orgID, assessmentID, teamID int64) (map[recommend.PlanKey]recommend.Plan, error) {
 	items, err := s.store.PlanItems(ctx, orgID, assessmentID, teamID)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[export.PlanKey]export.Plan, len(items))
+	out := make(map[recommend.PlanKey]recommend.Plan, len(items))
 	for _, it := range items {
-		out[export.PlanKey{Questionnaire: it.QuestionnaireKey, Recommendation: it.RecommendationKey}] = export.Plan{
+		out[recommend.PlanKey{Questionnaire: it.QuestionnaireKey, Recommendation: it.RecommendationKey}] = recommend.Plan{
 			Owner: it.Owner, Quarter: it.Quarter, Status: it.Status, Notes: it.Notes,
 		}
 	}
@@ -116,12 +116,12 @@ func (s *Server) planMap(ctx context.Context, orgID, assessmentID, teamID int64)
 // planStatus returns how far the stored plan has come in each phase of the
 // roadmap (now, next, later: done, in progress, won't do, not started), for
 // the organization (teamID 0) or one team, for the roadmap items given.
-func (s *Server) planStatus(ctx context.Context, orgID, assessmentID, teamID int64, items []recommend.Item) ([]export.PhaseProgress, error) {
+func (s *Server) planStatus(ctx context.Context, orgID, assessmentID, teamID int64, items []recommend.Item) ([]recommend.PhaseProgress, error) {
 	plan, err := s.planMap(ctx, orgID, assessmentID, teamID)
 	if err != nil {
 		return nil, err
 	}
-	return export.Progress(items, plan), nil
+	return recommend.Progress(items, plan), nil
 }
 
 // roadmapImport is the outcome of applying a roadmap workbook.
@@ -164,13 +164,13 @@ func (s *Server) importRoadmap(c *fiber.Ctx, data []byte) (*roadmapImport, error
 	if err != nil {
 		return nil, err
 	}
-	known := map[export.PlanKey]bool{}
+	known := map[recommend.PlanKey]bool{}
 	for _, pq := range pinned {
 		for _, r := range pq.Q.Recommendations {
-			known[export.PlanKey{Questionnaire: pq.Key, Recommendation: r.Key}] = true
+			known[recommend.PlanKey{Questionnaire: pq.Key, Recommendation: r.Key}] = true
 		}
 	}
-	entries, err := pf.Check(id, func(k export.PlanKey) bool { return known[k] }, stored)
+	entries, err := pf.Check(id, func(k recommend.PlanKey) bool { return known[k] }, stored)
 	if err != nil {
 		return nil, planProblems(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gapmap/app/export"
+	"gapmap/app/recommend"
 	"gapmap/app/results"
 	"gapmap/app/store"
 	"gapmap/models"
@@ -434,10 +435,10 @@ func TestRoadmapRoundTrip(t *testing.T) {
 		for _, p := range plan {
 			byKey[p.RecommendationKey] = p
 		}
-		if p := byKey[keys[0]]; p.Owner != "Dana" || p.Quarter != quarter || p.Status != export.StatusInProgress {
+		if p := byKey[keys[0]]; p.Owner != "Dana" || p.Quarter != quarter || p.Status != recommend.StatusInProgress {
 			t.Errorf("plan of %s = %+v", keys[0], p)
 		}
-		if p := byKey[keys[1]]; p.Owner != "=Kim" || p.Status != export.StatusDone || p.Notes != "Finished early." {
+		if p := byKey[keys[1]]; p.Owner != "=Kim" || p.Status != recommend.StatusDone || p.Notes != "Finished early." {
 			t.Errorf("plan of %s = %+v", keys[1], p)
 		}
 
@@ -489,7 +490,7 @@ func TestRoadmapRoundTrip(t *testing.T) {
 			if out.TeamID != team.ID || out.Created != 1 {
 				t.Errorf("team import = %s", res)
 			}
-			if tp := ts.expPlan(r.o, r.id, team.ID); len(tp) != 1 || tp[0].Status != export.StatusWontDo {
+			if tp := ts.expPlan(r.o, r.id, team.ID); len(tp) != 1 || tp[0].Status != recommend.StatusWontDo {
 				t.Errorf("team plan = %+v", tp)
 			}
 			if len(ts.expPlan(r.o, r.id, 0)) != 2 {

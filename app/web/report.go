@@ -69,12 +69,6 @@ func (s *Server) buildReport(c *fiber.Ctx, p *store.Principal, sc *roundScope, w
 	if err != nil {
 		return nil, err
 	}
-	plan := make(map[string]report.PlanEntry, len(stored))
-	for k, v := range stored {
-		plan[report.PlanKey(k.Questionnaire, k.Recommendation)] = report.PlanEntry{
-			Owner: v.Owner, Quarter: v.Quarter, State: v.Status, Status: export.StatusLabel(v.Status), Notes: v.Notes,
-		}
-	}
 	in := report.Input{
 		OrgName:         p.OrgName,
 		Assessment:      a.Assessment,
@@ -85,7 +79,7 @@ func (s *Server) buildReport(c *fiber.Ctx, p *store.Principal, sc *roundScope, w
 		Recommendations: items,
 		Capacity:        a.Capacity,
 		Answers:         counts,
-		Plan:            plan,
+		Plan:            stored,
 		Generated:       time.Now().UTC(),
 	}
 	for i, h := range hist {
