@@ -19,7 +19,7 @@ func (c *candidate) why(capacity int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s is at %s against a target of %d%s — a gap of %d on a dimension weighted %s; impact %d for effort %d",
 		title, levelText(c.q, c.level), c.target, levelSuffix(c.q, c.target),
-		c.target-c.level, formatNumber(c.weight), c.rec.Impact, c.effort)
+		c.target-c.level, wording.Number(c.weight), c.rec.Impact, c.effort)
 
 	if steps := c.rec.ToLevel - c.level - 1; steps > 0 {
 		fmt.Fprintf(&b, "; it works toward %s, %d %s past the next one, so its priority is scaled by %s",
@@ -55,10 +55,6 @@ func levelSuffix(q *questionnaires.Questionnaire, level int) string {
 		}
 	}
 	return ""
-}
-
-func formatNumber(v float64) string {
-	return strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
 }
 
 func quoteList(titles []string) string {

@@ -39,30 +39,28 @@ func lv(key string, level int) scoring.Answer { return scoring.Answer{Question: 
 func lk(key string, value int) scoring.Answer { return scoring.Answer{Question: key, Value: value} }
 func na(key string) scoring.Answer            { return scoring.Answer{Question: key, NA: true} }
 
-func levelAnswers(d1, d2, d3, o1, o2, o3 int) []scoring.Answer {
+// answersOf answers the keys in order: 0 is N/A, any other value goes
+// through answer.
+func answersOf(keys []string, answer func(string, int) scoring.Answer, values ...int) []scoring.Answer {
 	out := []scoring.Answer{}
-	for i, v := range []int{d1, d2, d3, o1, o2, o3} {
-		key := []string{"delivery-q1", "delivery-q2", "delivery-q3", "operations-q1", "operations-q2", "operations-q3"}[i]
+	for i, v := range values {
 		if v == 0 {
-			out = append(out, na(key))
+			out = append(out, na(keys[i]))
 		} else {
-			out = append(out, lv(key, v))
+			out = append(out, answer(keys[i], v))
 		}
 	}
 	return out
 }
 
+func levelAnswers(d1, d2, d3, o1, o2, o3 int) []scoring.Answer {
+	keys := []string{"delivery-q1", "delivery-q2", "delivery-q3", "operations-q1", "operations-q2", "operations-q3"}
+	return answersOf(keys, lv, d1, d2, d3, o1, o2, o3)
+}
+
 func likertAnswers(b1, b2, b3, s1, s2, s3 int) []scoring.Answer {
-	out := []scoring.Answer{}
-	for i, v := range []int{b1, b2, b3, s1, s2, s3} {
-		key := []string{"burden-s1", "burden-s2", "burden-s3", "security-s1", "security-s2", "security-s3"}[i]
-		if v == 0 {
-			out = append(out, na(key))
-		} else {
-			out = append(out, lk(key, v))
-		}
-	}
-	return out
+	keys := []string{"burden-s1", "burden-s2", "burden-s3", "security-s1", "security-s2", "security-s3"}
+	return answersOf(keys, lk, b1, b2, b3, s1, s2, s3)
 }
 
 type fixtureData struct {

@@ -1,12 +1,12 @@
 package report
 
 import (
-	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"gapmap/app/recommend"
+	"gapmap/app/wording"
 	"gapmap/questionnaires"
 )
 
@@ -43,7 +43,7 @@ func (r Rec) Levels() string {
 }
 
 // PriorityText is the priority without trailing zeros.
-func (r Rec) PriorityText() string { return formatNumber(r.Priority) }
+func (r Rec) PriorityText() string { return wording.Number(r.Priority) }
 
 // Facts is "Now · impact 3 · effort 1 · priority 9 · quick win".
 func (r Rec) Facts() string {
@@ -124,10 +124,10 @@ func (o OverallLine) ChangeText() string {
 func (g GapLine) LevelText() string { return LevelText(&g.Level, g.LevelName) }
 
 // WeightText is the dimension weight.
-func (g GapLine) WeightText() string { return formatNumber(g.Weight) }
+func (g GapLine) WeightText() string { return wording.Number(g.Weight) }
 
 // WeightedText is gap × weight.
-func (g GapLine) WeightedText() string { return formatNumber(g.Weighted) }
+func (g GapLine) WeightedText() string { return wording.Number(g.Weighted) }
 
 // ProgressText is how far the plan has come: "2 done, 1 in progress,
 // 3 not started" (states with no item left out).
@@ -172,7 +172,7 @@ func (d DimensionSection) GapText() string {
 }
 
 // WeightText is the dimension weight.
-func (d DimensionSection) WeightText() string { return formatNumber(d.Weight) }
+func (d DimensionSection) WeightText() string { return wording.Number(d.Weight) }
 
 // ChangeText is the change since the previous round, or "".
 func (d DimensionSection) ChangeText() string {
@@ -186,7 +186,7 @@ func (d DimensionSection) ChangeText() string {
 // or the lowest answer on a team report.
 func (q BlockingQuestion) Label() string {
 	if q.Teams > 0 {
-		return countNoun(q.Teams, "team", "teams")
+		return wording.CountOf(q.Teams, "team", "teams")
 	}
 	if q.Level > 0 {
 		return "lowest answer: level " + strconv.Itoa(q.Level) + nameSuffix(q.LevelName)
@@ -210,7 +210,7 @@ func (m MethodQuestionnaire) PassRatioText() string {
 	if m.Scale == "likert" {
 		return "—"
 	}
-	return formatNumber(m.PassRatio*100) + "%"
+	return wording.Number(m.PassRatio*100) + "%"
 }
 
 // ScaleText names the scale.
@@ -222,7 +222,7 @@ func (m MethodQuestionnaire) ScaleText() string {
 }
 
 // WeightText is the dimension weight.
-func (d MethodDimension) WeightText() string { return formatNumber(d.Weight) }
+func (d MethodDimension) WeightText() string { return wording.Number(d.Weight) }
 
 // Text is the cell as read in a table: "2 (gap 1)", "3", "—". Disagreement
 // is left to the renderer to mark.
@@ -235,12 +235,6 @@ func (c Cell) Text() string {
 		s += " (gap " + strconv.Itoa(*c.Gap) + ")"
 	}
 	return s
-}
-
-// formatNumber writes a number with at most three decimals and no trailing
-// zeros.
-func formatNumber(v float64) string {
-	return strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
 }
 
 // ScoreText formats a score on its scale: "2.41 of 5" or "63.5 of 100".

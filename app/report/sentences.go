@@ -17,17 +17,17 @@ import (
 func (b *builder) confidenceParagraph(c Confidence) string {
 	var sb strings.Builder
 	if b.in.Team != nil {
-		fmt.Fprintf(&sb, "%s of %s answered.", countNoun(c.Respondents, "person", "people"), b.in.Team.Name)
+		fmt.Fprintf(&sb, "%s of %s answered.", wording.CountOf(c.Respondents, "person", "people"), b.in.Team.Name)
 	} else {
 		pct := 0.0
 		if c.Teams > 0 {
 			pct = 100 * float64(c.Responding) / float64(c.Teams)
 		}
 		fmt.Fprintf(&sb, "%s answered, from %d of %d participating teams (coverage %s%%).",
-			countNoun(c.Respondents, "person", "people"), c.Responding, c.Teams, formatNumber(math.Round(pct*10)/10))
+			wording.CountOf(c.Respondents, "person", "people"), c.Responding, c.Teams, wording.Number(math.Round(pct*10)/10))
 	}
 	if c.NAShare != nil {
-		fmt.Fprintf(&sb, " %s%% of the answers were N/A, and N/A answers are left out of every level.", formatNumber(*c.NAShare))
+		fmt.Fprintf(&sb, " %s%% of the answers were N/A, and N/A answers are left out of every level.", wording.Number(*c.NAShare))
 	}
 	switch {
 	case c.Disagreements == 0 && b.in.Team != nil:
@@ -36,10 +36,10 @@ func (b *builder) confidenceParagraph(c Confidence) string {
 		sb.WriteString(" In every team, the respondents agree within one level in every dimension.")
 	case b.in.Team != nil:
 		fmt.Fprintf(&sb, " In %s the respondents are two or more levels apart, so the team level there is a compromise worth discussing.",
-			countNoun(c.Disagreements, "dimension", "dimensions"))
+			wording.CountOf(c.Disagreements, "dimension", "dimensions"))
 	default:
 		fmt.Fprintf(&sb, " In %s (a team in a dimension), respondents of the same team are two or more levels apart, so those team levels are a compromise worth discussing.",
-			countNoun(c.Disagreements, "place", "places"))
+			wording.CountOf(c.Disagreements, "place", "places"))
 	}
 	switch {
 	case b.in.Team != nil && c.Rating == "high":
@@ -58,13 +58,6 @@ func (b *builder) confidenceParagraph(c Confidence) string {
 	return sb.String()
 }
 
-func countNoun(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
 func planSentence(phases []Phase, capacity int) string {
 	total := 0
 	for _, p := range phases {
@@ -78,7 +71,7 @@ func planSentence(phases []Phase, capacity int) string {
 		parts = append(parts, fmt.Sprintf("%d in %s", len(p.Items), p.Title))
 	}
 	return fmt.Sprintf("The roadmap holds %s: %s, with an effort of at most %d per phase.",
-		countNoun(total, "recommendation", "recommendations"), strings.Join(parts, ", "), capacity)
+		wording.CountOf(total, "recommendation", "recommendations"), strings.Join(parts, ", "), capacity)
 }
 
 func (b *builder) dimensionText(q *questionnaires.Questionnaire, ds *DimensionSection) {
@@ -95,7 +88,7 @@ func (b *builder) dimensionText(q *questionnaires.Questionnaire, ds *DimensionSe
 		}
 		switch {
 		case ds.Gap != nil && *ds.Gap > 0:
-			fmt.Fprintf(&sb, ": %s below the target of %d%s.", countNoun(*ds.Gap, "level", "levels"), ds.Target, nameSuffix(ds.TargetLevel.Name))
+			fmt.Fprintf(&sb, ": %s below the target of %d%s.", wording.CountOf(*ds.Gap, "level", "levels"), ds.Target, nameSuffix(ds.TargetLevel.Name))
 		case ds.Current.Level > ds.Target:
 			fmt.Fprintf(&sb, ": above the target of %d.", ds.Target)
 		default:
@@ -136,13 +129,13 @@ func (b *builder) spreadText(q *questionnaires.Questionnaire, ds *DimensionSecti
 		if ds.Current == nil {
 			sb.WriteString("No respondent of the team has a level here.")
 		} else {
-			fmt.Fprintf(&sb, "%s of the team %s a level here", countNoun(sp.Respondents, "respondent", "respondents"), wording.Plural(sp.Respondents, "has", "have"))
+			fmt.Fprintf(&sb, "%s of the team %s a level here", wording.CountOf(sp.Respondents, "respondent", "respondents"), wording.Plural(sp.Respondents, "has", "have"))
 			switch {
 			case sp.RespondentSpread == nil || sp.Respondents < 2:
 			case *sp.RespondentSpread == 0:
 				sb.WriteString(" and they agree on it")
 			default:
-				fmt.Fprintf(&sb, "; they are %s apart", countNoun(*sp.RespondentSpread, "level", "levels"))
+				fmt.Fprintf(&sb, "; they are %s apart", wording.CountOf(*sp.RespondentSpread, "level", "levels"))
 			}
 			if sp.Disagreement {
 				sb.WriteString(", which counts as disagreement")
@@ -162,7 +155,7 @@ func (b *builder) spreadText(q *questionnaires.Questionnaire, ds *DimensionSecti
 		return "No team has a level in this dimension."
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s %s a level here", countNoun(sp.Teams, "team", "teams"), wording.Plural(sp.Teams, "has", "have"))
+	fmt.Fprintf(&sb, "%s %s a level here", wording.CountOf(sp.Teams, "team", "teams"), wording.Plural(sp.Teams, "has", "have"))
 	if r := rangeText(sp.Distribution); r != "" {
 		fmt.Fprintf(&sb, ", ranging %s", r)
 	}
@@ -179,7 +172,7 @@ func (b *builder) spreadText(q *questionnaires.Questionnaire, ds *DimensionSecti
 	}
 	if len(sp.Disputed) > 0 {
 		fmt.Fprintf(&sb, " Respondents disagree by two levels or more in %s: %s.",
-			countNoun(len(sp.Disputed), "team", "teams"), strings.Join(sp.Disputed, ", "))
+			wording.CountOf(len(sp.Disputed), "team", "teams"), strings.Join(sp.Disputed, ", "))
 	}
 	return sb.String()
 }
@@ -214,9 +207,9 @@ func signedLevels(n int) string {
 	case n == 0:
 		return "same level"
 	case n > 0:
-		return "+" + countNoun(n, "level", "levels")
+		return "+" + wording.CountOf(n, "level", "levels")
 	}
-	return "−" + countNoun(-n, "level", "levels")
+	return "−" + wording.CountOf(-n, "level", "levels")
 }
 
 func signedFloat(v float64, decimals int) string {

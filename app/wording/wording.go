@@ -2,7 +2,10 @@
 // sentence of gapmap shares (pages, charts, reports, recommendations).
 package wording
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+)
 
 // Plural returns one when n is 1 and many otherwise.
 func Plural(n int, one, many string) string {
@@ -21,4 +24,10 @@ func Count(n int, noun string) string {
 // CountOf formats a count with the singular or plural noun given.
 func CountOf(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + Plural(n, one, many)
+}
+
+// Number writes a number with at most three decimals and no trailing
+// zeros: 2, 0.667, 1.5.
+func Number(v float64) string {
+	return strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
 }
