@@ -188,7 +188,11 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.canSeeTeam(c, p, teamID); err != nil {
+	acc, err := s.accessOf(c)
+	if err != nil {
+		return err
+	}
+	if err := acc.checkSee(teamID); err != nil {
 		return err
 	}
 	a, err := s.store.Assessment(ctx, p.OrgID, id)
@@ -233,7 +237,7 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 	}
 	return s.render(c, "dashboard/team", fiber.Map{
 		"Title": team.Name + " · " + a.Name, "Assessment": a, "Team": team, "Views": views,
-		"CanSeeAll": p.Role.AtLeast(models.RoleLeader),
+		"CanSeeAll": acc.SeesAll(),
 	})
 }
 
