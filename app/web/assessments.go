@@ -296,11 +296,7 @@ func (s *Server) assessmentsPage(c *fiber.Ctx) error {
 	}
 	rows := make([]row, 0, len(list))
 	for _, a := range list {
-		pct := 0
-		if a.Progress.Invitations > 0 {
-			pct = a.Progress.Submitted * 100 / a.Progress.Invitations
-		}
-		rows = append(rows, row{AssessmentSummary: a, Pct: pct})
+		rows = append(rows, row{AssessmentSummary: a, Pct: models.Percent(a.Progress.Submitted, a.Progress.Invitations)})
 	}
 	return s.render(c, "assessments/index", fiber.Map{
 		"Title": "Assessments", "Assessments": rows, "CanAdmin": p.Role.AtLeast(models.RoleAdmin), "HasTeams": len(teams) > 0,
@@ -463,9 +459,7 @@ func (s *Server) renderAssessment(c *fiber.Ctx, data fiber.Map) error {
 			}
 		}
 		tp := teamProgress{Team: t, Progress: progressOf(mine)}
-		if tp.Invitations > 0 {
-			tp.Pct = tp.Submitted * 100 / tp.Invitations
-		}
+		tp.Pct = models.Percent(tp.Submitted, tp.Invitations)
 		teams = append(teams, tp)
 	}
 	type invRow struct {
@@ -475,11 +469,7 @@ func (s *Server) renderAssessment(c *fiber.Ctx, data fiber.Map) error {
 	}
 	rows := make([]invRow, 0, len(invs))
 	for _, inv := range invs {
-		pct := 0
-		if inv.Total > 0 {
-			pct = inv.Answered * 100 / inv.Total
-		}
-		rows = append(rows, invRow{InvitationStatus: inv, CanManage: acc.CanManage(inv.TeamID), Pct: pct})
+		rows = append(rows, invRow{InvitationStatus: inv, CanManage: acc.CanManage(inv.TeamID), Pct: models.Percent(inv.Answered, inv.Total)})
 	}
 	type qRow struct {
 		store.RoundQuestionnaire

@@ -50,10 +50,7 @@ func (s *Server) dashboardHome(c *fiber.Ctx) error {
 	prev := map[string]charts.RoundResult{}
 	for i := len(list) - 1; i >= 0; i-- {
 		a := list[i]
-		row := dashboardRound{AssessmentSummary: a}
-		if a.Progress.Invitations > 0 {
-			row.Pct = a.Progress.Submitted * 100 / a.Progress.Invitations
-		}
+		row := dashboardRound{AssessmentSummary: a, Pct: models.Percent(a.Progress.Submitted, a.Progress.Invitations)}
 		round, err := results.Load(ctx, s.store, p.OrgID, a.ID)
 		if err != nil {
 			return err
