@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -159,7 +158,7 @@ func TestAbuseBodyLimits(t *testing.T) {
 	const bodyLimit = 256 << 10
 	e := secAbuseEnv(t, func(c *config.Config) { c.BodyLimit = bodyLimit })
 	a := e.newOrg("Org", "a")
-	base := secListen(t, e)
+	base := e.listen()
 	big := strings.Repeat("x", bodyLimit+1024)
 	cases := []struct {
 		name, method, path, ct, body string
@@ -171,29 +170,13 @@ func TestAbuseBodyLimits(t *testing.T) {
 		{"answer over the answer limit", "PUT", "/api/v1/survey/" + a.obj[objSurvey] + "/answers", "application/json",
 			`{"questionnaire":"cncf-platform-maturity","question":"` + a.question + `","na":true,"comment":"` + strings.Repeat("y", 40<<10) + `"}`, false},
 	}
-	// The server answers 413 as soon as it sees the size and closes the
-	// connection; a client still writing the body may get a reset before it
-	// reads the answer. Resets are retried; any other answer than 413 fails.
+	// Resets are retried (sendOverWire); any other answer than 413 fails.
 	for _, tc := range cases {
-		got := 0
-		var lastErr error
-		for attempt := 0; attempt < 10 && got == 0; attempt++ {
-			req, err := http.NewRequest(tc.method, base+tc.path, strings.NewReader(tc.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header.Set("Content-Type", tc.ct)
-			if tc.bearer {
-				req.Header.Set("Authorization", "Bearer "+a.bearer[models.RoleOwner])
-			}
-			resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
-			if err != nil {
-				lastErr = err
-				continue
-			}
-			resp.Body.Close()
-			got = resp.StatusCode
+		bearer := ""
+		if tc.bearer {
+			bearer = a.bearer[models.RoleOwner]
 		}
+		got, lastErr := sendOverWire(t, tc.method, base+tc.path, tc.ct, bearer, tc.body)
 		if got != http.StatusRequestEntityTooLarge {
 			t.Errorf("%s: %d (last error %v), want 413", tc.name, got, lastErr)
 		}
@@ -219,19 +202,6 @@ func TestAbuseBodyLimits(t *testing.T) {
 	if r := e2.bearerClient(b.bearer[models.RoleOwner]).send("POST", "/api/v1/questionnaires", "application/yaml", huge, false); r.Status != http.StatusRequestEntityTooLarge {
 		t.Errorf("questionnaire over 1 MiB: %d, want 413", r.Status)
 	}
-}
-
-// secListen serves e's application on a loopback port until the test ends
-// and returns its base URL.
-func secListen(t *testing.T, e *secEnv) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = e.app.Listener(ln) }()
-	t.Cleanup(func() { _ = e.app.ShutdownWithTimeout(5 * time.Second) })
-	return "http://" + ln.Addr().String()
 }
 
 // TestAbuseHostileYAML uploads YAML built to exhaust a parser: alias

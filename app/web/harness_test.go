@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -714,4 +715,47 @@ func (c *testClient) login(email string) {
 	if r.Status != http.StatusSeeOther || c.cookie("gapmap_session") == "" {
 		c.ts.t.Fatalf("login as %s: %s", email, r)
 	}
+}
+
+// ---------------------------------------------------------------- real connections
+
+// listen serves the application on a loopback port until the test ends and
+// returns its base URL.
+func (ts *testServer) listen() string {
+	ts.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	go func() { _ = ts.app.Listener(ln) }()
+	ts.t.Cleanup(func() { _ = ts.app.ShutdownWithTimeout(5 * time.Second) })
+	return "http://" + ln.Addr().String()
+}
+
+// sendOverWire sends body over a new connection and returns the status.
+// A server that refuses an oversized body answers 413 as soon as it sees
+// the size and closes the connection; a client still writing the body may
+// see a reset before it reads the answer, so a failed write is tried again
+// (up to 10 times); lastErr is the last such failure.
+func sendOverWire(t *testing.T, method, target, contentType, bearer, body string) (status int, lastErr error) {
+	t.Helper()
+	for attempt := 0; attempt < 10 && status == 0; attempt++ {
+		req, err := http.NewRequest(method, target, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", contentType)
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: time.Minute}).Do(req)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		status = resp.StatusCode
+	}
+	return status, lastErr
 }

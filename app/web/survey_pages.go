@@ -56,21 +56,22 @@ func (s *Server) renderSurveyIntro(c *fiber.Ctx, sc *surveyCtx) error {
 	return s.renderView(c, "survey/intro", surveyLayout, &v)
 }
 
-func pageNumber(c *fiber.Ctx, sc *surveyCtx) (int, error) {
+// openSurveyPage resolves the token and the page number (:n) of a request.
+func (s *Server) openSurveyPage(c *fiber.Ctx) (*surveyCtx, int, error) {
+	sc, err := s.openSurvey(c)
+	if err != nil {
+		return nil, 0, err
+	}
 	n, err := strconv.Atoi(c.Params("n"))
 	if err != nil || n < 1 || n > len(sc.pages) {
-		return 0, apperr.Errorf(apperr.ENotFound, "This survey has no such page.")
+		return nil, 0, apperr.Errorf(apperr.ENotFound, "This survey has no such page.")
 	}
-	return n, nil
+	return sc, n, nil
 }
 
 // surveyPage answers GET /s/{token}/page/{n}.
 func (s *Server) surveyPage(c *fiber.Ctx) error {
-	sc, err := s.openSurvey(c)
-	if err != nil {
-		return err
-	}
-	n, err := pageNumber(c, sc)
+	sc, n, err := s.openSurveyPage(c)
 	if err != nil {
 		return err
 	}
@@ -89,11 +90,7 @@ func (s *Server) surveyPage(c *fiber.Ctx) error {
 // without JavaScript (and its "next" with JavaScript). It saves every
 // changed answer of the page in one transaction and moves on.
 func (s *Server) surveySavePage(c *fiber.Ctx) error {
-	sc, err := s.openSurvey(c)
-	if err != nil {
-		return err
-	}
-	n, err := pageNumber(c, sc)
+	sc, n, err := s.openSurveyPage(c)
 	if err != nil {
 		return err
 	}
