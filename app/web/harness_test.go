@@ -483,19 +483,21 @@ func (ts *testServer) invite(token string, assessmentID, teamID int64, label str
 func (ts *testServer) answerAll(token string) {
 	ts.t.Helper()
 	for _, a := range ts.allAnswers(token) {
-		ts.want(ts.call("PUT", "/api/v1/survey/"+token+"/answers", "", a), http.StatusOK, "answer")
+		ts.want(ts.putAnswer(token, a), http.StatusOK, "answer")
 	}
+}
+
+// putAnswer saves one answer through the survey API.
+func (ts *testServer) putAnswer(token string, body any) apiResult {
+	ts.t.Helper()
+	return ts.call("PUT", "/api/v1/survey/"+token+"/answers", "", body)
 }
 
 // allAnswers returns an answer body for every question of the survey.
 func (ts *testServer) allAnswers(token string) []map[string]any {
 	ts.t.Helper()
-	var sv struct {
-		Questionnaires []questionnaires.Questionnaire
-	}
-	ts.want(ts.call("GET", "/api/v1/survey/"+token, "", nil), http.StatusOK, "get survey").decode(ts.t, &sv)
 	var out []map[string]any
-	for _, q := range sv.Questionnaires {
+	for _, q := range surveyQuestionnaires(ts.t, ts.want(ts.call("GET", "/api/v1/survey/"+token, "", nil), http.StatusOK, "get survey")) {
 		for _, d := range q.Dimensions {
 			for _, qu := range d.Questions {
 				a := map[string]any{"questionnaire": q.Key, "question": qu.Key}
@@ -509,6 +511,17 @@ func (ts *testServer) allAnswers(token string) []map[string]any {
 		}
 	}
 	return out
+}
+
+// surveyQuestionnaires decodes the questionnaires of a survey
+// (GET /api/v1/survey/{token}).
+func surveyQuestionnaires(t *testing.T, r apiResult) []questionnaires.Questionnaire {
+	t.Helper()
+	var sv struct {
+		Questionnaires []questionnaires.Questionnaire
+	}
+	r.decode(t, &sv)
+	return sv.Questionnaires
 }
 
 // levelAnswers answers every question of the shipped questionnaires keys:

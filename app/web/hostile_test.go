@@ -147,23 +147,8 @@ func TestHostileTextEverywhere(t *testing.T) {
 			t.Fatal("no invitation created")
 		}
 		surveyTokens = append(surveyTokens, tokens[0])
-		var sv struct {
-			Questionnaires []struct {
-				Key        string `json:"key"`
-				Scale      string `json:"scale"`
-				Dimensions []struct {
-					Questions []struct {
-						Key string `json:"key"`
-					} `json:"questions"`
-				} `json:"dimensions"`
-			} `json:"questionnaires"`
-		}
-		resp := e.client().get("/api/v1/survey/" + tokens[0])
-		if err := json.Unmarshal(resp.Body, &sv); err != nil {
-			t.Fatalf("survey JSON: %v", err)
-		}
 		n := 0
-		for _, q := range sv.Questionnaires {
+		for _, q := range surveyQuestionnaires(t, e.client().get("/api/v1/survey/"+tokens[0])) {
 			for _, d := range q.Dimensions {
 				for _, qu := range d.Questions {
 					v := corpus[n%len(corpus)]
