@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -34,31 +33,26 @@ func secRandomHex(n int) string {
 // abuse limits, changed by mutate; it has no organizations yet.
 func secAbuseEnv(t *testing.T, mutate func(*config.Config)) *secEnv {
 	t.Helper()
-	shipped, err := questionnaires.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := storetest.SQLite(t)
-	app := secServer(t, st, func(c *config.Config) {
+	ts := newTestServer(t, storetest.SQLite(t), secConfig(func(c *config.Config) {
 		c.Limits = config.DefaultLimits()
 		if mutate != nil {
 			mutate(c)
 		}
-	})
-	return &secEnv{t: t, st: st, app: app, shipped: shipped}
+	}))
+	return &secEnv{testServer: ts}
 }
 
 // secUntil sends requests made by send until one answers 429, and returns
 // how many were sent; it fails after max requests.
-func secUntil(t *testing.T, what string, max int, send func(i int) secResp) int {
+func secUntil(t *testing.T, what string, max int, send func(i int) apiResult) int {
 	t.Helper()
 	for i := 1; i <= max; i++ {
 		r := send(i)
-		if r.status == http.StatusTooManyRequests {
+		if r.Status == http.StatusTooManyRequests {
 			return i
 		}
-		if r.status >= 500 {
-			t.Fatalf("%s #%d: %d", what, i, r.status)
+		if r.Status >= 500 {
+			t.Fatalf("%s #%d: %d", what, i, r.Status)
 		}
 	}
 	t.Errorf("%s: no 429 after %d requests", what, max)
@@ -72,52 +66,52 @@ func TestAbuseRateLimits(t *testing.T) {
 	cases := []struct {
 		name  string
 		limit int
-		setup func(e *secEnv) func(i int) secResp
+		setup func(e *secEnv) func(i int) apiResult
 	}{
-		{"failed logins per minute", lim.LoginFailures, func(e *secEnv) func(int) secResp {
+		{"failed logins per minute", lim.LoginFailures, func(e *secEnv) func(int) apiResult {
 			c := e.client()
 			c.get("/login")
-			return func(i int) secResp {
+			return func(i int) apiResult {
 				form := url.Values{"email": {"owner@example.com"}, "password": {fmt.Sprintf("wrong password %d", i)}}.Encode()
-				return c.do("POST", "/login", "application/x-www-form-urlencoded", form, true)
+				return c.send("POST", "/login", "application/x-www-form-urlencoded", form, true)
 			}
 		}},
-		{"sign-ups per hour", lim.Signups, func(e *secEnv) func(int) secResp {
+		{"sign-ups per hour", lim.Signups, func(e *secEnv) func(int) apiResult {
 			c := e.client()
 			c.get("/signup")
-			return func(i int) secResp {
-				form := url.Values{"org_name": {fmt.Sprintf("Org %d", i)}, "email": {fmt.Sprintf("signup-%d@example.com", i)}, "password": {secPassword}}.Encode()
-				r := c.do("POST", "/signup", "application/x-www-form-urlencoded", form, true)
-				c.do("POST", "/logout", "application/x-www-form-urlencoded", "", true)
+			return func(i int) apiResult {
+				form := url.Values{"org_name": {fmt.Sprintf("Org %d", i)}, "email": {fmt.Sprintf("signup-%d@example.com", i)}, "password": {testPassword}}.Encode()
+				r := c.send("POST", "/signup", "application/x-www-form-urlencoded", form, true)
+				c.send("POST", "/logout", "application/x-www-form-urlencoded", "", true)
 				return r
 			}
 		}},
-		{"guessed survey tokens per minute", lim.SurveyMisses, func(e *secEnv) func(int) secResp {
-			return func(i int) secResp {
+		{"guessed survey tokens per minute", lim.SurveyMisses, func(e *secEnv) func(int) apiResult {
+			return func(i int) apiResult {
 				if i%2 == 0 {
 					return e.client().get("/s/s_" + secRandomHex(16))
 				}
-				return e.client().do("PUT", "/api/v1/survey/s_"+secRandomHex(16)+"/answers", "application/json", `{"questionnaire":"x","question":"y","na":true}`, false)
+				return e.client().send("PUT", "/api/v1/survey/s_"+secRandomHex(16)+"/answers", "application/json", `{"questionnaire":"x","question":"y","na":true}`, false)
 			}
 		}},
-		{"guessed API tokens per minute", lim.TokenFailures, func(e *secEnv) func(int) secResp {
-			return func(i int) secResp {
+		{"guessed API tokens per minute", lim.TokenFailures, func(e *secEnv) func(int) apiResult {
+			return func(i int) apiResult {
 				return e.bearerClient("gm_" + secRandomHex(16)).get("/api/v1/me")
 			}
 		}},
-		{"guessed invitation tokens per minute (accepting)", lim.LoginFailures, func(e *secEnv) func(int) secResp {
+		{"guessed invitation tokens per minute (accepting)", lim.LoginFailures, func(e *secEnv) func(int) apiResult {
 			c := e.client()
 			c.get("/login")
-			return func(i int) secResp {
-				return c.do("POST", "/invite/"+secRandomHex(16), "application/x-www-form-urlencoded", "password=correct+horse+battery", true)
+			return func(i int) apiResult {
+				return c.send("POST", "/invite/"+secRandomHex(16), "application/x-www-form-urlencoded", "password=correct+horse+battery", true)
 			}
 		}},
-		{"guessed invitation tokens per minute (opening)", lim.LoginFailures, func(e *secEnv) func(int) secResp {
-			return func(i int) secResp { return e.client().get("/invite/" + secRandomHex(16)) }
+		{"guessed invitation tokens per minute (opening)", lim.LoginFailures, func(e *secEnv) func(int) apiResult {
+			return func(i int) apiResult { return e.client().get("/invite/" + secRandomHex(16)) }
 		}},
-		{"questionnaire uploads per minute", lim.Uploads, func(e *secEnv) func(int) secResp {
+		{"questionnaire uploads per minute", lim.Uploads, func(e *secEnv) func(int) apiResult {
 			ctx := t.Context()
-			_, u, err := e.st.SignUp(ctx, "Uploads", "uploads@example.com", secPassword)
+			_, u, err := e.st.SignUp(ctx, "Uploads", "uploads@example.com", testPassword)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,8 +121,8 @@ func TestAbuseRateLimits(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := e.bearerClient(tok)
-			return func(i int) secResp {
-				return c.do("POST", "/api/v1/questionnaires", "application/yaml", "key: [not a questionnaire", false)
+			return func(i int) apiResult {
+				return c.send("POST", "/api/v1/questionnaires", "application/yaml", "key: [not a questionnaire", false)
 			}
 		}},
 	}
@@ -151,8 +145,8 @@ func TestAbuseGuessingDoesNotLockOutRespondents(t *testing.T) {
 	lim := config.DefaultLimits()
 	for i := 0; i < lim.SurveyMisses*2; i++ {
 		body := `{"questionnaire":"cncf-platform-maturity","question":"` + a.question + `","na":true,"comment":"` + fmt.Sprint(i) + `"}`
-		if r := e.client().do("PUT", "/api/v1/survey/"+a.obj[objSurvey]+"/answers", "application/json", body, false); r.status != http.StatusOK {
-			t.Fatalf("save #%d = %d %.200q", i+1, r.status, r.body)
+		if r := e.client().send("PUT", "/api/v1/survey/"+a.obj[objSurvey]+"/answers", "application/json", body, false); r.Status != http.StatusOK {
+			t.Fatalf("save #%d = %d %.200q", i+1, r.Status, r.text())
 		}
 	}
 }
@@ -164,7 +158,7 @@ func TestAbuseBodyLimits(t *testing.T) {
 	const bodyLimit = 256 << 10
 	e := secAbuseEnv(t, func(c *config.Config) { c.BodyLimit = bodyLimit })
 	a := e.newOrg("Org", "a")
-	base := secListen(t, e)
+	base := e.listen()
 	big := strings.Repeat("x", bodyLimit+1024)
 	cases := []struct {
 		name, method, path, ct, body string
@@ -176,34 +170,18 @@ func TestAbuseBodyLimits(t *testing.T) {
 		{"answer over the answer limit", "PUT", "/api/v1/survey/" + a.obj[objSurvey] + "/answers", "application/json",
 			`{"questionnaire":"cncf-platform-maturity","question":"` + a.question + `","na":true,"comment":"` + strings.Repeat("y", 40<<10) + `"}`, false},
 	}
-	// The server answers 413 as soon as it sees the size and closes the
-	// connection; a client still writing the body may get a reset before it
-	// reads the answer. Resets are retried; any other answer than 413 fails.
+	// Resets are retried (sendOverWire); any other answer than 413 fails.
 	for _, tc := range cases {
-		got := 0
-		var lastErr error
-		for attempt := 0; attempt < 10 && got == 0; attempt++ {
-			req, err := http.NewRequest(tc.method, base+tc.path, strings.NewReader(tc.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header.Set("Content-Type", tc.ct)
-			if tc.bearer {
-				req.Header.Set("Authorization", "Bearer "+a.bearer[models.RoleOwner])
-			}
-			resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
-			if err != nil {
-				lastErr = err
-				continue
-			}
-			resp.Body.Close()
-			got = resp.StatusCode
+		bearer := ""
+		if tc.bearer {
+			bearer = a.bearer[models.RoleOwner]
 		}
+		got, lastErr := sendOverWire(t, tc.method, base+tc.path, tc.ct, bearer, tc.body)
 		if got != http.StatusRequestEntityTooLarge {
 			t.Errorf("%s: %d (last error %v), want 413", tc.name, got, lastErr)
 		}
 	}
-	teams, err := e.st.Teams(t.Context(), a.org.ID)
+	teams, err := e.st.Teams(t.Context(), a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,22 +199,9 @@ func TestAbuseBodyLimits(t *testing.T) {
 	e2 := secAbuseEnv(t, nil)
 	b := e2.newOrg("Org", "b")
 	huge := "title: \"" + strings.Repeat("z", 1<<20+10) + "\"\n"
-	if r := e2.bearerClient(b.bearer[models.RoleOwner]).do("POST", "/api/v1/questionnaires", "application/yaml", huge, false); r.status != http.StatusRequestEntityTooLarge {
-		t.Errorf("questionnaire over 1 MiB: %d, want 413", r.status)
+	if r := e2.bearerClient(b.bearer[models.RoleOwner]).send("POST", "/api/v1/questionnaires", "application/yaml", huge, false); r.Status != http.StatusRequestEntityTooLarge {
+		t.Errorf("questionnaire over 1 MiB: %d, want 413", r.Status)
 	}
-}
-
-// secListen serves e's application on a loopback port until the test ends
-// and returns its base URL.
-func secListen(t *testing.T, e *secEnv) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = e.app.Listener(ln) }()
-	t.Cleanup(func() { _ = e.app.ShutdownWithTimeout(5 * time.Second) })
-	return "http://" + ln.Addr().String()
 }
 
 // TestAbuseHostileYAML uploads YAML built to exhaust a parser: alias
@@ -253,7 +218,7 @@ func TestAbuseHostileYAML(t *testing.T) {
 		fmt.Fprintf(&bomb, "%s: &%s [*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s]\n", n, n, prev, prev, prev, prev, prev, prev, prev, prev, prev)
 		prev = n
 	}
-	bombInQuestionnaire := string(secQuestionnaireYAML(t, "alias-bomb", nil)) + "\n" + bomb.String() + "extra: *i\n"
+	bombInQuestionnaire := string(questionnaireYAML(t, "alias-bomb", nil)) + "\n" + bomb.String() + "extra: *i\n"
 	keyAlias := "key: &k alias-key\nversion: *k\ntitle: *k\n" + strings.Repeat("x: *k\n", 3)
 	cases := []struct{ name, body string }{
 		{"billion laughs", bomb.String()},
@@ -266,19 +231,19 @@ func TestAbuseHostileYAML(t *testing.T) {
 	}
 	for _, tc := range cases {
 		start := time.Now()
-		r := api.do("POST", "/api/v1/questionnaires", "application/yaml", tc.body, false)
+		r := api.send("POST", "/api/v1/questionnaires", "application/yaml", tc.body, false)
 		took := time.Since(start)
-		if r.status < 400 || r.status >= 500 {
-			t.Errorf("%s: %d, want a 4xx refusal; %.200q", tc.name, r.status, r.body)
+		if r.Status < 400 || r.Status >= 500 {
+			t.Errorf("%s: %d, want a 4xx refusal; %.200q", tc.name, r.Status, r.text())
 		}
 		if took > 20*time.Second {
 			t.Errorf("%s: took %v; an upload must be refused quickly", tc.name, took)
 		}
-		t.Logf("%s: %d in %v", tc.name, r.status, took.Round(time.Millisecond))
+		t.Logf("%s: %d in %v", tc.name, r.Status, took.Round(time.Millisecond))
 	}
 	var n int64
 	ctx := t.Context()
-	qs, err := e.st.OrgQuestionnaires(ctx, a.org.ID)
+	qs, err := e.st.OrgQuestionnaires(ctx, a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +293,7 @@ func FuzzAnswerPayload(f *testing.F) {
 		`{"questionnaire":"cncf-platform-maturity","question":"inv-funding-model","na":true,"comment":"` + strings.Repeat("é", 2100) + `"}`,
 	}
 	st := storetest.SQLite(f)
-	app := secServer(f, st, nil)
+	app, _ := testApp(f, st, secConfig(nil))
 	shipped, err := questionnaires.Shipped()
 	if err != nil {
 		f.Fatal(err)
@@ -344,7 +309,7 @@ func FuzzAnswerPayload(f *testing.F) {
 		f.Add(strings.ReplaceAll(s, "QUESTION", likertQ))
 	}
 	ctx := context.Background()
-	org, _, err := st.SignUp(ctx, "Fuzz", "fuzz@example.com", secPassword)
+	org, _, err := st.SignUp(ctx, "Fuzz", "fuzz@example.com", testPassword)
 	if err != nil {
 		f.Fatal(err)
 	}

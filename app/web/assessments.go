@@ -162,29 +162,19 @@ func progressOf(invs []store.InvitationStatus) store.Progress {
 }
 
 // viewScope returns the teams whose invitations the principal may see: nil
-// for all (leaders and above), else their own teams.
-func (s *Server) viewScope(c *fiber.Ctx, p *store.Principal) ([]int64, error) {
-	if p.Role.AtLeast(models.RoleLeader) {
-		return nil, nil
-	}
-	return s.ownTeams(c, p)
+// for all (leaders and above), else their own teams. A wrapper over
+// accessOf kept for callers in other files.
+func (s *Server) viewScope(c *fiber.Ctx, _ *store.Principal) ([]int64, error) {
+	a, err := s.accessOf(c)
+	return a.Visible(), err
 }
 
 // manageScope returns the teams whose invitations the principal may create
-// and revoke: nil for all (admins and owners), else their own teams.
-func (s *Server) manageScope(c *fiber.Ctx, p *store.Principal) ([]int64, error) {
-	if p.Role.AtLeast(models.RoleAdmin) {
-		return nil, nil
-	}
-	return s.ownTeams(c, p)
-}
-
-func (s *Server) ownTeams(c *fiber.Ctx, p *store.Principal) ([]int64, error) {
-	ids, err := s.store.TeamIDsOfUser(c.UserContext(), p.OrgID, p.UserID)
-	if err != nil {
-		return nil, err
-	}
-	return nonNil(ids), nil
+// and revoke: nil for all (admins and owners), else their own teams. A
+// wrapper over accessOf kept for callers in other files.
+func (s *Server) manageScope(c *fiber.Ctx, _ *store.Principal) ([]int64, error) {
+	a, err := s.accessOf(c)
+	return a.Managed(), err
 }
 
 func inScope(scope []int64, teamID int64) bool {
@@ -222,29 +212,29 @@ func (s *Server) apiCreateAssessment(c *fiber.Ctx) error {
 }
 
 // assessmentOf loads the assessment of :id with the invitations the
-// principal may see (members: their teams') and those teams' ids.
-func (s *Server) assessmentOf(c *fiber.Ctx, p *store.Principal) (*store.AssessmentInfo, []store.InvitationStatus, []int64, error) {
+// principal may see (members: their teams').
+func (s *Server) assessmentOf(c *fiber.Ctx, p *store.Principal) (*store.AssessmentInfo, []store.InvitationStatus, error) {
 	id, err := paramID(c, "id")
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	a, err := s.store.Assessment(c.UserContext(), p.OrgID, id)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	scope, err := s.viewScope(c, p)
+	acc, err := s.accessOf(c)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	invs, err := s.store.Invitations(c.UserContext(), p.OrgID, id, scope)
+	invs, err := s.store.Invitations(c.UserContext(), p.OrgID, id, acc.Visible())
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	return a, invs, scope, nil
+	return a, invs, nil
 }
 
 func (s *Server) apiAssessment(c *fiber.Ctx) error {
-	a, invs, _, err := s.assessmentOf(c, principalOf(c))
+	a, invs, err := s.assessmentOf(c, principalOf(c))
 	if err != nil {
 		return err
 	}
@@ -306,11 +296,7 @@ func (s *Server) assessmentsPage(c *fiber.Ctx) error {
 	}
 	rows := make([]row, 0, len(list))
 	for _, a := range list {
-		pct := 0
-		if a.Progress.Invitations > 0 {
-			pct = a.Progress.Submitted * 100 / a.Progress.Invitations
-		}
-		rows = append(rows, row{AssessmentSummary: a, Pct: pct})
+		rows = append(rows, row{AssessmentSummary: a, Pct: models.Percent(a.Progress.Submitted, a.Progress.Invitations)})
 	}
 	return s.render(c, "assessments/index", fiber.Map{
 		"Title": "Assessments", "Assessments": rows, "CanAdmin": p.Role.AtLeast(models.RoleAdmin), "HasTeams": len(teams) > 0,
@@ -449,21 +435,21 @@ func (s *Server) assessmentPage(c *fiber.Ctx) error {
 
 func (s *Server) renderAssessment(c *fiber.Ctx, data fiber.Map) error {
 	p := principalOf(c)
-	a, invs, scope, err := s.assessmentOf(c, p)
+	a, invs, err := s.assessmentOf(c, p)
 	if err != nil {
 		return err
 	}
-	manage, err := s.manageScope(c, p)
+	acc, err := s.accessOf(c)
 	if err != nil {
 		return err
 	}
 	var teams []teamProgress
 	var inviteTeams []models.Team
 	for _, t := range a.Teams {
-		if inScope(manage, t.ID) {
+		if acc.CanManage(t.ID) {
 			inviteTeams = append(inviteTeams, t)
 		}
-		if !inScope(scope, t.ID) {
+		if !acc.CanSee(t.ID) {
 			continue
 		}
 		var mine []store.InvitationStatus
@@ -473,9 +459,7 @@ func (s *Server) renderAssessment(c *fiber.Ctx, data fiber.Map) error {
 			}
 		}
 		tp := teamProgress{Team: t, Progress: progressOf(mine)}
-		if tp.Invitations > 0 {
-			tp.Pct = tp.Submitted * 100 / tp.Invitations
-		}
+		tp.Pct = models.Percent(tp.Submitted, tp.Invitations)
 		teams = append(teams, tp)
 	}
 	type invRow struct {
@@ -485,11 +469,7 @@ func (s *Server) renderAssessment(c *fiber.Ctx, data fiber.Map) error {
 	}
 	rows := make([]invRow, 0, len(invs))
 	for _, inv := range invs {
-		pct := 0
-		if inv.Total > 0 {
-			pct = inv.Answered * 100 / inv.Total
-		}
-		rows = append(rows, invRow{InvitationStatus: inv, CanManage: inScope(manage, inv.TeamID), Pct: pct})
+		rows = append(rows, invRow{InvitationStatus: inv, CanManage: acc.CanManage(inv.TeamID), Pct: models.Percent(inv.Answered, inv.Total)})
 	}
 	type qRow struct {
 		store.RoundQuestionnaire

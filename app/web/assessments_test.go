@@ -219,7 +219,7 @@ func TestInvitationsAPI(t *testing.T) {
 		ts.want(ts.call("POST", path, o.Token, map[string]any{"label": "no team"}), 422, "no team")
 		ts.want(ts.call("POST", path, o.Token, map[string]any{"team_id": o.Teams[0].ID, "label": strings.Repeat("x", 201)}), 422, "label too long")
 
-		ts.want(put(ts, created.Token, ts.allAnswers(created.Token)[0]), 200, "answer")
+		ts.want(ts.putAnswer(created.Token, ts.allAnswers(created.Token)[0]), 200, "answer")
 		ts.answerAll(r.Tokens[1])
 		ts.want(ts.call("POST", "/api/v1/survey/"+r.Tokens[1]+"/submit", "", nil), 200, "submit")
 
@@ -273,7 +273,7 @@ func TestInvitationsAPI(t *testing.T) {
 		if sv.Status != "draft" || sv.SubmittedAt != nil {
 			t.Errorf("after reopening: %+v", sv)
 		}
-		ts.want(put(ts, r.Tokens[1], map[string]any{"questionnaire": gartner, "question": ts.shippedQ(gartner).Dimensions[0].Questions[0].Key, "value": 5}), 200, "change after reopen")
+		ts.want(ts.putAnswer(r.Tokens[1], map[string]any{"questionnaire": gartner, "question": ts.shippedQ(gartner).Dimensions[0].Questions[0].Key, "value": 5}), 200, "change after reopen")
 		ts.want(ts.call("POST", "/api/v1/survey/"+r.Tokens[1]+"/submit", "", nil), 200, "submit again")
 
 		// A closed round takes no new links.
@@ -364,7 +364,7 @@ func TestAssessmentPages(t *testing.T) {
 		tokens := []string{links[0][2], links[1][2]}
 		ts.answerAll(tokens[0])
 		ts.want(ts.call("POST", "/api/v1/survey/"+tokens[0]+"/submit", "", nil), 200, "submit")
-		ts.want(put(ts, tokens[1], ts.allAnswers(tokens[1])[0]), 200, "answer one")
+		ts.want(ts.putAnswer(tokens[1], ts.allAnswers(tokens[1])[0]), 200, "answer one")
 		show = string(br.get(loc).Body)
 		for _, want := range []string{"badge-submitted", "badge-in-progress", "badge-not-started", "Reopen"} {
 			if !strings.Contains(show, want) {

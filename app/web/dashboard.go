@@ -50,10 +50,7 @@ func (s *Server) dashboardHome(c *fiber.Ctx) error {
 	prev := map[string]charts.RoundResult{}
 	for i := len(list) - 1; i >= 0; i-- {
 		a := list[i]
-		row := dashboardRound{AssessmentSummary: a}
-		if a.Progress.Invitations > 0 {
-			row.Pct = a.Progress.Submitted * 100 / a.Progress.Invitations
-		}
+		row := dashboardRound{AssessmentSummary: a, Pct: models.Percent(a.Progress.Submitted, a.Progress.Invitations)}
 		round, err := results.Load(ctx, s.store, p.OrgID, a.ID)
 		if err != nil {
 			return err
@@ -188,7 +185,11 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.canSeeTeam(c, p, teamID); err != nil {
+	acc, err := s.accessOf(c)
+	if err != nil {
+		return err
+	}
+	if err := acc.checkSee(teamID); err != nil {
 		return err
 	}
 	a, err := s.store.Assessment(ctx, p.OrgID, id)
@@ -233,7 +234,7 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 	}
 	return s.render(c, "dashboard/team", fiber.Map{
 		"Title": team.Name + " · " + a.Name, "Assessment": a, "Team": team, "Views": views,
-		"CanSeeAll": p.Role.AtLeast(models.RoleLeader),
+		"CanSeeAll": acc.SeesAll(),
 	})
 }
 

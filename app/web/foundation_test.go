@@ -3,14 +3,11 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -21,99 +18,15 @@ import (
 )
 
 // Tests of the foundation (issue 2): health, identity, teams API, sessions,
-// CSRF, rate limits, security headers and error pages. They use the shared
-// helpers of helpers_test.go; the few extra ones carry an fdn prefix.
-
-// fdnJSON checks that r is JSON and decodes it into v.
-func fdnJSON(t *testing.T, r apiResult, v any) {
-	t.Helper()
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Fatalf("Content-Type %q, want JSON; got %s", ct, r)
-	}
-	r.decode(t, v)
-}
-
-// fdnWantError checks a JSON error body: {"error": "..."} and, when field
-// is not empty, "field": field.
-func fdnWantError(t *testing.T, r apiResult, field string) {
-	t.Helper()
-	var body map[string]any
-	fdnJSON(t, r, &body)
-	if msg, _ := body["error"].(string); msg == "" {
-		t.Fatalf("error body %s lacks \"error\"", r)
-	}
-	if field != "" && body["field"] != field {
-		t.Fatalf("error body %s, want field %q", r, field)
-	}
-}
-
-func fdnKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// fdnWantTeams checks a team list body: exactly names, each {id, name}.
-func fdnWantTeams(t *testing.T, r apiResult, names ...string) {
-	t.Helper()
-	if r.Status != http.StatusOK {
-		t.Fatalf("team list: %s", r)
-	}
-	var got []map[string]any
-	fdnJSON(t, r, &got)
-	have := []string{}
-	for _, tm := range got {
-		if !slices.Equal(fdnKeys(tm), []string{"id", "name"}) {
-			t.Fatalf("team %v, want {id, name}", tm)
-		}
-		have = append(have, tm["name"].(string))
-	}
-	if names == nil {
-		names = []string{}
-	}
-	if !slices.Equal(have, names) {
-		t.Fatalf("teams = %q, want %q", have, names)
-	}
-}
-
-func fdnTeamNames(t *testing.T, st *store.Store, orgID int64) []string {
-	t.Helper()
-	teams, err := st.Teams(context.Background(), orgID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, tm := range teams {
-		names = append(names, tm.Name)
-	}
-	return names
-}
-
-func fdnSession(c *testClient) string {
-	if ck := c.jar["gapmap_session"]; ck != nil {
-		return ck.Value
-	}
-	return ""
-}
-
-// fdnToLogin reports whether r redirects to the login page.
-func fdnToLogin(r apiResult) bool {
-	return r.Status == http.StatusSeeOther && strings.HasPrefix(r.Header.Get("Location"), "/login")
-}
-
-func fdnIsHTML(r apiResult) bool {
-	return strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") && strings.Contains(strings.ToLower(string(r.Body)), "<html")
-}
+// CSRF, rate limits, security headers and error pages, on the harness of
+// harness_test.go.
 
 func TestFoundationHealth(t *testing.T) {
 	eachServer(t, nil, func(t *testing.T, ts *testServer) {
 		for _, path := range []string{"/healthz", "/readyz"} {
 			r := ts.want(ts.call("GET", path, "", nil), http.StatusOK, path)
 			var got map[string]any
-			fdnJSON(t, r, &got)
+			r.json(t, &got)
 			if len(got) != 1 || got["status"] != "ok" {
 				t.Fatalf(`GET %s = %s, want {"status":"ok"}`, path, r)
 			}
@@ -143,13 +56,13 @@ func TestFoundationMe(t *testing.T) {
 
 		r := ts.want(ts.call("GET", "/api/v1/me", acme.Token, nil), http.StatusOK, "me")
 		var me map[string]any
-		fdnJSON(t, r, &me)
-		if keys := fdnKeys(me); !slices.Equal(keys, []string{"org", "role", "user"}) {
+		r.json(t, &me)
+		if keys := sortedKeys(me); !slices.Equal(keys, []string{"org", "role", "user"}) {
 			t.Fatalf("me has keys %v, want org, role, user", keys)
 		}
 		user, _ := me["user"].(map[string]any)
 		org, _ := me["org"].(map[string]any)
-		if !slices.Equal(fdnKeys(user), []string{"email", "id"}) || !slices.Equal(fdnKeys(org), []string{"id", "name"}) {
+		if !slices.Equal(sortedKeys(user), []string{"email", "id"}) || !slices.Equal(sortedKeys(org), []string{"id", "name"}) {
 			t.Fatalf("me = %v, want user{id,email} and org{id,name}", me)
 		}
 		if user["id"] != float64(acme.Owner.ID) || user["email"] != acme.Owner.Email ||
@@ -170,7 +83,7 @@ func TestFoundationMe(t *testing.T) {
 					req.Header.Set("Authorization", tc.auth)
 				}
 				r := ts.want(ts.send(req), http.StatusUnauthorized, tc.name)
-				fdnWantError(t, r, "")
+				r.wantError(t, "")
 			})
 		}
 	})
@@ -198,8 +111,8 @@ func TestFoundationTeamsAPI(t *testing.T) {
 		}{
 			{name: "create", method: "POST", path: "/api/v1/teams", body: `{"name":"Platform"}`, want: 201, check: func(t *testing.T, r apiResult) {
 				var got map[string]any
-				fdnJSON(t, r, &got)
-				if !slices.Equal(fdnKeys(got), []string{"id", "name"}) || got["name"] != "Platform" {
+				r.json(t, &got)
+				if !slices.Equal(sortedKeys(got), []string{"id", "name"}) || got["name"] != "Platform" {
 					t.Fatalf("created %v, want {id, name}", got)
 				}
 				id, _ := got["id"].(float64)
@@ -207,7 +120,7 @@ func TestFoundationTeamsAPI(t *testing.T) {
 			}},
 			{name: "create a second", method: "POST", path: "/api/v1/teams", body: `{"name":"Search"}`, want: 201, check: func(t *testing.T, r apiResult) {
 				var got struct{ ID int64 }
-				fdnJSON(t, r, &got)
+				r.json(t, &got)
 				second = got.ID
 			}},
 			{name: "empty name", method: "POST", path: "/api/v1/teams", body: `{"name":""}`, want: 422, field: "name"},
@@ -220,12 +133,12 @@ func TestFoundationTeamsAPI(t *testing.T) {
 			{name: "two values", method: "POST", path: "/api/v1/teams", body: `{"name":"X"}{"name":"Y"}`, want: 400},
 			{name: "leader cannot create", token: leaderTok, method: "POST", path: "/api/v1/teams", body: `{"name":"Lea's"}`, want: 403},
 			{name: "nothing stored by refused requests", method: "GET", path: "/api/v1/teams", want: 200, check: func(t *testing.T, r apiResult) {
-				fdnWantTeams(t, r, "Platform", "Search")
+				r.wantTeams(t, "Platform", "Search")
 			}},
 			{name: "rename", method: "PATCH", path: "/api/v1/teams/{created}", body: `{"name":"Platform Engineering"}`, want: 200, check: func(t *testing.T, r apiResult) {
 				var got map[string]any
-				fdnJSON(t, r, &got)
-				if !slices.Equal(fdnKeys(got), []string{"id", "name"}) || got["name"] != "Platform Engineering" || got["id"] != float64(created) {
+				r.json(t, &got)
+				if !slices.Equal(sortedKeys(got), []string{"id", "name"}) || got["name"] != "Platform Engineering" || got["id"] != float64(created) {
 					t.Fatalf("renamed %v", got)
 				}
 			}},
@@ -234,7 +147,7 @@ func TestFoundationTeamsAPI(t *testing.T) {
 			{name: "rename to 101 characters", method: "PATCH", path: "/api/v1/teams/{created}", body: `{"name":"` + long + `"}`, want: 422, field: "name"},
 			{name: "leader reads one", token: leaderTok, method: "GET", path: "/api/v1/teams/{created}", want: 200},
 			{name: "member sees no unassigned team", token: memberTok, method: "GET", path: "/api/v1/teams", want: 200, check: func(t *testing.T, r apiResult) {
-				fdnWantTeams(t, r)
+				r.wantTeams(t)
 			}},
 			{name: "another org's team: GET", method: "GET", path: foreignPath, want: 404},
 			{name: "another org's team: PATCH", method: "PATCH", path: foreignPath, body: `{"name":"Taken over"}`, want: 404},
@@ -246,7 +159,7 @@ func TestFoundationTeamsAPI(t *testing.T) {
 			{name: "deleted is gone", method: "GET", path: "/api/v1/teams/{second}", want: 404},
 			{name: "delete again", method: "DELETE", path: "/api/v1/teams/{second}", want: 404},
 			{name: "list after all", method: "GET", path: "/api/v1/teams", want: 200, check: func(t *testing.T, r apiResult) {
-				fdnWantTeams(t, r, "Platform Engineering")
+				r.wantTeams(t, "Platform Engineering")
 			}},
 			{name: "no token", token: "-", method: "GET", path: "/api/v1/teams", want: 401},
 		}
@@ -267,7 +180,7 @@ func TestFoundationTeamsAPI(t *testing.T) {
 				}
 				r := ts.want(ts.call(s.method, path, token, body), s.want, s.method+" "+path)
 				if s.want >= 400 {
-					fdnWantError(t, r, s.field)
+					r.wantError(t, s.field)
 					return
 				}
 				if s.check != nil {
@@ -275,7 +188,7 @@ func TestFoundationTeamsAPI(t *testing.T) {
 				}
 			})
 		}
-		if got := fdnTeamNames(t, ts.st, other.ID); !slices.Equal(got, []string{"Foreign"}) {
+		if got := ts.teamNames(other.ID); !slices.Equal(got, []string{"Foreign"}) {
 			t.Fatalf("the other org's teams are now %q", got)
 		}
 	})
@@ -299,7 +212,7 @@ func TestFoundationWebJourney(t *testing.T) {
 
 		ts.want(c.post("/signup", url.Values{"_csrf": {tok}, "org_name": {"Acme"}, "email": {"ann@example.com"}, "password": {testPassword}}),
 			http.StatusSeeOther, "sign-up")
-		if fdnSession(c) == "" {
+		if c.cookie("gapmap_session") == "" {
 			t.Fatal("no session after sign-up")
 		}
 
@@ -318,15 +231,15 @@ func TestFoundationWebJourney(t *testing.T) {
 		if plain == "" {
 			t.Fatal("the new token is not shown")
 		}
-		fdnWantTeams(t, ts.call("GET", "/api/v1/teams", plain, nil), "Payments")
+		ts.call("GET", "/api/v1/teams", plain, nil).wantTeams(t, "Payments")
 		if r := ts.want(c.get("/tokens"), http.StatusOK, "tokens page"); strings.Contains(string(r.Body), plain) {
 			t.Fatal("the token is shown again on the tokens page")
 		}
 
-		if r := c.post("/logout", url.Values{"_csrf": {c.csrf("/teams")}}); !fdnToLogin(r) {
+		if r := c.post("/logout", url.Values{"_csrf": {c.csrf("/teams")}}); !r.toLogin() {
 			t.Fatalf("logout: %s, want a redirect to /login", r)
 		}
-		if r := c.get("/teams"); !fdnToLogin(r) {
+		if r := c.get("/teams"); !r.toLogin() {
 			t.Fatalf("GET /teams after logout: %s, want a redirect to /login", r)
 		}
 	})
@@ -361,16 +274,16 @@ func TestFoundationCSRF(t *testing.T) {
 			if tc.header != "" {
 				req.Header.Set("X-Csrf-Token", tc.header)
 			}
-			for _, ck := range c.jar {
-				req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
+			for _, ck := range c.jar.Cookies(ts.origin) {
+				req.AddCookie(ck)
 			}
 			r := ts.want(ts.send(req), tc.want, tc.name)
-			if tc.want == 403 && !fdnIsHTML(r) {
+			if tc.want == 403 && !r.isHTML() {
 				t.Fatalf("403 for a form is not an HTML page: %s", r)
 			}
 		})
 	}
-	if got := fdnTeamNames(t, ts.st, acme.ID); !slices.Equal(got, []string{"ViaForm", "ViaHeader"}) {
+	if got := ts.teamNames(acme.ID); !slices.Equal(got, []string{"ViaForm", "ViaHeader"}) {
 		t.Fatalf("teams = %q, want only the two with a valid token", got)
 	}
 	// The refused logout left the session alive.
@@ -379,7 +292,7 @@ func TestFoundationCSRF(t *testing.T) {
 	// A login form posted without the token is refused before the password is checked.
 	anon := ts.client()
 	ts.want(anon.post("/login", url.Values{"email": {acme.Owner.Email}, "password": {testPassword}}), http.StatusForbidden, "login without _csrf")
-	if fdnSession(anon) != "" {
+	if anon.cookie("gapmap_session") != "" {
 		t.Fatal("a login without _csrf started a session")
 	}
 	// Bearer-token API calls carry no ambient credentials and need no token.
@@ -426,13 +339,13 @@ func TestFoundationSessions(t *testing.T) {
 		c := ts.client()
 
 		// A session id planted before login is not adopted.
-		c.jar["gapmap_session"] = &http.Cookie{Name: "gapmap_session", Value: "attacker-chosen-session-id"}
+		c.setCookie("gapmap_session", "attacker-chosen-session-id")
 		c.login(acme.Owner.Email)
-		first := fdnSession(c)
+		first := c.cookie("gapmap_session")
 		if first == "attacker-chosen-session-id" {
 			t.Fatal("login kept the planted session id")
 		}
-		ck := c.jar["gapmap_session"]
+		ck := c.lastSet("gapmap_session")
 		if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Secure || ck.Path != "/" {
 			t.Fatalf("session cookie %+v, want HttpOnly, SameSite=Lax, Path=/, not Secure on http", ck)
 		}
@@ -440,25 +353,25 @@ func TestFoundationSessions(t *testing.T) {
 
 		// Logging in again issues a new id and kills the old one.
 		c.login(acme.Owner.Email)
-		second := fdnSession(c)
+		second := c.cookie("gapmap_session")
 		if second == first {
 			t.Fatal("the session id did not change at login")
 		}
 		stale := ts.client()
-		stale.jar["gapmap_session"] = &http.Cookie{Name: "gapmap_session", Value: first}
-		if r := stale.get("/teams"); !fdnToLogin(r) {
+		stale.setCookie("gapmap_session", first)
+		if r := stale.get("/teams"); !r.toLogin() {
 			t.Fatalf("GET /teams with the pre-login cookie: %s, want a redirect to /login", r)
 		}
 
 		// After logout the cookie is dead, even if a client keeps sending it.
 		ts.want(c.post("/logout", url.Values{"_csrf": {c.csrf("/teams")}}), http.StatusSeeOther, "logout")
-		if fdnSession(c) != "" {
+		if c.cookie("gapmap_session") != "" {
 			t.Error("logout did not clear the session cookie")
 		}
 		replay := ts.client()
-		replay.jar["gapmap_session"] = &http.Cookie{Name: "gapmap_session", Value: second}
+		replay.setCookie("gapmap_session", second)
 		for _, path := range []string{"/teams", "/tokens"} {
-			if r := replay.get(path); !fdnToLogin(r) {
+			if r := replay.get(path); !r.toLogin() {
 				t.Fatalf("GET %s with the logged-out cookie: %s, want a redirect to /login", path, r)
 			}
 		}
@@ -471,7 +384,7 @@ func TestFoundationSecureCookieOnHTTPS(t *testing.T) {
 	acme := ts.newOrg("Acme")
 	c := ts.client()
 	c.login(acme.Owner.Email)
-	if ck := c.jar["gapmap_session"]; !ck.Secure || !ck.HttpOnly {
+	if ck := c.lastSet("gapmap_session"); !ck.Secure || !ck.HttpOnly {
 		t.Fatalf("session cookie %+v on an https deployment, want Secure and HttpOnly", ck)
 	}
 }
@@ -549,10 +462,10 @@ func TestFoundationNotFound(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := ts.want(ts.call("GET", tc.path, tc.token, nil), http.StatusNotFound, tc.path)
 			if tc.json {
-				fdnWantError(t, r, "")
+				r.wantError(t, "")
 				return
 			}
-			if !fdnIsHTML(r) {
+			if !r.isHTML() {
 				t.Fatalf("%s, want an HTML page", r)
 			}
 		})
@@ -565,13 +478,7 @@ func TestFoundationBodyLimit(t *testing.T) {
 	st := storetest.SQLite(t)
 	ts := newTestServer(t, st, func(c *config.Config) { c.BodyLimit = 64 << 10 })
 	acme := ts.newOrg("Acme")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = ts.app.Listener(ln) }()
-	t.Cleanup(func() { _ = ts.app.Shutdown() })
-	base := "http://" + ln.Addr().String()
+	base := ts.listen()
 	big := strings.Repeat("x", 80<<10)
 	tests := []struct {
 		name, path, body, ctype string
@@ -581,35 +488,16 @@ func TestFoundationBodyLimit(t *testing.T) {
 		{name: "form body over the limit", path: "/login", body: "email=" + big, ctype: "application/x-www-form-urlencoded", want: 413},
 		{name: "API body under the limit", path: "/api/v1/teams", body: `{"name":"Small"}`, ctype: "application/json", want: 201},
 	}
-	// The server answers 413 as soon as it sees the size and closes the
-	// connection; a client still writing the body may see a reset before it
-	// reads the answer, so a failed write is tried again.
+	// A write reset by the server's early 413 is tried again (sendOverWire).
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			status := 0
-			var lastErr error
-			for attempt := 0; attempt < 10 && status == 0; attempt++ {
-				req, err := http.NewRequest(http.MethodPost, base+tc.path, strings.NewReader(tc.body))
-				if err != nil {
-					t.Fatal(err)
-				}
-				req.Header.Set("Content-Type", tc.ctype)
-				req.Header.Set("Authorization", "Bearer "+acme.Token)
-				resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
-				if err != nil {
-					lastErr = err
-					continue
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				status = resp.StatusCode
-			}
+			status, lastErr := sendOverWire(t, http.MethodPost, base+tc.path, tc.ctype, acme.Token, tc.body)
 			if status != tc.want {
 				t.Fatalf("status %d (last error %v), want %d", status, lastErr, tc.want)
 			}
 		})
 	}
-	if got := fdnTeamNames(t, st, acme.ID); !slices.Equal(got, []string{"Small"}) {
+	if got := ts.teamNames(acme.ID); !slices.Equal(got, []string{"Small"}) {
 		t.Fatalf("teams = %q", got)
 	}
 }
@@ -654,11 +542,11 @@ func TestFoundationOrgSwitch(t *testing.T) {
 			var me struct {
 				Org struct{ Name string }
 			}
-			fdnJSON(t, ts.want(c.get("/api/v1/me"), http.StatusOK, "me"), &me)
+			ts.want(c.get("/api/v1/me"), http.StatusOK, "me").json(t, &me)
 			if me.Org.Name != org {
 				t.Fatalf("current org %q, want %q", me.Org.Name, org)
 			}
-			fdnWantTeams(t, c.get("/api/v1/teams"), teams...)
+			c.get("/api/v1/teams").wantTeams(t, teams...)
 			page := string(ts.want(c.get("/teams"), http.StatusOK, "teams page").Body)
 			for _, name := range []string{"Alpha team", "Beta team", "Gamma team"} {
 				if strings.Contains(page, name) != slices.Contains(teams, name) {
@@ -706,12 +594,12 @@ func TestFoundationTeamPagesIsolation(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				tc.vals.Set("_csrf", c.csrf("/teams"))
 				r := ts.want(c.post(tc.path, tc.vals), http.StatusNotFound, tc.name)
-				if !fdnIsHTML(r) || strings.Contains(string(r.Body), "Foreign") {
+				if !r.isHTML() || strings.Contains(string(r.Body), "Foreign") {
 					t.Fatalf("404 page %s: want HTML that does not name the team", r)
 				}
 			})
 		}
-		if got := fdnTeamNames(t, ts.st, other.ID); !slices.Equal(got, []string{"Foreign"}) {
+		if got := ts.teamNames(other.ID); !slices.Equal(got, []string{"Foreign"}) {
 			t.Fatalf("the other org's teams are now %q", got)
 		}
 		if ids, err := ts.st.TeamMemberIDs(context.Background(), other.ID, foreign.ID); err != nil || len(ids) != 0 {

@@ -66,17 +66,17 @@ func TestHostileTextEverywhere(t *testing.T) {
 		corpus := secHostileCorpus()
 		api := e.bearerClient(e.a.bearer[models.RoleOwner])
 		tried, stored := 0, map[string]bool{}
-		accept := func(what, v string, r secResp) bool {
+		accept := func(what, v string, r apiResult) bool {
 			t.Helper()
 			tried++
 			switch {
-			case r.status >= 200 && r.status < 300:
+			case r.Status >= 200 && r.Status < 300:
 				stored[v] = true
 				return true
-			case r.status >= 500:
-				t.Errorf("%s %.40q: %d", what, v, r.status)
-			case r.status != http.StatusUnprocessableEntity && r.status != http.StatusBadRequest && r.status != http.StatusRequestEntityTooLarge:
-				t.Errorf("%s %.40q: %d, want 2xx or a 4xx refusal; %.200q", what, v, r.status, r.body)
+			case r.Status >= 500:
+				t.Errorf("%s %.40q: %d", what, v, r.Status)
+			case r.Status != http.StatusUnprocessableEntity && r.Status != http.StatusBadRequest && r.Status != http.StatusRequestEntityTooLarge:
+				t.Errorf("%s %.40q: %d, want 2xx or a 4xx refusal; %.200q", what, v, r.Status, r.text())
 			}
 			return false
 		}
@@ -87,21 +87,21 @@ func TestHostileTextEverywhere(t *testing.T) {
 
 		var teamIDs []string
 		for _, v := range corpus {
-			r := api.do("POST", "/api/v1/teams", "application/json", `{"name":`+jsonStr(v)+`}`, false)
+			r := api.send("POST", "/api/v1/teams", "application/json", `{"name":`+jsonStr(v)+`}`, false)
 			if accept("team name", v, r) {
 				var tm struct{ ID int64 }
-				_ = json.Unmarshal([]byte(r.body), &tm)
+				_ = json.Unmarshal(r.Body, &tm)
 				teamIDs = append(teamIDs, fmt.Sprint(tm.ID))
 			}
 		}
 		teams := e.a.obj[objTeam] + "," + strings.Join(teamIDs, ",")
 		var rounds []string
 		for _, v := range corpus {
-			r := api.do("POST", "/api/v1/assessments", "application/json",
+			r := api.send("POST", "/api/v1/assessments", "application/json",
 				`{"name":`+jsonStr(v)+`,"questionnaires":["cncf-platform-maturity"],"team_ids":[`+teams+`]}`, false)
 			if accept("assessment name", v, r) {
 				var a struct{ ID int64 }
-				_ = json.Unmarshal([]byte(r.body), &a)
+				_ = json.Unmarshal(r.Body, &a)
 				rounds = append(rounds, fmt.Sprint(a.ID))
 			}
 		}
@@ -111,7 +111,7 @@ func TestHostileTextEverywhere(t *testing.T) {
 		for i, v := range corpus {
 			key := fmt.Sprintf("hostile-%d", i)
 			src := secHostileQuestionnaire(t, key, v)
-			r := api.do("POST", "/api/v1/questionnaires", "application/yaml", string(src), false)
+			r := api.send("POST", "/api/v1/questionnaires", "application/yaml", string(src), false)
 			if accept("questionnaire texts", v, r) {
 				uploaded = append(uploaded, key)
 			}
@@ -121,13 +121,13 @@ func TestHostileTextEverywhere(t *testing.T) {
 		}
 		// A round on the first hostile questionnaire, so that its texts reach
 		// the survey, results and exports too.
-		r := api.do("POST", "/api/v1/assessments", "application/json",
+		r := api.send("POST", "/api/v1/assessments", "application/json",
 			`{"name":"Hostile questionnaire round","questionnaires":["`+uploaded[0]+`","cncf-platform-maturity"],"team_ids":[`+teams+`]}`, false)
-		if r.status != http.StatusCreated {
-			t.Fatalf("round on %s = %d %.300q", uploaded[0], r.status, r.body)
+		if r.Status != http.StatusCreated {
+			t.Fatalf("round on %s = %d %.300q", uploaded[0], r.Status, r.text())
 		}
 		var hq struct{ ID int64 }
-		_ = json.Unmarshal([]byte(r.body), &hq)
+		_ = json.Unmarshal(r.Body, &hq)
 		hostileRound := fmt.Sprint(hq.ID)
 		rounds = append(rounds, hostileRound)
 
@@ -135,11 +135,11 @@ func TestHostileTextEverywhere(t *testing.T) {
 		var tokens []string
 		var surveyTokens []string
 		for _, v := range corpus {
-			r := api.do("POST", "/api/v1/assessments/"+hostileRound+"/invitations", "application/json",
+			r := api.send("POST", "/api/v1/assessments/"+hostileRound+"/invitations", "application/json",
 				`{"team_id":`+e.a.obj[objTeam]+`,"label":`+jsonStr(v)+`}`, false)
 			if accept("invitation label", v, r) {
 				var inv struct{ Token string }
-				_ = json.Unmarshal([]byte(r.body), &inv)
+				_ = json.Unmarshal(r.Body, &inv)
 				tokens = append(tokens, inv.Token)
 			}
 		}
@@ -147,40 +147,25 @@ func TestHostileTextEverywhere(t *testing.T) {
 			t.Fatal("no invitation created")
 		}
 		surveyTokens = append(surveyTokens, tokens[0])
-		var sv struct {
-			Questionnaires []struct {
-				Key        string `json:"key"`
-				Scale      string `json:"scale"`
-				Dimensions []struct {
-					Questions []struct {
-						Key string `json:"key"`
-					} `json:"questions"`
-				} `json:"dimensions"`
-			} `json:"questionnaires"`
-		}
-		resp := e.client().get("/api/v1/survey/" + tokens[0])
-		if err := json.Unmarshal([]byte(resp.body), &sv); err != nil {
-			t.Fatalf("survey JSON: %v", err)
-		}
 		n := 0
-		for _, q := range sv.Questionnaires {
+		for _, q := range surveyQuestionnaires(t, e.client().get("/api/v1/survey/"+tokens[0])) {
 			for _, d := range q.Dimensions {
 				for _, qu := range d.Questions {
 					v := corpus[n%len(corpus)]
 					n++
 					body := `{"questionnaire":"` + q.Key + `","question":"` + qu.Key + `","na":true,"comment":` + jsonStr(v) + `}`
-					if !accept("answer comment", v, e.client().do("PUT", "/api/v1/survey/"+tokens[0]+"/answers", "application/json", body, false)) {
+					if !accept("answer comment", v, e.client().send("PUT", "/api/v1/survey/"+tokens[0]+"/answers", "application/json", body, false)) {
 						// Too long for a comment: answer without it.
 						body = `{"questionnaire":"` + q.Key + `","question":"` + qu.Key + `","na":true}`
-						if r := e.client().do("PUT", "/api/v1/survey/"+tokens[0]+"/answers", "application/json", body, false); r.status != http.StatusOK {
-							t.Fatalf("answer = %d %.200q", r.status, r.body)
+						if r := e.client().send("PUT", "/api/v1/survey/"+tokens[0]+"/answers", "application/json", body, false); r.Status != http.StatusOK {
+							t.Fatalf("answer = %d %.200q", r.Status, r.text())
 						}
 					}
 				}
 			}
 		}
-		if r := e.client().do("POST", "/api/v1/survey/"+tokens[0]+"/submit", "application/json", "", false); r.status != http.StatusOK {
-			t.Errorf("submit = %d %.300q", r.status, r.body)
+		if r := e.client().send("POST", "/api/v1/survey/"+tokens[0]+"/submit", "application/json", "", false); r.Status != http.StatusOK {
+			t.Errorf("submit = %d %.300q", r.Status, r.text())
 		}
 		if len(tokens) > 1 {
 			surveyTokens = append(surveyTokens, tokens[1])
@@ -188,19 +173,19 @@ func TestHostileTextEverywhere(t *testing.T) {
 
 		// Organization names, through the sign-up form; each new owner's pages
 		// are checked below.
-		var signups []*secClient
+		var signups []*testClient
 		for i, v := range corpus {
 			c := e.client()
 			c.get("/signup")
-			form := url.Values{"org_name": {v}, "email": {fmt.Sprintf("hostile-%d@example.com", i)}, "password": {secPassword}}.Encode()
-			r := c.do("POST", "/signup", "application/x-www-form-urlencoded", form, true)
+			form := url.Values{"org_name": {v}, "email": {fmt.Sprintf("hostile-%d@example.com", i)}, "password": {testPassword}}.Encode()
+			r := c.send("POST", "/signup", "application/x-www-form-urlencoded", form, true)
 			tried++
 			switch {
-			case r.status == http.StatusSeeOther:
+			case r.Status == http.StatusSeeOther:
 				stored[v] = true
 				signups = append(signups, c)
-			case r.status >= 500:
-				t.Errorf("sign-up with organization name %.40q: %d", v, r.status)
+			case r.Status >= 500:
+				t.Errorf("sign-up with organization name %.40q: %d", v, r.Status)
 			}
 		}
 
@@ -208,32 +193,32 @@ func TestHostileTextEverywhere(t *testing.T) {
 		pages := e.hostilePages(rounds, uploaded, surveyTokens)
 		owner := e.a.browser[models.RoleOwner]
 		shown := map[string]bool{}
-		check := func(c *secClient, p string) {
+		check := func(c *testClient, p string) {
 			t.Helper()
 			r := c.get(p)
-			if r.status != http.StatusOK {
-				if r.status >= 500 || r.status == http.StatusNotFound {
-					t.Errorf("GET %s = %d", p, r.status)
+			if r.Status != http.StatusOK {
+				if r.Status >= 500 || r.Status == http.StatusNotFound {
+					t.Errorf("GET %s = %d", p, r.Status)
 				}
 				return
 			}
-			if !strings.Contains(r.header.Get("Content-Type"), "text/html") {
+			if !strings.Contains(r.Header.Get("Content-Type"), "text/html") {
 				return
 			}
-			if !strings.Contains(r.body, "</html>") {
+			if !strings.Contains(r.text(), "</html>") {
 				t.Errorf("GET %s: the page is cut short (a template failed half way?)", p)
 			}
 			for _, v := range corpus {
-				if secRawDanger(v) && strings.Contains(r.body, v) {
+				if secRawDanger(v) && strings.Contains(r.text(), v) {
 					t.Errorf("GET %s: corpus value %.60q appears unescaped", p, v)
 				}
 				for _, f := range secEscapedForms(v) {
-					if strings.Contains(r.body, f) {
+					if strings.Contains(r.text(), f) {
 						shown[v] = true
 					}
 				}
 			}
-			if strings.Contains(r.body, "gapmap-xss") && strings.Contains(r.body, `<script>alert("gapmap-xss`) {
+			if strings.Contains(r.text(), "gapmap-xss") && strings.Contains(r.text(), `<script>alert("gapmap-xss`) {
 				t.Errorf("GET %s: a corpus script runs", p)
 			}
 		}
@@ -252,30 +237,30 @@ func TestHostileTextEverywhere(t *testing.T) {
 
 		// Downloads.
 		form := url.Values{"token": tokens}.Encode()
-		r = owner.do("POST", "/assessments/"+hostileRound+"/invitations.csv", "application/x-www-form-urlencoded", form, true)
-		if r.status != http.StatusOK {
-			t.Errorf("links CSV = %d", r.status)
-		} else if secCheckCSV(t, "links CSV", r.body) == 0 {
+		r = owner.send("POST", "/assessments/"+hostileRound+"/invitations.csv", "application/x-www-form-urlencoded", form, true)
+		if r.Status != http.StatusOK {
+			t.Errorf("links CSV = %d", r.Status)
+		} else if secCheckCSV(t, "links CSV", r.text()) == 0 {
 			t.Errorf("links CSV: no label with a formula prefix; the hostile labels are missing")
 		}
 		downloads, xlsxCells, csvCells := 0, 0, 0
 		for _, p := range e.hostileDownloads(rounds) {
 			r := owner.get(p)
-			if r.status >= 500 {
+			if r.Status >= 500 {
 				continue // reported by the header check
 			}
-			if r.status != http.StatusOK {
+			if r.Status != http.StatusOK {
 				continue
 			}
 			downloads++
-			if !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment") {
-				t.Errorf("GET %s: Content-Disposition %q, want an attachment", p, r.header.Get("Content-Disposition"))
+			if !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
+				t.Errorf("GET %s: Content-Disposition %q, want an attachment", p, r.Header.Get("Content-Disposition"))
 			}
 			switch {
-			case strings.HasPrefix(r.body, "PK"):
-				xlsxCells += secCheckXLSX(t, p, []byte(r.body), corpus)
-			case strings.Contains(r.header.Get("Content-Type"), "csv"):
-				csvCells += secCheckCSV(t, p, r.body)
+			case strings.HasPrefix(r.text(), "PK"):
+				xlsxCells += secCheckXLSX(t, p, r.Body, corpus)
+			case strings.Contains(r.Header.Get("Content-Type"), "csv"):
+				csvCells += secCheckCSV(t, p, r.text())
 			}
 		}
 		if downloads > 0 && xlsxCells == 0 {
@@ -293,7 +278,7 @@ func TestHostileTextEverywhere(t *testing.T) {
 func secHostileQuestionnaire(t *testing.T, key, v string) []byte {
 	t.Helper()
 	var doc yaml.Node
-	if err := yaml.Unmarshal(secQuestionnaireYAML(t, key, nil), &doc); err != nil {
+	if err := yaml.Unmarshal(questionnaireYAML(t, key, nil), &doc); err != nil {
 		t.Fatal(err)
 	}
 	field := func(m *yaml.Node, name string) *yaml.Node {

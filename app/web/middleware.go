@@ -26,6 +26,7 @@ const (
 	keyRequestID ctxKey = iota
 	keyPrincipal
 	keyCSRF
+	keyAccess
 )
 
 const (

@@ -12,9 +12,60 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gapmap/app/apperr"
+	"gapmap/app/store"
 )
 
 const flashCookie = "gapmap_flash"
+
+// chrome holds what the layouts and partials of every page read: the
+// principal, their organizations, the CSRF token, the flash and the title.
+// Typed page views embed it; render copies it into a fiber.Map.
+type chrome struct {
+	Principal *store.Principal
+	Orgs      []store.Membership
+	CSRF      string
+	CSRFField string
+	FlashKind string
+	Flash     string
+	Error     string
+	Errors    map[string]string
+	Title     string
+	Path      string
+}
+
+func (ch *chrome) pageChrome() *chrome { return ch }
+
+// viewModel is a typed page model: a struct that embeds chrome.
+type viewModel interface{ pageChrome() *chrome }
+
+// fillChrome sets the common fields, keeping a title already set; it lists
+// the principal's organizations only when withOrgs.
+func (s *Server) fillChrome(c *fiber.Ctx, ch *chrome, withOrgs bool) {
+	ch.Principal = principalOf(c)
+	ch.CSRF, ch.CSRFField = csrfToken(c), csrfField
+	if ch.Principal != nil && withOrgs {
+		if ms, err := s.store.Memberships(c.UserContext(), ch.Principal.UserID); err == nil {
+			ch.Orgs = ms
+		}
+	}
+	if kind, msg, ok := takeFlash(c); ok {
+		ch.FlashKind, ch.Flash = kind, msg
+	}
+	if ch.Errors == nil {
+		ch.Errors = map[string]string{}
+	}
+	if ch.Title == "" {
+		ch.Title = "gapmap"
+	}
+	ch.Path = c.Path()
+}
+
+// renderView writes a typed page view inside layout.
+func (s *Server) renderView(c *fiber.Ctx, name, layout string, v viewModel) error {
+	s.fillChrome(c, v.pageChrome(), true)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Render(name, v, layout)
+}
 
 // render writes a page inside the base layout, adding the keys every page
 // uses: the principal, their organizations, the CSRF token and the flash.
@@ -22,25 +73,24 @@ func (s *Server) render(c *fiber.Ctx, name string, data fiber.Map) error {
 	if data == nil {
 		data = fiber.Map{}
 	}
-	p := principalOf(c)
-	data["Principal"] = p
-	data["CSRF"] = csrfToken(c)
-	data["CSRFField"] = csrfField
-	if p != nil && data["Orgs"] == nil {
-		if ms, err := s.store.Memberships(c.UserContext(), p.UserID); err == nil {
-			data["Orgs"] = ms
-		}
+	var ch chrome
+	s.fillChrome(c, &ch, data["Orgs"] == nil)
+	data["Principal"] = ch.Principal
+	data["CSRF"] = ch.CSRF
+	data["CSRFField"] = ch.CSRFField
+	if ch.Orgs != nil {
+		data["Orgs"] = ch.Orgs
 	}
-	if kind, msg, ok := takeFlash(c); ok {
-		data["FlashKind"], data["Flash"] = kind, msg
+	if ch.Flash != "" {
+		data["FlashKind"], data["Flash"] = ch.FlashKind, ch.Flash
 	}
 	if _, ok := data["Errors"]; !ok {
-		data["Errors"] = map[string]string{}
+		data["Errors"] = ch.Errors
 	}
 	if _, ok := data["Title"]; !ok {
-		data["Title"] = "gapmap"
+		data["Title"] = ch.Title
 	}
-	data["Path"] = c.Path()
+	data["Path"] = ch.Path
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	layout := "layouts/base"
 	if l, ok := data["Layout"].(string); ok {

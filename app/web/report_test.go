@@ -17,66 +17,11 @@ import (
 	"github.com/yuin/goldmark/text"
 
 	"gapmap/app/recommend"
-	"gapmap/app/results"
 	"gapmap/app/store"
 	"gapmap/models"
-	"gapmap/questionnaires"
 )
 
 // The helpers of this file carry an rpt prefix.
-
-// rptAnswers answers every question of the round's questionnaires: the
-// option of the given level on level-scale questionnaires, the given value
-// on likert ones.
-func rptAnswers(ts *testServer, keys []string, level, value int) []store.SeedAnswer {
-	var out []store.SeedAnswer
-	for _, key := range keys {
-		q := ts.shippedQ(key)
-		for _, d := range q.Dimensions {
-			for _, qu := range d.Questions {
-				a := store.SeedAnswer{Questionnaire: q.Key, Question: qu.Key}
-				if q.Scale == questionnaires.ScaleLikert {
-					v := value
-					a.Value = &v
-				} else {
-					for _, o := range qu.Options {
-						if o.Level == level {
-							k, l := o.Key, o.Level
-							a.Option, a.Level = &k, &l
-						}
-					}
-				}
-				out = append(out, a)
-			}
-		}
-	}
-	return out
-}
-
-// rptSeed stores, for each team, two submitted responses answering every
-// question at the team's level (likert: value), and recomputes the results.
-func rptSeed(t *testing.T, ts *testServer, o testOrg, roundID int64, levels map[int64]int, values map[int64]int) {
-	t.Helper()
-	keys := []string{"cncf-platform-maturity", "gartner-platform-axes"}
-	var rs []store.SeedResponse
-	for _, tm := range o.Teams {
-		l, ok := levels[tm.ID]
-		if !ok {
-			continue
-		}
-		for i := 0; i < 2; i++ {
-			rs = append(rs, store.SeedResponse{TeamID: tm.ID, Label: fmt.Sprintf("r%d", i), Submitted: true,
-				Answers: rptAnswers(ts, keys, l, values[tm.ID])})
-		}
-	}
-	ctx := context.Background()
-	if _, err := ts.st.SeedResponses(ctx, o.ID, roundID, rs); err != nil {
-		t.Fatalf("SeedResponses: %v", err)
-	}
-	if err := results.Recompute(ctx, ts.st, o.ID, roundID); err != nil {
-		t.Fatalf("Recompute: %v", err)
-	}
-}
 
 // rptKeys is the exact field set of a recommendation in the API (the
 // order is pinned in app/recommend).
@@ -130,7 +75,7 @@ func TestRecommendationsAPI(t *testing.T) {
 		round := ts.newRound(o)
 		// Alpha is at level 1 everywhere, Beta and Gamma at 3 (the default
 		// target): the organization (lower median of 1, 3, 3) is at 3.
-		rptSeed(t, ts, o, round.ID, map[int64]int{alpha.ID: 1, beta.ID: 3, gamma.ID: 3},
+		ts.seedLevels(o, round.ID, map[int64]int{alpha.ID: 1, beta.ID: 3, gamma.ID: 3},
 			map[int64]int{alpha.ID: 1, beta.ID: 5, gamma.ID: 5})
 		_, memberTok := ts.addPerson(o, "mo@example.com", models.RoleMember, alpha.ID)
 		_, leaderTok := ts.addPerson(o, "lea@example.com", models.RoleLeader)
@@ -214,7 +159,7 @@ func TestRecommendationsOfTheOrganization(t *testing.T) {
 		o := ts.newOrg("Acme", "Alpha", "Beta")
 		round := ts.newRound(o)
 		// Lower median of 2 and 4 is 2: one level below the default target 3.
-		rptSeed(t, ts, o, round.ID, map[int64]int{o.Teams[0].ID: 2, o.Teams[1].ID: 4}, map[int64]int{o.Teams[0].ID: 3, o.Teams[1].ID: 3})
+		ts.seedLevels(o, round.ID, map[int64]int{o.Teams[0].ID: 2, o.Teams[1].ID: 4}, map[int64]int{o.Teams[0].ID: 3, o.Teams[1].ID: 3})
 		items := rptItems(t, ts.want(ts.call("GET", fmt.Sprintf("/api/v1/assessments/%d/recommendations", round.ID), o.Token, nil), http.StatusOK, "organization"))
 		cncf := 0
 		for _, it := range items {
@@ -281,7 +226,7 @@ func TestReportMarkdown(t *testing.T) {
 		o := ts.newOrg("Acme", "Alpha", "<script>alert(1)</script> | Ops")
 		alpha, hostile := o.Teams[0], o.Teams[1]
 		round := ts.newRound(o)
-		rptSeed(t, ts, o, round.ID, map[int64]int{alpha.ID: 1, hostile.ID: 2}, map[int64]int{alpha.ID: 2, hostile.ID: 4})
+		ts.seedLevels(o, round.ID, map[int64]int{alpha.ID: 1, hostile.ID: 2}, map[int64]int{alpha.ID: 2, hostile.ID: 4})
 		_, memberTok := ts.addPerson(o, "mo@example.com", models.RoleMember, alpha.ID)
 		_, leaderTok := ts.addPerson(o, "lea@example.com", models.RoleLeader)
 		path := fmt.Sprintf("/assessments/%d/report.md", round.ID)
@@ -380,7 +325,7 @@ func TestReportPage(t *testing.T) {
 		o := ts.newOrg("Acme", "Alpha", "<script>alert(1)</script>")
 		alpha := o.Teams[0]
 		round := ts.newRound(o)
-		rptSeed(t, ts, o, round.ID, map[int64]int{alpha.ID: 1, o.Teams[1].ID: 2}, map[int64]int{alpha.ID: 2, o.Teams[1].ID: 4})
+		ts.seedLevels(o, round.ID, map[int64]int{alpha.ID: 1, o.Teams[1].ID: 2}, map[int64]int{alpha.ID: 2, o.Teams[1].ID: 4})
 		_, memberTok := ts.addPerson(o, "mo@example.com", models.RoleMember, alpha.ID)
 
 		path := fmt.Sprintf("/assessments/%d/report", round.ID)

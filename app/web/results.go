@@ -94,47 +94,22 @@ func (s *Server) scopedRound(c *fiber.Ctx, p *store.Principal, sc *roundScope) (
 		return round.ForTeam(sc.teamID), nil
 	}
 	scoped := round.ForTeam(0)
-	if p.Role.AtLeast(models.RoleLeader) {
-		return scoped, nil
-	}
-	mine, err := s.store.TeamIDsOfUser(c.UserContext(), p.OrgID, p.UserID)
+	acc, err := s.accessOf(c)
 	if err != nil {
 		return nil, err
 	}
-	own := map[int64]bool{}
-	for _, id := range mine {
-		own[id] = true
-	}
-	for _, res := range scoped.Results {
-		if res == nil {
-			continue
-		}
-		kept := res.Teams[:0:0]
-		for _, t := range res.Teams {
-			if own[t.ID] {
-				kept = append(kept, t)
-			}
-		}
-		res.Teams = kept
-	}
+	acc.keepVisible(scoped)
 	return scoped, nil
 }
 
-// canSeeTeam lets leaders and above see every team, members only theirs.
-func (s *Server) canSeeTeam(c *fiber.Ctx, p *store.Principal, teamID int64) error {
-	if p.Role.AtLeast(models.RoleLeader) {
-		return nil
-	}
-	mine, err := s.store.TeamIDsOfUser(c.UserContext(), p.OrgID, p.UserID)
+// canSeeTeam lets leaders and above see every team, members only theirs (a
+// wrapper over accessOf).
+func (s *Server) canSeeTeam(c *fiber.Ctx, _ *store.Principal, teamID int64) error {
+	acc, err := s.accessOf(c)
 	if err != nil {
 		return err
 	}
-	for _, id := range mine {
-		if id == teamID {
-			return nil
-		}
-	}
-	return apperr.Errorf(apperr.EForbidden, "You can see the results of your own teams only.")
+	return acc.checkSee(teamID)
 }
 
 // apiResults answers GET /api/v1/assessments/:id/results[?team_id=ID].

@@ -6,11 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -20,9 +17,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/crypto/bcrypt"
-	"gorm.io/driver/postgres"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 
 	"gapmap/app/config"
@@ -33,9 +27,8 @@ import (
 )
 
 // The helpers of the security, hostile-input and abuse tests carry a sec
-// prefix so that they never clash with the helpers of other test files.
-
-const secPassword = "correct horse battery staple"
+// prefix so that they never clash with the helpers of other test files;
+// they build on the harness of harness_test.go.
 
 // Route kinds of the security matrix.
 const (
@@ -197,13 +190,14 @@ func secRouteKeys(app *fiber.App) []string {
 
 // ---------------------------------------------------------------- fixture
 
-// secOrg is one organization of the fixture: a person of every role, their
-// API tokens and logged-in browsers, and one object of every kind.
+// secOrg is one organization of the fixture: the organization fixture with
+// a person of every role, their API tokens and logged-in browsers, and one
+// object of every kind.
 type secOrg struct {
-	org     *models.Org
+	testOrg
 	users   map[models.Role]*models.User
 	bearer  map[models.Role]string
-	browser map[models.Role]*secClient
+	browser map[models.Role]*testClient
 	obj     map[string]string
 	// A second round with its own invitation and questionnaire, to check
 	// that one round's ids and tokens do not reach into another.
@@ -214,101 +208,48 @@ type secOrg struct {
 	question                     string // a question of the first round's questionnaire
 }
 
-// secEnv is a running application on one database with two organizations.
+// secEnv is the security fixture: the application on one database with
+// two organizations, every response checked for the security headers.
 type secEnv struct {
-	t       *testing.T
-	st      *store.Store
-	db      *gorm.DB
-	app     *fiber.App
-	shipped []*questionnaires.Questionnaire
-	a, b    *secOrg
-	probes  int // requests checked, for the report
+	*testServer
+	a, b   *secOrg
+	probes int // requests checked, for the report
 }
 
-// secEach runs fn against SQLite and PostgreSQL.
-func secEach(t *testing.T, mutate func(*config.Config), fn func(t *testing.T, e *secEnv)) {
-	t.Run("sqlite", func(t *testing.T) {
-		st, path := storetest.SQLitePath(t)
-		db, err := gorm.Open(sqlite.Open(store.SQLiteDSN(path)), store.GormConfig())
-		if err != nil {
-			t.Fatal(err)
-		}
-		fn(t, secNewEnv(t, st, db, mutate))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		dsn := storetest.PostgresDSN(t)
-		ctx := context.Background()
-		st, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		st.PasswordCost = bcrypt.MinCost
-		db, err := gorm.Open(postgres.Open(dsn), store.GormConfig())
-		if err != nil {
-			t.Fatal(err)
-		}
-		fn(t, secNewEnv(t, st, db, mutate))
-	})
-}
-
-// secServer builds the application with limits high enough for the matrix,
+// secConfig gives the application limits high enough for the matrix,
 // changed by mutate.
-func secServer(t testing.TB, st *store.Store, mutate func(*config.Config)) *fiber.App {
-	t.Helper()
-	app, _ := testApp(t, st, func(c *config.Config) {
+func secConfig(mutate func(*config.Config)) func(*config.Config) {
+	return func(c *config.Config) {
 		c.BaseURL = ""
 		c.Limits = config.Limits{LoginFailures: 1000, Signups: 1000, TokenFailures: 1000, SurveyMisses: 1000, Uploads: 1000}
 		if mutate != nil {
 			mutate(c)
 		}
+	}
+}
+
+// secEach runs fn against SQLite and PostgreSQL.
+func secEach(t *testing.T, mutate func(*config.Config), fn func(t *testing.T, e *secEnv)) {
+	eachServer(t, secConfig(mutate), func(t *testing.T, ts *testServer) {
+		e := &secEnv{testServer: ts}
+		e.a = e.newOrg("Org A", "a")
+		e.b = e.newOrg("Org B", "b")
+		fn(t, e)
 	})
-	return app
 }
 
-func secNewEnv(t *testing.T, st *store.Store, db *gorm.DB, mutate func(*config.Config)) *secEnv {
-	t.Helper()
-	t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			sqlDB.Close()
-		}
-	})
-	shipped, err := questionnaires.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &secEnv{t: t, st: st, db: db, app: secServer(t, st, mutate), shipped: shipped}
-	e.a = e.newOrg("Org A", "a")
-	e.b = e.newOrg("Org B", "b")
-	return e
+// client is a browser whose every response is checked by checkHeaders.
+func (e *secEnv) client() *testClient {
+	c := e.testServer.client()
+	c.check = e.checkHeaders
+	return c
 }
 
-// secQuestionnaireYAML returns a valid questionnaire (the shipped CNCF one
-// under another key) and lets edit change its text first.
-func secQuestionnaireYAML(t testing.TB, key string, edit func(string) string) []byte {
-	t.Helper()
-	data, err := os.ReadFile("../../questionnaires/cncf-platform-maturity.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := strings.Replace(string(data), "key: cncf-platform-maturity", "key: "+key, 1)
-	if edit != nil {
-		s = edit(s)
-	}
-	return []byte(s)
-}
-
-func (e *secEnv) quest(key string) *questionnaires.Questionnaire {
-	for _, q := range e.shipped {
-		if q.Key == key {
-			return q
-		}
-	}
-	e.t.Fatalf("no shipped questionnaire %s", key)
-	return nil
+// bearerClient is an API client whose every response is checked by checkHeaders.
+func (e *secEnv) bearerClient(token string) *testClient {
+	c := e.client()
+	c.bearer = token
+	return c
 }
 
 func (e *secEnv) newOrg(name, tag string) *secOrg {
@@ -316,52 +257,24 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 	t.Helper()
 	ctx := context.Background()
 	st := e.st
-	o := &secOrg{users: map[models.Role]*models.User{}, bearer: map[models.Role]string{}, browser: map[models.Role]*secClient{}, obj: map[string]string{}}
-	org, owner, err := st.SignUp(ctx, name, "owner-"+tag+"@example.com", secPassword)
-	if err != nil {
-		t.Fatalf("SignUp: %v", err)
-	}
-	o.org = org
-	o.users[models.RoleOwner] = owner
+	base := e.newOrgOwnedBy(name, "owner-"+tag+"@example.com", "Payments "+tag, "Search "+tag)
+	team, team2 := base.Teams[0], base.Teams[1]
+	o := &secOrg{testOrg: base, users: map[models.Role]*models.User{models.RoleOwner: base.Owner},
+		bearer: map[models.Role]string{models.RoleOwner: base.Token}, browser: map[models.Role]*testClient{}, obj: map[string]string{}}
+	org, owner := base.Org, base.Owner
 	for _, r := range []models.Role{models.RoleAdmin, models.RoleLeader, models.RoleMember} {
-		plain, _, err := st.CreateInvite(ctx, org.ID, owner.ID, string(r)+"-"+tag+"@example.com", r)
-		if err != nil {
-			t.Fatalf("CreateInvite: %v", err)
+		var teams []int64
+		if r == models.RoleMember {
+			teams = []int64{team.ID}
 		}
-		u, _, err := st.AcceptInvite(ctx, plain, secPassword)
-		if err != nil {
-			t.Fatalf("AcceptInvite: %v", err)
-		}
-		o.users[r] = u
-	}
-	var ownerTokenID int64
-	for r, u := range o.users {
-		plain, tok, err := st.CreateToken(ctx, org.ID, u.ID, "sec")
-		if err != nil {
-			t.Fatalf("CreateToken: %v", err)
-		}
-		o.bearer[r] = plain
-		if r == models.RoleOwner {
-			ownerTokenID = tok.ID
-		}
-	}
-	team, err := st.CreateTeam(ctx, org.ID, "Payments "+tag)
-	if err != nil {
-		t.Fatal(err)
-	}
-	team2, err := st.CreateTeam(ctx, org.ID, "Search "+tag)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetTeamMembers(ctx, org.ID, team.ID, []int64{o.users[models.RoleMember].ID}); err != nil {
-		t.Fatal(err)
+		o.users[r], o.bearer[r] = e.addPerson(base, string(r)+"-"+tag+"@example.com", r, teams...)
 	}
 	invPlain, inv, err := st.CreateInvite(ctx, org.ID, owner.ID, "pending-"+tag+"@example.com", models.RoleMember)
 	if err != nil {
 		t.Fatal(err)
 	}
 	qkey := "private-" + tag
-	src := secQuestionnaireYAML(t, qkey, nil)
+	src := questionnaireYAML(t, qkey, nil)
 	pq, err := questionnaires.Parse("private.yaml", src)
 	if err != nil {
 		t.Fatal(err)
@@ -369,7 +282,7 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 	if _, err := st.UploadQuestionnaire(ctx, org.ID, pq, src); err != nil {
 		t.Fatal(err)
 	}
-	cncf := e.quest("cncf-platform-maturity")
+	cncf := e.shippedQ("cncf-platform-maturity")
 	round, err := st.CreateAssessment(ctx, org.ID, store.AssessmentInput{
 		Name: "Round 1 " + tag, Questionnaires: []store.QuestionnaireChoice{{Q: cncf}}, TeamIDs: []int64{team.ID, team2.ID},
 	})
@@ -377,7 +290,7 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 		t.Fatalf("CreateAssessment: %v", err)
 	}
 	round2, err := st.CreateAssessment(ctx, org.ID, store.AssessmentInput{
-		Name: "Round 2 " + tag, Questionnaires: []store.QuestionnaireChoice{{Q: e.quest("gartner-platform-axes")}}, TeamIDs: []int64{team.ID},
+		Name: "Round 2 " + tag, Questionnaires: []store.QuestionnaireChoice{{Q: e.shippedQ("gartner-platform-axes")}}, TeamIDs: []int64{team.ID},
 	})
 	if err != nil {
 		t.Fatalf("CreateAssessment: %v", err)
@@ -406,7 +319,7 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 	o.obj[objInvitation] = i64(invs[0].ID)
 	o.obj[objMember] = i64(o.users[models.RoleMember].ID)
 	o.obj[objOrgInvite] = i64(inv.ID)
-	o.obj[objAPIToken] = i64(ownerTokenID)
+	o.obj[objAPIToken] = i64(base.TokenID)
 	o.obj[objQuestionnaire] = qkey
 	o.obj[objSurvey] = invs[0].Token
 	o.obj[objInviteToken] = invPlain
@@ -419,6 +332,8 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 	for r, u := range o.users {
 		c := e.client()
 		c.login(u.Email)
+		// Load a page so that the CSRF cookie is fresh for this session.
+		c.get("/teams")
 		o.browser[r] = c
 	}
 	return o
@@ -431,123 +346,27 @@ var secNowhere = map[string]string{
 	objInviteToken: "nosuchinvite000000000000000000000", objOrg: "999999", objPage: "1", "question": "no-such-question",
 }
 
-// ---------------------------------------------------------------- client
-
-// secClient is a browser or API client: a cookie jar, an optional bearer
-// token, and every response checked for the security headers.
-type secClient struct {
-	e      *secEnv
-	jar    map[string]*http.Cookie
-	bearer string
-}
-
-func (e *secEnv) client() *secClient { return &secClient{e: e, jar: map[string]*http.Cookie{}} }
-
-func (e *secEnv) bearerClient(token string) *secClient {
-	c := e.client()
-	c.bearer = token
-	return c
-}
-
-// secResp is a response with its body read.
-type secResp struct {
-	status int
-	header http.Header
-	body   string
-}
-
-func (r secResp) location() string { return r.header.Get("Location") }
-
-// do sends one request; csrf adds the session's CSRF token (header for
-// JSON, form field for forms).
-func (c *secClient) do(method, path, contentType, body string, csrf bool) secResp {
-	t := c.e.t
-	t.Helper()
-	if csrf && c.jar["gapmap_csrf"] != nil {
-		tok := c.jar["gapmap_csrf"].Value
-		if contentType == "application/x-www-form-urlencoded" {
-			if body != "" {
-				body += "&"
-			}
-			body += "_csrf=" + url.QueryEscape(tok)
-		}
-	}
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req := httptest.NewRequest(method, path, rd)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if csrf && c.jar["gapmap_csrf"] != nil && contentType != "application/x-www-form-urlencoded" {
-		req.Header.Set("X-Csrf-Token", c.jar["gapmap_csrf"].Value)
-	}
-	if c.bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+c.bearer)
-	}
-	for _, ck := range c.jar {
-		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
-	}
-	resp, err := c.e.app.Test(req, -1)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%s %s: read body: %v", method, path, err)
-	}
-	for _, ck := range resp.Cookies() {
-		if ck.Value == "" || ck.MaxAge < 0 || (!ck.Expires.IsZero() && ck.Expires.Before(time.Now())) {
-			delete(c.jar, ck.Name)
-			continue
-		}
-		c.jar[ck.Name] = ck
-	}
-	r := secResp{status: resp.StatusCode, header: resp.Header, body: string(b)}
-	c.e.checkHeaders(method, path, r)
-	return r
-}
-
-func (c *secClient) get(path string) secResp { return c.do(http.MethodGet, path, "", "", false) }
-
-func (c *secClient) login(email string) {
-	t := c.e.t
-	t.Helper()
-	if r := c.get("/login"); r.status != http.StatusOK {
-		t.Fatalf("GET /login = %d", r.status)
-	}
-	form := url.Values{"email": {email}, "password": {secPassword}}.Encode()
-	r := c.do(http.MethodPost, "/login", "application/x-www-form-urlencoded", form, true)
-	if r.status != http.StatusSeeOther || c.jar["gapmap_session"] == nil {
-		t.Fatalf("login as %s: status %d, body %.300q", email, r.status, r.body)
-	}
-	// Load a page so that the CSRF cookie is fresh for this session.
-	c.get("/teams")
-}
-
 // checkHeaders asserts the security headers of every response, and that no
 // request the tests send ever causes a server error.
-func (e *secEnv) checkHeaders(method, path string, r secResp) {
+func (e *secEnv) checkHeaders(method, path string, r apiResult) {
 	e.t.Helper()
 	e.probes++
-	if r.status >= 500 {
-		e.t.Errorf("%s %s: status %d, body %.300q", method, path, r.status, r.body)
+	if r.Status >= 500 {
+		e.t.Errorf("%s %s: status %d, body %.300q", method, path, r.Status, r.text())
 	}
 	want := map[string]string{
 		"X-Content-Type-Options": "nosniff",
 		"X-Frame-Options":        "DENY",
 	}
 	for h, v := range want {
-		if got := r.header.Get(h); got != v {
+		if got := r.Header.Get(h); got != v {
 			e.t.Errorf("%s %s: %s = %q, want %q", method, path, h, got, v)
 		}
 	}
-	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+	if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-inline") {
 		e.t.Errorf("%s %s: Content-Security-Policy %q", method, path, csp)
 	}
-	rp := r.header.Get("Referrer-Policy")
+	rp := r.Header.Get("Referrer-Policy")
 	if rp == "" {
 		e.t.Errorf("%s %s: no Referrer-Policy", method, path)
 	}
@@ -556,7 +375,7 @@ func (e *secEnv) checkHeaders(method, path string, r secResp) {
 			e.t.Errorf("%s %s: survey link answered with Referrer-Policy %q, want no-referrer", method, path, rp)
 		}
 	}
-	if r.header.Get("X-Request-Id") == "" {
+	if r.Header.Get("X-Request-Id") == "" {
 		e.t.Errorf("%s %s: no X-Request-Id", method, path)
 	}
 }
@@ -596,9 +415,9 @@ func (e *secEnv) fill(key string, rt secRoute, obj map[string]string) (method, p
 	body = rt.body
 	switch {
 	case body == "@yaml" && rt.kind == secAPI:
-		body, contentType = string(secQuestionnaireYAML(e.t, "sec-upload", nil)), "application/yaml"
+		body, contentType = string(questionnaireYAML(e.t, "sec-upload", nil)), "application/yaml"
 	case body == "@yaml":
-		body = "yaml=" + url.QueryEscape(string(secQuestionnaireYAML(e.t, "sec-upload", nil)))
+		body = "yaml=" + url.QueryEscape(string(questionnaireYAML(e.t, "sec-upload", nil)))
 	}
 	body = secPlaceholder.ReplaceAllStringFunc(body, func(m string) string {
 		v, ok := obj[m[2:len(m)-2]]
@@ -699,7 +518,7 @@ func secSameFingerprint(t *testing.T, what string, before, after map[string]stri
 // TestSecurityMatrixCoversEveryRoute fails for a route the router answers
 // without an entry in secRoutes, and for entries of routes that are gone.
 func TestSecurityMatrixCoversEveryRoute(t *testing.T) {
-	app := secServer(t, storetest.SQLite(t), nil)
+	app, _ := testApp(t, storetest.SQLite(t), secConfig(nil))
 	matrix := secRoutes()
 	routes := secRouteKeys(app)
 	for _, k := range routes {
@@ -736,7 +555,7 @@ func TestSecurityMatrixCoversEveryRoute(t *testing.T) {
 func TestSecurityRouteMatrix(t *testing.T) {
 	secEach(t, nil, func(t *testing.T, e *secEnv) {
 		matrix := secRoutes()
-		before := secFingerprint(t, e.db)
+		before := secFingerprint(t, e.gormDB())
 		anon := e.client()
 		anon.get("/login") // a CSRF cookie, so that anonymous form posts reach the route
 		probed := 0
@@ -753,39 +572,39 @@ func TestSecurityRouteMatrix(t *testing.T) {
 			case secPublic:
 				if len(rt.ids) > 0 {
 					m, p, ct, body := e.fill(key, rt, secNowhere)
-					if r := anon.do(m, p, ct, body, true); r.status != http.StatusNotFound {
-						t.Errorf("%s with an unknown token = %d, want 404", key, r.status)
+					if r := anon.send(m, p, ct, body, true); r.Status != http.StatusNotFound {
+						t.Errorf("%s with an unknown token = %d, want 404", key, r.Status)
 					}
 				}
 			default:
 				t.Errorf("%s: unknown kind %q", key, rt.kind)
 			}
 		}
-		secSameFingerprint(t, "the route matrix", before, secFingerprint(t, e.db))
+		secSameFingerprint(t, "the route matrix", before, secFingerprint(t, e.gormDB()))
 		t.Logf("route matrix: %d route × role probes of organization B's ids; %d requests checked for headers and 5xx", probed, e.probes)
 	})
 }
 
 // probeProtected checks one page or API route and returns the number of
 // role × id probes made.
-func (e *secEnv) probeProtected(key string, rt secRoute, anon *secClient) int {
+func (e *secEnv) probeProtected(key string, rt secRoute, anon *testClient) int {
 	t := e.t
 	t.Helper()
 	m, p, ct, body := e.fill(key, rt, e.b.obj)
 	// Anonymous.
 	if rt.kind == secAPI {
-		r := e.client().do(m, p, ct, body, false)
-		if r.status != http.StatusUnauthorized || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
-			t.Errorf("anonymous %s = %d (%s), want 401 JSON", key, r.status, r.header.Get("Content-Type"))
+		r := e.client().send(m, p, ct, body, false)
+		if r.Status != http.StatusUnauthorized || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			t.Errorf("anonymous %s = %d (%s), want 401 JSON", key, r.Status, r.Header.Get("Content-Type"))
 		}
-		r = e.bearerClient("gm_invalidtoken000000000000000000000").do(m, p, ct, body, false)
-		if r.status != http.StatusUnauthorized {
-			t.Errorf("%s with an invalid bearer token = %d, want 401", key, r.status)
+		r = e.bearerClient("gm_invalidtoken000000000000000000000").send(m, p, ct, body, false)
+		if r.Status != http.StatusUnauthorized {
+			t.Errorf("%s with an invalid bearer token = %d, want 401", key, r.Status)
 		}
 	} else {
-		r := anon.do(m, p, ct, body, true)
-		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location(), "/login") {
-			t.Errorf("anonymous %s = %d Location %q, want 303 to /login", key, r.status, r.location())
+		r := anon.send(m, p, ct, body, true)
+		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.location(), "/login") {
+			t.Errorf("anonymous %s = %d Location %q, want 303 to /login", key, r.Status, r.location())
 		}
 	}
 	n := 0
@@ -797,8 +616,8 @@ func (e *secEnv) probeProtected(key string, rt secRoute, anon *secClient) int {
 		allowed := role.AtLeast(rt.min)
 		if len(rt.ids) == 0 && !strings.Contains(rt.body, "{{") {
 			if !allowed {
-				if r := c.do(m, p, ct, body, true); r.status != http.StatusForbidden {
-					t.Errorf("%s as %s of A = %d, want 403 (needs %s)", key, role, r.status, rt.min)
+				if r := c.send(m, p, ct, body, true); r.Status != http.StatusForbidden {
+					t.Errorf("%s as %s of A = %d, want 403 (needs %s)", key, role, r.Status, rt.min)
 				}
 				n++
 			}
@@ -808,23 +627,23 @@ func (e *secEnv) probeProtected(key string, rt secRoute, anon *secClient) int {
 		if !allowed {
 			want = http.StatusForbidden
 		}
-		r := c.do(m, p, ct, body, true)
+		r := c.send(m, p, ct, body, true)
 		n++
 		switch {
-		case len(rt.ids) > 0 && r.status != want:
-			t.Errorf("%s %s as %s of A with B's ids = %d, want %d; body %.200q", m, p, role, r.status, want, r.body)
-		case len(rt.ids) == 0 && r.status < 400:
-			t.Errorf("%s %s as %s of A with B's ids in the body = %d, want a refusal; body %.200q", m, p, role, r.status, r.body)
+		case len(rt.ids) > 0 && r.Status != want:
+			t.Errorf("%s %s as %s of A with B's ids = %d, want %d; body %.200q", m, p, role, r.Status, want, r.text())
+		case len(rt.ids) == 0 && r.Status < 400:
+			t.Errorf("%s %s as %s of A with B's ids in the body = %d, want a refusal; body %.200q", m, p, role, r.Status, r.text())
 		}
 		// Ids that exist nowhere answer the same: nothing tells B's ids apart.
 		m2, p2, ct2, body2 := e.fill(key, rt, secNowhere)
-		if r2 := c.do(m2, p2, ct2, body2, true); r2.status != r.status {
-			t.Errorf("%s as %s of A: B's ids give %d but unknown ids give %d", key, role, r.status, r2.status)
+		if r2 := c.send(m2, p2, ct2, body2, true); r2.Status != r.Status {
+			t.Errorf("%s as %s of A: B's ids give %d but unknown ids give %d", key, role, r.Status, r2.Status)
 		}
 		if rt.kind == secAPI && role == models.RoleOwner {
 			// The API also takes the session cookie.
-			if r := e.a.browser[role].do(m, p, ct, body, true); len(rt.ids) > 0 && r.status != want {
-				t.Errorf("%s %s with A owner's session cookie and B's ids = %d, want %d", m, p, r.status, want)
+			if r := e.a.browser[role].send(m, p, ct, body, true); len(rt.ids) > 0 && r.Status != want {
+				t.Errorf("%s %s with A owner's session cookie and B's ids = %d, want %d", m, p, r.Status, want)
 			}
 			n++
 		}
@@ -838,11 +657,11 @@ func (e *secEnv) probeProtected(key string, rt secRoute, anon *secClient) int {
 			c = e.bearerClient(e.a.bearer[models.RoleOwner])
 		}
 		r := c.get(pa)
-		if r.status < 200 || r.status > 299 {
-			t.Errorf("GET %s as A's owner = %d, want 2xx (positive control); body %.200q", pa, r.status, r.body)
+		if r.Status < 200 || r.Status > 299 {
+			t.Errorf("GET %s as A's owner = %d, want 2xx (positive control); body %.200q", pa, r.Status, r.text())
 		}
-		if rt.attachment && !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment") {
-			t.Errorf("GET %s: Content-Disposition %q, want an attachment", pa, r.header.Get("Content-Disposition"))
+		if rt.attachment && !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("GET %s: Content-Disposition %q, want an attachment", pa, r.Header.Get("Content-Disposition"))
 		}
 	}
 	return n
@@ -861,12 +680,12 @@ func (e *secEnv) probeSurvey(key string, rt secRoute) int {
 	revoked[objSurvey] = e.a.revokedSurvey
 	for _, obj := range []map[string]string{secNowhere, revoked} {
 		m, p, ct, body := e.fill(key, rt, obj)
-		for _, c := range []*secClient{e.client(), e.a.browser[models.RoleOwner], e.b.browser[models.RoleOwner]} {
-			if c.jar["gapmap_csrf"] == nil {
+		for _, c := range []*testClient{e.client(), e.a.browser[models.RoleOwner], e.b.browser[models.RoleOwner]} {
+			if c.cookie("gapmap_csrf") == "" {
 				c.get("/login")
 			}
-			if r := c.do(m, p, ct, body, true); r.status != http.StatusNotFound {
-				t.Errorf("%s %s with an unknown or revoked token = %d, want 404", m, p, r.status)
+			if r := c.send(m, p, ct, body, true); r.Status != http.StatusNotFound {
+				t.Errorf("%s %s with an unknown or revoked token = %d, want 404", m, p, r.Status)
 			}
 			n++
 		}
@@ -874,8 +693,8 @@ func (e *secEnv) probeSurvey(key string, rt secRoute) int {
 	if strings.HasPrefix(key, "GET ") {
 		_, p, _, _ := e.fill(key, rt, e.a.obj)
 		// A valid token is found (a draft has no results yet: 409 is fine).
-		if r := e.client().get(p); r.status == http.StatusNotFound || r.status >= 500 {
-			t.Errorf("GET %s with A's survey token = %d, want it found (positive control)", p, r.status)
+		if r := e.client().get(p); r.Status == http.StatusNotFound || r.Status >= 500 {
+			t.Errorf("GET %s with A's survey token = %d, want it found (positive control)", p, r.Status)
 		}
 	}
 	return n
@@ -888,7 +707,7 @@ func TestSecurityCrossObject(t *testing.T) {
 	secEach(t, nil, func(t *testing.T, e *secEnv) {
 		a, b := e.a, e.b
 		admin := e.bearerClient(a.bearer[models.RoleOwner])
-		before := secFingerprint(t, e.db)
+		before := secFingerprint(t, e.gormDB())
 		cases := []struct {
 			name, method, path, body string
 			want                     []int
@@ -916,23 +735,23 @@ func TestSecurityCrossObject(t *testing.T) {
 			if strings.HasPrefix(tc.path, "/api/v1/survey/") {
 				c = e.client()
 			}
-			r := c.do(tc.method, tc.path, "application/json", tc.body, false)
-			if !slices.Contains(tc.want, r.status) {
-				t.Errorf("%s: %s %s = %d, want one of %v; body %.200q", tc.name, tc.method, tc.path, r.status, tc.want, r.body)
+			r := c.send(tc.method, tc.path, "application/json", tc.body, false)
+			if !slices.Contains(tc.want, r.Status) {
+				t.Errorf("%s: %s %s = %d, want one of %v; body %.200q", tc.name, tc.method, tc.path, r.Status, tc.want, r.text())
 			}
 		}
 		// The links CSV only holds links of the round and organization asked for.
 		c := a.browser[models.RoleOwner]
 		form := url.Values{"token": {a.obj[objSurvey], a.survey2, b.obj[objSurvey]}}.Encode()
-		r := c.do("POST", "/assessments/"+a.obj[objAssessment]+"/invitations.csv", "application/x-www-form-urlencoded", form, true)
-		if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment") {
-			t.Errorf("links CSV = %d, Content-Disposition %q", r.status, r.header.Get("Content-Disposition"))
+		r := c.send("POST", "/assessments/"+a.obj[objAssessment]+"/invitations.csv", "application/x-www-form-urlencoded", form, true)
+		if r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("links CSV = %d, Content-Disposition %q", r.Status, r.Header.Get("Content-Disposition"))
 		}
-		if !strings.Contains(r.body, a.obj[objSurvey]) {
-			t.Errorf("links CSV lacks the round's own link: %.300q", r.body)
+		if !strings.Contains(r.text(), a.obj[objSurvey]) {
+			t.Errorf("links CSV lacks the round's own link: %.300q", r.text())
 		}
 		for _, other := range []string{a.survey2, b.obj[objSurvey]} {
-			if strings.Contains(r.body, other) {
+			if strings.Contains(r.text(), other) {
 				t.Errorf("links CSV of round 1 holds a link of another round or organization")
 			}
 		}
@@ -945,19 +764,19 @@ func TestSecurityCrossObject(t *testing.T) {
 			} `json:"questionnaires"`
 		}
 		r = e.client().get("/api/v1/survey/" + a.obj[objSurvey])
-		if err := json.Unmarshal([]byte(r.body), &sv); err != nil {
-			t.Fatalf("survey JSON: %v; %.200q", err, r.body)
+		if err := json.Unmarshal(r.Body, &sv); err != nil {
+			t.Fatalf("survey JSON: %v; %.200q", err, r.text())
 		}
 		if strconv.FormatInt(sv.Assessment.ID, 10) != a.obj[objAssessment] || strconv.FormatInt(sv.Team.ID, 10) != a.obj[objTeam] ||
 			len(sv.Questionnaires) != 1 || sv.Questionnaires[0].Key != "cncf-platform-maturity" {
 			t.Errorf("survey of A's round 1 shows %+v", sv)
 		}
-		secSameFingerprint(t, "cross-object requests", before, secFingerprint(t, e.db))
+		secSameFingerprint(t, "cross-object requests", before, secFingerprint(t, e.gormDB()))
 	})
 }
 
 func secFirstQuestion(e *secEnv, key string) string {
-	return e.quest(key).Dimensions[0].Questions[0].Key
+	return e.shippedQ(key).Dimensions[0].Questions[0].Key
 }
 
 // TestSecurityCSRF sends every state-changing request of a logged-in
@@ -966,7 +785,7 @@ func secFirstQuestion(e *secEnv, key string) string {
 func TestSecurityCSRF(t *testing.T) {
 	secEach(t, nil, func(t *testing.T, e *secEnv) {
 		matrix := secRoutes()
-		before := secFingerprint(t, e.db)
+		before := secFingerprint(t, e.gormDB())
 		owner := e.a.browser[models.RoleOwner]
 		n := 0
 		for _, key := range secRouteKeys(e.app) {
@@ -978,8 +797,8 @@ func TestSecurityCSRF(t *testing.T) {
 			if strings.HasPrefix(p, "/api/v1/survey/") {
 				continue
 			}
-			if r := owner.do(m, p, ct, body, false); r.status != http.StatusForbidden {
-				t.Errorf("%s %s without a CSRF token = %d, want 403", m, p, r.status)
+			if r := owner.send(m, p, ct, body, false); r.Status != http.StatusForbidden {
+				t.Errorf("%s %s without a CSRF token = %d, want 403", m, p, r.Status)
 			}
 			wrong := body
 			hdr := ""
@@ -991,48 +810,20 @@ func TestSecurityCSRF(t *testing.T) {
 			} else {
 				hdr = "forged-token"
 			}
-			if r := owner.doHeaders(m, p, ct, wrong, map[string]string{"X-Csrf-Token": hdr}); r.status != http.StatusForbidden {
-				t.Errorf("%s %s with a forged CSRF token = %d, want 403", m, p, r.status)
+			if r := owner.doHeaders(m, p, ct, wrong, map[string]string{"X-Csrf-Token": hdr}); r.Status != http.StatusForbidden {
+				t.Errorf("%s %s with a forged CSRF token = %d, want 403", m, p, r.Status)
 			}
 			n++
 		}
 		// The same token sent with another browser's cookies is refused.
 		other := e.a.browser[models.RoleAdmin]
-		form := "name=Forged&_csrf=" + url.QueryEscape(owner.jar["gapmap_csrf"].Value)
-		if r := other.doHeaders("POST", "/teams", "application/x-www-form-urlencoded", form, nil); r.status != http.StatusForbidden {
-			t.Errorf("POST /teams with another session's CSRF token = %d, want 403", r.status)
+		form := "name=Forged&_csrf=" + url.QueryEscape(owner.cookie("gapmap_csrf"))
+		if r := other.doHeaders("POST", "/teams", "application/x-www-form-urlencoded", form, nil); r.Status != http.StatusForbidden {
+			t.Errorf("POST /teams with another session's CSRF token = %d, want 403", r.Status)
 		}
-		secSameFingerprint(t, "requests without a CSRF token", before, secFingerprint(t, e.db))
+		secSameFingerprint(t, "requests without a CSRF token", before, secFingerprint(t, e.gormDB()))
 		t.Logf("CSRF: %d state-changing routes refused without a token and with a forged one", n)
 	})
-}
-
-// doHeaders sends a request with extra headers (empty values are left
-// out) and adds no CSRF token of its own.
-func (c *secClient) doHeaders(method, path, contentType, body string, headers map[string]string) secResp {
-	t := c.e.t
-	t.Helper()
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	for k, v := range headers {
-		if v != "" {
-			req.Header.Set(k, v)
-		}
-	}
-	for _, ck := range c.jar {
-		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
-	}
-	resp, err := c.e.app.Test(req, -1)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	r := secResp{status: resp.StatusCode, header: resp.Header, body: string(b)}
-	c.e.checkHeaders(method, path, r)
-	return r
 }
 
 // TestSecurityGetChangesNothing requests every GET route as every role of
@@ -1042,12 +833,12 @@ func TestSecurityGetChangesNothing(t *testing.T) {
 	secEach(t, nil, func(t *testing.T, e *secEnv) {
 		matrix := secRoutes()
 		// A survey with answers, so that its pages have something to show.
-		put := e.client().do("PUT", "/api/v1/survey/"+e.a.obj[objSurvey]+"/answers", "application/json",
+		put := e.client().send("PUT", "/api/v1/survey/"+e.a.obj[objSurvey]+"/answers", "application/json",
 			`{"questionnaire":"cncf-platform-maturity","question":"`+e.a.question+`","na":true,"comment":"seen"}`, false)
-		if put.status != http.StatusOK {
-			t.Fatalf("save an answer = %d %.200q", put.status, put.body)
+		if put.Status != http.StatusOK {
+			t.Fatalf("save an answer = %d %.200q", put.Status, put.text())
 		}
-		before := secFingerprint(t, e.db)
+		before := secFingerprint(t, e.gormDB())
 		n := 0
 		for _, key := range secRouteKeys(e.app) {
 			rt, ok := matrix[key]
@@ -1056,7 +847,7 @@ func TestSecurityGetChangesNothing(t *testing.T) {
 			}
 			for _, obj := range []map[string]string{e.a.obj, e.b.obj, secNowhere} {
 				_, p, _, _ := e.fill(key, rt, obj)
-				clients := []*secClient{e.client()}
+				clients := []*testClient{e.client()}
 				for _, role := range models.Roles() {
 					clients = append(clients, e.a.browser[role], e.bearerClient(e.a.bearer[role]))
 				}
@@ -1066,7 +857,7 @@ func TestSecurityGetChangesNothing(t *testing.T) {
 				}
 			}
 		}
-		secSameFingerprint(t, "GET requests", before, secFingerprint(t, e.db))
+		secSameFingerprint(t, "GET requests", before, secFingerprint(t, e.gormDB()))
 		t.Logf("GET safety: %d GET requests, database unchanged", n)
 	})
 }

@@ -51,11 +51,6 @@ func (ts *testServer) survey(token string) surveyState {
 	return sv
 }
 
-func put(ts *testServer, token string, body any) apiResult {
-	ts.t.Helper()
-	return ts.call("PUT", "/api/v1/survey/"+token+"/answers", "", body)
-}
-
 const (
 	cncf    = "cncf-platform-maturity"
 	gartner = "gartner-platform-axes"
@@ -99,10 +94,10 @@ func TestSurveyResume(t *testing.T) {
 		q := ts.shippedQ(cncf)
 		d2 := q.Dimensions[1]
 		qu := d2.Questions[0]
-		ts.want(put(ts, tok, map[string]any{"questionnaire": cncf, "question": qu.Key, "option": qu.Options[2].Key, "comment": "runbook in wiki"}), 200, "answer")
-		ts.want(put(ts, tok, map[string]any{"questionnaire": gartner, "question": ts.shippedQ(gartner).Dimensions[0].Questions[0].Key, "value": 4}), 200, "answer")
+		ts.want(ts.putAnswer(tok, map[string]any{"questionnaire": cncf, "question": qu.Key, "option": qu.Options[2].Key, "comment": "runbook in wiki"}), 200, "answer")
+		ts.want(ts.putAnswer(tok, map[string]any{"questionnaire": gartner, "question": ts.shippedQ(gartner).Dimensions[0].Questions[0].Key, "value": 4}), 200, "answer")
 		lk := ts.shippedQ(gartner).Dimensions[0].Questions[1].Key
-		ts.want(put(ts, tok, map[string]any{"questionnaire": gartner, "question": lk, "na": true}), 200, "answer")
+		ts.want(ts.putAnswer(tok, map[string]any{"questionnaire": gartner, "question": lk, "na": true}), 200, "answer")
 
 		sv := ts.survey(tok)
 		if sv.Revision != 3 || len(sv.Answers) != 3 {
@@ -137,7 +132,7 @@ func TestSurveyBadInputChangesNothing(t *testing.T) {
 		tok := r.Tokens[0]
 		lvl := ts.shippedQ(cncf).Dimensions[0].Questions[0]
 		lik := ts.shippedQ(gartner).Dimensions[0].Questions[0].Key
-		ts.want(put(ts, tok, map[string]any{"questionnaire": cncf, "question": lvl.Key, "option": lvl.Options[0].Key, "comment": "before"}), 200, "first answer")
+		ts.want(ts.putAnswer(tok, map[string]any{"questionnaire": cncf, "question": lvl.Key, "option": lvl.Options[0].Key, "comment": "before"}), 200, "first answer")
 		before := ts.survey(tok)
 
 		tests := []struct {
@@ -174,7 +169,7 @@ func TestSurveyBadInputChangesNothing(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				res := put(ts, tok, tt.body)
+				res := ts.putAnswer(tok, tt.body)
 				if res.Status != tt.status {
 					t.Fatalf("got %s, want %d", res, tt.status)
 				}
@@ -202,13 +197,13 @@ func TestSurveyRevisions(t *testing.T) {
 			return map[string]any{"questionnaire": cncf, "question": q, "option": opt, "revision": rev}
 		}
 		// Two tabs open at revision 0.
-		ts.want(put(ts, tok, ans(q1.Key, "l2", 0)), 200, "tab A writes q1")
+		ts.want(ts.putAnswer(tok, ans(q1.Key, "l2", 0)), 200, "tab A writes q1")
 		// Tab B writes another question based on revision 0: no conflict.
-		if got := ts.want(put(ts, tok, ans(q2.Key, "l3", 0)), 200, "tab B writes q2").field(t, "revision"); got != float64(2) {
+		if got := ts.want(ts.putAnswer(tok, ans(q2.Key, "l3", 0)), 200, "tab B writes q2").field(t, "revision"); got != float64(2) {
 			t.Errorf("revision %v, want 2", got)
 		}
 		// Tab B writes q1 based on revision 0, but q1 changed at 1: conflict.
-		res := ts.want(put(ts, tok, ans(q1.Key, "l4", 0)), http.StatusConflict, "stale write")
+		res := ts.want(ts.putAnswer(tok, ans(q1.Key, "l4", 0)), http.StatusConflict, "stale write")
 		var body struct {
 			Error    string
 			Revision int64
@@ -226,17 +221,17 @@ func TestSurveyRevisions(t *testing.T) {
 			t.Errorf("stale write changed the response: %+v", sv)
 		}
 		// Having seen the current answer (revision 2), tab B may change it.
-		ts.want(put(ts, tok, ans(q1.Key, "l4", 2)), 200, "write after conflict")
+		ts.want(ts.putAnswer(tok, ans(q1.Key, "l4", 2)), 200, "write after conflict")
 		// A write without revision always applies (last writer wins).
-		ts.want(put(ts, tok, map[string]any{"questionnaire": cncf, "question": q1.Key, "option": "l5"}), 200, "write without revision")
+		ts.want(ts.putAnswer(tok, map[string]any{"questionnaire": cncf, "question": q1.Key, "option": "l5"}), 200, "write without revision")
 		// Repeating an identical write (a retry) is accepted and changes nothing, even when stale.
 		sv := ts.survey(tok)
-		if got := ts.want(put(ts, tok, ans(q1.Key, "l5", 0)), 200, "identical retry").field(t, "revision"); got != float64(sv.Revision) {
+		if got := ts.want(ts.putAnswer(tok, ans(q1.Key, "l5", 0)), 200, "identical retry").field(t, "revision"); got != float64(sv.Revision) {
 			t.Errorf("identical write moved the revision to %v from %d", got, sv.Revision)
 		}
 		// Comments alone change an answer, and keep when not sent.
-		ts.want(put(ts, tok, map[string]any{"questionnaire": cncf, "question": q2.Key, "option": "l3", "comment": "see ADR-12", "revision": sv.Revision}), 200, "comment")
-		ts.want(put(ts, tok, map[string]any{"questionnaire": cncf, "question": q2.Key, "option": "l4"}), 200, "no comment field")
+		ts.want(ts.putAnswer(tok, map[string]any{"questionnaire": cncf, "question": q2.Key, "option": "l3", "comment": "see ADR-12", "revision": sv.Revision}), 200, "comment")
+		ts.want(ts.putAnswer(tok, map[string]any{"questionnaire": cncf, "question": q2.Key, "option": "l4"}), 200, "no comment field")
 		for _, a := range ts.survey(tok).Answers {
 			if a.Question == q2.Key && (a.Comment != "see ADR-12" || *a.Option != "l4") {
 				t.Errorf("answer %+v, want l4 with the comment kept", a)
@@ -252,10 +247,10 @@ func TestSurveySubmit(t *testing.T) {
 		all := ts.allAnswers(tok)
 		// Everything but the last two, one of which is N/A.
 		for _, a := range all[:len(all)-2] {
-			ts.want(put(ts, tok, a), 200, "answer")
+			ts.want(ts.putAnswer(tok, a), 200, "answer")
 		}
 		last := all[len(all)-1]
-		ts.want(put(ts, tok, map[string]any{"questionnaire": last["questionnaire"], "question": last["question"], "na": true}), 200, "N/A")
+		ts.want(ts.putAnswer(tok, map[string]any{"questionnaire": last["questionnaire"], "question": last["question"], "na": true}), 200, "N/A")
 		res := ts.want(ts.call("POST", "/api/v1/survey/"+tok+"/submit", "", nil), 422, "incomplete submit")
 		var body struct {
 			Error      string
@@ -270,7 +265,7 @@ func TestSurveySubmit(t *testing.T) {
 		if sv := ts.survey(tok); sv.Status != "draft" {
 			t.Fatalf("status %q after a refused submit", sv.Status)
 		}
-		ts.want(put(ts, tok, missing), 200, "answer the last one")
+		ts.want(ts.putAnswer(tok, missing), 200, "answer the last one")
 
 		// Five submits at once: one submission, the same answer to all.
 		var wg sync.WaitGroup
@@ -304,7 +299,7 @@ func TestSurveySubmit(t *testing.T) {
 			t.Errorf("a later submit changed submitted_at: %s", again)
 		}
 		// A submitted response is read-only.
-		res = ts.want(put(ts, tok, missing), http.StatusConflict, "write after submit")
+		res = ts.want(ts.putAnswer(tok, missing), http.StatusConflict, "write after submit")
 		if _, ok := res.field(t, "current").(map[string]any); ok {
 			t.Errorf("a 409 for a submitted response must not look like a stale write: %s", res)
 		}
@@ -320,7 +315,7 @@ func TestSurveyClosedRevokedUnknown(t *testing.T) {
 		r := ts.newRound(o)
 		q := ts.shippedQ(cncf).Dimensions[0].Questions[0]
 		a := map[string]any{"questionnaire": cncf, "question": q.Key, "option": "l2"}
-		ts.want(put(ts, r.Tokens[0], a), 200, "answer while open")
+		ts.want(ts.putAnswer(r.Tokens[0], a), 200, "answer while open")
 
 		ts.want(ts.call("POST", fmt.Sprintf("/api/v1/assessments/%d/close", r.ID), o.Token, nil), 200, "close")
 		before := ts.survey(r.Tokens[0])
@@ -328,13 +323,13 @@ func TestSurveyClosedRevokedUnknown(t *testing.T) {
 			t.Errorf("survey of a closed round says %q", before.Assessment.Status)
 		}
 		a["option"] = "l3"
-		ts.want(put(ts, r.Tokens[0], a), http.StatusConflict, "write to a closed round")
+		ts.want(ts.putAnswer(r.Tokens[0], a), http.StatusConflict, "write to a closed round")
 		ts.want(ts.call("POST", "/api/v1/survey/"+r.Tokens[0]+"/submit", "", nil), http.StatusConflict, "submit to a closed round")
 		if after := ts.survey(r.Tokens[0]); !reflect.DeepEqual(after, before) {
 			t.Errorf("closed round changed: %+v", after)
 		}
 		ts.want(ts.call("POST", fmt.Sprintf("/api/v1/assessments/%d/reopen", r.ID), o.Token, nil), 200, "reopen")
-		ts.want(put(ts, r.Tokens[0], a), 200, "write after reopening the round")
+		ts.want(ts.putAnswer(r.Tokens[0], a), 200, "write after reopening the round")
 
 		ts.want(ts.call("DELETE", fmt.Sprintf("/api/v1/assessments/%d/invitations/%d", r.ID, r.InvIDs[1]), o.Token, nil), http.StatusNoContent, "revoke")
 		for _, c := range []struct{ method, path string }{

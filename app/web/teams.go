@@ -1,6 +1,8 @@
 package web
 
 import (
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
 	"gapmap/app/store"
@@ -11,22 +13,14 @@ import (
 // their own for members.
 func (s *Server) visibleTeams(c *fiber.Ctx, p *store.Principal) ([]models.Team, error) {
 	teams, err := s.store.Teams(c.UserContext(), p.OrgID)
-	if err != nil || p.Role.AtLeast(models.RoleLeader) {
-		return teams, err
-	}
-	mine, err := s.store.TeamIDsOfUser(c.UserContext(), p.OrgID, p.UserID)
 	if err != nil {
 		return nil, err
 	}
-	own := teams[:0:0]
-	for _, t := range teams {
-		for _, id := range mine {
-			if t.ID == id {
-				own = append(own, t)
-			}
-		}
+	acc, err := s.accessOf(c)
+	if err != nil {
+		return nil, err
 	}
-	return own, nil
+	return slices.DeleteFunc(teams, func(t models.Team) bool { return !acc.CanSee(t.ID) }), nil
 }
 
 func (s *Server) apiTeams(c *fiber.Ctx) error {

@@ -52,13 +52,18 @@ func (s *Server) apiCreateToken(c *fiber.Ctx) error {
 	}{toTokenJSON(*t), plain})
 }
 
-func (s *Server) apiRevokeToken(c *fiber.Ctx) error {
+// revokeTokenOf revokes the principal's token :id.
+func (s *Server) revokeTokenOf(c *fiber.Ctx) error {
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
 	p := principalOf(c)
-	if err := s.store.RevokeToken(c.UserContext(), p.OrgID, p.UserID, id); err != nil {
+	return s.store.RevokeToken(c.UserContext(), p.OrgID, p.UserID, id)
+}
+
+func (s *Server) apiRevokeToken(c *fiber.Ctx) error {
+	if err := s.revokeTokenOf(c); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -93,12 +98,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 }
 
 func (s *Server) revokeToken(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	p := principalOf(c)
-	if err := s.store.RevokeToken(c.UserContext(), p.OrgID, p.UserID, id); err != nil {
+	if err := s.revokeTokenOf(c); err != nil {
 		return err
 	}
 	return s.redirectFlash(c, "/tokens", "success", "Token revoked.")

@@ -1,0 +1,138 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gapmap/app/apperr"
+	"gapmap/app/store"
+	"gapmap/models"
+)
+
+// maxAnswerBody is the largest body of one answer write: a 4 KiB comment
+// escaped as JSON fits with room to spare.
+const maxAnswerBody = 32 << 10
+
+// answerJSON is one answer in the survey API.
+type answerJSON struct {
+	Questionnaire string  `json:"questionnaire"`
+	Question      string  `json:"question"`
+	Option        *string `json:"option,omitempty"`
+	Value         *int    `json:"value,omitempty"`
+	NA            bool    `json:"na,omitempty"`
+	Comment       string  `json:"comment"`
+	Revision      int64   `json:"revision"`
+}
+
+func toAnswerJSON(a models.Answer) answerJSON {
+	out := answerJSON{Questionnaire: a.QuestionnaireKey, Question: a.QuestionKey, NA: a.NA, Comment: a.Comment, Revision: a.Revision}
+	if !a.NA {
+		out.Option, out.Value = a.OptionKey, a.Value
+	}
+	return out
+}
+
+// apiSurvey answers GET /api/v1/survey/{token}.
+func (s *Server) apiSurvey(c *fiber.Ctx) error {
+	sc, err := s.openSurvey(c)
+	if err != nil {
+		return err
+	}
+	answers, err := s.store.Answers(c.UserContext(), sc.sv.ResponseID)
+	if err != nil {
+		return err
+	}
+	byKey := answerIndex(answers)
+	out := make([]answerJSON, 0, len(answers))
+	for _, ref := range sc.required() {
+		if a, ok := byKey[ref]; ok {
+			out = append(out, toAnswerJSON(a))
+		}
+	}
+	sv := sc.sv
+	qs := make([]json.RawMessage, len(sc.qs))
+	for i, q := range sc.qs {
+		if qs[i], err = s.encodedQuestionnaire(sv.Questionnaires[i].VersionID, q); err != nil {
+			return err
+		}
+	}
+	var due *string
+	if sv.Due != nil {
+		d := sv.Due.UTC().Format(time.DateOnly)
+		due = &d
+	}
+	return c.JSON(fiber.Map{
+		"assessment":     fiber.Map{"id": sv.AssessmentID, "name": sv.AssessmentName, "status": sv.AssessmentStatus, "due": due},
+		"team":           fiber.Map{"id": sv.TeamID, "name": sv.TeamName},
+		"questionnaires": qs,
+		"answers":        out,
+		"revision":       sv.Revision,
+		"status":         sv.Status,
+		"page":           sv.Page,
+		"submitted_at":   sv.SubmittedAt,
+		"total":          sc.total(),
+	})
+}
+
+// apiSaveAnswer answers PUT /api/v1/survey/{token}/answers.
+func (s *Server) apiSaveAnswer(c *fiber.Ctx) error {
+	if len(c.Body()) > maxAnswerBody {
+		return apperr.Errorf(apperr.ETooLarge, "The request body is larger than %d bytes.", maxAnswerBody)
+	}
+	sc, err := s.openSurvey(c)
+	if err != nil {
+		return err
+	}
+	var b answerBody
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	if err := stateError(sc.sv); err != nil {
+		return err
+	}
+	w, page, err := sc.validate(b)
+	if err != nil {
+		return err
+	}
+	res, err := s.store.SaveAnswers(c.UserContext(), sc.sv.ResponseID, []store.AnswerWrite{w}, strconv.Itoa(page))
+	if err != nil {
+		return err
+	}
+	if len(res.Conflicts) > 0 {
+		return &apperr.Error{
+			Code:    apperr.EConflict,
+			Message: "This answer was changed in another window or on another device after you last saw it. The current answer is included; change it again if needed.",
+			Details: map[string]any{"current": toAnswerJSON(res.Conflicts[0]), "revision": res.Revision},
+		}
+	}
+	return c.JSON(fiber.Map{"revision": res.Revision})
+}
+
+// submit submits the response and refreshes the round's results.
+func (s *Server) submit(c *fiber.Ctx, sc *surveyCtx) (*store.SubmitResult, error) {
+	res, err := s.store.Submit(c.UserContext(), sc.sv.ResponseID, sc.required())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.recompute(c.UserContext(), sc.sv.OrgID, sc.sv.AssessmentID); err != nil {
+		return nil, fmt.Errorf("recompute results after submission: %w", err)
+	}
+	return res, nil
+}
+
+// apiSubmit answers POST /api/v1/survey/{token}/submit.
+func (s *Server) apiSubmit(c *fiber.Ctx) error {
+	sc, err := s.openSurvey(c)
+	if err != nil {
+		return err
+	}
+	res, err := s.submit(c, sc)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"status": models.ResponseSubmitted, "submitted_at": res.SubmittedAt})
+}

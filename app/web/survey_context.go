@@ -1,0 +1,240 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"gapmap/app/apperr"
+	"gapmap/app/store"
+	"gapmap/models"
+	"gapmap/questionnaires"
+)
+
+// surveyPageRef is one page of the survey: one dimension of one questionnaire.
+type surveyPageRef struct {
+	N int
+	Q *questionnaires.Questionnaire
+	D *questionnaires.Dimension
+}
+
+// surveyCtx is an opened survey link with its pinned questionnaires.
+type surveyCtx struct {
+	token  string
+	sv     *store.Survey
+	qs     []*questionnaires.Questionnaire
+	pages  []surveyPageRef
+	pageOf map[string]int // "<questionnaire>/<dimension>" -> page number
+}
+
+// newSurveyCtx lays out the pages of a survey: one per dimension, in the
+// order of the questionnaires.
+func newSurveyCtx(token string, sv *store.Survey, qs []*questionnaires.Questionnaire) *surveyCtx {
+	sc := &surveyCtx{token: token, sv: sv, qs: qs, pageOf: map[string]int{}}
+	for _, q := range qs {
+		for i := range q.Dimensions {
+			d := &q.Dimensions[i]
+			n := len(sc.pages) + 1
+			sc.pages = append(sc.pages, surveyPageRef{N: n, Q: q, D: d})
+			sc.pageOf[q.Key+"/"+d.Key] = n
+		}
+	}
+	return sc
+}
+
+func (sc *surveyCtx) questionnaire(key string) *questionnaires.Questionnaire {
+	for _, q := range sc.qs {
+		if q.Key == key {
+			return q
+		}
+	}
+	return nil
+}
+
+func (sc *surveyCtx) total() int {
+	n := 0
+	for _, q := range sc.qs {
+		n += q.QuestionCount()
+	}
+	return n
+}
+
+// required lists every question of the round in survey order.
+func (sc *surveyCtx) required() []store.QuestionRef {
+	out := make([]store.QuestionRef, 0, sc.total())
+	for _, p := range sc.pages {
+		for _, qu := range p.D.Questions {
+			out = append(out, store.QuestionRef{Questionnaire: p.Q.Key, Question: qu.Key})
+		}
+	}
+	return out
+}
+
+// pinnedQuestionnaires returns the parsed definitions of a round's pinned
+// versions (cached by the store: versions never change).
+func (s *Server) pinnedQuestionnaires(ctx context.Context, rqs []store.RoundQuestionnaire) ([]*questionnaires.Questionnaire, error) {
+	out := make([]*questionnaires.Questionnaire, 0, len(rqs))
+	for _, rq := range rqs {
+		q, err := s.store.Definition(ctx, rq.VersionID)
+		if err != nil {
+			return nil, fmt.Errorf("load questionnaire %s: %w", rq.Key, err)
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// encodedQuestionnaire is the JSON of a pinned version, encoded once.
+func (s *Server) encodedQuestionnaire(versionID int64, q *questionnaires.Questionnaire) (json.RawMessage, error) {
+	if v, ok := s.encoded.Load(versionID); ok {
+		return v.(json.RawMessage), nil
+	}
+	js, err := json.Marshal(q)
+	if err != nil {
+		return nil, fmt.Errorf("encode questionnaire %s: %w", q.Key, err)
+	}
+	s.encoded.Store(versionID, json.RawMessage(js))
+	return js, nil
+}
+
+// openSurvey resolves the token of a /s/ or /api/v1/survey/ request.
+func (s *Server) openSurvey(c *fiber.Ctx) (*surveyCtx, error) {
+	ip := c.IP()
+	if s.surveyMisses.blocked(ip, time.Now()) {
+		c.Set(fiber.HeaderRetryAfter, "60")
+		return nil, apperr.Errorf(apperr.ERateLimited, "Too many invalid survey links from your network. Wait a minute and try again.")
+	}
+	token := utils.CopyString(c.Params("token"))
+	sv, err := s.store.SurveyByToken(c.UserContext(), token)
+	if err != nil {
+		if apperr.Code(err) == apperr.ENotFound {
+			s.surveyMisses.miss(ip, time.Now())
+		}
+		return nil, err
+	}
+	qs, err := s.pinnedQuestionnaires(c.UserContext(), sv.Questionnaires)
+	if err != nil {
+		return nil, err
+	}
+	return newSurveyCtx(token, sv, qs), nil
+}
+
+// stateError explains why a survey cannot change, or returns nil.
+func stateError(sv *store.Survey) error {
+	switch {
+	case sv.Status == models.ResponseSubmitted:
+		return apperr.Errorf(apperr.EConflict, "This response has been submitted and can no longer be changed.")
+	case sv.AssessmentStatus != models.AssessmentOpen:
+		return apperr.Errorf(apperr.EConflict, "This assessment round is closed: answers can no longer be changed.")
+	}
+	return nil
+}
+
+// answerBody is the JSON of PUT /api/v1/survey/{token}/answers.
+type answerBody struct {
+	Questionnaire string  `json:"questionnaire"`
+	Question      string  `json:"question"`
+	Option        *string `json:"option"`
+	Value         *int    `json:"value"`
+	NA            *bool   `json:"na"`
+	Comment       *string `json:"comment"`
+	Revision      *int64  `json:"revision"`
+}
+
+// validate checks an answer against the pinned questionnaires and returns
+// the write to store and the page of the question.
+func (sc *surveyCtx) validate(b answerBody) (store.AnswerWrite, int, error) {
+	var w store.AnswerWrite
+	if b.Questionnaire == "" {
+		return w, 0, apperr.Field("questionnaire", "questionnaire is required: the key of a questionnaire of this survey.")
+	}
+	q := sc.questionnaire(b.Questionnaire)
+	if q == nil {
+		return w, 0, apperr.Field("questionnaire", "questionnaire %q is not part of this survey.", clip(b.Questionnaire))
+	}
+	if b.Question == "" {
+		return w, 0, apperr.Field("question", "question is required: the key of a question of %q.", q.Key)
+	}
+	d, qu, ok := q.Question(b.Question)
+	if !ok {
+		return w, 0, apperr.Field("question", "question %q is not a question of %q.", clip(b.Question), q.Key)
+	}
+	w = store.AnswerWrite{Questionnaire: q.Key, Question: qu.Key, Comment: b.Comment, Revision: b.Revision}
+	na := b.NA != nil && *b.NA
+	switch {
+	case b.NA != nil && !*b.NA && b.Option == nil && b.Value == nil:
+		return w, 0, apperr.Field("na", "na may only be true; send an option or a value to answer the question instead.")
+	case na && (b.Option != nil || b.Value != nil):
+		return w, 0, apperr.Field("na", "na cannot be combined with an option or a value: send one of them.")
+	case b.Option != nil && b.Value != nil:
+		return w, 0, apperr.Field("value", "Send either an option or a value, not both.")
+	case na:
+		w.NA = true
+	case q.Scale == questionnaires.ScaleLikert:
+		if b.Option != nil {
+			return w, 0, apperr.Field("option", "%q is a statement on a 1-5 scale: send value, not option.", qu.Key)
+		}
+		if b.Value == nil {
+			return w, 0, apperr.Field("value", "value is required: 1 (strongly disagree) to 5 (strongly agree), or na: true.")
+		}
+		if *b.Value < 1 || *b.Value > 5 {
+			return w, 0, apperr.Field("value", "value must be from 1 to 5, not %d.", *b.Value)
+		}
+		v := *b.Value
+		w.Value = &v
+	default:
+		if b.Value != nil {
+			return w, 0, apperr.Field("value", "%q is answered with an option: send option, not value.", qu.Key)
+		}
+		if b.Option == nil {
+			return w, 0, apperr.Field("option", "option is required: the key of one of the question's options, or na: true.")
+		}
+		o, ok := qu.Option(*b.Option)
+		if !ok {
+			return w, 0, apperr.Field("option", "option %q is not an option of question %q.", clip(*b.Option), qu.Key)
+		}
+		key, level := o.Key, o.Level
+		w.Option, w.Level = &key, &level
+	}
+	if b.Comment != nil {
+		if err := checkComment(*b.Comment); err != nil {
+			return w, 0, err
+		}
+	}
+	if b.Revision != nil && *b.Revision < 0 {
+		return w, 0, apperr.Field("revision", "revision must be zero or more.")
+	}
+	return w, sc.pageOf[q.Key+"/"+d.Key], nil
+}
+
+func checkComment(c string) error {
+	if len(c) > store.MaxCommentBytes {
+		return apperr.Field("comment", "The comment is %d bytes long; at most %d bytes (4 KiB) are allowed.", len(c), store.MaxCommentBytes)
+	}
+	if !utf8.ValidString(c) || strings.ContainsRune(c, 0) {
+		return apperr.Field("comment", "The comment contains invalid characters.")
+	}
+	return nil
+}
+
+// clip shortens user input echoed in error messages.
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= 60 {
+		return s
+	}
+	return string([]rune(s)[:60]) + "…"
+}
+
+func answerIndex(answers []models.Answer) map[store.QuestionRef]models.Answer {
+	m := make(map[store.QuestionRef]models.Answer, len(answers))
+	for _, a := range answers {
+		m[store.QuestionRef{Questionnaire: a.QuestionnaireKey, Question: a.QuestionKey}] = a
+	}
+	return m
+}

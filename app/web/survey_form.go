@@ -1,0 +1,126 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"gapmap/app/apperr"
+	"gapmap/app/store"
+	"gapmap/models"
+	"gapmap/questionnaires"
+)
+
+// formAnswer is what the form posted for a question that could not be saved.
+type formAnswer struct {
+	choice  string
+	na      bool
+	comment string
+	err     string
+}
+
+// pageForm is what the form of one survey page posted. value returns a
+// form field by name ("" when absent).
+type pageForm struct {
+	nav      string
+	revision *int64
+	value    func(name string) string
+}
+
+// pagePlan is what a page's form asks for: the answers to write, the
+// questions that need the respondent's attention, where to go next and the
+// page the respondent resumes at.
+type pagePlan struct {
+	writes []store.AnswerWrite
+	posted map[string]formAnswer // by "<questionnaire>:<question>"
+	dest   string                // path after the survey's URL
+	resume string                // stored as the survey's page
+}
+
+// planPage turns the form of page n into answer writes: a question left
+// blank is skipped, unless it carries a new comment; an answer that does
+// not validate is kept with its error. stored are the saved answers.
+func (sc *surveyCtx) planPage(n int, form pageForm, stored []models.Answer) pagePlan {
+	have := answerIndex(stored)
+	p := sc.pages[n-1]
+	pl := pagePlan{posted: map[string]formAnswer{}}
+	for _, qu := range p.D.Questions {
+		name := p.Q.Key + ":" + qu.Key
+		f := formAnswer{choice: form.value("answer:" + name), na: form.value("na:"+name) != "", comment: strings.ReplaceAll(form.value("comment:"+name), "\r\n", "\n")}
+		comment := f.comment
+		b := answerBody{Questionnaire: p.Q.Key, Question: qu.Key, Comment: &comment, Revision: form.revision}
+		switch {
+		case f.na:
+			t := true
+			b.NA = &t
+		case f.choice != "" && p.Q.Scale == questionnaires.ScaleLikert:
+			v, err := strconv.Atoi(f.choice)
+			if err != nil {
+				v = 0
+			}
+			b.Value = &v
+		case f.choice != "":
+			b.Option = &f.choice
+		default:
+			old, ok := have[store.QuestionRef{Questionnaire: p.Q.Key, Question: qu.Key}]
+			if strings.TrimSpace(comment) != "" && (!ok || old.Comment != comment) {
+				f.err = "Choose an answer or “Not applicable” to save your comment."
+				pl.posted[name] = f
+			}
+			continue
+		}
+		w, _, err := sc.validate(b)
+		if err != nil {
+			ae, _ := apperr.As(err)
+			f.err = ae.Message
+			pl.posted[name] = f
+			continue
+		}
+		pl.writes = append(pl.writes, w)
+	}
+	switch {
+	case form.nav == "prev" && n == 1:
+		pl.dest = "/intro"
+	case form.nav == "prev":
+		pl.dest, pl.resume = fmt.Sprintf("/page/%d", n-1), strconv.Itoa(n-1)
+	case form.nav == "review" || n == len(sc.pages):
+		pl.dest, pl.resume = "/review", "review"
+	default:
+		pl.dest, pl.resume = fmt.Sprintf("/page/%d", n+1), strconv.Itoa(n+1)
+	}
+	if len(pl.posted) > 0 {
+		pl.resume = strconv.Itoa(n)
+	}
+	return pl
+}
+
+// settle adds the answers that another window changed first and says how
+// the page ends: 303 See Other to dest when everything was saved, else the
+// page again with its status and an alert that sums up what needs attention.
+func (pl *pagePlan) settle(conflicts []models.Answer) (status int, alert string) {
+	status = http.StatusUnprocessableEntity
+	for _, a := range conflicts {
+		name := a.QuestionnaireKey + ":" + a.QuestionKey
+		pl.posted[name] = formAnswer{err: "This answer was changed in another window or on another device. The page now shows the saved answer; change it again if needed.",
+			choice: choiceOf(a), na: a.NA, comment: a.Comment}
+		status = http.StatusConflict
+	}
+	switch len(pl.posted) {
+	case 0:
+		return http.StatusSeeOther, ""
+	case 1:
+		return status, "One question on this page needs your attention; the others are saved."
+	}
+	return status, fmt.Sprintf("%d questions on this page need your attention; the others are saved.", len(pl.posted))
+}
+
+func choiceOf(a models.Answer) string {
+	switch {
+	case a.OptionKey != nil:
+		return *a.OptionKey
+	case a.Value != nil:
+		return strconv.Itoa(*a.Value)
+	}
+	return ""
+}
