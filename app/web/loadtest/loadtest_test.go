@@ -26,6 +26,7 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 
+	"gapmap/app/config"
 	"gapmap/app/store"
 	"gapmap/app/store/storetest"
 	"gapmap/models"
@@ -847,7 +848,7 @@ func submittedAt(t *testing.T, dsn, token string) time.Time {
 func rawDB(t *testing.T, dsn string) *gorm.DB {
 	t.Helper()
 	dial := sqlite.Open(store.SQLiteDSN(dsn))
-	if store.IsPostgres(dsn) {
+	if config.IsPostgres(dsn) {
 		dial = postgres.Open(dsn)
 	}
 	db, err := gorm.Open(dial, store.GormConfig())
