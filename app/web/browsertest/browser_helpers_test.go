@@ -327,6 +327,9 @@ func (b *btBrowser) fail(what string, err error) {
 		path := filepath.Join(b.artifacts(), "failure.png")
 		if os.WriteFile(path, png, 0o644) == nil {
 			msg += "; screenshot: " + path
+			if os.Getenv("GAPMAP_TEST_ARTIFACTS") == "" {
+				msg += " (removed after the test: set GAPMAP_TEST_ARTIFACTS=DIR to keep it)"
+			}
 		}
 	}
 	b.t.Fatal(msg)
