@@ -47,7 +47,9 @@ func DefaultLimits() Limits {
 // Postgres reports whether the database is a PostgreSQL URL.
 func (c Config) Postgres() bool { return IsPostgres(c.Database) }
 
-// IsPostgres reports whether dsn selects PostgreSQL.
+// IsPostgres reports whether dsn selects PostgreSQL (a postgres:// or
+// postgresql:// URL); anything else is an SQLite file. It is the one place
+// that decides the dialect from a DSN: the store opens its driver by it.
 func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }

@@ -183,3 +183,18 @@ func TestInvalidDatabaseMessageHidesPassword(t *testing.T) {
 		t.Fatalf("error %v shows the database password", err)
 	}
 }
+
+func TestIsPostgres(t *testing.T) {
+	for dsn, want := range map[string]bool{
+		"postgres://u@h/db":   true,
+		"postgresql://u@h/db": true,
+		"gapmap.db":           false,
+		"/var/lib/postgres":   false,
+		"file:postgres://x":   false,
+		"":                    false,
+	} {
+		if got := config.IsPostgres(dsn); got != want {
+			t.Errorf("IsPostgres(%q) = %v, want %v", dsn, got, want)
+		}
+	}
+}

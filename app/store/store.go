@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"gapmap/app/apperr"
+	"gapmap/app/config"
 	"gapmap/migrations"
 )
 
@@ -62,15 +62,10 @@ func GormConfig() *gorm.Config {
 	}
 }
 
-// IsPostgres reports whether dsn selects PostgreSQL.
-func IsPostgres(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
-}
-
 // Open connects to the database named by dsn: a postgres:// URL, or else an
 // SQLite file path. It does not migrate.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{postgres: IsPostgres(dsn)}
+	s := &Store{postgres: config.IsPostgres(dsn)}
 	var dial gorm.Dialector
 	if s.postgres {
 		dial = postgres.Open(dsn)

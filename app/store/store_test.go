@@ -69,20 +69,6 @@ func TestOpenRejectsUnreachablePostgres(t *testing.T) {
 	}
 }
 
-func TestIsPostgres(t *testing.T) {
-	for dsn, want := range map[string]bool{
-		"postgres://u@h/db":   true,
-		"postgresql://u@h/db": true,
-		"gapmap.db":           false,
-		"/var/lib/postgres":   false,
-		"":                    false,
-	} {
-		if got := store.IsPostgres(dsn); got != want {
-			t.Errorf("IsPostgres(%q) = %v, want %v", dsn, got, want)
-		}
-	}
-}
-
 func TestMigrateIsIdempotent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()

@@ -5,18 +5,11 @@ import (
 	"fmt"
 )
 
-func runAdmin(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "Usage: gapmap admin create-org|token [flags]\n\n  create-org  create an organization and its owner; prints the organization id\n  token       create a personal API token; prints it on the last line")
-		return errUsage
+func adminCommands() []command {
+	return []command{
+		{name: "create-org", summary: "create an organization and its owner; prints the organization id", run: runCreateOrg},
+		{name: "token", summary: "create a personal API token; prints it on the last line", run: runToken},
 	}
-	switch args[0] {
-	case "create-org":
-		return runCreateOrg(ctx, args[1:], e)
-	case "token":
-		return runToken(ctx, args[1:], e)
-	}
-	return fmt.Errorf("unknown admin command %q: want create-org or token", args[0])
 }
 
 func runCreateOrg(ctx context.Context, args []string, e env) error {

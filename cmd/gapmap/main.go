@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -31,22 +32,29 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()
-	if err != nil {
-		if !errors.Is(err, errUsage) && !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "gapmap:", err)
-		}
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
-		}
-		os.Exit(1)
+	if err != nil && !errors.Is(err, errUsage) && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "gapmap:", err)
 	}
+	os.Exit(exitCode(err))
 }
 
-// command is one sub-command.
+// exitCode is the process status for what run returned: 0 for success and
+// for a requested help text (--help, -h), 1 for anything else.
+func exitCode(err error) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 1
+}
+
+// command is one sub-command. A command with subs dispatches to them (see
+// runSubs) or, like migrate, takes one of them as its action; the help test
+// walks every command and sub-command of this table.
 type command struct {
 	name    string
 	summary string
 	run     func(ctx context.Context, args []string, env env) error
+	subs    []command
 }
 
 // env is what a command may touch of the outside world.
@@ -57,14 +65,57 @@ type env struct {
 
 func commands() []command {
 	return []command{
-		{"serve", "start the web server (the default command)", runServe},
-		{"migrate", "apply (up) or list (status) database migrations", runMigrate},
-		{"admin", "administration: create-org, token", runAdmin},
-		{"questionnaires", "list or validate questionnaires", runQuestionnaires},
-		{"rescore", "recompute stored results from the raw answers", runRescore},
-		{"demo", "create the demo organization and print how to log in", runDemo},
-		{"version", "print the version", runVersion},
+		{name: "serve", summary: "start the web server (the default command)", run: runServe},
+		{name: "migrate", summary: "apply (up) or list (status) database migrations", run: runMigrate, subs: migrateActions()},
+		{name: "admin", summary: "administration: create-org, token", subs: adminCommands()},
+		{name: "questionnaires", summary: "list or validate questionnaires", subs: questionnairesCommands()},
+		{name: "rescore", summary: "recompute stored results from the raw answers", run: runRescore},
+		{name: "demo", summary: "create the demo organization and print how to log in", run: runDemo},
+		{name: "version", summary: "print the version", run: runVersion},
 	}
+}
+
+// isHelpArg reports whether arg asks for help.
+func isHelpArg(arg string) bool {
+	switch arg {
+	case "help", "-h", "-help", "--help":
+		return true
+	}
+	return false
+}
+
+// runSubs runs the sub-command of group named by args[0]. Without one it
+// prints the group's usage and fails; with help (or -h, --help) it prints
+// the usage on stdout and succeeds.
+func runSubs(ctx context.Context, group string, subs []command, args []string, e env) error {
+	if len(args) == 0 {
+		subUsage(e.stderr, group, subs)
+		return errUsage
+	}
+	if isHelpArg(args[0]) {
+		subUsage(e.stdout, group, subs)
+		return nil
+	}
+	names := make([]string, len(subs))
+	for i, c := range subs {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], e)
+		}
+		names[i] = c.name
+	}
+	return fmt.Errorf("unknown %s command %q: want %s", group, args[0], strings.Join(names, " or "))
+}
+
+func subUsage(w io.Writer, group string, subs []command) {
+	names := make([]string, len(subs))
+	for i, c := range subs {
+		names[i] = c.name
+	}
+	fmt.Fprintf(w, "Usage: gapmap %s %s [flags]\n\n", group, strings.Join(names, "|"))
+	for _, c := range subs {
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'gapmap %s <command> --help' for the flags of a command.\n", group)
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -73,14 +124,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runServe(ctx, args, e)
 	}
 	name := args[0]
-	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
+	if isHelpArg(name) {
 		usage(stdout)
 		return nil
 	}
 	for _, c := range commands() {
-		if c.name == name {
-			return c.run(ctx, args[1:], e)
+		if c.name != name {
+			continue
 		}
+		if c.run == nil {
+			return runSubs(ctx, c.name, c.subs, args[1:], e)
+		}
+		return c.run(ctx, args[1:], e)
 	}
 	usage(stderr)
 	return fmt.Errorf("unknown command %q", name)

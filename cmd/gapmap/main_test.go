@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -83,6 +84,66 @@ func TestVersionHelpAndUnknown(t *testing.T) {
 				t.Errorf("stderr %q lacks %q", r.stderr, tc.wantStderr)
 			}
 		})
+	}
+}
+
+// TestEveryCommandHelp walks the command table: every command and every
+// sub-command answers --help, -h and -help with its usage, exits 0, and
+// does nothing else (no database is created).
+func TestEveryCommandHelp(t *testing.T) {
+	var lines [][]string
+	for _, c := range commands() {
+		lines = append(lines, []string{c.name})
+		for _, sub := range c.subs {
+			lines = append(lines, []string{c.name, sub.name})
+		}
+	}
+	if len(lines) < 12 {
+		t.Fatalf("the command table yields %d command lines, want every command and sub-command", len(lines))
+	}
+	for _, line := range lines {
+		for _, flag := range []string{"--help", "-h", "-help"} {
+			args := append(append([]string{}, line...), flag)
+			t.Run(strings.Join(args, " "), func(t *testing.T) {
+				db := filepath.Join(t.TempDir(), "gapmap.db")
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				var out, errOut bytes.Buffer
+				err := run(ctx, args, &out, &errOut, func(k string) string {
+					return map[string]string{"GAPMAP_DATABASE": db}[k]
+				})
+				if ctx.Err() != nil {
+					t.Fatalf("gapmap %s ran until its deadline instead of printing help", strings.Join(args, " "))
+				}
+				if code := exitCode(err); code != 0 {
+					t.Errorf("exit status %d (error %v), want 0", code, err)
+				}
+				usage := "Usage: gapmap " + strings.Join(line, " ")
+				if text := out.String() + errOut.String(); !strings.Contains(text, usage) {
+					t.Errorf("output lacks %q:\n%s", usage, text)
+				}
+				if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("help touched the database %s (stat: %v)", db, err)
+				}
+			})
+		}
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want int
+	}{
+		{nil, 0},
+		{flag.ErrHelp, 0},
+		{fmt.Errorf("parse: %w", flag.ErrHelp), 0},
+		{errUsage, 1},
+		{errors.New("boom"), 1},
+	} {
+		if got := exitCode(tc.err); got != tc.want {
+			t.Errorf("exitCode(%v) = %d, want %d", tc.err, got, tc.want)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -21,14 +22,34 @@ func dbFlag(fs interface {
 	return db
 }
 
+// migrateActions are migrate's actions. They share migrate's flags, which
+// may come before or after the action, so migrate parses them itself.
+func migrateActions() []command {
+	action := func(name string) func(context.Context, []string, env) error {
+		return func(ctx context.Context, args []string, e env) error {
+			return runMigrate(ctx, append([]string{name}, args...), e)
+		}
+	}
+	return []command{
+		{name: "up", summary: "apply every pending migration", run: action("up")},
+		{name: "status", summary: "list migrations and whether they are applied", run: action("status")},
+	}
+}
+
 func runMigrate(ctx context.Context, args []string, e env) error {
-	fs := newFlagSet("migrate up|status", "Apply every pending database migration (up), or list migrations and whether they are applied (status).", e)
-	db := dbFlag(fs, e)
 	// The action may come before the flags (migrate up --db X) or after them.
 	action := ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		action, args = args[0], args[1:]
 	}
+	name, description := "migrate up|status", "Apply every pending database migration (up), or list migrations and whether they are applied (status)."
+	for _, a := range migrateActions() {
+		if a.name == action {
+			name, description = "migrate "+a.name, strings.ToUpper(a.summary[:1])+a.summary[1:]+"."
+		}
+	}
+	fs := newFlagSet(name, description, e)
+	db := dbFlag(fs, e)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -36,6 +57,10 @@ func runMigrate(ctx context.Context, args []string, e env) error {
 		action = fs.Arg(0)
 	} else if fs.NArg() != 0 {
 		action = ""
+	}
+	if isHelpArg(action) {
+		fs.Usage()
+		return flag.ErrHelp
 	}
 	if action != "up" && action != "status" {
 		fs.Usage()

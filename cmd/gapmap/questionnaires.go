@@ -9,26 +9,34 @@ import (
 	"gapmap/questionnaires"
 )
 
-func runQuestionnaires(_ context.Context, args []string, e env) error {
-	if len(args) == 0 || (args[0] != "list" && args[0] != "validate") {
-		fmt.Fprintln(e.stderr, "Usage: gapmap questionnaires list|validate [FILE...]\n\n  list      list the shipped questionnaires\n  validate  validate FILEs (default: the shipped questionnaires); exits 1 and prints every error")
-		return errUsage
+func questionnairesCommands() []command {
+	return []command{
+		{name: "list", summary: "list the shipped questionnaires", run: runQuestionnairesList},
+		{name: "validate", summary: "validate FILEs (default: the shipped questionnaires); exits 1 and prints every error", run: runQuestionnairesValidate},
 	}
-	fs := newFlagSet("questionnaires "+args[0], "List the shipped questionnaires, or validate questionnaire files and print every error.", e)
-	if err := fs.Parse(args[1:]); err != nil {
+}
+
+func runQuestionnairesList(_ context.Context, args []string, e env) error {
+	fs := newFlagSet("questionnaires list", "List the shipped questionnaires.", e)
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if args[0] == "list" {
-		qs, err := questionnaires.Shipped()
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "KEY\tVERSION\tFRAMEWORK\tSCALE\tDIMENSIONS\tQUESTIONS\tTITLE")
-		for _, q := range qs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", q.Key, q.Version, q.Framework, q.Scale, len(q.Dimensions), q.QuestionCount(), q.Title)
-		}
-		return tw.Flush()
+	qs, err := questionnaires.Shipped()
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KEY\tVERSION\tFRAMEWORK\tSCALE\tDIMENSIONS\tQUESTIONS\tTITLE")
+	for _, q := range qs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", q.Key, q.Version, q.Framework, q.Scale, len(q.Dimensions), q.QuestionCount(), q.Title)
+	}
+	return tw.Flush()
+}
+
+func runQuestionnairesValidate(_ context.Context, args []string, e env) error {
+	fs := newFlagSet("questionnaires validate [FILE...]", "Validate questionnaire files (default: the shipped questionnaires) and print every error.", e)
+	if err := fs.Parse(args); err != nil {
+		return err
 	}
 	if fs.NArg() == 0 {
 		qs, err := questionnaires.Shipped()

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
@@ -42,6 +43,19 @@ const btChromium = "/usr/bin/chromium"
 //go:embed testdata/axe.min.js
 var btAxeSource string
 
+// Time limits. Every browser action runs under a deadline, and a whole
+// browser test under btTestLimit: it passes, or it fails with a message that
+// names the step, within that time.
+const (
+	btTestLimit  = 3 * time.Minute  // one browser test, from chromium's start
+	btStartLimit = time.Minute      // chromium's start, or a new tab's
+	btStepLimit  = time.Minute      // one step
+	btGrace      = 10 * time.Second // how long a step may overrun its deadline
+)
+
+// errBtTestLimit is the cause of the end of a browser test's context.
+var errBtTestLimit = fmt.Errorf("the browser test ran out of its %v", btTestLimit)
+
 // btServer is gapmap serving a temporary SQLite database on 127.0.0.1.
 type btServer struct {
 	URL     string
@@ -64,7 +78,7 @@ func btStartServer(t *testing.T) *btServer {
 	if err := fs.Parse(nil); err != nil {
 		t.Fatal(err)
 	}
-	cfg.Addr = ln.Addr().String()
+	cfg.Addr, cfg.BaseURL = ln.Addr().String(), "http://"+ln.Addr().String()
 	cfg.Database = filepath.Join(t.TempDir(), "unused.db")
 	if err := cfg.Finish(); err != nil {
 		t.Fatal(err)
@@ -83,24 +97,32 @@ func btStartServer(t *testing.T) *btServer {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(ctx)
-		<-done
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Errorf("the test server did not stop within 15 s")
+		}
 	})
-	return &btServer{URL: "http://" + ln.Addr().String(), Store: st, Shipped: shipped}
+	return &btServer{URL: cfg.BaseURL, Store: st, Shipped: shipped}
 }
 
 // btBrowser is one headless chromium tab that records what the page does.
 type btBrowser struct {
 	t   *testing.T
-	ctx context.Context
+	ctx context.Context // the tab's; it ends at the test's time limit
 
 	mu       sync.Mutex
 	errors   []string // console errors, uncaught exceptions, browser log errors
 	requests []string // every URL the page requested
 	dialogs  []string // JavaScript dialogs that opened
+
+	outT   *testing.T // the test that outDir belongs to
+	outDir string
 }
 
 // btStartBrowser starts chromium, or skips the test when it is not
-// installed (fails under CI, where the browser tests must run).
+// installed (fails under CI, where the browser tests must run). The browser
+// lives at most btTestLimit: every later step fails when that time is over.
 func btStartBrowser(t *testing.T) *btBrowser {
 	t.Helper()
 	if _, err := os.Stat(btChromium); err != nil {
@@ -120,26 +142,96 @@ func btStartBrowser(t *testing.T) *btBrowser {
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.WindowSize(1280, 1000),
 	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	testCtx, cancelTest := context.WithTimeoutCause(context.Background(), btTestLimit, errBtTestLimit)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(testCtx, opts...)
 	b := &btBrowser{t: t}
 	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithListener(b.record))
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-	})
 	b.ctx = ctx
-	// The first run starts the browser: no timeout on it, or the timeout
-	// would end the browser too.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
+	t.Cleanup(func() {
+		btStop(t, "chromium", func() {
+			cancel()
+			cancelAlloc()
+		})
+		cancelTest()
+	})
+	b.open("start chromium", cancelTest)
+	return b
+}
+
+// newTab opens another tab of b's browser for the test t; it closes when t
+// ends.
+func (b *btBrowser) newTab(t *testing.T) *btBrowser {
+	t.Helper()
+	tab := &btBrowser{t: t}
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithListener(tab.record))
+	tab.ctx = ctx
+	t.Cleanup(func() { btStop(t, "the tab", cancel) })
+	tab.open("open a tab", cancel)
+	return tab
+}
+
+// open makes the first run on b.ctx, which starts the browser or creates
+// the tab. That run binds the life of the browser (or tab) to the context
+// it is given, so it cannot get a context with a shorter deadline: it runs
+// on b.ctx, and a timer bounds the wait; when it fires, abort ends the
+// browser (or tab) and the test fails.
+func (b *btBrowser) open(what string, abort func()) {
+	b.t.Helper()
+	_, err := btWithin(context.Background(), btStartLimit, func(context.Context) (chromedp.Void, error) {
+		return chromedp.Void{}, chromedp.Do(b.ctx)
+	})
+	if err != nil {
+		abort()
+		b.t.Fatalf("%s: %v", what, err)
 	}
 	// Charts draw without animation, so a drawn canvas is a finished one.
-	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
-	}); err != nil {
-		t.Fatalf("emulate reduced motion: %v", err)
+	b.run("emulate reduced motion", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
+		})
+		return err
+	}))
+}
+
+// btStop runs stop (a chromedp cancel, which waits for the browser or tab to
+// close) and gives up waiting after 30 s.
+func btStop(t *testing.T, what string, stop func()) {
+	done := make(chan struct{})
+	go func() {
+		stop()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Logf("%s did not close within 30 s", what)
 	}
-	return b
+}
+
+// btWithin runs fn with a context that ends after limit (or earlier with
+// parent), and waits for it at most btGrace longer: chromedp's waits end
+// with their context, and should one not, the test still ends.
+func btWithin[T any](parent context.Context, limit time.Duration, fn func(context.Context) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(parent, limit)
+	defer cancel()
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := fn(ctx)
+		done <- result{v, err}
+	}()
+	timer := time.NewTimer(limit + btGrace)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-timer.C:
+		var zero T
+		return zero, fmt.Errorf("no answer within %v", limit+btGrace)
+	}
 }
 
 // record runs in the tab's event loop: it must return fast and send no command.
@@ -174,8 +266,12 @@ func (b *btBrowser) record(ev any) {
 		b.requests = append(b.requests, ev.Request.URL)
 	case *page.EventJavascriptDialogOpening:
 		b.dialogs = append(b.dialogs, string(ev.Type)+": "+ev.Message)
+		// An open dialog blocks the page: dismiss it (from another
+		// goroutine, as this one must send no command), within a deadline.
 		go func() {
-			_, _ = chromedp.Call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+			ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+			defer cancel()
+			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
 		}()
 	}
 }
@@ -194,26 +290,56 @@ func (b *btBrowser) take() btRecorded {
 	return r
 }
 
-// run runs actions with a time limit, failing the test on error.
+// btGet runs one action as the step what, with a deadline, and returns its
+// value; on error it fails the test, naming the step.
+func btGet[T any](b *btBrowser, what string, a chromedp.Action[T]) T {
+	b.t.Helper()
+	v, err := btWithin(b.ctx, btStepLimit, func(ctx context.Context) (T, error) { return chromedp.Run(ctx, a) })
+	if err != nil {
+		b.fail(what, err)
+	}
+	return v
+}
+
+// run runs actions in order as the step what, with a deadline, failing the
+// test on error.
 func (b *btBrowser) run(what string, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		b.t.Fatalf("%s: %v", what, err)
+	btGet(b, what, chromedp.Steps(actions...))
+}
+
+// fail ends the test with what went wrong in which step, where the page
+// was, and a screenshot of it (both within a short deadline).
+func (b *btBrowser) fail(what string, err error) {
+	b.t.Helper()
+	msg := fmt.Sprintf("%s: %v", what, err)
+	if cause := context.Cause(b.ctx); cause != nil {
+		b.t.Fatalf("%s (%v)", msg, cause)
 	}
+	if loc, err := btWithin(b.ctx, 5*time.Second, func(ctx context.Context) (string, error) {
+		return chromedp.Run(ctx, chromedp.Location())
+	}); err == nil {
+		msg += " (at " + loc + ")"
+	}
+	if png, err := btWithin(b.ctx, 10*time.Second, func(ctx context.Context) ([]byte, error) {
+		return chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	}); err == nil {
+		path := filepath.Join(b.artifacts(), "failure.png")
+		if os.WriteFile(path, png, 0o644) == nil {
+			msg += "; screenshot: " + path
+			if os.Getenv("GAPMAP_TEST_ARTIFACTS") == "" {
+				msg += " (removed after the test: set GAPMAP_TEST_ARTIFACTS=DIR to keep it)"
+			}
+		}
+	}
+	b.t.Fatal(msg)
 }
 
 // btEval evaluates a script (awaiting a promise it returns) and decodes the result.
 func btEval[T any](b *btBrowser, script string) T {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](script, func(p *runtime.EvaluateParams) { p.AwaitPromise = ptr(true) }))
-	if err != nil {
-		b.t.Fatalf("evaluate %.60q: %v", script, err)
-	}
-	return v
+	return btGet(b, fmt.Sprintf("evaluate %.60q", script),
+		chromedp.Evaluate[T](script, func(p *runtime.EvaluateParams) { p.AwaitPromise = ptr(true) }))
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -221,12 +347,7 @@ func ptr[T any](v T) *T { return &v }
 // navigate opens a page and fails unless it answers 200.
 func (b *btBrowser) navigate(u string) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
-	defer cancel()
-	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(u))
-	if err != nil {
-		b.t.Fatalf("open %s: %v", u, err)
-	}
+	resp := btGet(b, "open "+u, chromedp.NavigateResponse(u))
 	if resp == nil || resp.Status != 200 {
 		status := int64(0)
 		if resp != nil {
@@ -244,18 +365,19 @@ func (b *btBrowser) login(base, email, password string) {
 		chromedp.SendKeys(chromedp.ID("email"), email),
 		chromedp.SendKeys(chromedp.ID("password"), password),
 	)
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
-	defer cancel()
-	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+	resp, err := btWithin(b.ctx, btStepLimit, func(ctx context.Context) (*network.Response, error) {
+		return chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+	})
 	if err != nil {
-		b.t.Fatalf("submit the login form: %v", err)
+		b.fail("submit the login form", err)
 	}
-	loc, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	if resp.Status != 200 || !strings.HasSuffix(loc, "/dashboard") {
-		b.t.Fatalf("login as %s ended at %s with status %d", email, loc, resp.Status)
+	loc := btGet(b, "read the location after login", chromedp.Location())
+	if resp == nil || resp.Status != 200 || !strings.HasSuffix(loc, "/dashboard") {
+		status := int64(0)
+		if resp != nil {
+			status = resp.Status
+		}
+		b.t.Fatalf("login as %s ended at %s with status %d", email, loc, status)
 	}
 }
 
@@ -399,13 +521,8 @@ func btLocalOnly(raw string) error {
 // screenshot saves a full-page PNG as test output and returns its path.
 func (b *btBrowser) screenshot(name string) string {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		b.t.Fatalf("screenshot %s: %v", name, err)
-	}
-	path := filepath.Join(btOutDir(b.t), name+".png")
+	png := btGet(b, "screenshot "+name, chromedp.FullScreenshot(100))
+	path := filepath.Join(b.artifacts(), name+".png")
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		b.t.Fatal(err)
 	}
@@ -416,25 +533,35 @@ func (b *btBrowser) screenshot(name string) string {
 func (b *btBrowser) screenshotCharts(prefix string, states []btChartState) {
 	b.t.Helper()
 	for _, s := range states {
-		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
-		png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.ID(s.ID)))
-		cancel()
-		if err != nil {
-			b.t.Fatalf("screenshot of chart %s: %v", s.ID, err)
-		}
-		if err := os.WriteFile(filepath.Join(btOutDir(b.t), prefix+"-"+s.ID+".png"), png, 0o644); err != nil {
+		png := btGet(b, "screenshot of chart "+s.ID, chromedp.Screenshot(chromedp.ID(s.ID)))
+		if err := os.WriteFile(filepath.Join(b.artifacts(), prefix+"-"+s.ID+".png"), png, 0o644); err != nil {
 			b.t.Fatal(err)
 		}
 	}
 }
 
-// btOutDir is the directory for test output: $GAPMAP_TEST_OUT, else
-// testdata-out/browser at the repository root.
-func btOutDir(t *testing.T) string {
+// artifacts is the directory for the screenshots of b's current test.
+func (b *btBrowser) artifacts() string {
+	b.t.Helper()
+	if b.outT != b.t {
+		b.outT, b.outDir = b.t, btArtifacts(b.t, "browser")
+	}
+	return b.outDir
+}
+
+// btArtifacts is a directory for what a test writes (screenshots, PDFs):
+// $GAPMAP_TEST_ARTIFACTS/sub when that variable is set, so that the files
+// stay after the test; otherwise a temporary directory of the test t.
+// Nothing is written into the repository.
+func btArtifacts(t *testing.T, sub string) string {
 	t.Helper()
-	dir := os.Getenv("GAPMAP_TEST_OUT")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "testdata-out", "browser")
+	root := os.Getenv("GAPMAP_TEST_ARTIFACTS")
+	if root == "" {
+		return t.TempDir()
+	}
+	dir, err := filepath.Abs(filepath.Join(root, sub))
+	if err != nil {
+		t.Fatal(err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -108,12 +107,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		// The top of the latest round's dashboard, cut from a full-page shot.
 		b.navigate(d.URL + pages[1].path)
 		b.waitCharts()
-		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
-		full, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		cancel()
-		if err != nil {
-			t.Fatal(err)
-		}
+		full := btGet(b, "full-page screenshot for the docs", chromedp.FullScreenshot(100))
 		img, err := png.Decode(bytes.NewReader(full))
 		if err != nil {
 			t.Fatal(err)

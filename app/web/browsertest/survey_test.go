@@ -5,32 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"gapmap/models"
 )
-
-// svDo runs steps in the browser's tab with a deadline, failing the test on error.
-func svDo(t *testing.T, b *btBrowser, what string, steps ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	svGet(t, b, what, chromedp.Steps(steps...))
-}
-
-// svGet runs one action with a deadline and returns its value.
-func svGet[T any](t *testing.T, b *btBrowser, what string, a chromedp.Action[T]) T {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(ctx, a)
-	if err != nil {
-		loc, _ := chromedp.Run(b.ctx, chromedp.Location())
-		t.Fatalf("%s (at %s): %v", what, loc, err)
-	}
-	return v
-}
 
 type css = chromedp.CSS
 
@@ -60,7 +40,7 @@ func TestSurveyInTheBrowser(t *testing.T) {
 	}
 
 	// The admin logs in, lands on the assessments and creates a round.
-	svDo(t, b, "log in and create a round",
+	b.run("log in and create a round",
 		chromedp.Navigate(base+"/login"),
 		chromedp.SendKeys(css(`#email`), "admin@acme.example"),
 		chromedp.SendKeys(css(`#password`), svPassword),
@@ -73,35 +53,35 @@ func TestSurveyInTheBrowser(t *testing.T) {
 		chromedp.Click(css(`form[action="/assessments"] button[type="submit"]`)),
 		chromedp.WaitVisible(css(`#inv-labels`)),
 	)
-	if n := svGet(t, b, "count teams", chromedp.Evaluate[int](`document.querySelectorAll('#inv-team option').length`)); n != 3 {
+	if n := btGet(b, "count teams", chromedp.Evaluate[int](`document.querySelectorAll('#inv-team option').length`)); n != 3 {
 		t.Fatalf("the round offers %d teams, want 3", n)
 	}
-	svDo(t, b, "create links",
+	b.run("create links",
 		chromedp.SendKeys(css(`#inv-labels`), "ana@acme.example\nbo@acme.example"),
 		chromedp.Click(css(`form[action$="/invitations#invite"] button[type="submit"]`)),
 		chromedp.WaitVisible(css(`input.survey-link`)),
 	)
-	link := svGet(t, b, "read the link", chromedp.Value(css(`input.survey-link`)))
+	link := btGet(b, "read the link", chromedp.Value(css(`input.survey-link`)))
 	if !strings.HasPrefix(link, base+"/s/s_") {
 		t.Fatalf("survey link %q", link)
 	}
 
 	// The respondent opens the link on a phone: introduction, then the first page.
 	b.take()
-	svDo(t, b, "open the link on a phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(link), chromedp.WaitVisible(css(`main a.btn-primary`)))
+	b.run("open the link on a phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(link), chromedp.WaitVisible(css(`main a.btn-primary`)))
 	b.checkAxe("survey introduction")
 	b.screenshot("survey-intro")
-	intro := svGet(t, b, "read the introduction", chromedp.Text(css(`main`)))
+	intro := btGet(b, "read the introduction", chromedp.Text(css(`main`)))
 	for _, want := range []string{"What this is for", "How long it takes", "How your answers are used", "minutes"} {
 		if !strings.Contains(intro, want) {
 			t.Errorf("introduction lacks %q", want)
 		}
 	}
-	svDo(t, b, "start", chromedp.Click(css(`main a.btn-primary`)), chromedp.WaitVisible(css(`form.survey fieldset.question`)))
+	b.run("start", chromedp.Click(css(`main a.btn-primary`)), chromedp.WaitVisible(css(`form.survey fieldset.question`)))
 
 	// Page 1: choose an option by its label, mark one question N/A and
 	// write a comment; each is saved as it happens.
-	svDo(t, b, "answer page 1",
+	b.run("answer page 1",
 		chromedp.Click(css(`fieldset.question:nth-of-type(1) .choice:nth-of-type(3)`)),
 		chromedp.Click(css(`fieldset.question:nth-of-type(2) .question-na input`)),
 		chromedp.SendKeys(css(`fieldset.question:nth-of-type(2) textarea`), "We have no shared platform yet."),
@@ -111,21 +91,21 @@ func TestSurveyInTheBrowser(t *testing.T) {
 	)
 	// The keyboard alone: focus the first choice of question 3, arrow down
 	// to the second, which selects and saves it.
-	svDo(t, b, "answer with the keyboard",
+	b.run("answer with the keyboard",
 		chromedp.Focus(css(`fieldset.question:nth-of-type(3) .choice:nth-of-type(1) input`)),
 		chromedp.KeyEvent(kb.ArrowDown),
 		chromedp.WaitVisible(css(`fieldset.question:nth-of-type(3) .save-status.is-saved`)),
 		svWaitSaved(),
 	)
-	if !svGet(t, b, "keyboard answer", chromedp.Evaluate[bool](`document.querySelector('fieldset.question:nth-of-type(3) .choice:nth-of-type(2) input').checked`)) {
+	if !btGet(b, "keyboard answer", chromedp.Evaluate[bool](`document.querySelector('fieldset.question:nth-of-type(3) .choice:nth-of-type(2) input').checked`)) {
 		t.Error("the arrow key did not choose the second option")
 	}
-	if got := svGet(t, b, "progress", chromedp.Text(css(`label[for="survey-progress"]`))); !strings.HasPrefix(got, "3 of ") {
+	if got := btGet(b, "progress", chromedp.Text(css(`label[for="survey-progress"]`))); !strings.HasPrefix(got, "3 of ") {
 		t.Errorf("progress says %q after three answers", got)
 	}
 	b.checkAxe("survey page")
 	b.screenshot("survey-page-1")
-	svDo(t, b, "go to page 2",
+	b.run("go to page 2",
 		chromedp.Click(css(`button[name="nav"][value="next"]`)),
 		chromedp.WaitVisible(css(`form.survey[action$="/page/2"]`)),
 		chromedp.Click(css(`fieldset.question:nth-of-type(1) .choice:nth-of-type(2)`)),
@@ -134,27 +114,27 @@ func TestSurveyInTheBrowser(t *testing.T) {
 	)
 
 	// The tab is closed; the link is opened again: it resumes on page 2.
-	svDo(t, b, "leave and reopen the link",
+	b.run("leave and reopen the link",
 		chromedp.Navigate("about:blank"),
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(css(`form.survey[action$="/page/2"]`)),
 	)
-	if loc := svGet(t, b, "location", chromedp.Location()); !strings.HasSuffix(loc, "/page/2") {
+	if loc := btGet(b, "location", chromedp.Location()); !strings.HasSuffix(loc, "/page/2") {
 		t.Errorf("reopened at %s", loc)
 	}
-	if !svGet(t, b, "page 2 answer", chromedp.Evaluate[bool](`document.querySelector('fieldset.question:nth-of-type(1) .choice:nth-of-type(2) input').checked`)) {
+	if !btGet(b, "page 2 answer", chromedp.Evaluate[bool](`document.querySelector('fieldset.question:nth-of-type(1) .choice:nth-of-type(2) input').checked`)) {
 		t.Fatal("the answer on page 2 is gone after reopening the link")
 	}
 	// Back on page 1 and after a reload, what was saved there is shown.
-	svDo(t, b, "back to page 1 and reload",
+	b.run("back to page 1 and reload",
 		chromedp.Click(css(`button[name="nav"][value="prev"]`)),
 		chromedp.WaitVisible(css(`form.survey[action$="/page/1"]`)),
 		chromedp.Reload(),
 		chromedp.WaitVisible(css(`form.survey[action$="/page/1"]`)),
 	)
-	checked := svGet(t, b, "option", chromedp.Evaluate[bool](`document.querySelector('fieldset.question:nth-of-type(1) .choice:nth-of-type(3) input').checked`))
-	na := svGet(t, b, "N/A", chromedp.Evaluate[bool](`document.querySelector('fieldset.question:nth-of-type(2) .question-na input').checked`))
-	comment := svGet(t, b, "comment", chromedp.Value(css(`fieldset.question:nth-of-type(2) textarea`)))
+	checked := btGet(b, "option", chromedp.Evaluate[bool](`document.querySelector('fieldset.question:nth-of-type(1) .choice:nth-of-type(3) input').checked`))
+	na := btGet(b, "N/A", chromedp.Evaluate[bool](`document.querySelector('fieldset.question:nth-of-type(2) .question-na input').checked`))
+	comment := btGet(b, "comment", chromedp.Value(css(`fieldset.question:nth-of-type(2) textarea`)))
 	if !checked || !na || comment != "We have no shared platform yet." {
 		t.Fatalf("after reload: option checked %v, N/A %v, comment %q", checked, na, comment)
 	}
@@ -168,12 +148,12 @@ func TestSurveyInTheBrowser(t *testing.T) {
 	})()`
 	var loc string
 	for range 40 {
-		loc = svGet(t, b, "location", chromedp.Location())
+		loc = btGet(b, "location", chromedp.Location())
 		if strings.HasSuffix(loc, "/review") {
 			break
 		}
-		svGet(t, b, "answer the rest of "+loc, chromedp.Evaluate[bool](answerRest))
-		svDo(t, b, "next from "+loc,
+		btGet(b, "answer the rest of "+loc, chromedp.Evaluate[bool](answerRest))
+		b.run("next from "+loc,
 			svWaitSaved(),
 			chromedp.Click(css(`button[name="nav"][value="next"], button[name="nav"][value="review"]`)),
 			chromedp.WaitNotPresent(css(fmt.Sprintf(`form.survey[action="%s"]`, strings.TrimPrefix(loc, base)))),
@@ -183,16 +163,16 @@ func TestSurveyInTheBrowser(t *testing.T) {
 	if !strings.HasSuffix(loc, "/review") {
 		t.Fatalf("never reached the review page; at %s", loc)
 	}
-	review := svGet(t, b, "review", chromedp.Text(css(`main`)))
+	review := btGet(b, "review", chromedp.Text(css(`main`)))
 	b.checkAxe("survey review")
 	b.screenshot("survey-review")
 	// The confirmation dialog is accepted, as the respondent would.
-	svGet(t, b, "accept confirmations", chromedp.Evaluate[bool](`(() => { window.confirm = () => true; return true; })()`))
-	svDo(t, b, "submit",
+	btGet(b, "accept confirmations", chromedp.Evaluate[bool](`(() => { window.confirm = () => true; return true; })()`))
+	b.run("submit",
 		chromedp.Click(css(`form[action$="/submit"] button[type="submit"]`)),
 		chromedp.WaitVisible(css(`section.survey.is-readonly`)),
 	)
-	done := svGet(t, b, "done page", chromedp.Text(css(`main`)))
+	done := btGet(b, "done page", chromedp.Text(css(`main`)))
 	b.checkAxe("survey after submission")
 	b.screenshot("survey-done")
 	b.checkQuiet("survey")
@@ -217,5 +197,5 @@ func TestSurveyInTheBrowser(t *testing.T) {
 		t.Errorf("stored: status %s, %d of %d answers", sv.Status, len(answers), total)
 	}
 	// Read-only afterwards: the pages send the respondent to the answers.
-	svDo(t, b, "after submission", chromedp.Navigate(link+"/page/1"), chromedp.WaitVisible(css(`section.survey.is-readonly`)))
+	b.run("after submission", chromedp.Navigate(link+"/page/1"), chromedp.WaitVisible(css(`section.survey.is-readonly`)))
 }

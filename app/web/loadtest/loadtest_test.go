@@ -26,12 +26,13 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 
+	"gapmap/app/config"
 	"gapmap/app/store"
 	"gapmap/app/store/storetest"
 	"gapmap/models"
 )
 
-var long = flag.Bool("long", false, "run the full variants: 60 s of load and 10 kills (default: 15 s and 3 kills)")
+var long = flag.Bool("long", false, "run the full variants: 60 s of load and 10 kills (default: 15 s and 3 kills; -short: 5 s and 1 kill)")
 
 // binary is the gapmap server built once by TestMain for every test.
 var binary string
@@ -78,9 +79,14 @@ type plan struct {
 	orgs        int
 }
 
+// quickOrLong is the size of this run: the full variant with -long, a
+// smaller one with -short, and the quick one otherwise.
 func quickOrLong() plan {
-	if *long {
+	switch {
+	case *long:
 		return plan{duration: 60 * time.Second, kills: 10, respondents: 200, orgs: 10}
+	case testing.Short():
+		return plan{duration: 5 * time.Second, kills: 1, respondents: 50, orgs: 3}
 	}
 	return plan{duration: 15 * time.Second, kills: 3, respondents: 200, orgs: 10}
 }
@@ -847,7 +853,7 @@ func submittedAt(t *testing.T, dsn, token string) time.Time {
 func rawDB(t *testing.T, dsn string) *gorm.DB {
 	t.Helper()
 	dial := sqlite.Open(store.SQLiteDSN(dsn))
-	if store.IsPostgres(dsn) {
+	if config.IsPostgres(dsn) {
 		dial = postgres.Open(dsn)
 	}
 	db, err := gorm.Open(dial, store.GormConfig())
