@@ -219,3 +219,29 @@ func respondents(r *results.Round) int {
 	}
 	return n
 }
+
+// TestRescoreSettlesTheRound: a synchronous Recompute (gapmap rescore)
+// stores the current results, so the waiting job of the round is dropped.
+func TestRescoreSettlesTheRound(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		r := newRound(t, st, "Q", nil)
+		id := r.answerAll(t, rand.New(rand.NewPCG(4, 4)), r.invitations[0].Token)
+		if _, err := st.Submit(ctx, id, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !pending(t, r, "after submit") {
+			t.Fatal("not pending after a submission")
+		}
+		if err := results.Recompute(ctx, st, r.orgID, r.id); err != nil {
+			t.Fatal(err)
+		}
+		if pending(t, r, "after rescore") {
+			t.Fatal("still pending after a synchronous recompute")
+		}
+		if js, err := st.Jobs(ctx, ""); err != nil || len(js) != 0 {
+			t.Fatalf("jobs left after a synchronous recompute: %+v (%v)", js, err)
+		}
+		r.checkSnapshots(t, "after rescore")
+	})
+}

@@ -172,6 +172,12 @@ func (s *Store) WriteSnapshots(ctx context.Context, w SnapshotWrite) (bool, erro
 			}
 		}
 		stored = true
+		// Stored at the current revision: a waiting recompute of the round
+		// has nothing left to do (a running one finishes by itself).
+		err = tx.Where("kind = ? AND dedupe_key = ? AND lease_until IS NULL", RecomputeKind, recomputeKey(w.AssessmentID)).Delete(&models.Job{}).Error
+		if err != nil {
+			return fmt.Errorf("clear recompute job: %w", err)
+		}
 		if !w.RefreshLater {
 			return nil
 		}

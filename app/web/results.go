@@ -13,8 +13,10 @@ import (
 	"gapmap/models"
 )
 
-// loadRound reads an assessment's stored results, computing them once when
-// no snapshot exists yet (a round without any submission has no job).
+// loadRound reads an assessment's stored results. A round that has no
+// snapshot yet and no recompute due (no submission so far: scoring it is
+// cheap) is computed once here; when a recompute is due, its results stay
+// missing (nil) until the job has run.
 func (s *Server) loadRound(ctx context.Context, orgID, assessmentID int64) (*results.Round, error) {
 	r, err := results.Load(ctx, s.store, orgID, assessmentID)
 	if err != nil {
@@ -22,6 +24,10 @@ func (s *Server) loadRound(ctx context.Context, orgID, assessmentID int64) (*res
 	}
 	for _, res := range r.Results {
 		if res == nil {
+			f, err := results.Freshness(ctx, s.store, orgID, assessmentID)
+			if err != nil || f.Pending {
+				return r, err
+			}
 			if err := results.Recompute(ctx, s.store, orgID, assessmentID); err != nil {
 				return nil, err
 			}
@@ -44,6 +50,23 @@ func (s *Server) freshness(ctx context.Context, orgID, assessmentID int64) (comp
 		computedAt = &t
 	}
 	return computedAt, f.Pending, nil
+}
+
+// freshnessView is the age of a round's results as pages show it
+// (views/partials/freshness.html).
+type freshnessView struct {
+	ComputedAt    string // for people, UTC
+	ComputedAtISO string // RFC 3339
+	Pending       bool
+}
+
+func (s *Server) freshnessView(ctx context.Context, orgID, assessmentID int64) (freshnessView, error) {
+	f, err := results.Freshness(ctx, s.store, orgID, assessmentID)
+	if err != nil || f.ComputedAt == nil {
+		return freshnessView{Pending: f.Pending}, err
+	}
+	t := f.ComputedAt.UTC()
+	return freshnessView{ComputedAt: t.Format("2 Jan 2006, 15:04:05 UTC"), ComputedAtISO: t.Format(time.RFC3339), Pending: f.Pending}, nil
 }
 
 // addFreshness adds computed_at and pending to a results answer.
