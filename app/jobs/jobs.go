@@ -207,7 +207,10 @@ func (r *Runner) run(ctx context.Context, j models.Job) error {
 		return cerr
 	}
 	var retry time.Time
-	if j.Attempts < k.MaxAttempts {
+	switch {
+	case ctx.Err() != nil:
+		retry = now // cut short by shutdown: due again at once
+	case j.Attempts < k.MaxAttempts:
 		retry = now.Add(r.backoff(k, j.Attempts))
 	}
 	r.opt.Log.Warn("job failed", "kind", j.Kind, "id", j.ID, "attempt", j.Attempts, "of", k.MaxAttempts, "retry_at", retry, "err", err)

@@ -99,10 +99,17 @@ func TestKillBetweenSubmitAndRecompute(t *testing.T) {
 		if !*stale.Pending || stale.respondents() != 0 {
 			t.Fatalf("after the submission, with the recompute held: pending %v, %d respondents; want pending and the old results", *stale.Pending, stale.respondents())
 		}
+		if mine := w.surveyFreshness(t, token); !mine.Pending || mine.ComputedAt == nil {
+			t.Fatalf("the respondent's results after the submission: pending %v, computed_at %v; want pending", mine.Pending, mine.ComputedAt)
+		}
+		waitLeased(t, dsn)
 		srv.kill()
 		t.Setenv("GAPMAP_JOBS_DELAY", "0s")
 		srv.start()
 		fresh := w.waitResults(t, tn, 1, "after the restart")
+		if mine := w.surveyFreshness(t, token); mine.Pending || mine.ComputedAt == nil || *mine.ComputedAt != *fresh.ComputedAt {
+			t.Errorf("the respondent's results after the restart: pending %v, computed_at %v; want %v, not pending", mine.Pending, mine.ComputedAt, *fresh.ComputedAt)
+		}
 		at, err := time.Parse(time.RFC3339, *fresh.ComputedAt)
 		if err != nil {
 			t.Fatalf("computed_at %q: %v", *fresh.ComputedAt, err)
@@ -191,5 +198,36 @@ func TestTwoProcessesShareOnePostgres(t *testing.T) {
 		if !bytes.Equal(js, served[k]) || !json.Valid(js) {
 			t.Errorf("snapshot %s differs from a fresh rescore:\nserved: %.400s\nfresh:  %.400s", k, served[k], js)
 		}
+	}
+}
+
+// surveyFreshness reads computed_at and pending of a respondent's results.
+func (w *world) surveyFreshness(t *testing.T, token string) (out struct {
+	ComputedAt *string `json:"computed_at"`
+	Pending    bool    `json:"pending"`
+}) {
+	t.Helper()
+	w.must(t, http.StatusOK, "GET", "/api/v1/survey/"+token+"/results", "", nil, &out)
+	return out
+}
+
+// waitLeased waits until a worker holds the round's recompute job: the
+// server is then killed with the job leased but not done.
+func waitLeased(t *testing.T, dsn string) {
+	t.Helper()
+	db := rawDB(t, dsn)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int64
+		if err := db.Table("jobs").Where("lease_until IS NOT NULL").Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no worker leased the recompute job within 30 s")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
