@@ -16,11 +16,19 @@ import (
 )
 
 // Recompute scores every questionnaire of an assessment from the raw
-// answers and stores the snapshots, then refreshes the rounds that compare
-// themselves with this one.
+// answers and stores the snapshots now, then does the same for the rounds
+// that compare themselves with this one: the synchronous path of
+// `gapmap rescore`, the demo and tests. It runs the same steps as the
+// recompute job (refresh), which the server uses instead.
 func Recompute(ctx context.Context, st *store.Store, orgID, assessmentID int64) error {
-	if err := recomputeOne(ctx, st, orgID, assessmentID); err != nil {
-		return err
+	var stored bool
+	var err error
+	// A change committed while scoring makes the write lose; it has
+	// enqueued a job, and a few tries here usually win anyway.
+	for try := 0; try < 3 && !stored; try++ {
+		if stored, err = refresh(ctx, st, orgID, assessmentID, false); err != nil {
+			return err
+		}
 	}
 	later, err := st.LaterRounds(ctx, orgID, assessmentID)
 	if err != nil {
@@ -36,26 +44,37 @@ func Recompute(ctx context.Context, st *store.Store, orgID, assessmentID int64) 
 	return nil
 }
 
-func recomputeOne(ctx context.Context, st *store.Store, orgID, assessmentID int64) error {
-	err := st.RecomputeSnapshots(ctx, orgID, assessmentID, func(d *store.ScoringData) (map[string][]byte, error) {
-		rs, err := Compute(d)
+// refresh recomputes one round outside any write transaction: it reads the
+// data with the round's results revision, scores it with no transaction
+// open, and stores the snapshots in a short transaction only if the
+// revision is unchanged (otherwise it reports false, and the round's job
+// runs again). refreshLater marks the rounds that compare themselves with
+// this one stale in that transaction.
+func refresh(ctx context.Context, st *store.Store, orgID, assessmentID int64, refreshLater bool) (bool, error) {
+	data, rev, err := st.ReadScoringData(ctx, orgID, assessmentID)
+	if err != nil {
+		return false, fmt.Errorf("recompute assessment %d: %w", assessmentID, err)
+	}
+	rs, err := Compute(data)
+	if err != nil {
+		return false, fmt.Errorf("recompute assessment %d: %w", assessmentID, err)
+	}
+	snaps := make(map[string][]byte, len(rs))
+	for _, r := range rs {
+		js, err := json.Marshal(r)
 		if err != nil {
-			return nil, err
+			return false, fmt.Errorf("encode result: %w", err)
 		}
-		out := make(map[string][]byte, len(rs))
-		for _, r := range rs {
-			js, err := json.Marshal(r)
-			if err != nil {
-				return nil, fmt.Errorf("encode result: %w", err)
-			}
-			out[r.Key] = js
-		}
-		return out, nil
+		snaps[r.Key] = js
+	}
+	stored, err := st.WriteSnapshots(ctx, store.SnapshotWrite{
+		OrgID: orgID, AssessmentID: assessmentID, Revision: rev, ScoringVersion: scoring.Version,
+		Snapshots: snaps, RefreshLater: refreshLater,
 	})
 	if err != nil {
-		return fmt.Errorf("recompute assessment %d: %w", assessmentID, err)
+		return false, fmt.Errorf("recompute assessment %d: %w", assessmentID, err)
 	}
-	return nil
+	return stored, nil
 }
 
 // Compute scores the data of one assessment, one result per questionnaire

@@ -376,9 +376,18 @@ func (s *Store) setAssessmentStatus(ctx context.Context, orgID, id int64, status
 	if status == models.AssessmentClosed {
 		updates["closed_at"] = t
 	}
-	res := s.conn(ctx).Model(&models.Assessment{}).Where("org_id = ? AND id = ? AND status <> ?", orgID, id, status).Updates(updates)
-	if res.Error != nil {
-		return nil, fmt.Errorf("set assessment status: %w", res.Error)
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&models.Assessment{}).Where("org_id = ? AND id = ? AND status <> ?", orgID, id, status).Updates(updates)
+		if res.Error != nil {
+			return fmt.Errorf("set assessment status: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return nil
+		}
+		return markStale(tx, orgID, id)
+	})
+	if err != nil {
+		return nil, err
 	}
 	a, err := s.Assessment(ctx, orgID, id)
 	if err != nil {

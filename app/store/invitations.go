@@ -280,7 +280,10 @@ func (s *Store) RevokeInvitation(ctx context.Context, orgID, assessmentID, id in
 			return err
 		}
 		submitted = status == models.ResponseSubmitted
-		return nil
+		if !submitted {
+			return nil
+		}
+		return markStale(tx, orgID, assessmentID)
 	})
 	return submitted, err
 }
@@ -310,7 +313,11 @@ func (s *Store) ReopenResponse(ctx context.Context, orgID, assessmentID, invitat
 		case rows[0].Status != models.ResponseSubmitted:
 			return apperr.Errorf(apperr.EConflict, "This response is not submitted, so there is nothing to reopen.")
 		}
-		return tx.Model(&models.Response{}).Where("org_id = ? AND invitation_id = ? AND status = ?", orgID, invitationID, models.ResponseSubmitted).
+		err = tx.Model(&models.Response{}).Where("org_id = ? AND invitation_id = ? AND status = ?", orgID, invitationID, models.ResponseSubmitted).
 			Updates(map[string]any{"status": models.ResponseDraft, "submitted_at": nil, "updated_at": now()}).Error
+		if err != nil {
+			return err
+		}
+		return markStale(tx, orgID, assessmentID)
 	})
 }

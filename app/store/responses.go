@@ -109,6 +109,8 @@ type SaveResult struct {
 }
 
 type responseState struct {
+	OrgID            int64
+	AssessmentID     int64
 	Status           string
 	Revision         int64
 	Page             string
@@ -120,7 +122,7 @@ type responseState struct {
 // response row until the transaction ends (SQLite transactions are
 // IMMEDIATE, so they already run one at a time).
 func (s *Store) lockResponse(tx *gorm.DB, responseID int64) (*responseState, error) {
-	q := "SELECT r.status, r.revision, r.page, a.status AS assessment_status, i.revoked_at " +
+	q := "SELECT r.org_id, r.assessment_id, r.status, r.revision, r.page, a.status AS assessment_status, i.revoked_at " +
 		"FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN assessments a ON a.id = r.assessment_id " +
 		"WHERE r.id = ?"
 	if s.postgres {
@@ -300,6 +302,9 @@ func (s *Store) Submit(ctx context.Context, responseID int64, required []Questio
 		}
 		if upd.RowsAffected != 1 {
 			return fmt.Errorf("submit response %d: %d rows changed", responseID, upd.RowsAffected)
+		}
+		if err := markStale(tx, st.OrgID, st.AssessmentID); err != nil {
+			return err
 		}
 		res.SubmittedAt = t
 		return nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -50,41 +52,203 @@ type ScoringData struct {
 	Previous map[string][]byte
 }
 
-// RecomputeSnapshots loads an assessment's scoring data, lets compute turn it
-// into one JSON snapshot per questionnaire key, and stores them, all in one
-// transaction that holds the write lock, so concurrent recomputations cannot
-// store a result older than the answers.
-func (s *Store) RecomputeSnapshots(ctx context.Context, orgID, assessmentID int64, compute func(*ScoringData) (map[string][]byte, error)) error {
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		q := tx.Where("org_id = ? AND id = ?", orgID, assessmentID)
-		if s.postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
-		var a models.Assessment
-		if err := q.Take(&a).Error; err != nil {
-			return notFound(err, "assessment")
-		}
-		data, err := s.scoringData(ctx, tx, a)
+// RecomputeKind names the job that recomputes a round's stored results.
+const RecomputeKind = "results.recompute"
+
+// RecomputePayload is the payload of a RecomputeKind job.
+type RecomputePayload struct {
+	OrgID        int64 `json:"org_id"`
+	AssessmentID int64 `json:"assessment_id"`
+}
+
+// recomputeKey is the dedupe key of a round's recompute job: one waiting
+// job absorbs every change that arrives before it runs.
+func recomputeKey(assessmentID int64) string { return "round:" + strconv.FormatInt(assessmentID, 10) }
+
+// markStale records, inside the transaction of a change to a round's
+// results (a submission, a reopened or revoked response, a closed or
+// reopened round), that its stored results are stale: it bumps the round's
+// results revision and enqueues its recompute job. The job row is the
+// stored stale mark, so a crash before the recompute loses nothing.
+func markStale(tx *gorm.DB, orgID, assessmentID int64) error {
+	err := tx.Exec("UPDATE assessments SET results_revision = results_revision + 1 WHERE id = ? AND org_id = ?", assessmentID, orgID).Error
+	if err != nil {
+		return fmt.Errorf("mark results stale: %w", err)
+	}
+	return enqueueRecompute(tx, orgID, assessmentID)
+}
+
+func enqueueRecompute(tx *gorm.DB, orgID, assessmentID int64) error {
+	payload, err := json.Marshal(RecomputePayload{OrgID: orgID, AssessmentID: assessmentID})
+	if err != nil {
+		return fmt.Errorf("encode recompute job: %w", err)
+	}
+	return enqueueJob(tx, NewJob{Kind: RecomputeKind, DedupeKey: recomputeKey(assessmentID), Payload: payload})
+}
+
+// MarkResultsStale marks a round's results stale in its own transaction
+// (see markStale).
+func (s *Store) MarkResultsStale(ctx context.Context, orgID, assessmentID int64) error {
+	return s.tx(ctx, func(tx *gorm.DB) error { return markStale(tx, orgID, assessmentID) })
+}
+
+// ReadScoringData reads everything needed to score a round, with the
+// round's results revision read before it: a change committed during the
+// read bumps the revision, so WriteSnapshots refuses what was computed from
+// it. It opens no write transaction.
+func (s *Store) ReadScoringData(ctx context.Context, orgID, assessmentID int64) (*ScoringData, int64, error) {
+	rev, err := s.resultsRevision(s.conn(ctx), orgID, assessmentID, false)
+	if err != nil {
+		return nil, 0, err
+	}
+	d, err := s.LoadScoringData(ctx, orgID, assessmentID)
+	if err != nil {
+		return nil, 0, err
+	}
+	return d, rev, nil
+}
+
+func (s *Store) resultsRevision(tx *gorm.DB, orgID, assessmentID int64, lock bool) (int64, error) {
+	q := "SELECT results_revision FROM assessments WHERE id = ? AND org_id = ?"
+	if lock && s.postgres {
+		q += " FOR UPDATE"
+	}
+	var revs []int64
+	if err := tx.Raw(q, assessmentID, orgID).Scan(&revs).Error; err != nil {
+		return 0, fmt.Errorf("read results revision: %w", err)
+	}
+	if len(revs) == 0 {
+		return 0, apperr.NotFound("assessment")
+	}
+	return revs[0], nil
+}
+
+// SnapshotWrite is a computed set of result snapshots of one round.
+type SnapshotWrite struct {
+	OrgID, AssessmentID int64
+	Revision            int64             // the results revision the data was read at (ReadScoringData)
+	ScoringVersion      int               // scoring.Version of the computation
+	Snapshots           map[string][]byte // JSON by questionnaire key
+	// RefreshLater marks the rounds that compare themselves with this one
+	// stale in the same transaction, so their recompute jobs refresh them.
+	RefreshLater bool
+}
+
+// snapshotRow is a result_snapshots row with its scoring version.
+type snapshotRow struct {
+	AssessmentID     int64  `gorm:"primaryKey"`
+	QuestionnaireKey string `gorm:"primaryKey"`
+	OrgID            int64
+	Data             string
+	ComputedAt       time.Time
+	ScoringVersion   int
+}
+
+func (snapshotRow) TableName() string { return "result_snapshots" }
+
+// WriteSnapshots stores computed snapshots in one short transaction, if the
+// round's results revision is still the one they were computed from. When
+// it is not (a newer change arrived), it stores nothing, makes sure the
+// round's recompute job runs again, and reports false.
+func (s *Store) WriteSnapshots(ctx context.Context, w SnapshotWrite) (bool, error) {
+	stored := false
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		rev, err := s.resultsRevision(tx, w.OrgID, w.AssessmentID, true)
 		if err != nil {
 			return err
 		}
-		snaps, err := compute(data)
-		if err != nil {
-			return err
+		if rev != w.Revision {
+			return enqueueRecompute(tx, w.OrgID, w.AssessmentID)
 		}
 		at := now()
-		for key, js := range snaps {
-			row := models.ResultSnapshot{AssessmentID: a.ID, QuestionnaireKey: key, OrgID: a.OrgID, Data: string(js), ComputedAt: at}
+		for key, js := range w.Snapshots {
+			row := snapshotRow{AssessmentID: w.AssessmentID, QuestionnaireKey: key, OrgID: w.OrgID, Data: string(js), ComputedAt: at, ScoringVersion: w.ScoringVersion}
 			err := tx.Clauses(clause.OnConflict{
 				Columns:   []clause.Column{{Name: "assessment_id"}, {Name: "questionnaire_key"}},
-				DoUpdates: clause.AssignmentColumns([]string{"data", "computed_at"}),
+				DoUpdates: clause.AssignmentColumns([]string{"data", "computed_at", "scoring_version"}),
 			}).Create(&row).Error
 			if err != nil {
 				return fmt.Errorf("store result snapshot: %w", err)
 			}
 		}
+		stored = true
+		// Stored at the current revision: a waiting recompute of the round
+		// has nothing left to do (a running one finishes by itself).
+		err = tx.Where("kind = ? AND dedupe_key = ? AND lease_until IS NULL", RecomputeKind, recomputeKey(w.AssessmentID)).Delete(&models.Job{}).Error
+		if err != nil {
+			return fmt.Errorf("clear recompute job: %w", err)
+		}
+		if !w.RefreshLater {
+			return nil
+		}
+		later, err := laterRounds(tx, w.OrgID, w.AssessmentID)
+		if err != nil {
+			return err
+		}
+		for _, id := range later {
+			if id == w.AssessmentID {
+				continue
+			}
+			if err := markStale(tx, w.OrgID, id); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
+	return stored, err
+}
+
+// Freshness tells how current a round's stored results are.
+type Freshness struct {
+	ComputedAt *time.Time // when the oldest stored snapshot was computed; nil: never
+	Pending    bool       // a recompute is due (waiting or running)
+}
+
+// ResultsFreshness reports when a round's results were computed and
+// whether a recompute is due.
+func (s *Store) ResultsFreshness(ctx context.Context, orgID, assessmentID int64) (Freshness, error) {
+	var f Freshness
+	var snaps []snapshotRow
+	err := s.conn(ctx).Select("computed_at").Where("assessment_id = ? AND org_id = ?", assessmentID, orgID).
+		Order("computed_at").Limit(1).Find(&snaps).Error
+	if err != nil {
+		return f, fmt.Errorf("read results freshness: %w", err)
+	}
+	if len(snaps) > 0 {
+		t := snaps[0].ComputedAt.UTC()
+		f.ComputedAt = &t
+	}
+	var n int64
+	err = s.conn(ctx).Model(&models.Job{}).Where("kind = ? AND dedupe_key = ? AND failed_at IS NULL", RecomputeKind, recomputeKey(assessmentID)).
+		Count(&n).Error
+	if err != nil {
+		return f, fmt.Errorf("read results freshness: %w", err)
+	}
+	f.Pending = n > 0
+	return f, nil
+}
+
+// MarkOutdatedScoring marks stale every round with a stored snapshot
+// computed under another scoring version than version, so that a change of
+// the scoring rules reaches the stored results; it returns how many.
+func (s *Store) MarkOutdatedScoring(ctx context.Context, version int) (int, error) {
+	n := 0
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var rounds []struct{ AssessmentID, OrgID int64 }
+		err := tx.Model(&snapshotRow{}).Distinct("assessment_id", "org_id").Where("scoring_version <> ?", version).
+			Order("assessment_id").Scan(&rounds).Error
+		if err != nil {
+			return fmt.Errorf("find outdated results: %w", err)
+		}
+		for _, r := range rounds {
+			if err := markStale(tx, r.OrgID, r.AssessmentID); err != nil {
+				return err
+			}
+		}
+		n = len(rounds)
+		return nil
+	})
+	return n, err
 }
 
 // PinnedQuestionnaires lists the questionnaires pinned to an assessment in
@@ -266,8 +430,12 @@ func DecodeTargets(a models.Assessment) (map[string]int, error) {
 // LaterRounds lists the assessments that use this one as the previous round
 // of some questionnaire, so their trends can be refreshed after it changes.
 func (s *Store) LaterRounds(ctx context.Context, orgID, assessmentID int64) ([]int64, error) {
+	return laterRounds(s.conn(ctx), orgID, assessmentID)
+}
+
+func laterRounds(tx *gorm.DB, orgID, assessmentID int64) ([]int64, error) {
 	var ids []int64
-	err := s.conn(ctx).Table("assessment_questionnaires aq").Distinct("aq.assessment_id").
+	err := tx.Table("assessment_questionnaires aq").Distinct("aq.assessment_id").
 		Joins("JOIN assessments a ON a.id = aq.assessment_id").
 		Where("aq.previous_assessment_id = ? AND a.org_id = ?", assessmentID, orgID).
 		Order("aq.assessment_id").Pluck("aq.assessment_id", &ids).Error

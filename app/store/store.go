@@ -39,6 +39,9 @@ type Store struct {
 	// one writer at a time anyway, and its busy handler sleeps in growing
 	// steps, which adds up to tens of milliseconds at the tail under load.
 	writeMu sync.Mutex
+	// jobSignal wakes this process's job workers after a transaction that
+	// enqueued a job commits.
+	jobSignal chan struct{}
 }
 
 // SQLitePragmas are the connection settings gapmap uses for SQLite: WAL,
@@ -65,7 +68,7 @@ func GormConfig() *gorm.Config {
 // Open connects to the database named by dsn: a postgres:// URL, or else an
 // SQLite file path. It does not migrate.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{postgres: config.IsPostgres(dsn)}
+	s := &Store{postgres: config.IsPostgres(dsn), jobSignal: make(chan struct{}, 1)}
 	var dial gorm.Dialector
 	if s.postgres {
 		dial = postgres.Open(dsn)
@@ -182,13 +185,22 @@ func (s *Store) MigrationStatus(ctx context.Context) ([]MigrationState, error) {
 	return out, nil
 }
 
-// tx runs fn in one transaction (IMMEDIATE on SQLite).
+// tx runs fn in one transaction (IMMEDIATE on SQLite), and wakes the job
+// workers when it committed a job.
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	flag := &jobFlag{}
+	ctx = context.WithValue(ctx, jobFlagKey{}, flag)
 	if !s.postgres {
 		s.writeMu.Lock()
 		defer s.writeMu.Unlock()
 	}
-	return s.db.WithContext(ctx).Transaction(fn)
+	if err := s.db.WithContext(ctx).Transaction(fn); err != nil {
+		return err
+	}
+	if flag.set {
+		s.signalJobs()
+	}
+	return nil
 }
 
 func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }

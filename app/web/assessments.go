@@ -262,9 +262,6 @@ func (s *Server) setStatus(c *fiber.Ctx, set statusSetter) (*store.AssessmentInf
 	if err != nil {
 		return nil, err
 	}
-	if err := s.recompute(c.UserContext(), p.OrgID, id); err != nil {
-		return nil, fmt.Errorf("recompute results: %w", err)
-	}
 	return a, nil
 }
 

@@ -115,9 +115,13 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	fresh, err := s.freshnessView(ctx, p.OrgID, a.ID)
+	if err != nil {
+		return err
+	}
 	return s.render(c, "dashboard/assessment", fiber.Map{
 		"Title": "Dashboard · " + a.Name, "Assessment": a, "Boards": boards, "Teams": a.Teams,
-		"Plan": plan, "PlanItems": len(items),
+		"Plan": plan, "PlanItems": len(items), "Freshness": fresh,
 	})
 }
 

@@ -99,14 +99,8 @@ func (s *Server) revoke(c *fiber.Ctx) (*store.InvitationStatus, error) {
 		return nil, err
 	}
 	p := principalOf(c)
-	submitted, err := s.store.RevokeInvitation(c.UserContext(), p.OrgID, inv.AssessmentID, inv.ID)
-	if err != nil {
+	if _, err := s.store.RevokeInvitation(c.UserContext(), p.OrgID, inv.AssessmentID, inv.ID); err != nil {
 		return nil, err
-	}
-	if submitted {
-		if err := s.recompute(c.UserContext(), p.OrgID, inv.AssessmentID); err != nil {
-			return nil, fmt.Errorf("recompute results after revocation: %w", err)
-		}
 	}
 	return inv, nil
 }
@@ -120,9 +114,6 @@ func (s *Server) reopen(c *fiber.Ctx) (*store.InvitationStatus, error) {
 	p := principalOf(c)
 	if err := s.store.ReopenResponse(c.UserContext(), p.OrgID, inv.AssessmentID, inv.ID); err != nil {
 		return nil, err
-	}
-	if err := s.recompute(c.UserContext(), p.OrgID, inv.AssessmentID); err != nil {
-		return nil, fmt.Errorf("recompute results after reopening: %w", err)
 	}
 	return inv, nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -12,14 +13,10 @@ import (
 	"gapmap/models"
 )
 
-// recompute refreshes the stored result snapshots of an assessment after a
-// response is submitted or reopened, or the round closes or reopens.
-func (s *Server) recompute(ctx context.Context, orgID, assessmentID int64) error {
-	return results.Recompute(ctx, s.store, orgID, assessmentID)
-}
-
-// loadRound reads an assessment's stored results, computing them once when
-// no snapshot exists yet (a round created before any submission).
+// loadRound reads an assessment's stored results. A round that has no
+// snapshot yet and no recompute due (no submission so far: scoring it is
+// cheap) is computed once here; when a recompute is due, its results stay
+// missing (nil) until the job has run.
 func (s *Server) loadRound(ctx context.Context, orgID, assessmentID int64) (*results.Round, error) {
 	r, err := results.Load(ctx, s.store, orgID, assessmentID)
 	if err != nil {
@@ -27,13 +24,59 @@ func (s *Server) loadRound(ctx context.Context, orgID, assessmentID int64) (*res
 	}
 	for _, res := range r.Results {
 		if res == nil {
-			if err := s.recompute(ctx, orgID, assessmentID); err != nil {
+			f, err := results.Freshness(ctx, s.store, orgID, assessmentID)
+			if err != nil || f.Pending {
+				return r, err
+			}
+			if err := results.Recompute(ctx, s.store, orgID, assessmentID); err != nil {
 				return nil, err
 			}
 			return results.Load(ctx, s.store, orgID, assessmentID)
 		}
 	}
 	return r, nil
+}
+
+// freshness is what readers of results learn about their age:
+// computed_at (RFC 3339, null before the first computation) and pending
+// (a recompute is due).
+func (s *Server) freshness(ctx context.Context, orgID, assessmentID int64) (computedAt *string, pending bool, err error) {
+	f, err := results.Freshness(ctx, s.store, orgID, assessmentID)
+	if err != nil {
+		return nil, false, err
+	}
+	if f.ComputedAt != nil {
+		t := f.ComputedAt.UTC().Format(time.RFC3339Nano)
+		computedAt = &t
+	}
+	return computedAt, f.Pending, nil
+}
+
+// freshnessView is the age of a round's results as pages show it
+// (views/partials/freshness.html).
+type freshnessView struct {
+	ComputedAt    string // for people, UTC
+	ComputedAtISO string // RFC 3339
+	Pending       bool
+}
+
+func (s *Server) freshnessView(ctx context.Context, orgID, assessmentID int64) (freshnessView, error) {
+	f, err := results.Freshness(ctx, s.store, orgID, assessmentID)
+	if err != nil || f.ComputedAt == nil {
+		return freshnessView{Pending: f.Pending}, err
+	}
+	t := f.ComputedAt.UTC()
+	return freshnessView{ComputedAt: t.Format("2 Jan 2006, 15:04:05 UTC"), ComputedAtISO: t.Format(time.RFC3339), Pending: f.Pending}, nil
+}
+
+// addFreshness adds computed_at and pending to a results answer.
+func (s *Server) addFreshness(ctx context.Context, m fiber.Map, orgID, assessmentID int64) error {
+	at, pending, err := s.freshness(ctx, orgID, assessmentID)
+	if err != nil {
+		return err
+	}
+	m["computed_at"], m["pending"] = at, pending
+	return nil
 }
 
 // roundScope is the assessment a request names (:id) and, when it names a
@@ -129,16 +172,28 @@ func (s *Server) apiResults(c *fiber.Ctx) error {
 			return err
 		}
 		if complete {
+			at, pending, err := s.freshness(c.UserContext(), p.OrgID, a.ID)
+			if err != nil {
+				return err
+			}
 			c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 			body := append([]byte(`{"assessment":`), mustJSON(head)...)
 			body = append(body, `,"questionnaires":[`...)
 			body = append(body, bytes.Join(snaps, []byte(","))...)
-			return c.Send(append(body, "]}"...))
+			body = append(body, `],"computed_at":`...)
+			body = append(body, mustJSON(at)...)
+			body = append(body, `,"pending":`...)
+			body = append(body, mustJSON(pending)...)
+			return c.Send(append(body, '}'))
 		}
 	}
 	round, err := s.scopedRound(c, p, sc)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"assessment": head, "questionnaires": nonNil(round.Results)})
+	out := fiber.Map{"assessment": head, "questionnaires": nonNil(round.Results)}
+	if err := s.addFreshness(c.UserContext(), out, p.OrgID, a.ID); err != nil {
+		return err
+	}
+	return c.JSON(out)
 }

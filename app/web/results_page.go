@@ -71,8 +71,12 @@ func (s *Server) resultsPage(c *fiber.Ctx) error {
 	if sc.teamID != 0 {
 		title = "Results of " + sc.teamName + " · " + sc.a.Name
 	}
+	fresh, err := s.freshnessView(c.UserContext(), principalOf(c).OrgID, sc.a.ID)
+	if err != nil {
+		return err
+	}
 	return s.render(c, "results/index", fiber.Map{
 		"Title": title, "Assessment": sc.a, "TeamID": sc.teamID, "TeamName": sc.teamName,
-		"Tables": buildResultTables(round.Questionnaires, round.Results),
+		"Tables": buildResultTables(round.Questionnaires, round.Results), "Freshness": fresh,
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,6 +19,8 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"gapmap/app/config"
+	"gapmap/app/jobs"
+	"gapmap/app/results"
 	"gapmap/app/store"
 	"gapmap/questionnaires"
 	"gapmap/views"
@@ -29,6 +32,10 @@ type Deps struct {
 	Config         config.Config
 	Logger         *slog.Logger
 	Questionnaires []*questionnaires.Questionnaire // the shipped ones
+	// Jobs runs work off the request path (results recomputation), with
+	// every kind the application needs registered. Nil: New makes one with
+	// default options.
+	Jobs *jobs.Runner
 }
 
 // Server is the HTTP server of gapmap.
@@ -42,6 +49,11 @@ type Server struct {
 
 	encoded      sync.Map     // questionnaire version id -> json.RawMessage (versions never change)
 	surveyMisses *missLimiter // unknown survey tokens per client IP
+
+	jobs        *jobs.Runner
+	jobsRunning atomic.Bool   // the worker pool runs (Serve); otherwise requests settle jobs themselves
+	stopJobs    func()        // ends the worker pool
+	jobsDone    chan struct{} // closed when the worker pool has stopped
 }
 
 // New builds the fiber application with every middleware and route.
@@ -58,7 +70,11 @@ func New(d Deps) (*Server, error) {
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("load templates: %w", err)
 	}
-	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, shipped: d.Questionnaires}
+	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, shipped: d.Questionnaires, jobs: d.Jobs}
+	if s.jobs == nil {
+		s.jobs = jobs.New(d.Store, jobs.Options{Log: d.Logger})
+		results.Register(s.jobs, d.Store)
+	}
 	s.surveyMisses = newMissLimiter(d.Config.Limits.SurveyMisses, time.Minute)
 	s.sessions = session.New(session.Config{
 		Storage:        d.Store.KV("session"),
@@ -85,6 +101,7 @@ func New(d Deps) (*Server, error) {
 		fc.ProxyHeader = fiber.HeaderXForwardedFor
 	}
 	s.app = fiber.New(fc)
+	s.app.Use(s.settleJobs)
 	s.routes()
 	return s, nil
 }
@@ -92,14 +109,48 @@ func New(d Deps) (*Server, error) {
 // App returns the fiber application (tests drive it with app.Test).
 func (s *Server) App() *fiber.App { return s.app }
 
-// Serve answers on ln until Shutdown.
-func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
-
-// Shutdown stops accepting connections and waits for requests in flight.
-func (s *Server) Shutdown(ctx context.Context) error {
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		return s.app.Shutdown()
+// Serve starts the job workers and answers on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	if s.jobsRunning.CompareAndSwap(false, true) {
+		ctx, cancel := context.WithCancel(context.Background())
+		s.stopJobs, s.jobsDone = cancel, make(chan struct{})
+		go func() {
+			defer close(s.jobsDone)
+			s.jobs.Run(ctx)
+		}()
 	}
-	return s.app.ShutdownWithTimeout(time.Until(deadline))
+	return s.app.Listener(ln)
+}
+
+// settleJobs runs the due jobs after each request when no worker pool runs
+// (a server driven through App, as tests do), so that what a request
+// changed is settled when it returns, as the workers would settle it soon
+// after. With Serve it does nothing.
+func (s *Server) settleJobs(c *fiber.Ctx) error {
+	err := c.Next()
+	if !s.jobsRunning.Load() {
+		if derr := s.jobs.Drain(c.UserContext()); derr != nil {
+			s.log.Error("run jobs", "err", derr)
+		}
+	}
+	return err
+}
+
+// Shutdown stops accepting connections, waits for requests in flight, then
+// stops the job workers (a job cut short runs again later).
+func (s *Server) Shutdown(ctx context.Context) error {
+	var err error
+	if deadline, ok := ctx.Deadline(); ok {
+		err = s.app.ShutdownWithTimeout(time.Until(deadline))
+	} else {
+		err = s.app.Shutdown()
+	}
+	if s.stopJobs != nil {
+		s.stopJobs()
+		select {
+		case <-s.jobsDone:
+		case <-ctx.Done():
+		}
+	}
+	return err
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -112,14 +111,11 @@ func (s *Server) apiSaveAnswer(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"revision": res.Revision})
 }
 
-// submit submits the response and refreshes the round's results.
+// submit submits the response; the store enqueues the round's recompute.
 func (s *Server) submit(c *fiber.Ctx, sc *surveyCtx) (*store.SubmitResult, error) {
 	res, err := s.store.Submit(c.UserContext(), sc.sv.ResponseID, sc.required())
 	if err != nil {
 		return nil, err
-	}
-	if err := s.recompute(c.UserContext(), sc.sv.OrgID, sc.sv.AssessmentID); err != nil {
-		return nil, fmt.Errorf("recompute results after submission: %w", err)
 	}
 	return res, nil
 }

@@ -71,5 +71,8 @@ func (s *Server) apiSurveyResults(c *fiber.Ctx) error {
 		return err
 	}
 	head["questionnaires"] = qs
+	if err := s.addFreshness(c.UserContext(), head, sc.sv.OrgID, sc.sv.AssessmentID); err != nil {
+		return err
+	}
 	return c.JSON(head)
 }

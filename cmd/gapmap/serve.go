@@ -3,13 +3,18 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"time"
 
 	"gapmap/app/config"
+	"gapmap/app/jobs"
+	"gapmap/app/results"
+	"gapmap/app/scoring"
 	"gapmap/app/store"
 	"gapmap/app/web"
 	"gapmap/questionnaires"
@@ -19,6 +24,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("serve", "Start the gapmap web server: open the database, apply migrations, and serve until SIGINT or SIGTERM.", e)
 	cfg := config.Flags(fs, e.getenv)
 	fs.BoolVar(&cfg.Demo, "demo", false, "create the demo organization (unless it exists) before serving, and print how to log in")
+	jobOpts, err := jobFlags(fs, e.getenv)
+	if err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,7 +51,15 @@ func runServe(ctx context.Context, args []string, e env) error {
 			return fmt.Errorf("seed demo: %w", err)
 		}
 	}
-	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: logger, Questionnaires: shipped})
+	jobOpts.Log = logger
+	runner := jobs.New(st, *jobOpts)
+	results.Register(runner, st)
+	if n, err := results.MarkOutdated(ctx, st); err != nil {
+		return err
+	} else if n > 0 {
+		logger.Info("results computed under another scoring version will be recomputed", "rounds", n, "scoring_version", scoring.Version)
+	}
+	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: logger, Questionnaires: shipped, Jobs: runner})
 	if err != nil {
 		return err
 	}
@@ -71,6 +88,39 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	return nil
+}
+
+// jobFlags registers the flags of the job runner, with GAPMAP_* environment
+// defaults.
+func jobFlags(fs *flag.FlagSet, getenv func(string) string) (*jobs.Options, error) {
+	o := &jobs.Options{Workers: 2, Poll: time.Second, Lease: 5 * time.Minute}
+	durations := []struct {
+		name, env, usage string
+		d                *time.Duration
+	}{
+		{"jobs-poll", "GAPMAP_JOBS_POLL", "how often idle job workers look for work of other processes or scheduled work", &o.Poll},
+		{"jobs-lease", "GAPMAP_JOBS_LEASE", "how long a job may run before another worker takes it again", &o.Lease},
+		{"jobs-delay", "GAPMAP_JOBS_DELAY", "wait this long before running each job (for crash-recovery tests; keep 0)", &o.Delay},
+	}
+	for _, f := range durations {
+		if v := getenv(f.env); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return nil, fmt.Errorf("invalid %s: %w", f.env, err)
+			}
+			*f.d = d
+		}
+		fs.DurationVar(f.d, f.name, *f.d, f.usage+" ("+f.env+")")
+	}
+	if v := getenv("GAPMAP_JOBS_WORKERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("invalid GAPMAP_JOBS_WORKERS: %q is not a positive number", v)
+		}
+		o.Workers = n
+	}
+	fs.IntVar(&o.Workers, "jobs-workers", o.Workers, "job workers in this process (GAPMAP_JOBS_WORKERS)")
+	return o, nil
 }
 
 // openStore opens and migrates the database.
