@@ -234,19 +234,30 @@ func TestOverallWeightsTargets(t *testing.T) {
 		want      scoring.Overall
 		wantGaps  []*int
 	}{
-		{"weighted floor", 4, []float64{2, 1}, []int{3, 1}, 3, nil,
-			scoring.Overall{Level: ip(2), Score: fp(2.33), PercentToTarget: fp(66.7)}, []*int{ip(0), ip(2)}},
-		{"floor of a mean that is 2.9999999999999996 in binary", 5, []float64{0.1, 0.1, 0.1}, []int{1, 3, 5}, 3, nil,
+		{"the heavy dimension decides", 4, []float64{2, 1}, []int{3, 1}, 3, nil,
+			scoring.Overall{Level: ip(3), Score: fp(2.33), PercentToTarget: fp(66.7)}, []*int{ip(0), ip(2)}},
+		{"three equal weights: the middle level", 5, []float64{0.1, 0.1, 0.1}, []int{1, 3, 5}, 3, nil,
 			scoring.Overall{Level: ip(3), Score: fp(3), PercentToTarget: fp(77.8)}, []*int{ip(2), ip(0), ip(0)}},
+		{"a light low dimension does not pull the level down", 4, []float64{1, 1, 3}, []int{1, 2, 3}, 3, nil,
+			scoring.Overall{Level: ip(3), Score: fp(2.4), PercentToTarget: fp(66.7)}, []*int{ip(2), ip(1), ip(0)}},
+		{"a heavy low dimension holds the level down", 4, []float64{3, 1, 1}, []int{1, 2, 3}, 3, nil,
+			scoring.Overall{Level: ip(1), Score: fp(1.6), PercentToTarget: fp(66.7)}, []*int{ip(2), ip(1), ip(0)}},
+		{"exactly half the weight at or below a level is enough", 4, []float64{2, 1, 1}, []int{1, 2, 3}, 3, nil,
+			scoring.Overall{Level: ip(1), Score: fp(1.75), PercentToTarget: fp(66.7)}, []*int{ip(2), ip(1), ip(0)}},
+		{"half in decimals, just under half in binary, is half", 4, []float64{0.01, 0.09, 0.1}, []int{1, 1, 2}, 3, nil,
+			scoring.Overall{Level: ip(1), Score: fp(1.5), PercentToTarget: fp(44.4)}, []*int{ip(2), ip(2), ip(1)}},
+		{"six of seven dimensions at 2 give 2, not the floor of the mean", 4, []float64{1, 1, 1, 1, 1, 1, 1}, []int{1, 2, 2, 2, 2, 2, 2}, 3, nil,
+			scoring.Overall{Level: ip(2), Score: fp(1.86), PercentToTarget: fp(61.9)},
+			[]*int{ip(2), ip(1), ip(1), ip(1), ip(1), ip(1), ip(1)}},
 		{"null dimension is left out", 4, []float64{1, 5}, []int{4, 0}, 3, nil,
 			scoring.Overall{Level: ip(4), Score: fp(4), PercentToTarget: fp(100)}, []*int{ip(0), nil}},
-		{"override and default targets", 4, []float64{1, 1}, []int{3, 1}, 3, map[string]int{"d1": 4, "other-questionnaire": 9},
-			scoring.Overall{Level: ip(2), Score: fp(2), PercentToTarget: fp(57.1)}, []*int{ip(0), ip(3)}},
+		{"two equal weights: the lower level; override and default targets", 4, []float64{1, 1}, []int{3, 1}, 3, map[string]int{"d1": 4, "other-questionnaire": 9},
+			scoring.Overall{Level: ip(1), Score: fp(2), PercentToTarget: fp(57.1)}, []*int{ip(0), ip(3)}},
 		{"above target counts as gap 0", 4, []float64{1, 1}, []int{4, 4}, 2, nil,
 			scoring.Overall{Level: ip(4), Score: fp(4), PercentToTarget: fp(100)}, []*int{ip(0), ip(0)}},
 		{"every dimension null", 4, []float64{1, 1}, []int{0, 0}, 2, nil, scoring.Overall{}, []*int{nil, nil}},
 		{"default weight", 4, []float64{0, 2}, []int{1, 4}, 4, nil,
-			scoring.Overall{Level: ip(3), Score: fp(3), PercentToTarget: fp(62.5)}, []*int{ip(3), ip(0)}},
+			scoring.Overall{Level: ip(4), Score: fp(3), PercentToTarget: fp(62.5)}, []*int{ip(3), ip(0)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
