@@ -7,7 +7,10 @@
 //
 // Every chart, report, export and recommendation reads the Result, so this
 // comment states each rule exactly, including every reading chosen where the
-// specification (issue 5) leaves room.
+// specification (issue 5, with the changes of issue 15) leaves room. These
+// are the rules of scoring Version 2: results stored under Version 1 took
+// likert team and organization levels as medians of levels and the overall
+// level as the floor of the weighted mean level.
 //
 // # Inputs and validation
 //
@@ -55,12 +58,21 @@
 // # Team, per dimension
 //
 // Over the team's respondents whose level in the dimension is not null
-// (n of them, reported as "respondents"): level = the lower median of their
-// levels (sorted ascending, the value at 1-based position ⌈n/2⌉, so with two
-// respondents at 2 and 3 the team is at 2); score = the arithmetic mean of
-// their unrounded scores; spread = highest level − lowest level;
-// disagreement = spread ≥ 2. With n = 0 the level, score, gap, spread and
-// disagreement are null and blocking is empty.
+// (n of them, reported as "respondents"): score = the arithmetic mean of
+// their unrounded scores; spread = highest level − lowest level of the
+// respondents; disagreement = spread ≥ 2. The level depends on the scale:
+//
+//   - Level scale: the lower median of the respondents' levels (sorted
+//     ascending, the value at 1-based position ⌈n/2⌉, so with two
+//     respondents at 2 and 3 the team is at 2).
+//   - Likert scale: the level of the team's own score, by the respondent
+//     formula: level = min(N, 1 + ⌊score·N/100⌋). So a team's level never
+//     falls as its score rises: a team at 48 is never above a team at 50.
+//     Two respondents at 25 and 75 (levels 2 and 4 of N = 4) make a team
+//     at 50, level 3.
+//
+// With n = 0 the level, score, gap, spread and disagreement are null and
+// blocking is empty.
 //
 // The team's top-level "respondents" is the number of its submitted
 // responses, N/A-only ones included.
@@ -68,28 +80,52 @@
 // # Organization, per dimension
 //
 // Over the teams whose level in the dimension is not null (n of them,
-// reported as "teams"): level = the lower median of the team levels; score =
-// the mean of the unrounded team scores (each team weighs the same, whatever
-// its number of respondents); distribution = min, p25, median, p75 and max of
-// the team levels by nearest rank, the value at 1-based position ⌈k·n/100⌉
-// (at least 1) of the ascending list, where min is position 1, max position n
-// and median the lower median (position ⌈n/2⌉). With n = 0 the level, score
-// and gap are null and every field of the distribution is null (the object
-// itself is always present).
+// reported as "teams"): score = the mean of the unrounded team scores (each
+// team weighs the same, whatever its number of respondents); distribution =
+// min, p25, median, p75 and max of the team levels (as the team rules above
+// give them) by nearest rank, the value at 1-based position ⌈k·n/100⌉ (at
+// least 1) of the ascending list, where min is position 1, max position n
+// and median the lower median (position ⌈n/2⌉). The level depends on the
+// scale:
+//
+//   - Level scale: the lower median of the team levels, which is also the
+//     distribution's median.
+//   - Likert scale: the level of the organization's own score,
+//     min(N, 1 + ⌊score·N/100⌋). It lies between the distribution's min and
+//     max but need not equal its median: teams at 25, 25 and 100 (levels 2,
+//     2 and 4 of N = 4) make an organization at 50, level 3, with median 2.
+//
+// With n = 0 the level, score and gap are null and every field of the
+// distribution is null (the object itself is always present).
 //
 // # Overall, per questionnaire
 //
-// For a respondent, a team and the organization alike, over the dimensions
-// whose level is not null, with dimension weights w_d: level =
-// ⌊Σ w_d·L_d / Σ w_d⌋ and score = Σ w_d·S_d / Σ w_d, both from unrounded
-// values. No such dimension: the overall level, level name, score and
-// percent to target are null.
+// For a respondent, a team and the organization alike, on both scales, over
+// the dimensions whose level is not null, with dimension weights w_d and
+// total weight W = Σ w_d:
+//
+//   - level = the weighted lower median of the dimension levels L_d: the
+//     smallest L such that the dimensions at level ≤ L weigh at least W/2.
+//     With equal weights it is the lower median (two dimensions at 1 and 3
+//     give 1; six of seven at 2 and one at 1 give 2); weights 2 and 1 on
+//     levels 3 and 1 give 3.
+//   - score = Σ w_d·S_d / W, the weighted mean of the unrounded dimension
+//     scores.
+//
+// No such dimension: the overall level, level name, score and percent to
+// target are null.
 //
 // # Targets and gaps
 //
 // target_d is Targets.Overrides[key of d] when present, else Targets.Default;
 // the same target applies to the organization, every team and every
-// respondent. gap_d = max(0, target_d − L_d), null when L_d is null.
+// respondent. On both scales a target is a level, and gap_d = max(0,
+// target_d − L_d) counts levels, null when L_d is null: a dimension whose
+// level is below its target always has a gap of at least 1, and one at or
+// above it a gap of 0. The organization's and every team's dimensions carry
+// their level, score, target and gap, so that no reader needs to compare a
+// score with a target itself (on likert, target level t starts at score
+// 100·(t−1)/N, and a score below that is at a level below t).
 // percent_to_target = 100·(1 − Σ gap_d / Σ target_d) over the dimensions
 // whose level is not null (a dimension above its target counts as gap 0, so
 // the figure never exceeds 100).
@@ -104,9 +140,11 @@
 // such answer. The list is ordered by that level (lowest first), then by the
 // number of the team's respondents who answered below L+1 (most first), then
 // by questionnaire order. Whenever a team is below N the list is not empty:
-// at least one respondent is at level L or below, and such a respondent
-// always has an answer below L+1. A team at level N, or with a null level,
-// has an empty list.
+// at least one respondent is at level L or below (on the level scale because
+// L is a median of their levels, on likert because the team's score, below
+// where L+1 starts, is a mean of theirs), and such a respondent always has an
+// answer below L+1. A team at level N, or with a null level, has an empty
+// list.
 //
 // On the likert scale an answer has no option level of its own; its level is
 // the respondent-level formula applied to that single answer,
@@ -145,15 +183,19 @@
 // so that binary rounding can never move a level: a pass share counts as
 // reaching p when Σ passing weights ≥ p·Σ weights − 1e-9·Σ weights (3 of 4
 // equal-weight answers pass p = 0.75 even when the weights are 0.1), and
-// every ⌊x⌋ in a level formula is taken as ⌊x + 1e-9⌋ (a weighted mean that
-// should be 3 but comes out 2.9999999999999996 gives 3). The pass-share
-// tolerance is relative to the total weight and every floor is taken of a
+// every ⌊x⌋ in a level formula is taken as ⌊x + 1e-9⌋ (a likert team score
+// that is 100/3 on paper gives 0.9999999999999999 for score·3/100, and is at
+// level 2 of 3), and the dimensions at level ≤ L count as weighing at least
+// half when their weight ≥ W/2 − 1e-9·W (weights 0.01 and 0.09 at level 1
+// against 0.1 at level 2 are exactly half, so the overall level is 1, even
+// though their binary sum is below 0.1). The pass-share and median
+// tolerances are relative to the total weight and every floor is taken of a
 // weighted mean, so scaling all weights by a constant never changes a level.
 //
 // Sums of floating-point values are always taken in a canonical order
-// (questionnaire order within a response, response ID within a team, team ID
-// across the organization), so that reordering the input cannot change even
-// the last bit of a score.
+// (questionnaire order within a response and across dimensions, response ID
+// within a team, team ID across the organization), so that reordering the
+// input cannot change even the last bit of a score or a level.
 //
 // # Output order
 //

@@ -197,7 +197,7 @@ func genInput(src intner) scoring.Input {
 	return in
 }
 
-// Reference implementation: the rules of issue 5 in exact rational
+// Reference implementation: the rules of issues 5 and 15 in exact rational
 // arithmetic, written independently of the package for cross-checking.
 
 func rat(f float64) *big.Rat {
@@ -211,6 +211,46 @@ func rat(f float64) *big.Rat {
 func floorRat(x *big.Rat) int {
 	q := new(big.Int).Div(x.Num(), x.Denom()) // Euclidean: floor for a positive denominator
 	return int(q.Int64())
+}
+
+// tol is the documented tolerance 1e-9, exactly.
+var tol = big.NewRat(1, 1_000_000_000)
+
+// floorTolRat is the documented floor of a level formula, ⌊x + 1e-9⌋.
+func floorTolRat(x *big.Rat) int { return floorRat(new(big.Rat).Add(x, tol)) }
+
+// likertLevelRat is min(N, 1 + ⌊score·N/100⌋) with the tolerant floor.
+func likertLevelRat(score *big.Rat, n int) int {
+	x := new(big.Rat).Mul(score, big.NewRat(int64(n), 100))
+	return min(n, max(1, 1+floorTolRat(x)))
+}
+
+// weightedLowerMedianRat is the smallest L in 1..n whose dimensions at level
+// ≤ L weigh at least half the total, less the tolerance: Σ ≥ (1/2 − 1e-9)·total.
+// Levels of 0 (null) are left out; it returns 0 when none is left.
+func weightedLowerMedianRat(levels []int, weights []*big.Rat, n int) int {
+	total := new(big.Rat)
+	for i, l := range levels {
+		if l != 0 {
+			total.Add(total, weights[i])
+		}
+	}
+	if total.Sign() == 0 {
+		return 0
+	}
+	need := new(big.Rat).Mul(total, new(big.Rat).Sub(big.NewRat(1, 2), tol))
+	for L := 1; L <= n; L++ {
+		at := new(big.Rat)
+		for i, l := range levels {
+			if l != 0 && l <= L {
+				at.Add(at, weights[i])
+			}
+		}
+		if at.Cmp(need) >= 0 {
+			return L
+		}
+	}
+	panic("no weighted lower median")
 }
 
 // roundRat rounds half away from zero, exactly.
@@ -310,8 +350,7 @@ func reference(in scoring.Input) *scoring.Result {
 		if likert {
 			score := new(big.Rat).Sub(mean, one)
 			score.Mul(score, big.NewRat(25, 1))
-			x := new(big.Rat).Mul(score, big.NewRat(int64(n), 100))
-			return refCell{level: min(n, 1+floorRat(x)), score: score}
+			return refCell{level: likertLevelRat(score, n), score: score}
 		}
 		level := 0
 		for l := 1; l <= n; l++ {
@@ -339,18 +378,25 @@ func reference(in scoring.Input) *scoring.Result {
 		if len(levels) == 0 {
 			return refCell{}, nil
 		}
-		return refCell{level: lowerMedian(levels), score: sum.Quo(sum, big.NewRat(int64(len(levels)), 1))}, levels
+		mean := sum.Quo(sum, big.NewRat(int64(len(levels)), 1))
+		if likert {
+			return refCell{level: likertLevelRat(mean, n), score: mean}, levels
+		}
+		return refCell{level: lowerMedian(levels), score: mean}, levels
 	}
 	overall := func(cells []refCell) scoring.Overall {
-		sw, swl, sws := new(big.Rat), new(big.Rat), new(big.Rat)
+		sw, sws := new(big.Rat), new(big.Rat)
 		gap, tgt := 0, 0
+		levels := make([]int, len(cells))
+		weights := make([]*big.Rat, len(cells))
 		for i, c := range cells {
+			levels[i] = c.level
+			weights[i] = dimW(q.Dimensions[i])
 			if c.level == 0 {
 				continue
 			}
-			w := dimW(q.Dimensions[i])
+			w := weights[i]
 			sw.Add(sw, w)
-			swl.Add(swl, new(big.Rat).Mul(w, big.NewRat(int64(c.level), 1)))
 			sws.Add(sws, new(big.Rat).Mul(w, c.score))
 			t := target(q.Dimensions[i].Key)
 			gap += max(0, t-c.level)
@@ -362,7 +408,7 @@ func reference(in scoring.Input) *scoring.Result {
 		pct := new(big.Rat).Sub(one, big.NewRat(int64(gap), int64(tgt)))
 		pct.Mul(pct, big.NewRat(100, 1))
 		return scoring.Overall{
-			Level:           ip(floorRat(new(big.Rat).Quo(swl, sw))),
+			Level:           ip(weightedLowerMedianRat(levels, weights, n)),
 			Score:           fp(roundRat(new(big.Rat).Quo(sws, sw), places)),
 			PercentToTarget: fp(roundRat(pct, 1)),
 		}
@@ -531,10 +577,11 @@ func checkInvariants(t *testing.T, in scoring.Input, res *scoring.Result) {
 		t.Errorf("percent_to_target %v out of (0,100]", *pct)
 	}
 	counts := map[string]int{}
-	for ti, tr := range res.Teams {
+	for _, tr := range res.Teams {
 		inRange("team overall", tr.Overall.Level)
 		for _, d := range tr.Dimensions {
 			inRange("team level", d.Level)
+			checkGap(t, fmt.Sprintf("team %d dim %s", tr.ID, d.Key), d.Level, d.Target, d.Gap)
 			blocking := d.Level != nil && *d.Level < n
 			if blocking != (len(d.Blocking) > 0) {
 				t.Errorf("team %d dim %s level %s: %d blocking questions", tr.ID, d.Key, show(d.Level), len(d.Blocking))
@@ -549,13 +596,22 @@ func checkInvariants(t *testing.T, in scoring.Input, res *scoring.Result) {
 				}
 			}
 		}
-		_ = ti
 	}
+	likert := in.Questionnaire.Scale == questionnaires.ScaleLikert
 	for _, d := range res.Dimensions {
 		inRange("org level", d.Level)
+		checkGap(t, "organization dim "+d.Key, d.Level, d.Target, d.Gap)
 		ds := d.Distribution
 		if d.Level != nil {
-			if !(*ds.Min <= *ds.P25 && *ds.P25 <= *ds.Median && *ds.Median <= *ds.P75 && *ds.P75 <= *ds.Max) || *ds.Median != *d.Level {
+			// On the level scale the organization is the median team; on
+			// likert its level comes from the mean of the team scores, so it
+			// lies between the lowest and the highest team.
+			ordered := *ds.Min <= *ds.P25 && *ds.P25 <= *ds.Median && *ds.Median <= *ds.P75 && *ds.P75 <= *ds.Max
+			placed := *ds.Median == *d.Level
+			if likert {
+				placed = *ds.Min <= *d.Level && *d.Level <= *ds.Max
+			}
+			if !ordered || !placed {
 				t.Errorf("dim %s: distribution %s %s %s %s %s, level %d", d.Key, show(ds.Min), show(ds.P25), show(ds.Median), show(ds.P75), show(ds.Max), *d.Level)
 			}
 		}
@@ -573,5 +629,23 @@ func checkInvariants(t *testing.T, in scoring.Input, res *scoring.Result) {
 	}
 	if _, err := json.Marshal(res); err != nil {
 		t.Errorf("marshal: %v", err)
+	}
+}
+
+// checkGap checks that a gap is in levels, null exactly when the level is,
+// and positive whenever the level is below the target.
+func checkGap(t *testing.T, what string, level *int, target int, gap *int) {
+	t.Helper()
+	switch {
+	case level == nil:
+		if gap != nil {
+			t.Errorf("%s: gap %d without a level", what, *gap)
+		}
+	case gap == nil:
+		t.Errorf("%s: level %d, target %d, gap null", what, *level, target)
+	case *level < target && *gap <= 0:
+		t.Errorf("%s: level %d below target %d, gap %d", what, *level, target, *gap)
+	case *gap != max(0, target-*level):
+		t.Errorf("%s: level %d, target %d, gap %d, want %d", what, *level, target, *gap, max(0, target-*level))
 	}
 }

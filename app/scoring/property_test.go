@@ -2,6 +2,8 @@ package scoring_test
 
 import (
 	"cmp"
+	"fmt"
+	"math/big"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -269,4 +271,178 @@ func lineDiff(got, want string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestPropertyLikertLevelFollowsScore checks that on the likert scale a
+// higher score never comes with a lower level, across respondents, teams and
+// the organization of any results with the same number of levels: a team at
+// 48 is never above a team at 50.
+func TestPropertyLikertLevelFollowsScore(t *testing.T) {
+	type unit struct {
+		what  string
+		score float64
+		level int
+	}
+	byN := map[int][]unit{}
+	rng := newRand(7)
+	teamsSeen, orgsSeen := 0, 0
+	for run := 0; orgsSeen < propertyRuns; run++ {
+		in := genInput(rng)
+		if in.Questionnaire.Scale != questionnaires.ScaleLikert {
+			continue
+		}
+		res := mustScore(t, in)
+		n := len(in.Questionnaire.Levels)
+		add := func(what string, level *int, score *float64) bool {
+			if level == nil {
+				return false
+			}
+			byN[n] = append(byN[n], unit{fmt.Sprintf("run %d %s", run, what), *score, *level})
+			return true
+		}
+		for _, d := range res.Dimensions {
+			if add("organization "+d.Key, d.Level, d.Score) {
+				orgsSeen++
+			}
+		}
+		for _, tr := range res.Teams {
+			for _, d := range tr.Dimensions {
+				if add(fmt.Sprintf("team %d %s", tr.ID, d.Key), d.Level, d.Score) {
+					teamsSeen++
+				}
+			}
+		}
+		for _, rr := range res.Respondents {
+			for _, d := range rr.Dimensions {
+				add(fmt.Sprintf("response %d %s", rr.ResponseID, d.Key), d.Level, d.Score)
+			}
+		}
+	}
+	for n, units := range byN {
+		// Reported scores are rounded, and rounding keeps order: a lower
+		// reported score is a lower score.
+		slices.SortFunc(units, func(a, b unit) int { return cmp.Or(cmp.Compare(a.score, b.score), cmp.Compare(a.level, b.level)) })
+		var best *unit // the highest level among strictly lower scores
+		for i := 0; i < len(units); {
+			j := i
+			for j < len(units) && units[j].score == units[i].score {
+				if u := units[j]; best != nil && u.level < best.level {
+					t.Fatalf("%d levels: %s has score %v at level %d, below %s with score %v at level %d",
+						n, u.what, u.score, u.level, best.what, best.score, best.level)
+				}
+				j++
+			}
+			if top := &units[j-1]; best == nil || top.level > best.level {
+				best = top
+			}
+			i = j
+		}
+	}
+	if teamsSeen < propertyRuns {
+		t.Fatalf("only %d likert teams with a level", teamsSeen)
+	}
+}
+
+// TestPropertyBelowTargetMeansAGap checks, for every team and the
+// organization, that the gap is the number of levels short of the target:
+// a dimension below its target always has a gap above 0.
+func TestPropertyBelowTargetMeansAGap(t *testing.T) {
+	rng := newRand(8)
+	below := map[string]int{}
+	for range propertyRuns {
+		in := genInput(rng)
+		res := mustScore(t, in)
+		scale := in.Questionnaire.Scale
+		for _, d := range res.Dimensions {
+			checkGap(t, "organization "+d.Key, d.Level, d.Target, d.Gap)
+			if d.Level != nil && *d.Level < d.Target {
+				below[scale+" organization"]++
+			}
+		}
+		for _, tr := range res.Teams {
+			for _, d := range tr.Dimensions {
+				checkGap(t, fmt.Sprintf("team %d %s", tr.ID, d.Key), d.Level, d.Target, d.Gap)
+				if d.Level != nil && *d.Level < d.Target {
+					below[scale+" team"]++
+				}
+			}
+		}
+		if t.Failed() {
+			t.Fatalf("input: %+v", in)
+		}
+	}
+	for _, k := range []string{"level organization", "level team", "likert organization", "likert team"} {
+		if below[k] == 0 {
+			t.Errorf("no %s dimension below its target in %d runs: the property was not exercised", k, propertyRuns)
+		}
+	}
+}
+
+// TestPropertyOverallIsWeightedLowerMedian checks the overall level of a
+// respondent, a team and the organization against a brute-force weighted
+// lower median: walk the dimensions from the lowest level up and stop at
+// the first level where the weight walked reaches half the total.
+func TestPropertyOverallIsWeightedLowerMedian(t *testing.T) {
+	rng := newRand(9)
+	weights := append([]float64{0}, weightChoices...) // 0 is the default weight 1
+	for run := range propertyRuns {
+		n := 2 + rng.IntN(6)
+		nd := 1 + rng.IntN(9)
+		var dims []questionnaires.Dimension
+		var answers []scoring.Answer
+		type dl struct {
+			level  int
+			weight *big.Rat
+		}
+		var given []dl
+		for d := range nd {
+			w := weights[rng.IntN(len(weights))]
+			key := fmt.Sprintf("q%d", d)
+			dims = append(dims, dim(fmt.Sprintf("d%d", d), w, qu(key)))
+			if rng.IntN(5) == 0 {
+				answers = append(answers, na(key))
+				continue
+			}
+			l := 1 + rng.IntN(n)
+			// One question per dimension: the respondent's level is the answer.
+			answers = append(answers, lv(key, l))
+			rw := big.NewRat(1, 1)
+			if w != 0 {
+				rw = rat(w)
+			}
+			given = append(given, dl{l, rw})
+		}
+		var want *int
+		if len(given) > 0 {
+			slices.SortFunc(given, func(a, b dl) int { return cmp.Compare(a.level, b.level) })
+			total := new(big.Rat)
+			for _, g := range given {
+				total.Add(total, g.weight)
+			}
+			walked := new(big.Rat)
+			for _, g := range given {
+				walked.Add(walked, g.weight)
+				if new(big.Rat).Mul(walked, big.NewRat(2, 1)).Cmp(total) >= 0 {
+					want = ip(g.level)
+					break
+				}
+			}
+		}
+		res := mustScore(t, scoring.Input{
+			Questionnaire: questionnaire(questionnaires.ScaleLevel, n, 0.75, dims...),
+			Teams:         teams(1), Targets: scoring.Targets{Default: 1},
+			Responses: []scoring.Response{resp(1, 1, answers...)},
+		})
+		for what, got := range map[string]*int{
+			"organization": res.Overall.Level, "team": res.Teams[0].Overall.Level, "respondent": res.Respondents[0].Overall.Level,
+		} {
+			if !eqPtr(got, want) {
+				var desc []string
+				for _, g := range given {
+					desc = append(desc, fmt.Sprintf("%d×%s", g.level, g.weight.RatString()))
+				}
+				t.Fatalf("run %d: %s overall level %s, want %s; level×weight %s", run, what, show(got), show(want), strings.Join(desc, " "))
+			}
+		}
+	}
 }

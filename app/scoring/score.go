@@ -70,11 +70,14 @@ type scorer struct {
 	orgN     []int
 	orgDist  [][5]int
 	orgBlock [][]OrgBlocking
+
+	weightAt []float64 // scratch of overall: dimension weight per level
 }
 
 func (s *scorer) prepare() error {
 	ix, in := s.ix, s.in
 	s.nq, s.nd = len(ix.qKey), len(ix.dimKey)
+	s.weightAt = make([]float64, ix.levels+1)
 
 	nt := len(in.Teams)
 	s.teamPos = make(map[int64]int, nt)
@@ -169,6 +172,12 @@ func (s *scorer) fill(row []uint8, r *Response) error {
 
 func floorTol(x float64) int { return int(math.Floor(x + tolerance)) }
 
+// likertLevel is the level of a likert score (0..100): min(N, 1 + ⌊score·N/100⌋).
+func (ix *index) likertLevel(score float64) int {
+	n := ix.levels
+	return min(n, max(1, 1+floorTol(score*float64(n)/100)))
+}
+
 func (s *scorer) scoreRespondents() {
 	ix := s.ix
 	nr, nd, nq, n := len(s.order), s.nd, s.nq, ix.levels
@@ -201,7 +210,7 @@ func (s *scorer) scoreRespondents() {
 			var score float64
 			if ix.likert {
 				score = 100 * (swv/sw - 1) / 4
-				level = min(n, max(1, 1+floorTol(score*float64(n)/100)))
+				level = ix.likertLevel(score)
 			} else {
 				score = swv / sw
 				level = 1
@@ -277,9 +286,15 @@ func (s *scorer) scoreTeams() {
 				s.teamBlock[i] = []TeamBlocking{}
 				continue
 			}
-			level := rankOf(cnt, lowerMedianPos(k))
+			score := sum / float64(k)
+			var level int
+			if ix.likert {
+				level = ix.likertLevel(score)
+			} else {
+				level = rankOf(cnt, lowerMedianPos(k))
+			}
 			s.teamLevel[i] = level
-			s.teamScore[i] = sum / float64(k)
+			s.teamScore[i] = score
 			s.teamN[i] = k
 			s.teamSpread[i] = hi - lo
 			if level >= n {
@@ -365,9 +380,16 @@ func (s *scorer) scoreOrganization() {
 		if k == 0 {
 			continue
 		}
+		score := sum / float64(k)
+		var level int
+		if ix.likert {
+			level = ix.likertLevel(score)
+		} else {
+			level = rankOf(cnt, lowerMedianPos(k))
+		}
 		s.orgN[d] = k
-		s.orgLevel[d] = rankOf(cnt, lowerMedianPos(k))
-		s.orgScore[d] = sum / float64(k)
+		s.orgLevel[d] = level
+		s.orgScore[d] = score
 		s.orgDist[d] = [5]int{
 			rankOf(cnt, 1),
 			rankOf(cnt, nearestRankPos(25, k)),
@@ -385,8 +407,12 @@ type summary struct {
 	percent float64
 }
 
+// overall summarizes one entity's dimensions: the level is the weighted
+// lower median of the dimension levels, the score the weighted mean.
 func (s *scorer) overall(levels []int, scores []float64) summary {
-	var sw, swl, sws float64
+	byLevel := s.weightAt // weight of the dimensions at each level
+	clear(byLevel)
+	var sw, sws float64
 	gap, target := 0, 0
 	for d, l := range levels {
 		if l == 0 {
@@ -394,7 +420,7 @@ func (s *scorer) overall(levels []int, scores []float64) summary {
 		}
 		w := s.ix.dimW[d]
 		sw += w
-		swl += w * float64(l)
+		byLevel[l] += w
 		sws += w * scores[d]
 		gap += max(0, s.targets[d]-l)
 		target += s.targets[d]
@@ -402,8 +428,17 @@ func (s *scorer) overall(levels []int, scores []float64) summary {
 	if sw == 0 {
 		return summary{}
 	}
+	level, need := s.ix.levels, sw/2-tolerance*sw
+	var acc float64
+	for l := 1; l < len(byLevel); l++ {
+		acc += byLevel[l]
+		if acc >= need {
+			level = l
+			break
+		}
+	}
 	return summary{
-		level:   min(s.ix.levels, max(1, floorTol(swl/sw))),
+		level:   level,
 		score:   sws / sw,
 		percent: 100 * (1 - float64(gap)/float64(target)),
 	}

@@ -234,19 +234,30 @@ func TestOverallWeightsTargets(t *testing.T) {
 		want      scoring.Overall
 		wantGaps  []*int
 	}{
-		{"weighted floor", 4, []float64{2, 1}, []int{3, 1}, 3, nil,
-			scoring.Overall{Level: ip(2), Score: fp(2.33), PercentToTarget: fp(66.7)}, []*int{ip(0), ip(2)}},
-		{"floor of a mean that is 2.9999999999999996 in binary", 5, []float64{0.1, 0.1, 0.1}, []int{1, 3, 5}, 3, nil,
+		{"the heavy dimension decides", 4, []float64{2, 1}, []int{3, 1}, 3, nil,
+			scoring.Overall{Level: ip(3), Score: fp(2.33), PercentToTarget: fp(66.7)}, []*int{ip(0), ip(2)}},
+		{"three equal weights: the middle level", 5, []float64{0.1, 0.1, 0.1}, []int{1, 3, 5}, 3, nil,
 			scoring.Overall{Level: ip(3), Score: fp(3), PercentToTarget: fp(77.8)}, []*int{ip(2), ip(0), ip(0)}},
+		{"a light low dimension does not pull the level down", 4, []float64{1, 1, 3}, []int{1, 2, 3}, 3, nil,
+			scoring.Overall{Level: ip(3), Score: fp(2.4), PercentToTarget: fp(66.7)}, []*int{ip(2), ip(1), ip(0)}},
+		{"a heavy low dimension holds the level down", 4, []float64{3, 1, 1}, []int{1, 2, 3}, 3, nil,
+			scoring.Overall{Level: ip(1), Score: fp(1.6), PercentToTarget: fp(66.7)}, []*int{ip(2), ip(1), ip(0)}},
+		{"exactly half the weight at or below a level is enough", 4, []float64{2, 1, 1}, []int{1, 2, 3}, 3, nil,
+			scoring.Overall{Level: ip(1), Score: fp(1.75), PercentToTarget: fp(66.7)}, []*int{ip(2), ip(1), ip(0)}},
+		{"half in decimals, just under half in binary, is half", 4, []float64{0.01, 0.09, 0.1}, []int{1, 1, 2}, 3, nil,
+			scoring.Overall{Level: ip(1), Score: fp(1.5), PercentToTarget: fp(44.4)}, []*int{ip(2), ip(2), ip(1)}},
+		{"six of seven dimensions at 2 give 2, not the floor of the mean", 4, []float64{1, 1, 1, 1, 1, 1, 1}, []int{1, 2, 2, 2, 2, 2, 2}, 3, nil,
+			scoring.Overall{Level: ip(2), Score: fp(1.86), PercentToTarget: fp(61.9)},
+			[]*int{ip(2), ip(1), ip(1), ip(1), ip(1), ip(1), ip(1)}},
 		{"null dimension is left out", 4, []float64{1, 5}, []int{4, 0}, 3, nil,
 			scoring.Overall{Level: ip(4), Score: fp(4), PercentToTarget: fp(100)}, []*int{ip(0), nil}},
-		{"override and default targets", 4, []float64{1, 1}, []int{3, 1}, 3, map[string]int{"d1": 4, "other-questionnaire": 9},
-			scoring.Overall{Level: ip(2), Score: fp(2), PercentToTarget: fp(57.1)}, []*int{ip(0), ip(3)}},
+		{"two equal weights: the lower level; override and default targets", 4, []float64{1, 1}, []int{3, 1}, 3, map[string]int{"d1": 4, "other-questionnaire": 9},
+			scoring.Overall{Level: ip(1), Score: fp(2), PercentToTarget: fp(57.1)}, []*int{ip(0), ip(3)}},
 		{"above target counts as gap 0", 4, []float64{1, 1}, []int{4, 4}, 2, nil,
 			scoring.Overall{Level: ip(4), Score: fp(4), PercentToTarget: fp(100)}, []*int{ip(0), ip(0)}},
 		{"every dimension null", 4, []float64{1, 1}, []int{0, 0}, 2, nil, scoring.Overall{}, []*int{nil, nil}},
 		{"default weight", 4, []float64{0, 2}, []int{1, 4}, 4, nil,
-			scoring.Overall{Level: ip(3), Score: fp(3), PercentToTarget: fp(62.5)}, []*int{ip(3), ip(0)}},
+			scoring.Overall{Level: ip(4), Score: fp(3), PercentToTarget: fp(62.5)}, []*int{ip(3), ip(0)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -624,5 +635,115 @@ func TestJSONShape(t *testing.T) {
 	noResp := mustScore(t, scoring.Input{Questionnaire: q, Teams: teams(1), Targets: scoring.Targets{Default: 3}})
 	if s := mustJSON(t, noResp); strings.Contains(s, `"respondents": [`) {
 		t.Errorf("result without responses:\n%s", s)
+	}
+}
+
+// TestLikertTeamAndOrganization checks the likert rule of issue 15: a team's
+// level comes from its own score (the mean of its respondents' scores), the
+// organization's from the mean of the team scores, each as
+// min(N, 1 + ⌊score·N/100⌋); spread and distribution stay on levels.
+func TestLikertTeamAndOrganization(t *testing.T) {
+	type team struct {
+		answers    [][5]int // per respondent, the values of questions a..e; 0 = N/A
+		level      int      // 0: null
+		score      float64
+		gap        int
+		spread     int
+		disagree   bool
+		respondent int // respondents with a level in the dimension
+	}
+	tests := []struct {
+		name      string
+		levels    int
+		target    int
+		teams     []team
+		wantLevel int // 0: null
+		wantScore float64
+		wantGap   int
+		wantTeams int
+		wantDist  [5]int
+	}{
+		{"a team at 50 is above a team at 48", 4, 3, []team{
+			// 25 (level 2) and 75 (level 4): the mean 50 is level 3; the
+			// lower median of the respondent levels would be 2.
+			{[][5]int{{2, 2, 2, 2, 2}, {4, 4, 4, 4, 4}}, 3, 50, 0, 2, true, 2},
+			// Four at 50 (level 3) and one at 40 (level 2): the mean 48 is
+			// level 2; the lower median of the respondent levels would be 3.
+			{[][5]int{{3, 3, 3, 3, 3}, {3, 3, 3, 3, 3}, {3, 3, 3, 3, 3}, {3, 3, 3, 3, 3}, {3, 3, 3, 2, 2}}, 2, 48, 1, 1, false, 5},
+		}, 2, 49, 1, 2, [5]int{2, 2, 2, 3, 3}},
+		{"a team mean exactly on a boundary in decimals, just under it in binary", 3, 2, []team{
+			// 0 and 66.67 (11/3 − 1)·25: the mean is 100/3, where level 2
+			// starts on 3 levels; in float64 100/3·3/100 is 0.9999999999999999.
+			{[][5]int{{1, 1, 1, 0, 0}, {4, 4, 3, 0, 0}}, 2, 33.3, 0, 2, true, 2},
+		}, 2, 33.3, 0, 1, [5]int{2, 2, 2, 2, 2}},
+		{"teams at 25, 25 and 100: the organization is at 50", 4, 4, []team{
+			{[][5]int{{2, 2, 2, 2, 2}}, 2, 25, 2, 0, false, 1},
+			{[][5]int{{2, 2, 2, 2, 2}}, 2, 25, 2, 0, false, 1},
+			{[][5]int{{5, 5, 5, 5, 5}}, 4, 100, 0, 0, false, 1},
+		}, 3, 50, 1, 3, [5]int{2, 2, 2, 4, 4}},
+		{"each team weighs the same, whatever its respondents", 4, 3, []team{
+			{[][5]int{{5, 5, 5, 5, 5}, {5, 5, 5, 5, 5}, {5, 5, 5, 5, 5}}, 4, 100, 0, 0, false, 3},
+			{[][5]int{{1, 1, 1, 1, 1}}, 1, 0, 2, 0, false, 1},
+		}, 3, 50, 0, 2, [5]int{1, 1, 1, 4, 4}},
+		{"a team without applicable answers is left out", 4, 4, []team{
+			{[][5]int{{3, 3, 3, 3, 3}}, 3, 50, 1, 0, false, 1},
+			{[][5]int{{0, 0, 0, 0, 0}}, 0, 0, 0, 0, false, 0},
+		}, 3, 50, 1, 1, [5]int{3, 3, 3, 3, 3}},
+	}
+	keys := [5]string{"a", "b", "c", "e", "f"}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := questionnaire(questionnaires.ScaleLikert, tt.levels, 0, dim("d", 1, qu("a"), qu("b"), qu("c"), qu("e"), qu("f")))
+			in := scoring.Input{Questionnaire: q, Targets: scoring.Targets{Default: tt.target}}
+			id := int64(1)
+			for ti, tm := range tt.teams {
+				teamID := int64(100 + ti)
+				in.Teams = append(in.Teams, scoring.Team{ID: teamID, Name: "t"})
+				for _, values := range tm.answers {
+					var answers []scoring.Answer
+					for i, v := range values {
+						if v == 0 {
+							answers = append(answers, na(keys[i]))
+						} else {
+							answers = append(answers, lk(keys[i], v))
+						}
+					}
+					in.Responses = append(in.Responses, resp(id, teamID, answers...))
+					id++
+				}
+			}
+			res := mustScore(t, in)
+			nullable := func(v int) *int {
+				if v == 0 {
+					return nil
+				}
+				return ip(v)
+			}
+			for ti, tm := range tt.teams {
+				got := res.Teams[ti].Dimensions[0]
+				want := scoring.TeamDimension{Key: "d", Target: tt.target, Respondents: tm.respondent}
+				if tm.level != 0 {
+					want.Level, want.Score, want.Gap = ip(tm.level), fp(tm.score), ip(tm.gap)
+					want.Spread, want.Disagreement = ip(tm.spread), new(tm.disagree)
+				}
+				if !eqPtr(got.Level, want.Level) || !eqPtr(got.Score, want.Score) || !eqPtr(got.Gap, want.Gap) || got.Target != want.Target ||
+					!eqPtr(got.Spread, want.Spread) || !eqPtr(got.Disagreement, want.Disagreement) || got.Respondents != want.Respondents {
+					t.Errorf("team %d: level %s score %s target %d gap %s spread %s disagreement %s respondents %d, want %s %s %d %s %s %s %d",
+						ti, show(got.Level), show(got.Score), got.Target, show(got.Gap), show(got.Spread), show(got.Disagreement), got.Respondents,
+						show(want.Level), show(want.Score), want.Target, show(want.Gap), show(want.Spread), show(want.Disagreement), want.Respondents)
+				}
+			}
+			got := res.Dimensions[0]
+			if !eqPtr(got.Level, nullable(tt.wantLevel)) || !eqPtr(got.Score, fp(tt.wantScore)) || !eqPtr(got.Gap, ip(tt.wantGap)) || got.Teams != tt.wantTeams {
+				t.Errorf("organization: level %s score %s gap %s teams %d, want %d %v %d %d",
+					show(got.Level), show(got.Score), show(got.Gap), got.Teams, tt.wantLevel, tt.wantScore, tt.wantGap, tt.wantTeams)
+			}
+			d := got.Distribution
+			for i, p := range []*int{d.Min, d.P25, d.Median, d.P75, d.Max} {
+				if !eqPtr(p, ip(tt.wantDist[i])) {
+					t.Errorf("distribution[%d] = %s, want %d", i, show(p), tt.wantDist[i])
+				}
+			}
+		})
 	}
 }
