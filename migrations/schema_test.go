@@ -78,11 +78,7 @@ func TestDialectsGiveTheSameSchema(t *testing.T) {
 // knownDifferences are the differences that the migrations have today, each
 // one exactly as schemaDiff words it. The test fails on any other
 // difference, and on an entry here that no longer occurs.
-var knownDifferences = map[string]bool{
-	// SQLite lets a PRIMARY KEY column that is not an INTEGER PRIMARY KEY
-	// hold NULL unless it is declared NOT NULL; PostgreSQL never does.
-	"kv.k: sqlite3 allows NULL, postgres does not": true,
-}
+var knownDifferences = map[string]bool{}
 
 // Canonical column types. Each dialect's declared type maps to one of
 // them; a type missing from these tables fails the test, so that a new
