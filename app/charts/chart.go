@@ -303,12 +303,3 @@ func teamDims(t *scoring.TeamResult) map[string]*scoring.TeamDimension {
 	}
 	return m
 }
-
-// nearestRank returns the value at 1-based position ⌈k·n/100⌉ (at least 1)
-// of the sorted values, as scoring does for team levels.
-func nearestRank(sorted []float64, k int) float64 {
-	n := len(sorted)
-	pos := (k*n + 99) / 100
-	pos = min(max(pos, 1), n)
-	return sorted[pos-1]
-}
