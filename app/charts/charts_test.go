@@ -3,7 +3,10 @@ package charts_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -586,7 +589,32 @@ func TestOptionsAreData(t *testing.T) {
 
 func TestLevelColor(t *testing.T) {
 	if charts.LevelColor(3, 5) != "#21918c" || charts.LevelColor(9, 9) != "#440154" {
-		t.Errorf("level colours differ from the stylesheet's")
+		t.Errorf("level colours = %s, %s", charts.LevelColor(3, 5), charts.LevelColor(9, 9))
+	}
+}
+
+// TestPaletteMatchesStylesheet keeps the one level palette of Go
+// (questionnaires.LevelFill / LevelInk, used by the charts and the workbook)
+// equal to the --lvl-N variables of the web's stylesheet.
+func TestPaletteMatchesStylesheet(t *testing.T) {
+	css, err := os.ReadFile(filepath.Join("..", "..", "static", "css", "gapmap.css"))
+	if err != nil {
+		t.Fatalf("read stylesheet: %v", err)
+	}
+	for step := 0; step < questionnaires.LevelSteps; step++ {
+		for _, v := range []struct{ name, want string }{
+			{fmt.Sprintf("--lvl-%d", step+1), questionnaires.LevelFill(step)},
+			{fmt.Sprintf("--lvl-%d-fg", step+1), questionnaires.LevelInk(step)},
+		} {
+			m := regexp.MustCompile(regexp.QuoteMeta(v.name) + `:\s*(#[0-9a-fA-F]{6})`).FindSubmatch(css)
+			if m == nil {
+				t.Errorf("stylesheet has no %s", v.name)
+				continue
+			}
+			if got := strings.ToLower(string(m[1])); got != v.want {
+				t.Errorf("stylesheet %s = %s, palette %s", v.name, got, v.want)
+			}
+		}
 	}
 }
 
