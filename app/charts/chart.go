@@ -100,7 +100,9 @@ func seriesColor(i int) string {
 
 // LevelColor returns the fill colour of a level (1..N); levels above 5 take
 // the darkest colour, and a scale with more than five levels reuses them.
-func LevelColor(level, n int) string { return questionnaires.LevelFill(questionnaires.LevelStep(level, n)) }
+func LevelColor(level, n int) string {
+	return questionnaires.LevelFill(questionnaires.LevelStep(level, n))
+}
 
 // CleanID keeps the letters, digits and underscores of id, so that it is
 // safe as an element id and a JavaScript identifier; it never returns an
