@@ -19,6 +19,23 @@ func LevelStep(level, n int) int {
 	return min(max(i, 0), LevelSteps-1)
 }
 
+// LevelFill returns the colour of a level step (0..LevelSteps-1, light to
+// dark, viridis) as "#rrggbb"; LevelInk a readable text colour on it. These
+// are the only definition of the level palette in Go: the charts and the
+// workbook read them, and static/css/gapmap.css repeats them as --lvl-1 ..
+// --lvl-5 (a test of app/charts keeps the two equal). A step out of range
+// takes the nearest end.
+func LevelFill(step int) string {
+	return [LevelSteps]string{"#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"}[clampStep(step)]
+}
+
+// LevelInk returns the text colour readable on LevelFill(step).
+func LevelInk(step int) string {
+	return [LevelSteps]string{"#1a1a1a", "#1a1a1a", "#000000", "#ffffff", "#ffffff"}[clampStep(step)]
+}
+
+func clampStep(step int) int { return min(max(step, 0), LevelSteps-1) }
+
 // LevelClass returns the CSS class of a level's colour ("lvl-1".."lvl-5"),
 // or "lvl-na" for no level.
 func LevelClass(level *int, n int) string {

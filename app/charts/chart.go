@@ -80,19 +80,6 @@ type Cell struct {
 	Note  string
 }
 
-// colourSteps is the number of level colours.
-const colourSteps = questionnaires.LevelSteps
-
-// levelFill and levelInk are the viridis steps of static/css/gapmap.css,
-// light to dark (index 0..4), and a readable text colour on each.
-func levelFill(i int) string {
-	return [colourSteps]string{"#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"}[i]
-}
-
-func levelInk(i int) string {
-	return [colourSteps]string{"#1a1a1a", "#1a1a1a", "#000000", "#ffffff", "#ffffff"}[i]
-}
-
 // Series colours.
 const (
 	colorCurrent  = "#1d4e89"
@@ -113,7 +100,9 @@ func seriesColor(i int) string {
 
 // LevelColor returns the fill colour of a level (1..N); levels above 5 take
 // the darkest colour, and a scale with more than five levels reuses them.
-func LevelColor(level, n int) string { return levelFill(questionnaires.LevelStep(level, n)) }
+func LevelColor(level, n int) string {
+	return questionnaires.LevelFill(questionnaires.LevelStep(level, n))
+}
 
 // CleanID keeps the letters, digits and underscores of id, so that it is
 // safe as an element id and a JavaScript identifier; it never returns an
@@ -302,13 +291,4 @@ func teamDims(t *scoring.TeamResult) map[string]*scoring.TeamDimension {
 		m[t.Dimensions[i].Key] = &t.Dimensions[i]
 	}
 	return m
-}
-
-// nearestRank returns the value at 1-based position ⌈k·n/100⌉ (at least 1)
-// of the sorted values, as scoring does for team levels.
-func nearestRank(sorted []float64, k int) float64 {
-	n := len(sorted)
-	pos := (k*n + 99) / 100
-	pos = min(max(pos, 1), n)
-	return sorted[pos-1]
 }

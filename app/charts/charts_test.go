@@ -3,7 +3,10 @@ package charts_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -122,20 +125,28 @@ func levelResult(q *questionnaires.Questionnaire) *scoring.Result {
 	}
 }
 
-// likertResult is the same shape on the 0–100 scale.
+// likertResult is the same shape on the 0–100 scale, with levels, gaps and
+// distributions as scoring gives them (a likert level is the level its own
+// score reaches: 20 points per level of five).
 func likertResult(q *questionnaires.Questionnaire) *scoring.Result {
 	return &scoring.Result{
 		Key: q.Key, Title: q.Title,
 		Overall: scoring.Overall{Level: ip(2), Score: fp(38.5), PercentToTarget: fp(80)},
 		Dimensions: []scoring.DimensionResult{
-			{Key: "a", Title: "Alpha", Weight: 1, Level: ip(2), Score: fp(31.3), Target: 3, Gap: ip(1), Teams: 4},
-			{Key: "b", Title: "Beta", Weight: 1, Level: ip(3), Score: fp(45), Target: 3, Gap: ip(0), Teams: 4},
+			{Key: "a", Title: "Alpha", Weight: 1, Level: ip(2), Score: fp(31.3), Target: 3, Gap: ip(1), Teams: 4,
+				Distribution: scoring.Distribution{Min: ip(1), P25: ip(1), Median: ip(2), P75: ip(2), Max: ip(3)}},
+			{Key: "b", Title: "Beta", Weight: 1, Level: ip(3), Score: fp(45), Target: 3, Gap: ip(0), Teams: 4,
+				Distribution: scoring.Distribution{Min: ip(2), P25: ip(2), Median: ip(3), P75: ip(3), Max: ip(3)}},
 		},
 		Teams: []scoring.TeamResult{
-			{ID: 1, Name: "Ants", Respondents: 2, Dimensions: []scoring.TeamDimension{{Key: "a", Level: ip(2), Score: fp(25), Target: 3}, {Key: "b", Level: ip(3), Score: fp(50), Target: 3}}},
-			{ID: 2, Name: "Bees", Respondents: 2, Dimensions: []scoring.TeamDimension{{Key: "a", Level: ip(1), Score: fp(10), Target: 3}, {Key: "b", Level: ip(2), Score: fp(30), Target: 3}}},
-			{ID: 3, Name: "Cats", Respondents: 2, Dimensions: []scoring.TeamDimension{{Key: "a", Level: ip(3), Score: fp(55), Target: 3}, {Key: "b", Level: ip(3), Score: fp(45), Target: 3}}},
-			{ID: 4, Name: "Dogs", Respondents: 2, Dimensions: []scoring.TeamDimension{{Key: "a", Level: ip(2), Score: fp(35.2), Target: 3}, {Key: "b", Level: ip(3), Score: fp(55), Target: 3}}},
+			{ID: 1, Name: "Ants", Respondents: 2, Dimensions: []scoring.TeamDimension{
+				{Key: "a", Level: ip(2), Score: fp(25), Target: 3, Gap: ip(1)}, {Key: "b", Level: ip(3), Score: fp(50), Target: 3, Gap: ip(0)}}},
+			{ID: 2, Name: "Bees", Respondents: 2, Dimensions: []scoring.TeamDimension{
+				{Key: "a", Level: ip(1), Score: fp(10), Target: 3, Gap: ip(2)}, {Key: "b", Level: ip(2), Score: fp(30), Target: 3, Gap: ip(1)}}},
+			{ID: 3, Name: "Cats", Respondents: 2, Dimensions: []scoring.TeamDimension{
+				{Key: "a", Level: ip(3), Score: fp(55), Target: 3, Gap: ip(0)}, {Key: "b", Level: ip(3), Score: fp(45), Target: 3, Gap: ip(0)}}},
+			{ID: 4, Name: "Dogs", Respondents: 2, Dimensions: []scoring.TeamDimension{
+				{Key: "a", Level: ip(2), Score: fp(35.2), Target: 3, Gap: ip(1)}, {Key: "b", Level: ip(3), Score: fp(55), Target: 3, Gap: ip(0)}}},
 		},
 	}
 }
@@ -159,11 +170,11 @@ func TestCleanID(t *testing.T) {
 func TestGapsOrderByGapTimesWeight(t *testing.T) {
 	q := questionnaire(questionnaires.ScaleLevel, "a:Alpha:1", "b:Beta:2", "c:Gamma:1", "d:Delta:1", "e:Epsilon:1")
 	r := &scoring.Result{Dimensions: []scoring.DimensionResult{
-		{Key: "a", Title: "Alpha", Weight: 1, Level: ip(1), Target: 3},   // 2 × 1 = 2
-		{Key: "b", Title: "Beta", Weight: 2, Level: ip(2), Target: 3},    // 1 × 2 = 2, after Alpha (questionnaire order)
-		{Key: "c", Title: "Gamma", Weight: 1, Target: 3},                 // no data: last
-		{Key: "d", Title: "Delta", Weight: 1, Level: ip(4), Target: 3},   // above target: 0
-		{Key: "e", Title: "Epsilon", Weight: 0, Level: ip(0), Target: 3}, // weight unset counts as 1: 3
+		{Key: "a", Title: "Alpha", Weight: 1, Level: ip(1), Target: 3, Gap: ip(2)},   // 2 × 1 = 2
+		{Key: "b", Title: "Beta", Weight: 2, Level: ip(2), Target: 3, Gap: ip(1)},    // 1 × 2 = 2, after Alpha (questionnaire order)
+		{Key: "c", Title: "Gamma", Weight: 1, Target: 3},                             // no data: last
+		{Key: "d", Title: "Delta", Weight: 1, Level: ip(4), Target: 3, Gap: ip(0)},   // above target: 0
+		{Key: "e", Title: "Epsilon", Weight: 0, Level: ip(0), Target: 3, Gap: ip(3)}, // weight unset counts as 1: 3
 	}}
 	var got []string
 	for _, g := range charts.Gaps(q, r, nil) {
@@ -187,7 +198,7 @@ func TestGapsOrderByGapTimesWeight(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		labels = append(labels, fmt.Sprint(at(t, o, "series", 0, "data", i, "label", "formatter")))
 	}
-	wantLabels := []string{"3 levels", "2 levels", "1 level × 2", "at target", "no answers"}
+	wantLabels := []string{"3 levels", "2 levels", "1 level × 2", "above target", "no answers"}
 	if !reflect.DeepEqual(labels, wantLabels) {
 		t.Errorf("bar labels = %v, want %v", labels, wantLabels)
 	}
@@ -196,17 +207,67 @@ func TestGapsOrderByGapTimesWeight(t *testing.T) {
 	}
 }
 
-func TestGapsOnLikertAreScorePoints(t *testing.T) {
+func TestGapsOnLikertAreTheResultsLevels(t *testing.T) {
 	q := questionnaire(questionnaires.ScaleLikert, "a:Alpha:1", "b:Beta:1")
 	r := likertResult(q)
 	gaps := charts.Gaps(q, r, nil)
-	// Target 3 of 5 levels starts at score 40: Alpha (31.3) is 8.7 points short, Beta (45) none.
-	if gaps[0].Key != "a" || *gaps[0].Gap != 8.7 || *gaps[1].Gap != 0 {
-		t.Fatalf("likert gaps = %+v / %+v", gaps[0], gaps[1])
+	if gaps[0].Key != "a" || *gaps[0].Gap != 1 || *gaps[0].Weighted != 1 || *gaps[1].Gap != 0 {
+		t.Fatalf("likert gaps = %+v / %+v, want the result's 1 and 0 levels", gaps[0], gaps[1])
 	}
 	team := charts.Gaps(q, r, &r.Teams[1])
-	if *team[0].Gap != 30 || *team[1].Gap != 10 {
-		t.Fatalf("team likert gaps = %v, %v; want 30, 10", *team[0].Gap, *team[1].Gap)
+	if *team[0].Gap != 2 || *team[1].Gap != 1 {
+		t.Fatalf("team likert gaps = %v, %v; want the team's 2 and 1 levels", *team[0].Gap, *team[1].Gap)
+	}
+}
+
+// TestGapsBelowTargetNeverAtTarget keeps the bug of issue 15 away: a likert
+// dimension at level 2 against a target of 3 whose score (44.1) lies above
+// where level 3 starts on another reading (40) was shown "at target", with
+// a gap of 0. The gap shown is the result's, in levels, for the organization
+// and for a team alike.
+func TestGapsBelowTargetNeverAtTarget(t *testing.T) {
+	q := questionnaire(questionnaires.ScaleLikert, "gov:Governance:1", "ops:Operations:2")
+	r := &scoring.Result{Key: q.Key, Title: q.Title,
+		Dimensions: []scoring.DimensionResult{
+			{Key: "gov", Title: "Governance", Weight: 1, Level: ip(2), Score: fp(44.1), Target: 3, Gap: ip(1), Teams: 1},
+			{Key: "ops", Title: "Operations", Weight: 2, Level: ip(4), Score: fp(61), Target: 3, Gap: ip(0), Teams: 1},
+		},
+		Teams: []scoring.TeamResult{{ID: 1, Name: "Ants", Respondents: 2, Dimensions: []scoring.TeamDimension{
+			{Key: "gov", Level: ip(2), Score: fp(47.5), Target: 3, Gap: ip(1)},
+			{Key: "ops", Level: ip(3), Score: fp(41), Target: 3, Gap: ip(0)},
+		}}},
+	}
+	for _, team := range []*scoring.TeamResult{nil, &r.Teams[0]} {
+		who := "organization"
+		if team != nil {
+			who = team.Name
+		}
+		for _, g := range charts.Gaps(q, r, team) {
+			if g.Level != nil && *g.Level < g.Target && (g.Gap == nil || *g.Gap < g.Target-*g.Level) {
+				t.Errorf("%s %s: level %d below target %d shown with gap %v", who, g.Key, *g.Level, g.Target, g.Gap)
+			}
+		}
+		c := charts.GapBars("g", q, r, team)
+		o := decode(t, c)
+		labels := map[string]string{}
+		for i := range c.Table.Rows {
+			labels[fmt.Sprint(at(t, o, "yAxis", 0, "data", i))] = fmt.Sprint(at(t, o, "series", 0, "data", i, "label", "formatter"))
+		}
+		wantOps := "above target"
+		if team != nil {
+			wantOps = "at target"
+		}
+		if labels["Governance"] != "1 level" || labels["Operations"] != wantOps {
+			t.Errorf("%s: bar labels = %v, want Governance \"1 level\" and Operations %q", who, labels, wantOps)
+		}
+		for _, row := range c.Table.Rows {
+			if row.Header == "Governance" && (row.Cells[2].Text != "1" || !strings.Contains(row.Cells[0].Text, "level 2")) {
+				t.Errorf("%s: Governance row = %+v, want level 2 and gap 1", who, row.Cells)
+			}
+		}
+		if c.Table.Columns[3] != "Gap (levels)" || strings.Contains(c.Caption, "score points") {
+			t.Errorf("%s: gaps are not stated in levels: %q / %q", who, c.Table.Columns[3], c.Caption)
+		}
 	}
 }
 
@@ -339,13 +400,28 @@ func TestSpreads(t *testing.T) {
 		t.Errorf("level spread = %v, want the stored distribution", got)
 	}
 	kq := questionnaire(questionnaires.ScaleLikert, "a:Alpha:1", "b:Beta:1")
-	ks := charts.Spreads(kq, likertResult(kq))
-	// Team scores of Alpha sorted: 10, 25, 35.2, 55; nearest rank p25 = 1st, median = 2nd, p75 = 3rd.
-	if got := []float64{*ks[0].Min, *ks[0].P25, *ks[0].Median, *ks[0].P75, *ks[0].Max}; !reflect.DeepEqual(got, []float64{10, 10, 25, 35.2, 55}) {
-		t.Errorf("likert spread = %v", got)
+	kr := likertResult(kq)
+	ks := charts.Spreads(kq, kr)
+	// The result's distribution of the team levels (1, 2, 2, 3), not a
+	// summary of the team scores (10, 25, 35.2, 55).
+	if got := []float64{*ks[0].Min, *ks[0].P25, *ks[0].Median, *ks[0].P75, *ks[0].Max}; !reflect.DeepEqual(got, []float64{1, 1, 2, 2, 3}) {
+		t.Errorf("likert spread = %v, want the stored distribution of team levels", got)
 	}
-	if ks[0].Target != 40 || ks[0].Teams != 4 {
-		t.Errorf("likert spread target/teams = %v/%d", ks[0].Target, ks[0].Teams)
+	if ks[0].Target != 3 || ks[0].Teams != 4 {
+		t.Errorf("likert spread target/teams = %v/%d, want the target level 3 and 4 teams", ks[0].Target, ks[0].Teams)
+	}
+	kr.Dimensions[1].Distribution = scoring.Distribution{Min: ip(1), P25: ip(2), Median: ip(3), P75: ip(4), Max: ip(5)}
+	kr.Dimensions[1].Teams = 7
+	kc := charts.SpreadChart("s", kq, kr)
+	ko := decode(t, kc)
+	if got := at(t, ko, "series", 0, "data", 1, "value"); !reflect.DeepEqual(got, []any{1.0, 2.0, 3.0, 4.0, 5.0}) {
+		t.Errorf("likert box = %v, want the result's distribution", got)
+	}
+	if at(t, ko, "yAxis", 0, "max") != 5.0 || at(t, ko, "series", 1, "data", 1, "value") != 3.0 {
+		t.Errorf("likert spread axis/target = %v/%v, want levels", at(t, ko, "yAxis", 0, "max"), at(t, ko, "series", 1, "data", 1, "value"))
+	}
+	if row := kc.Table.Rows[1]; row.Cells[5].Text != "7" || row.Cells[6].Text != "3" {
+		t.Errorf("likert spread row = %+v", row.Cells)
 	}
 	o := decode(t, charts.SpreadChart("s", lq, levelResult(lq)))
 	if got := at(t, o, "series", 0, "data", 1, "value"); !reflect.DeepEqual(got, []any{2.0, 2.0, 2.0, 2.0, 4.0}) {
@@ -447,8 +523,11 @@ func TestTeamView(t *testing.T) {
 		}
 	}
 	o := decode(t, v.Charts[0])
+	if at(t, o, "series", 1, "name") != "Organization" {
+		t.Errorf("second series = %v, want Organization", at(t, o, "series", 1, "name"))
+	}
 	if got := at(t, o, "series", 1, "data", 0, "value"); !reflect.DeepEqual(got, []any{2.0, 2.0, 4.0}) {
-		t.Errorf("organization median = %v", got)
+		t.Errorf("organization = %v", got)
 	}
 	if got := at(t, o, "series", 2, "data", 0, "value"); !reflect.DeepEqual(got, []any{1.0, 2.0, 3.0}) {
 		t.Errorf("team levels = %v", got)
@@ -510,6 +589,71 @@ func TestOptionsAreData(t *testing.T) {
 
 func TestLevelColor(t *testing.T) {
 	if charts.LevelColor(3, 5) != "#21918c" || charts.LevelColor(9, 9) != "#440154" {
-		t.Errorf("level colours differ from the stylesheet's")
+		t.Errorf("level colours = %s, %s", charts.LevelColor(3, 5), charts.LevelColor(9, 9))
+	}
+}
+
+// TestPaletteMatchesStylesheet keeps the one level palette of Go
+// (questionnaires.LevelFill / LevelInk, used by the charts and the workbook)
+// equal to the --lvl-N variables of the web's stylesheet.
+func TestPaletteMatchesStylesheet(t *testing.T) {
+	css, err := os.ReadFile(filepath.Join("..", "..", "static", "css", "gapmap.css"))
+	if err != nil {
+		t.Fatalf("read stylesheet: %v", err)
+	}
+	for step := 0; step < questionnaires.LevelSteps; step++ {
+		for _, v := range []struct{ name, want string }{
+			{fmt.Sprintf("--lvl-%d", step+1), questionnaires.LevelFill(step)},
+			{fmt.Sprintf("--lvl-%d-fg", step+1), questionnaires.LevelInk(step)},
+		} {
+			m := regexp.MustCompile(regexp.QuoteMeta(v.name) + `:\s*(#[0-9a-fA-F]{6})`).FindSubmatch(css)
+			if m == nil {
+				t.Errorf("stylesheet has no %s", v.name)
+				continue
+			}
+			if got := strings.ToLower(string(m[1])); got != v.want {
+				t.Errorf("stylesheet %s = %s, palette %s", v.name, got, v.want)
+			}
+		}
+	}
+}
+
+// TestTeamRadarReadsTheOrganizationsResult checks that the team radar draws
+// the organization's own level (score on likert), not a median of the team
+// values it could compute itself.
+func TestTeamRadarReadsTheOrganizationsResult(t *testing.T) {
+	tests := []struct {
+		name  string
+		q     *questionnaires.Questionnaire
+		r     func(*questionnaires.Questionnaire) *scoring.Result
+		org   []any
+		cells []string
+	}{
+		// Alpha's team scores 10, 25, 35.2, 55 have the lower median 25; the organization's score is 31.3.
+		{"likert", questionnaire(questionnaires.ScaleLikert, "a:Alpha:1", "b:Beta:1"), likertResult, []any{31.3, 45.0},
+			[]string{"31.3 (level 2)", "45 (level 3)"}},
+		{"level", questionnaire(questionnaires.ScaleLevel, "a:Alpha:1", "b:Beta:2", "c:Gamma:1"), levelResult, []any{2.0, 2.0, 4.0},
+			[]string{"2 · Operational", "2 · Operational", "4 · Optimizing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.r(tt.q)
+			c := charts.TeamRadar("t", tt.q, r, &r.Teams[0])
+			o := decode(t, c)
+			if at(t, o, "series", 1, "name") != "Organization" {
+				t.Errorf("series 1 = %v, want Organization", at(t, o, "series", 1, "name"))
+			}
+			if got := at(t, o, "series", 1, "data", 0, "value"); !reflect.DeepEqual(got, tt.org) {
+				t.Errorf("organization = %v, want the result's %v", got, tt.org)
+			}
+			if c.Table.Columns[2] != "Organization" || strings.Contains(c.Caption, "median") {
+				t.Errorf("table column %q / caption %q still speak of a median", c.Table.Columns[2], c.Caption)
+			}
+			for i, want := range tt.cells {
+				if got := c.Table.Rows[i].Cells[1].Text; got != want {
+					t.Errorf("row %d organization cell = %q, want %q", i, got, want)
+				}
+			}
+		})
 	}
 }

@@ -12,21 +12,23 @@ import (
 	"gapmap/questionnaires"
 )
 
-// GapItem is one dimension's gap to its target.
+// GapItem is one dimension's gap to its target, as the result states it.
 type GapItem struct {
 	Key      string
 	Title    string
 	Level    *int
 	Current  *float64 // level, or score on likert
-	Target   int
-	Gap      *float64 // levels short of the target, or score points on likert; nil without data
+	Target   int      // the target level
+	Gap      *int     // levels short of the target (the result's gap); nil without data
 	Weight   float64
 	Weighted *float64 // Gap × Weight: the order of the bars
 }
 
 // Gaps lists the organization's gaps (team nil) or one team's, largest
 // gap × weight first; ties keep the questionnaire's order, and dimensions
-// without data come last.
+// without data come last. The level, target and gap are the result's own,
+// on both scales: a gap always counts levels, so a dimension below its
+// target is never shown at target.
 func Gaps(q *questionnaires.Questionnaire, r *scoring.Result, team *scoring.TeamResult) []GapItem {
 	s := scaleOf(q)
 	var byKey map[string]*scoring.TeamDimension
@@ -36,22 +38,19 @@ func Gaps(q *questionnaires.Questionnaire, r *scoring.Result, team *scoring.Team
 	out := make([]GapItem, 0, len(r.Dimensions))
 	for _, d := range r.Dimensions {
 		it := GapItem{Key: d.Key, Title: d.Title, Target: d.Target, Weight: dimWeight(d.Weight)}
-		level, score := d.Level, d.Score
+		level, score, gap := d.Level, d.Score, d.Gap
 		if team != nil {
-			level, score = nil, nil
+			level, score, gap = nil, nil, nil
 			if td := byKey[d.Key]; td != nil {
-				level, score = td.Level, td.Score
+				level, score, gap = td.Level, td.Score, td.Gap
+				it.Target = td.Target
 			}
 		}
 		it.Level = level
 		it.Current = s.value(level, score)
-		if it.Current != nil {
-			g := max(0, s.target(d.Target)-*it.Current)
-			if s.likert {
-				g = round(g, 1)
-			}
-			it.Gap = &g
-			it.Weighted = ptr(g * it.Weight)
+		if level != nil && gap != nil {
+			it.Gap = ptr(*gap)
+			it.Weighted = ptr(float64(*gap) * it.Weight)
 		}
 		out = append(out, it)
 	}
@@ -74,18 +73,15 @@ func Gaps(q *questionnaires.Questionnaire, r *scoring.Result, team *scoring.Team
 func GapBars(id string, q *questionnaires.Questionnaire, r *scoring.Result, team *scoring.TeamResult) Chart {
 	s := scaleOf(q)
 	items := Gaps(q, r, team)
-	unit := func(g float64) string {
-		switch {
-		case s.likert:
-			return "points"
-		case g == 1:
+	unit := func(g int) string {
+		if g == 1 {
 			return "level"
 		}
 		return "levels"
 	}
 	names := make([]string, len(items))
 	data := make([]opts.BarData, len(items))
-	tbl := Table{Columns: []string{"Dimension", "Current", "Target", "Gap (" + unit(0) + ")", "Weight", "Gap × weight"}}
+	tbl := Table{Columns: []string{"Dimension", "Current", "Target", "Gap (levels)", "Weight", "Gap × weight"}}
 	for i, it := range items {
 		names[i] = it.Title
 		label := "no answers"
@@ -93,12 +89,14 @@ func GapBars(id string, q *questionnaires.Questionnaire, r *scoring.Result, team
 		if it.Gap != nil {
 			value = round(*it.Weighted, 2)
 			switch {
+			case *it.Gap == 0 && it.Level != nil && *it.Level > it.Target:
+				label = "above target"
 			case *it.Gap == 0:
 				label = "at target"
 			case it.Weight != 1:
-				label = fmt.Sprintf("%s %s × %s", trim(*it.Gap, 1), unit(*it.Gap), trim(it.Weight, 2))
+				label = fmt.Sprintf("%d %s × %s", *it.Gap, unit(*it.Gap), trim(it.Weight, 2))
 			default:
-				label = fmt.Sprintf("%s %s", trim(*it.Gap, 1), unit(*it.Gap))
+				label = fmt.Sprintf("%d %s", *it.Gap, unit(*it.Gap))
 			}
 		}
 		data[i] = opts.BarData{Name: it.Title, Value: value,
@@ -110,7 +108,7 @@ func GapBars(id string, q *questionnaires.Questionnaire, r *scoring.Result, team
 		tbl.Rows = append(tbl.Rows, Row{Header: it.Title, Cells: []Cell{
 			{Text: current, Class: questionnaires.LevelClass(it.Level, s.n)},
 			{Text: targetText(s, it.Target), Class: "num"},
-			{Text: floatText(it.Gap, 1), Class: "num"},
+			{Text: intText(it.Gap), Class: "num"},
 			{Text: trim(it.Weight, 2), Class: "num"},
 			{Text: floatText(it.Weighted, 2), Class: "num"},
 		}})
@@ -123,9 +121,6 @@ func GapBars(id string, q *questionnaires.Questionnaire, r *scoring.Result, team
 		gocharts.WithYAxisOpts(opts.YAxis{Type: "category", Data: names, Inverse: opts.Bool(true),
 			AxisLabel: &opts.AxisLabel{Color: colorText, Width: 160, Overflow: "truncate"}}),
 	)...)
-	if s.likert {
-		c.XAxisList[0].MinInterval = 0
-	}
 	c.AddSeries("Gap × weight", data, gocharts.WithItemStyleOpts(opts.ItemStyle{Color: colorTarget}),
 		gocharts.WithSeriesOpts(func(ss *gocharts.SingleSeries) { ss.BarMaxWidth = "28" }))
 
@@ -138,8 +133,9 @@ func GapBars(id string, q *questionnaires.Questionnaire, r *scoring.Result, team
 	caption := fmt.Sprintf("Each bar is how many levels %s is below the target in a dimension, multiplied by the dimension's weight; "+
 		"the longest bar, at the top, is where closing the gap matters most. Dimensions already at or above target show no bar.", who)
 	if s.likert {
-		caption = fmt.Sprintf("Each bar is how many score points %s is below the score where the target level starts, multiplied by the dimension's weight; "+
-			"the longest bar, at the top, is where closing the gap matters most. Dimensions already at or above target show no bar.", who)
+		caption = fmt.Sprintf("Each bar is how many levels %s is below the target in a dimension, multiplied by the dimension's weight; "+
+			"the level is the one its score reaches, so a score below where the target level starts is always a gap of at least one level. "+
+			"The longest bar, at the top, is where closing the gap matters most. Dimensions already at or above target show no bar.", who)
 	}
 	name := fileName(q.Key, "gaps")
 	if team != nil {

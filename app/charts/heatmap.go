@@ -92,7 +92,7 @@ func Heatmap(id string, q *questionnaires.Questionnaire, r *scoring.Result) Char
 				cell.Note = joinNote(cell.Note, fmt.Sprintf("respondents disagree: levels %d apart", deref(td.Spread)))
 				hc.ItemStyle = &opts.ItemStyle{BorderColor: colorText, BorderWidth: 2}
 			}
-			hc.Label = &opts.Label{Show: opts.Bool(true), Formatter: label, Color: levelInk(questionnaires.LevelStep(*td.Level, s.n))}
+			hc.Label = &opts.Label{Show: opts.Bool(true), Formatter: label, Color: questionnaires.LevelInk(questionnaires.LevelStep(*td.Level, s.n))}
 			cells = append(cells, hc)
 			row.Cells = append(row.Cells, cell)
 		}

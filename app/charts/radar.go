@@ -124,12 +124,12 @@ func Radar(id string, q *questionnaires.Questionnaire, r *scoring.Result) Chart 
 	c.AddSeries("Organization", []opts.RadarData{{Name: "Organization", Value: cur}}, radarLine(colorCurrent, "solid", 2.5, 1, true)...)
 
 	caption := "Each axis is a dimension, from the centre (level 0) to level " + fmt.Sprint(s.n) +
-		" at the rim. The filled shape is the organization's level (the median team); the dashed red line is the target. " +
+		" at the rim. The filled shape is the organization's level (the lower median of its team levels); the dashed red line is the target. " +
 		"Where the filled shape falls inside the dashed line, the organization is short of its target."
 	if s.likert {
 		caption = "Each axis is a dimension, scored from 0 at the centre to 100 at the rim. The filled shape is the organization's score " +
-			"(the mean of the team scores); the dashed red line is the score where the target level starts. " +
-			"Where the filled shape falls inside the dashed line, the organization is short of its target."
+			"(the mean of the team scores), whose level is the level that score reaches; the dashed red line is the score where the target level starts. " +
+			"Where the filled shape falls inside the dashed line, the organization is below its target level."
 	}
 	if hasPrev {
 		caption += " The dotted grey shape is the previous round."
@@ -141,19 +141,18 @@ func Radar(id string, q *questionnaires.Questionnaire, r *scoring.Result) Chart 
 	}
 }
 
-// TeamRadar draws one team's level per dimension against the organization's
-// median and the target.
+// TeamRadar draws one team's level per dimension (its score on likert)
+// against the organization's own level (score) and the target.
 func TeamRadar(id string, q *questionnaires.Questionnaire, r *scoring.Result, team *scoring.TeamResult) Chart {
 	s := scaleOf(q)
 	c := newRadar(s, r)
 	byKey := teamDims(team)
-	med := orgMedians(s, r)
 	cur := make([]any, len(r.Dimensions))
 	org := make([]any, len(r.Dimensions))
 	tgt := make([]any, len(r.Dimensions))
 	tbl := Table{
-		Caption: team.Name + " against the organization median, " + q.Title,
-		Columns: []string{"Dimension", "Team", "Organization median", "Target", "Gap"},
+		Caption: team.Name + " against the organization, " + q.Title,
+		Columns: []string{"Dimension", "Team", "Organization", "Target", "Gap"},
 	}
 	for i, d := range r.Dimensions {
 		td := byKey[d.Key]
@@ -163,22 +162,24 @@ func TeamRadar(id string, q *questionnaires.Questionnaire, r *scoring.Result, te
 		if td != nil {
 			tv, tl, gap = s.value(td.Level, td.Score), td.Level, td.Gap
 		}
+		ov := s.value(d.Level, d.Score)
 		cur[i] = orNone(tv)
-		org[i] = orNone(med[i])
+		org[i] = orNone(ov)
 		tgt[i] = s.target(d.Target)
-		teamText := s.levelName(tl)
+		teamText, orgText := s.levelName(tl), s.levelName(d.Level)
 		if s.likert {
 			teamText = fmt.Sprintf("%s (level %s)", s.format(tv), intText(tl))
+			orgText = fmt.Sprintf("%s (level %s)", s.format(ov), intText(d.Level))
 		}
 		tbl.Rows = append(tbl.Rows, Row{Header: d.Title, Cells: []Cell{
 			{Text: teamText, Class: questionnaires.LevelClass(tl, s.n)},
-			{Text: s.format(med[i]), Class: "num"},
+			{Text: orgText, Class: questionnaires.LevelClass(d.Level, s.n)},
 			{Text: targetText(s, d.Target), Class: "num"},
 			{Text: intText(gap), Class: "num"},
 		}})
 	}
 	c.AddSeries("Target", []opts.RadarData{{Name: "Target", Value: tgt}}, radarLine(colorTarget, "dashed", 2, 1, false)...)
-	c.AddSeries("Organization median", []opts.RadarData{{Name: "Organization median", Value: org}}, radarLine(colorOrg, "dotted", 2, 0.9, false)...)
+	c.AddSeries("Organization", []opts.RadarData{{Name: "Organization", Value: org}}, radarLine(colorOrg, "dotted", 2, 0.9, false)...)
 	c.AddSeries(team.Name, []opts.RadarData{{Name: team.Name, Value: cur}}, radarLine(colorCurrent, "solid", 2.5, 1, true)...)
 	what := "level"
 	if s.likert {
@@ -186,7 +187,7 @@ func TeamRadar(id string, q *questionnaires.Questionnaire, r *scoring.Result, te
 	}
 	return Chart{
 		ID: CleanID(id), Title: "The team against the organization",
-		Caption: "Each axis is a dimension. The filled shape is this team's " + what + ", the dotted green line the median of all teams, " +
+		Caption: "Each axis is a dimension. The filled shape is this team's " + what + ", the dotted green line the organization's " + what + ", " +
 			"and the dashed red line the target. Axes where the filled shape reaches beyond the green line are the team's strengths; " +
 			"axes inside the red line are its gaps.",
 		FileName: fileName(q.Key, "team", team.Name, "radar"), Option: radarOption(c), Table: tbl,
@@ -199,22 +200,4 @@ func targetText(s scale, t int) string {
 		return fmt.Sprintf("%d (score %s)", t, trim(s.target(t), 1))
 	}
 	return fmt.Sprint(t)
-}
-
-// orgMedians returns the organization's median per dimension on the value
-// axis: the stored organization level (the lower median of the team levels)
-// on the level scale, the lower median of the team scores on likert.
-func orgMedians(s scale, r *scoring.Result) []*float64 {
-	out := make([]*float64, len(r.Dimensions))
-	for i, d := range r.Dimensions {
-		if !s.likert {
-			out[i] = s.value(d.Level, nil)
-			continue
-		}
-		vals := teamScores(r, d.Key)
-		if len(vals) > 0 {
-			out[i] = ptr(nearestRank(vals, 50))
-		}
-	}
-	return out
 }

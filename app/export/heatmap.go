@@ -1,18 +1,10 @@
 package export
 
 import (
-	"strconv"
-
 	"github.com/xuri/excelize/v2"
 
 	"gapmap/app/scoring"
-)
-
-// Heatmap colours, from the lowest level to the highest.
-const (
-	colourLow  = "F8696B"
-	colourMid  = "FFEB84"
-	colourHigh = "63BE7B"
+	"gapmap/questionnaires"
 )
 
 // heatmapFirstRow is the first team row: rows 1 and 2 hold the questionnaire
@@ -20,9 +12,11 @@ const (
 const heatmapFirstRow = 3
 
 // writeHeatmap writes teams × dimensions levels: one block of columns per
-// questionnaire, each with a colour scale from level 1 to its top level;
+// questionnaire, each team's level filled with the colour of its level step
+// (questionnaires.LevelStep and LevelFill), the palette of the web's
+// heatmap, so one level has one colour on every screen and in the workbook;
 // a team whose respondents disagree (levels two or more apart) shows its
-// level bold with a border and a "*".
+// level italic with a border and a "!".
 func writeHeatmap(f *excelize.File, st *styles, wb *Workbook) error {
 	s := &sheet{f: f, name: SheetHeatmap}
 	teams := roundTeams(wb)
@@ -76,38 +70,40 @@ func writeHeatmap(f *excelize.File, st *styles, wb *Workbook) error {
 				tr := findTeam(v, t.ID)
 				for j, d := range v.Dims {
 					td := tr.Dimension(d.Key)
-					style := st.boldInt
-					if td != nil && td.Disagreement != nil && *td.Disagreement {
-						style = st.disagree
-					}
 					if td == nil {
-						s.style(firstCol+j, row, style)
+						s.style(firstCol+j, row, st.boldInt)
 						continue
 					}
-					s.intp(firstCol+j, row, td.Level, style)
+					s.intp(firstCol+j, row, td.Level, heatStyle(st, td, len(v.Q.Levels)))
 				}
 			}
 		}
-		if len(teams) > 0 && s.err == nil {
-			top := strconv.Itoa(len(v.Q.Levels))
-			mid := strconv.FormatFloat(float64(1+len(v.Q.Levels))/2, 'f', -1, 64)
-			s.keep(f.SetConditionalFormat(SheetHeatmap, cell(firstCol, heatmapFirstRow)+":"+cell(lastCol, lastTeam), []excelize.ConditionalFormatOptions{{
-				Type:     "3_color_scale",
-				Criteria: "=",
-				MinType:  "num", MinValue: "1", MinColor: "#" + colourLow,
-				MidType: "num", MidValue: mid, MidColor: "#" + colourMid,
-				MaxType: "num", MaxValue: top, MaxColor: "#" + colourHigh,
-			}}))
-		}
 	}
 	note := targetRow + 2
-	s.str(1, note, "Levels per team and dimension. Colours run from level 1 (red) to the top level of the questionnaire (green).", 0)
+	s.str(1, note, "Levels per team and dimension, in the dashboard's level colours: from yellow at level 1 through green, teal and blue to purple.", 0)
 	s.str(1, note+1, "A level shown as \"2 !\" with a border: the team's respondents disagree (their levels are two or more apart).", 0)
 	s.keep(f.SetPanes(SheetHeatmap, &excelize.Panes{
 		Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight",
 		Selection: []excelize.Selection{{SQRef: "C3", ActiveCell: "C3", Pane: "bottomRight"}},
 	}))
 	return s.err
+}
+
+// heatStyle is the style of a team's level: its level colour, with the
+// disagreement mark when the team's respondents disagree.
+func heatStyle(st *styles, td *scoring.TeamDimension, levels int) int {
+	disagree := td.Disagreement != nil && *td.Disagreement
+	if td.Level == nil {
+		if disagree {
+			return st.disagree
+		}
+		return st.boldInt
+	}
+	step := questionnaires.LevelStep(*td.Level, levels)
+	if disagree {
+		return st.levelDisagree[step]
+	}
+	return st.level[step]
 }
 
 func findTeam(v qView, id int64) *scoring.TeamResult {

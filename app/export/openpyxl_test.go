@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"gapmap/app/export"
+	"gapmap/questionnaires"
 )
 
 // openpyxlScript reads every sheet of the workbook named in argv[1] with
@@ -37,18 +38,30 @@ for ws in wb.worksheets:
         "validations": sorted(str(dv.sqref) + " " + (dv.formula1 or "") for dv in ws.data_validations.dataValidation),
         "conditional": sorted(str(r.sqref) for r in ws.conditional_formatting),
         "freeze": ws.freeze_panes,
+        "fills": {c.coordinate: c.fill.fgColor.rgb for row in ws.iter_rows(min_row=3, min_col=3) for c in row
+                  if isinstance(c.value, (int, float)) and c.fill is not None and c.fill.fill_type == "solid"} if ws.title == "Heatmap" else {},
     })
 print(json.dumps(out))
 `
 
 type openpyxlSheet struct {
-	Title       string   `json:"title"`
-	State       string   `json:"state"`
-	MaxRow      int      `json:"max_row"`
-	Cells       int      `json:"cells"`
-	Validations []string `json:"validations"`
-	Conditional []string `json:"conditional"`
-	Freeze      *string  `json:"freeze"`
+	Title       string            `json:"title"`
+	State       string            `json:"state"`
+	MaxRow      int               `json:"max_row"`
+	Cells       int               `json:"cells"`
+	Validations []string          `json:"validations"`
+	Conditional []string          `json:"conditional"`
+	Freeze      *string           `json:"freeze"`
+	Fills       map[string]string `json:"fills"`
+}
+
+// levelFills is the web's level palette as RRGGBB.
+func levelFills() []string {
+	var out []string
+	for i := range questionnaires.LevelSteps {
+		out = append(out, strings.TrimPrefix(questionnaires.LevelFill(i), "#"))
+	}
+	return out
 }
 
 // findPython returns a Python 3 that can import openpyxl, or skips (fails
@@ -134,8 +147,17 @@ func TestOpenpyxlReadsWorkbook(t *testing.T) {
 	if v := byName[export.SheetRoadmap].Validations; len(v) != 2 {
 		t.Errorf("openpyxl reads drop-downs %q, want Quarter and Status", v)
 	}
-	if c := byName[export.SheetHeatmap].Conditional; len(c) != len(fx.wb.Questionnaires) {
-		t.Errorf("openpyxl reads conditional formats %q", c)
+	if c := byName[export.SheetHeatmap].Conditional; len(c) != 0 {
+		t.Errorf("openpyxl reads conditional formats %q, want none (cells carry their level's colour)", c)
+	}
+	if fills := byName[export.SheetHeatmap].Fills; len(fills) == 0 {
+		t.Error("openpyxl reads no level colours on the heatmap")
+	} else {
+		for coord, rgb := range fills {
+			if !slices.ContainsFunc(levelFills(), func(f string) bool { return strings.EqualFold(rgb, "FF"+f) }) {
+				t.Errorf("heatmap %s filled %s, not a level colour of the web's palette", coord, rgb)
+			}
+		}
 	}
 	if f := byName[export.SheetRoadmap].Freeze; f == nil || *f != "A2" {
 		t.Errorf("Roadmap frozen at %v, want A2", f)

@@ -3,7 +3,8 @@
 //
 // The workbook (Write) holds five sheets: Summary (the round, the levels per
 // questionnaire and dimension, and Excel's own radar and bar charts drawn
-// from those cells), Heatmap (teams × dimensions with a colour scale),
+// from those cells), Heatmap (teams × dimensions, each level in the web's
+// level colour),
 // Roadmap (the ranked recommendations with Owner, Quarter, Status and Notes
 // to plan in), Responses (every submitted answer, written with excelize's
 // stream writer so its memory stays flat whatever the number of rows) and
@@ -24,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -134,6 +136,9 @@ type styles struct {
 	text, wrap, date, datetime                 int
 	integer, decimal, priority, percent        int
 	bold, boldInt, disagree                    int
+	// level and levelDisagree colour a heatmap cell by its level step
+	// (questionnaires.LevelStep), in the web's palette.
+	level, levelDisagree [questionnaires.LevelSteps]int
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
@@ -172,14 +177,26 @@ func newStyles(f *excelize.File) (*styles, error) {
 	add(&st.percent, excelize.Style{NumFmt: 10, Alignment: &top})
 	add(&st.bold, excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &top})
 	add(&st.boldInt, excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 1, Alignment: &excelize.Alignment{Horizontal: "center"}})
+	disagreeBorder := []excelize.Border{
+		{Type: "left", Color: "7F1D1D", Style: 3}, {Type: "right", Color: "7F1D1D", Style: 3},
+		{Type: "top", Color: "7F1D1D", Style: 3}, {Type: "bottom", Color: "7F1D1D", Style: 3},
+	}
 	add(&st.disagree, excelize.Style{
 		Font: &excelize.Font{Bold: true, Italic: true}, CustomNumFmt: &disagreeFmt,
-		Alignment: &excelize.Alignment{Horizontal: "center"},
-		Border: []excelize.Border{
-			{Type: "left", Color: "7F1D1D", Style: 3}, {Type: "right", Color: "7F1D1D", Style: 3},
-			{Type: "top", Color: "7F1D1D", Style: 3}, {Type: "bottom", Color: "7F1D1D", Style: 3},
-		},
+		Alignment: &excelize.Alignment{Horizontal: "center"}, Border: disagreeBorder,
 	})
+	for i := range questionnaires.LevelSteps {
+		fill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{excelColour(questionnaires.LevelFill(i))}}
+		ink := excelColour(questionnaires.LevelInk(i))
+		add(&st.level[i], excelize.Style{
+			Font: &excelize.Font{Bold: true, Color: ink}, NumFmt: 1, Fill: fill,
+			Alignment: &excelize.Alignment{Horizontal: "center"},
+		})
+		add(&st.levelDisagree[i], excelize.Style{
+			Font: &excelize.Font{Bold: true, Italic: true, Color: ink}, CustomNumFmt: &disagreeFmt, Fill: fill,
+			Alignment: &excelize.Alignment{Horizontal: "center"}, Border: disagreeBorder,
+		})
+	}
 	for _, d := range defs {
 		id, err := f.NewStyle(&d.s)
 		if err != nil {
@@ -189,6 +206,9 @@ func newStyles(f *excelize.File) (*styles, error) {
 	}
 	return st, nil
 }
+
+// excelColour turns "#rrggbb" into the "RRGGBB" excelize expects.
+func excelColour(hex string) string { return strings.ToUpper(strings.TrimPrefix(hex, "#")) }
 
 // sheet writes cells of one normal (not streamed) worksheet and keeps the
 // first error, so that layout code reads as a list of cells.

@@ -20,6 +20,7 @@ import (
 	"gapmap/app/export"
 	"gapmap/app/recommend"
 	"gapmap/app/scoring"
+	"gapmap/questionnaires"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -288,20 +289,19 @@ func TestHeatmap(t *testing.T) {
 				if marked != disagree {
 					t.Errorf("%s × %s: marked %v, disagreement %v", team.Name, d.Key, marked, disagree)
 				}
+				if td.Level != nil {
+					// The web's colour of the level shown, never a colour scale of its own.
+					want := strings.TrimPrefix(questionnaires.LevelFill(questionnaires.LevelStep(*td.Level, len(q.Levels))), "#")
+					if len(style.Fill.Color) != 1 || !strings.EqualFold(style.Fill.Color[0], want) {
+						t.Errorf("%s × %s at level %d: fill %v, want %s", team.Name, d.Key, *td.Level, style.Fill.Color, want)
+					}
+				}
 			}
 		}
-		cfs, err := f.GetConditionalFormats(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rng := fmt.Sprintf("%s:%s", ref(col, 3), ref(col+len(res.Dimensions)-1, 2+len(res.Teams)))
-		cf, ok := cfs[rng]
-		if !ok || len(cf) != 1 || cf[0].Type != "3_color_scale" {
-			t.Errorf("conditional formats = %+v, want a 3-colour scale on %s", cfs, rng)
-		} else if cf[0].MinValue != "1" || cf[0].MaxValue != strconv.Itoa(len(q.Levels)) {
-			t.Errorf("colour scale runs %s..%s, want 1..%d", cf[0].MinValue, cf[0].MaxValue, len(q.Levels))
-		}
 		col += len(res.Dimensions)
+	}
+	if cfs, err := f.GetConditionalFormats(s); err != nil || len(cfs) != 0 {
+		t.Errorf("conditional formats = %+v (%v), want none: cells carry their level's colour", cfs, err)
 	}
 	disagreements := 0
 	for _, team := range fx.wb.Results[0].Teams {

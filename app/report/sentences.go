@@ -238,13 +238,26 @@ func methodParagraphs(level, likert bool, defaultTarget, capacity int) []string 
 			"statements worded against maturity are reversed first. The weighted mean agreement becomes a score from 0 to 100, "+
 			"and the score is cut into as many equal bands as there are levels.")
 	}
+	var team string
+	switch {
+	case level && likert:
+		team = "On a level scale, a team's level in a dimension is the lower median of its respondents' levels and the organization's the lower median of the team levels. " +
+			"On an agreement scale, a team's score is the mean of its respondents' scores and the organization's the mean of the team scores, " +
+			"and each takes the level of its own score, by the same bands as a respondent, so a higher score never means a lower level. "
+	case likert:
+		team = "A team's score in a dimension is the mean of its respondents' scores and the organization's the mean of the team scores; " +
+			"each takes the level of its own score, by the same bands as a respondent, so a higher score never means a lower level. "
+	default:
+		team = "A team's level in a dimension is the lower median of its respondents' levels, and the organization's the lower median of the team levels. "
+	}
 	ps = append(ps,
-		"A team's level in a dimension is the lower median of its respondents' levels, and the spread is the distance between its highest and lowest respondent; "+
-			"a spread of two levels or more is reported as disagreement. "+
-			"The organization's level is the lower median of the team levels, so each team counts once whatever its size. "+
-			"Overall levels are the weighted mean of the dimension levels, rounded down.",
+		team+"Each team counts once in the organization, whatever its size. "+
+			"A team's spread is the distance between its highest and lowest respondent level; a spread of two levels or more is reported as disagreement. "+
+			"A questionnaire's overall level is the weighted lower median of the dimension levels: the lowest level L such that the dimensions at level L or below carry at least half of the total weight. "+
+			"Its overall score is the weighted mean of the dimension scores.",
 		fmt.Sprintf("Every dimension has a target: the round's default target of %d unless the round sets another for it. "+
-			"The gap is the target minus the level, never below zero. "+
+			"The target is a level on both scales, and the gap is the target minus the level, counted in levels and never below zero, "+
+			"so a dimension below its target always has a gap of at least one. "+
 			"Percent to target is 100 × (1 − sum of gaps ÷ sum of targets) over the dimensions that have a level.", defaultTarget),
 		"A questionnaire recommendation is considered when it leads a dimension from its current level toward the target. "+
 			"Its priority is gap × dimension weight × impact ÷ effort, halved for every level it lies beyond the next one. "+

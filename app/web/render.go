@@ -13,6 +13,7 @@ import (
 
 	"gapmap/app/apperr"
 	"gapmap/app/store"
+	"gapmap/questionnaires"
 )
 
 const flashCookie = "gapmap_flash"
@@ -222,6 +223,9 @@ func templateFuncs() template.FuncMap {
 			}
 			return false
 		},
+		// levelClass is the colour class of a level of a 1..n scale, the
+		// palette of the charts and the workbook.
+		"levelClass": func(level *int, n int) string { return questionnaires.LevelClass(level, n) },
 	}
 }
 
