@@ -65,3 +65,8 @@ func LikertLabel(v int) string {
 	}
 	return ""
 }
+
+// LevelClassOf returns the CSS colour class of a level of q's scale.
+func (q *Questionnaire) LevelClassOf(level int) string {
+	return LevelClass(&level, len(q.Levels))
+}
