@@ -78,7 +78,11 @@ func (s *Server) startSession(c *fiber.Ctx, userID, orgID int64) error {
 	sess.Set(sessOrg, orgID)
 	sess.Set(sessLogin, now)
 	sess.Set(sessSeen, now)
-	return sess.Save()
+	if err := sess.Save(); err != nil {
+		return err
+	}
+	s.rebindCSRF(c, sess.ID())
+	return nil
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
@@ -89,6 +93,7 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	if err := sess.Destroy(); err != nil {
 		return err
 	}
+	c.Locals(keySession, "")
 	return s.redirectFlash(c, "/login", "info", "You are logged out.")
 }
 

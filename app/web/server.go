@@ -45,6 +45,7 @@ type Server struct {
 	cfg      config.Config
 	log      *slog.Logger
 	sessions *session.Store
+	csrf     *csrfGuard
 	shipped  []*questionnaires.Questionnaire
 
 	encoded      sync.Map     // questionnaire version id -> json.RawMessage (versions never change)
@@ -74,6 +75,10 @@ func New(d Deps) (*Server, error) {
 	if s.jobs == nil {
 		s.jobs = jobs.New(d.Store, jobs.Options{Log: d.Logger})
 		results.Register(s.jobs, d.Store)
+	}
+	s.registerKVPurge()
+	if err := s.initCSRF(); err != nil {
+		return nil, err
 	}
 	s.surveyMisses = newMissLimiter(d.Config.Limits.SurveyMisses, time.Minute)
 	s.sessions = session.New(session.Config{
@@ -114,6 +119,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	if s.jobsRunning.CompareAndSwap(false, true) {
 		ctx, cancel := context.WithCancel(context.Background())
 		s.stopJobs, s.jobsDone = cancel, make(chan struct{})
+		s.scheduleKVPurge()
 		go func() {
 			defer close(s.jobsDone)
 			s.jobs.Run(ctx)
