@@ -78,10 +78,11 @@ func (s *Server) startSession(c *fiber.Ctx, userID, orgID int64) error {
 	sess.Set(sessOrg, orgID)
 	sess.Set(sessLogin, now)
 	sess.Set(sessSeen, now)
+	id := sess.ID() // Save releases sess
 	if err := sess.Save(); err != nil {
 		return err
 	}
-	s.rebindCSRF(c, sess.ID())
+	s.rebindCSRF(c, id)
 	return nil
 }
 
@@ -93,7 +94,7 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	if err := sess.Destroy(); err != nil {
 		return err
 	}
-	c.Locals(keySession, "")
+	s.rebindCSRF(c, "")
 	return s.redirectFlash(c, "/login", "info", "You are logged out.")
 }
 
