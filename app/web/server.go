@@ -46,6 +46,7 @@ type Server struct {
 	log      *slog.Logger
 	sessions *session.Store
 	csrf     *csrfGuard
+	charts   *chartCache // built dashboards by snapshot version
 	shipped  []*questionnaires.Questionnaire
 
 	encoded      sync.Map     // questionnaire version id -> json.RawMessage (versions never change)
@@ -77,6 +78,7 @@ func New(d Deps) (*Server, error) {
 		results.Register(s.jobs, d.Store)
 	}
 	s.registerKVPurge()
+	s.charts = newChartCache(256)
 	if err := s.initCSRF(); err != nil {
 		return nil, err
 	}
