@@ -3,8 +3,10 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -104,6 +106,44 @@ func (kv *KV) Reset() error {
 
 // Close does nothing: the store owns the connection.
 func (kv *KV) Close() error { return nil }
+
+// Secret returns the server secret called name: 32 random bytes made by
+// the first instance that asks and then shared by every instance through
+// the database. It never expires.
+func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
+	k := "secret:" + name
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, fmt.Errorf("secret %s: %w", name, err)
+	}
+	err := s.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&models.KV{K: k, V: fresh}).Error
+	if err != nil {
+		return nil, fmt.Errorf("secret %s: %w", name, err)
+	}
+	var row models.KV
+	if err := s.conn(ctx).Where("k = ?", k).Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("secret %s: %w", name, err)
+	}
+	if len(row.V) < 16 {
+		return nil, fmt.Errorf("secret %s: stored value too short", name)
+	}
+	return row.V, nil
+}
+
+// KVPurgeKind is the job that deletes expired key-value entries (sessions)
+// and schedules its next run KVPurgeEvery later.
+const (
+	KVPurgeKind  = "kv.purge"
+	KVPurgeEvery = 10 * time.Minute
+)
+
+// ScheduleKVPurge enqueues a purge of expired entries at at. Purges are
+// coalesced per KVPurgeEvery slot, so instances that all schedule the next
+// one store a single job.
+func (s *Store) ScheduleKVPurge(ctx context.Context, at time.Time) error {
+	slot := at.UTC().Truncate(KVPurgeEvery).Unix()
+	return s.EnqueueJob(ctx, NewJob{Kind: KVPurgeKind, DedupeKey: strconv.FormatInt(slot, 10), RunAt: at})
+}
 
 // DeleteExpiredKV removes expired entries of every namespace.
 func (s *Store) DeleteExpiredKV(ctx context.Context) (int64, error) {

@@ -151,3 +151,50 @@ func TestKVConcurrentSet(t *testing.T) {
 		}
 	})
 }
+
+// TestSecret: the first call makes the secret, later calls (of any
+// instance) get the same bytes; names are apart; purges keep it.
+func TestSecret(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a, err := s.Secret(ctx, "csrf")
+		if err != nil || len(a) != 32 {
+			t.Fatalf("first Secret = %x, %v; want 32 bytes", a, err)
+		}
+		if _, err := s.DeleteExpiredKV(ctx); err != nil {
+			t.Fatal(err)
+		}
+		b, err := s.Secret(ctx, "csrf")
+		if err != nil || !bytes.Equal(a, b) {
+			t.Fatalf("second Secret = %x, %v; want the first %x", b, err, a)
+		}
+		other, err := s.Secret(ctx, "other")
+		if err != nil || bytes.Equal(a, other) {
+			t.Fatalf("Secret(other) = %x, %v; want different bytes", other, err)
+		}
+	})
+}
+
+// TestScheduleKVPurge: schedules of one slot coalesce into one job; the
+// next slot is another job.
+func TestScheduleKVPurge(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		base := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
+		for i, at := range []time.Time{base.Add(time.Minute), base.Add(2 * time.Minute), base, base.Add(store.KVPurgeEvery)} {
+			if err := s.ScheduleKVPurge(ctx, at); err != nil {
+				t.Fatalf("schedule %d: %v", i, err)
+			}
+		}
+		jobs, err := s.Jobs(ctx, store.KVPurgeKind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(jobs) != 2 {
+			t.Fatalf("%d purge jobs, want 2 (one per slot): %+v", len(jobs), jobs)
+		}
+		if !jobs[0].RunAt.Equal(base) || !jobs[1].RunAt.Equal(base.Add(store.KVPurgeEvery)) {
+			t.Errorf("run at %v and %v, want %v (the earliest of the slot) and %v", jobs[0].RunAt, jobs[1].RunAt, base, base.Add(store.KVPurgeEvery))
+		}
+	})
+}

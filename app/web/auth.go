@@ -78,7 +78,12 @@ func (s *Server) startSession(c *fiber.Ctx, userID, orgID int64) error {
 	sess.Set(sessOrg, orgID)
 	sess.Set(sessLogin, now)
 	sess.Set(sessSeen, now)
-	return sess.Save()
+	id := sess.ID() // Save releases sess
+	if err := sess.Save(); err != nil {
+		return err
+	}
+	s.rebindCSRF(c, id)
+	return nil
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
@@ -89,6 +94,7 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	if err := sess.Destroy(); err != nil {
 		return err
 	}
+	s.rebindCSRF(c, "")
 	return s.redirectFlash(c, "/login", "info", "You are logged out.")
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -89,14 +91,61 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The versions are read before the results, so that what is built from
+	// the results is never older than the key it is cached under.
+	list, err := s.store.Assessments(ctx, p.OrgID) // newest first
+	if err != nil {
+		return err
+	}
+	plan, err := historyPlan(list, a.ID)
+	if err != nil {
+		return err
+	}
+	versions, err := s.store.SnapshotVersions(ctx, p.OrgID, plan.roundIDs())
+	if err != nil {
+		return err
+	}
 	round, err := s.loadRound(ctx, p.OrgID, id)
 	if err != nil {
 		return err
 	}
-	history, err := s.roundHistory(ctx, p.OrgID, a.ID, round)
+	key, cacheable := plan.cacheKey(p.OrgID, a.ID, round, versions)
+	boards, hit := []charts.Dashboard(nil), false
+	if cacheable {
+		boards, hit = s.charts.get(key)
+	}
+	if !hit {
+		history, err := s.loadHistory(ctx, p.OrgID, a.ID, round, plan)
+		if err != nil {
+			return err
+		}
+		boards = buildBoards(round, history)
+		s.charts.builds.Add(1)
+		if cacheable {
+			s.charts.put(key, boards)
+		}
+	}
+	items, err := s.recommendations(ctx, p.OrgID, &a.Assessment, round, 0)
 	if err != nil {
 		return err
 	}
+	planStatus, err := s.planStatus(ctx, p.OrgID, a.ID, 0, items)
+	if err != nil {
+		return err
+	}
+	fresh, err := s.freshnessView(ctx, p.OrgID, a.ID)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "dashboard/assessment", fiber.Map{
+		"Title": "Dashboard · " + a.Name, "Assessment": a, "Boards": boards, "Teams": a.Teams,
+		"Plan": planStatus, "PlanItems": len(items), "Freshness": fresh,
+	})
+}
+
+// buildBoards builds the dashboard of each questionnaire of a round that
+// has respondents.
+func buildBoards(round *results.Round, history map[string][]charts.RoundResult) []charts.Dashboard {
 	var boards []charts.Dashboard
 	for qi, q := range round.Questionnaires {
 		r := round.Results[qi]
@@ -107,22 +156,76 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 			boards = append(boards, d)
 		}
 	}
-	items, err := s.recommendations(ctx, p.OrgID, &a.Assessment, round, 0)
-	if err != nil {
-		return err
+	return boards
+}
+
+// roundPlan says which of the organization's rounds, from a round back,
+// feed each questionnaire's trend: rounds[i] with the keys it feeds, newest
+// first, at most trendRounds per key.
+type roundPlan struct {
+	rounds []store.AssessmentSummary
+	keys   [][]string
+}
+
+// historyPlan plans the trend of the round id among list (newest first).
+func historyPlan(list []store.AssessmentSummary, id int64) (roundPlan, error) {
+	var plan roundPlan
+	at := slices.IndexFunc(list, func(a store.AssessmentSummary) bool { return a.ID == id })
+	if at < 0 {
+		return plan, apperr.NotFound("assessment")
 	}
-	plan, err := s.planStatus(ctx, p.OrgID, a.ID, 0, items)
-	if err != nil {
-		return err
+	count := map[string]int{}
+	for _, k := range list[at].QuestionnaireKeys {
+		count[k] = 0
 	}
-	fresh, err := s.freshnessView(ctx, p.OrgID, a.ID)
-	if err != nil {
-		return err
+	for i := at; i < len(list); i++ {
+		var keys []string
+		for _, k := range list[i].QuestionnaireKeys {
+			if n, wanted := count[k]; wanted && n < trendRounds {
+				count[k]++
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) > 0 {
+			plan.rounds = append(plan.rounds, list[i])
+			plan.keys = append(plan.keys, keys)
+		}
 	}
-	return s.render(c, "dashboard/assessment", fiber.Map{
-		"Title": "Dashboard · " + a.Name, "Assessment": a, "Boards": boards, "Teams": a.Teams,
-		"Plan": plan, "PlanItems": len(items), "Freshness": fresh,
-	})
+	return plan, nil
+}
+
+func (p roundPlan) roundIDs() []int64 {
+	ids := make([]int64, len(p.rounds))
+	for i, a := range p.rounds {
+		ids[i] = a.ID
+	}
+	return ids
+}
+
+// cacheKey names the version of a round's dashboards: the pinned
+// questionnaires, and for every round of the trend its name and the
+// computed_at of each snapshot it feeds. ok is false when a result of the
+// round is missing (then nothing is cached).
+func (p roundPlan) cacheKey(orgID, id int64, round *results.Round, versions map[int64]map[string]time.Time) (key string, ok bool) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d/%d", orgID, id)
+	for qi, q := range round.Questionnaires {
+		if round.Results[qi] == nil {
+			return "", false
+		}
+		fmt.Fprintf(&b, "|q%d:%s:%s", qi, q.Key, q.Hash)
+	}
+	for i, a := range p.rounds {
+		fmt.Fprintf(&b, "|r%d:%q", a.ID, a.Name)
+		for _, k := range p.keys[i] {
+			t, stored := versions[a.ID][k]
+			if !stored && a.ID == id {
+				return "", false
+			}
+			fmt.Fprintf(&b, ":%s@%d", k, t.UnixNano())
+		}
+	}
+	return b.String(), true
 }
 
 // roundHistory returns, per questionnaire key, the stored results of the
@@ -133,34 +236,32 @@ func (s *Server) roundHistory(ctx context.Context, orgID, assessmentID int64, cu
 	if err != nil {
 		return nil, err
 	}
-	at := slices.IndexFunc(list, func(a store.AssessmentSummary) bool { return a.ID == assessmentID })
-	if at < 0 {
-		return nil, apperr.NotFound("assessment")
+	plan, err := historyPlan(list, assessmentID)
+	if err != nil {
+		return nil, err
 	}
+	return s.loadHistory(ctx, orgID, assessmentID, current, plan)
+}
+
+// loadHistory reads the results of the planned rounds (current for the
+// round itself), per questionnaire key, oldest first.
+func (s *Server) loadHistory(ctx context.Context, orgID, assessmentID int64, current *results.Round, plan roundPlan) (map[string][]charts.RoundResult, error) {
 	wanted := map[string]bool{}
 	for _, q := range current.Questionnaires {
 		wanted[q.Key] = true
 	}
 	out := map[string][]charts.RoundResult{}
-	for i := at; i < len(list); i++ {
-		a := list[i]
-		uses := false
-		for _, k := range a.QuestionnaireKeys {
-			if wanted[k] && len(out[k]) < trendRounds {
-				uses = true
-			}
-		}
-		if !uses {
-			continue
-		}
+	for i, a := range plan.rounds {
 		round := current
 		if a.ID != assessmentID {
+			var err error
 			if round, err = results.Load(ctx, s.store, orgID, a.ID); err != nil {
 				return nil, err
 			}
 		}
+		feeds := plan.keys[i]
 		for qi, q := range round.Questionnaires {
-			if wanted[q.Key] && len(out[q.Key]) < trendRounds {
+			if wanted[q.Key] && slices.Contains(feeds, q.Key) && len(out[q.Key]) < trendRounds {
 				out[q.Key] = append(out[q.Key], charts.RoundResult{Name: a.Name, Result: round.Results[qi]})
 			}
 		}

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"strconv"
@@ -10,12 +12,12 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"gapmap/app/apperr"
+	"gapmap/app/jobs"
 	"gapmap/app/store"
 	"gapmap/models"
 )
@@ -27,6 +29,7 @@ const (
 	keyPrincipal
 	keyCSRF
 	keyAccess
+	keySession // the session cookie value after this request, when it started or ended a session
 )
 
 const (
@@ -149,46 +152,6 @@ func (s *Server) rateLimit(max int, window time.Duration, failedOnly bool, skip 
 	})
 }
 
-// csrfProtect checks the token of every state-changing request made with a
-// session cookie: the form field _csrf or the X-Csrf-Token header. Requests
-// authenticated by a bearer token, API requests without a session cookie
-// (they are anonymous: the route answers 401) and the token-in-path survey
-// API carry no ambient credentials and are exempt.
-func (s *Server) csrfProtect() fiber.Handler {
-	return csrf.New(csrf.Config{
-		Next: func(c *fiber.Ctx) bool {
-			api := strings.HasPrefix(c.Path(), "/api/")
-			return bearerToken(c) != "" || (api && c.Cookies(sessionCookie) == "") ||
-				strings.HasPrefix(c.Path(), "/api/v1/survey/") || strings.HasPrefix(c.Path(), "/static/")
-		},
-		Storage:        s.store.KV("csrf"),
-		CookieName:     csrfCookie,
-		CookieHTTPOnly: true,
-		CookieSameSite: fiber.CookieSameSiteLaxMode,
-		CookieSecure:   s.cfg.Secure(),
-		CookiePath:     "/",
-		Expiration:     s.cfg.SessionMax,
-		ContextKey:     keyCSRF,
-		Extractor: func(c *fiber.Ctx) (string, error) {
-			if t := c.Get(csrfHeader); t != "" {
-				return t, nil
-			}
-			if t := c.FormValue(csrfField); t != "" {
-				return t, nil
-			}
-			return "", csrf.ErrTokenNotFound
-		},
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			return apperr.Errorf(apperr.EForbidden, "The form expired or did not come from gapmap. Reload the page and try again.")
-		},
-	})
-}
-
-func csrfToken(c *fiber.Ctx) string {
-	t, _ := c.Locals(keyCSRF).(string)
-	return t
-}
-
 func bearerToken(c *fiber.Ctx) string {
 	h := c.Get(fiber.HeaderAuthorization)
 	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
@@ -226,6 +189,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	}
 	if time.Since(time.Unix(iat, 0)) > s.cfg.SessionMax {
 		_ = sess.Destroy()
+		c.Locals(keySession, "")
 		return c.Next()
 	}
 	p, err := s.store.Principal(c.UserContext(), uid, oid)
@@ -237,6 +201,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	}
 	if p == nil {
 		_ = sess.Destroy()
+		c.Locals(keySession, "")
 		return c.Next()
 	}
 	c.Locals(keyPrincipal, p)
@@ -301,4 +266,46 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// initCSRF loads the secret that signs CSRF tokens, shared by every
+// instance through the database.
+func (s *Server) initCSRF() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	key, err := s.store.Secret(ctx, "csrf")
+	if err != nil {
+		return fmt.Errorf("csrf secret: %w", err)
+	}
+	s.csrf = &csrfGuard{key: key, maxAge: s.cfg.SessionMax, secure: s.cfg.Secure(), now: time.Now}
+	return nil
+}
+
+// registerKVPurge registers the job that deletes expired sessions and
+// schedules the next one a slot later (store.ScheduleKVPurge coalesces the
+// schedules of several instances).
+func (s *Server) registerKVPurge() {
+	s.jobs.Register(jobs.Kind{
+		Name: store.KVPurgeKind,
+		Handle: func(ctx context.Context, _ []byte) error {
+			n, err := s.store.DeleteExpiredKV(ctx)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				s.log.Info("expired sessions purged", "rows", n)
+			}
+			return s.store.ScheduleKVPurge(ctx, time.Now().UTC().Truncate(store.KVPurgeEvery).Add(store.KVPurgeEvery))
+		},
+	})
+}
+
+// scheduleKVPurge starts the purge schedule: a purge now, which schedules
+// the next.
+func (s *Server) scheduleKVPurge() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.store.ScheduleKVPurge(ctx, time.Now()); err != nil {
+		s.log.Error("schedule session purge", "err", err)
+	}
 }

@@ -24,7 +24,7 @@ const flashCookie = "gapmap_flash"
 type chrome struct {
 	Principal *store.Principal
 	Orgs      []store.Membership
-	CSRF      string
+	CSRF      csrfValue // issues the token when a form writes it
 	CSRFField string
 	FlashKind string
 	Flash     string
@@ -43,7 +43,7 @@ type viewModel interface{ pageChrome() *chrome }
 // the principal's organizations only when withOrgs.
 func (s *Server) fillChrome(c *fiber.Ctx, ch *chrome, withOrgs bool) {
 	ch.Principal = principalOf(c)
-	ch.CSRF, ch.CSRFField = csrfToken(c), csrfField
+	ch.CSRF, ch.CSRFField = csrfValue{s: s, c: c}, csrfField
 	if ch.Principal != nil && withOrgs {
 		if ms, err := s.store.Memberships(c.UserContext(), ch.Principal.UserID); err == nil {
 			ch.Orgs = ms

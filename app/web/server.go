@@ -45,6 +45,8 @@ type Server struct {
 	cfg      config.Config
 	log      *slog.Logger
 	sessions *session.Store
+	csrf     *csrfGuard
+	charts   *chartCache // built dashboards by snapshot version
 	shipped  []*questionnaires.Questionnaire
 
 	encoded      sync.Map     // questionnaire version id -> json.RawMessage (versions never change)
@@ -74,6 +76,11 @@ func New(d Deps) (*Server, error) {
 	if s.jobs == nil {
 		s.jobs = jobs.New(d.Store, jobs.Options{Log: d.Logger})
 		results.Register(s.jobs, d.Store)
+	}
+	s.registerKVPurge()
+	s.charts = newChartCache(256)
+	if err := s.initCSRF(); err != nil {
+		return nil, err
 	}
 	s.surveyMisses = newMissLimiter(d.Config.Limits.SurveyMisses, time.Minute)
 	s.sessions = session.New(session.Config{
@@ -114,6 +121,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	if s.jobsRunning.CompareAndSwap(false, true) {
 		ctx, cancel := context.WithCancel(context.Background())
 		s.stopJobs, s.jobsDone = cancel, make(chan struct{})
+		s.scheduleKVPurge()
 		go func() {
 			defer close(s.jobsDone)
 			s.jobs.Run(ctx)
