@@ -67,7 +67,6 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	go sweepSessions(ctx, st, logger)
 	logger.Info("gapmap listening", "url", cfg.BaseURL, "addr", ln.Addr().String(), "database", cfg.Redacted(), "version", version)
 	fmt.Fprintf(e.stdout, "gapmap is ready: %s\n", cfg.BaseURL)
 
@@ -135,22 +134,6 @@ func openStore(ctx context.Context, dsn string) (*store.Store, error) {
 		return nil, err
 	}
 	return st, nil
-}
-
-// sweepSessions deletes expired sessions and CSRF tokens every ten minutes.
-func sweepSessions(ctx context.Context, st *store.Store, logger *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := st.DeleteExpiredKV(ctx); err != nil {
-				logger.Warn("sweep sessions", "err", err)
-			}
-		}
-	}
 }
 
 func newLogger(e env, level string) *slog.Logger {
