@@ -30,9 +30,11 @@ type bench struct {
 	dbPath  string
 	main    *seededOrg
 	scaling []*seededOrg // 25 % and 50 % of the big round, each in its own organization
+	other   *seededOrg   // another organization, with a 10-response round
 	rep     report
 
 	rescorePoints []point
+	autosaveP99   float64 // of the autosave metric, in ms
 }
 
 // scalingFractions are the sizes, as fractions of the big round, of the
@@ -45,6 +47,10 @@ func scalingFractions() []float64 { return []float64{0.25, 0.5} }
 // smallRoundTeams is the size of the round read by the results and
 // dashboard metrics.
 const smallRoundTeams = 50
+
+// otherRoundResponses is the size of the round of the submit_small metric,
+// in an organization of its own (one respondent per team).
+const otherRoundResponses = 10
 
 func (b *bench) progress(format string, args ...any) {
 	fmt.Fprintf(b.log, "gapmap-bench: "+format+"\n", args...)
@@ -72,39 +78,24 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 	if err := b.exportMetrics(ctx); err != nil {
 		return nil, err
 	}
+	// Submissions come last: they grow the big round that rescore and
+	// export measure.
+	if err := b.submissions(ctx); err != nil {
+		return nil, err
+	}
 	b.rep.Config.TotalS = time.Since(started).Seconds()
 	b.rep.Config.LoadAvg = append(b.rep.Config.LoadAvg, loadAverage())
 	return &b.rep, nil
 }
 
 func (b *bench) seed(ctx context.Context) error {
-	o := b.opts
 	b.dbPath = filepath.Join(b.dir, "gapmap.db")
-	st, err := store.Open(ctx, b.dbPath)
+	start := time.Now()
+	sd, err := seedDatabase(ctx, b.dbPath, b.opts, b.progress)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
-	if b.qs, err = questionnaires.Shipped(); err != nil {
-		return fmt.Errorf("load questionnaires: %w", err)
-	}
-	sd := newSeeder(st, b.qs)
-	start := time.Now()
-	b.progress("seeding %d teams × %d respondents and %d drafts ...", o.Teams, o.Respondents, o.Teams)
-	if b.main, err = sd.seedOrg(ctx, orgSpec{name: "Bench Org", teams: o.Teams, respondents: o.Respondents, smallTeams: smallRoundTeams, drafts: o.Teams}); err != nil {
-		return err
-	}
-	for _, f := range scalingFractions() {
-		teams := max(1, int(float64(o.Teams)*f+0.5))
-		org, err := sd.seedOrg(ctx, orgSpec{name: fmt.Sprintf("Bench Org %.0f%%", f*100), teams: teams, respondents: o.Respondents, smallTeams: smallRoundTeams})
-		if err != nil {
-			return err
-		}
-		b.scaling = append(b.scaling, org)
-	}
+	b.qs, b.main, b.scaling, b.other = sd.qs, sd.main, sd.scaling, sd.other
 	c := &b.rep.Config
 	big, small := b.main.Big, b.main.Small
 	c.BigRound = roundInfo{Teams: big.Teams, Responses: big.Responses, Answers: big.Answers}
@@ -116,6 +107,54 @@ func (b *bench) seed(ctx context.Context) error {
 	c.ScalingSizes = append(c.ScalingSizes, big.Answers)
 	b.progress("seeded in %.1f s", time.Since(start).Seconds())
 	return nil
+}
+
+// seeded is what seedDatabase stored.
+type seeded struct {
+	qs      []*questionnaires.Questionnaire
+	main    *seededOrg
+	scaling []*seededOrg
+	other   *seededOrg // the organization of the 10-response round
+}
+
+// seedDatabase creates and migrates the SQLite database at path and seeds
+// it as the benchmark uses it: the main organization with the big round,
+// the organizations of the scaling metric, and another organization with a
+// 10-response round whose drafts autosave while the big round takes
+// submissions.
+func seedDatabase(ctx context.Context, path string, o *options, progress func(string, ...any)) (*seeded, error) {
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	out := &seeded{}
+	if out.qs, err = questionnaires.Shipped(); err != nil {
+		return nil, fmt.Errorf("load questionnaires: %w", err)
+	}
+	sd := newSeeder(st, out.qs)
+	fresh := 2*o.submissions() + o.duringSubmissions() + 2
+	progress("seeding %d teams × %d respondents, %d drafts and %d fresh drafts ...", o.Teams, o.Respondents, o.Teams, fresh)
+	if out.main, err = sd.seedOrg(ctx, orgSpec{name: "Bench Org", teams: o.Teams, respondents: o.Respondents,
+		smallTeams: smallRoundTeams, drafts: o.Teams, fresh: fresh}); err != nil {
+		return nil, err
+	}
+	for _, f := range scalingFractions() {
+		teams := max(1, int(float64(o.Teams)*f+0.5))
+		org, err := sd.seedOrg(ctx, orgSpec{name: fmt.Sprintf("Bench Org %.0f%%", f*100), teams: teams, respondents: o.Respondents, smallTeams: smallRoundTeams})
+		if err != nil {
+			return nil, err
+		}
+		out.scaling = append(out.scaling, org)
+	}
+	if out.other, err = sd.seedOrg(ctx, orgSpec{name: "Bench Org Small", teams: otherRoundResponses, respondents: 1,
+		drafts: o.Connections, fresh: o.submissions()}); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // loadMetrics runs every HTTP metric right after its baseline, so that
@@ -139,12 +178,14 @@ func (b *bench) loadMetrics(ctx context.Context) error {
 	spec := func(addr string, build request) loadSpec {
 		return loadSpec{Addr: addr, Build: build, Connections: o.Connections, Warmup: o.Warmup, Duration: o.Duration}
 	}
-	group := func(names []string, specs ...loadSpec) []loadResult {
+	// group runs specs alternating; the first nBase are baselines.
+	group := func(names []string, nBase int, specs ...loadSpec) []loadResult {
 		b.progress("load: %s (%d connections, %s each after %s warm-up, alternating in %d slices)",
 			strings.Join(names, ", "), o.Connections, o.Duration, o.Warmup, loadRounds(o.Duration))
 		rs := runGroup(specs, loadRounds(o.Duration))
-		r := rs[0] // the baseline comes first in every group
-		b.rep.Baselines = append(b.rep.Baselines, baselineRun{Name: names[0], Value: r.RPS, Unit: "req/s", P50: r.P50, P99: r.P99, Errors: r.Errors, ResponseBytes: r.Bytes})
+		for i, r := range rs[:nBase] {
+			b.rep.Baselines = append(b.rep.Baselines, baselineRun{Name: names[i], Value: r.RPS, Unit: "req/s", P50: r.P50, P99: r.P99, Errors: r.Errors, ResponseBytes: r.Bytes})
+		}
 		return rs
 	}
 
@@ -152,7 +193,7 @@ func (b *bench) loadMetrics(ctx context.Context) error {
 	surveyTokens := append(append([]string{}, big.Tokens...), big.Drafts...)
 	gURL := "http://" + g.Addr
 
-	rs := group([]string{"plain", "survey_get"},
+	rs := group([]string{"plain", "survey_get"}, 1,
 		spec(base.Plain.Addr, get("http://"+base.Plain.Addr+"/", nil)),
 		spec(g.Addr, func(rng *rand.Rand, req *fasthttp.Request) {
 			req.SetRequestURI(gURL + "/api/v1/survey/" + pick(rng, surveyTokens))
@@ -160,7 +201,7 @@ func (b *bench) loadMetrics(ctx context.Context) error {
 	b.addLoad("survey_get", rs[1], "plain", rs[0], 0.30, "ratio ≥ 0.30", "random survey tokens of the big round")
 
 	bodies := answerBodies(b.qs)
-	rs = group([]string{"insert", "autosave"},
+	rs = group([]string{"insert", "autosave"}, 1,
 		spec(base.Insert.Addr, func(rng *rand.Rand, req *fasthttp.Request) {
 			put(req, "http://"+base.Insert.Addr+"/insert", pick(rng, bodies))
 		}),
@@ -172,21 +213,83 @@ func (b *bench) loadMetrics(ctx context.Context) error {
 		fmt.Sprintf("random answers of %d draft responses", len(big.Drafts)))
 	m.Met = m.Met && rs[1].P99 <= 50 && rs[1].Errors == 0
 
+	autosaveP99 := rs[1].P99
+
+	// Same-bytes baselines: bare Fiber sends what gapmap sent, compressed
+	// the same way.
 	auth := "Bearer " + b.main.APIToken
-	rs = group([]string{"pk_read", "results", "dashboard"},
+	c := newClient(g.Addr)
+	fresh := big.Fresh[len(big.Fresh)-2:] // an empty response, and one that will hold every answer
+	if err := b.fill(c, fresh[1:]); err != nil {
+		return err
+	}
+	resultsURI := "/api/v1/assessments/" + strconv.FormatInt(small.ID, 10) + "/results"
+	var pages []captured
+	for _, p := range []struct{ name, uri, hdr, val string }{
+		{"results", resultsURI, "Authorization", auth},
+		{"dashboard", dashboardPath(small.ID), "Cookie", cookie},
+		{"survey_page", "/s/" + fresh[0] + "/page/1", "", ""},
+		{"survey_page_full", "/s/" + fresh[1] + "/page/1", "", ""},
+	} {
+		var hdr map[string]string
+		if p.hdr != "" {
+			hdr = map[string]string{p.hdr: p.val}
+		}
+		cp, err := capture(c, p.name, p.uri, hdr)
+		if err != nil {
+			return err
+		}
+		pages = append(pages, cp)
+	}
+	same, err := startSameBytes(pages)
+	if err != nil {
+		return fmt.Errorf("start same-bytes baseline: %w", err)
+	}
+	defer same.Close()
+	sameURL := "http://" + same.Addr + "/"
+
+	rs = group([]string{"pk_read", "same_bytes results", "same_bytes dashboard", "results", "dashboard"}, 3,
 		spec(base.PKRead.Addr, func(rng *rand.Rand, req *fasthttp.Request) {
 			req.SetRequestURI("http://" + base.PKRead.Addr + "/rows/" + strconv.Itoa(1+rng.IntN(baselineRows)))
 		}),
-		spec(g.Addr, get(gURL+"/api/v1/assessments/"+strconv.FormatInt(small.ID, 10)+"/results", func(req *fasthttp.Request) {
+		spec(same.Addr, get(sameURL+"results", nil)),
+		spec(same.Addr, get(sameURL+"dashboard", nil)),
+		spec(g.Addr, get(gURL+resultsURI, func(req *fasthttp.Request) {
 			req.Header.Set("Authorization", auth)
 		})),
 		spec(g.Addr, get(gURL+dashboardPath(small.ID), func(req *fasthttp.Request) {
 			req.Header.Set("Cookie", cookie)
 		})))
-	b.addLoad("results", rs[1], "pk_read", rs[0], 0.50, "ratio ≥ 0.50", fmt.Sprintf("a %d-team round, bearer token", small.Teams))
-	b.addLoad("dashboard", rs[2], "pk_read", rs[0], 0.25, "ratio ≥ 0.25",
+	b.addLoad("results", rs[3], "pk_read", rs[0], 0.50, "ratio ≥ 0.50", fmt.Sprintf("a %d-team round, bearer token", small.Teams))
+	b.addLoad("dashboard", rs[4], "pk_read", rs[0], 0.25, "ratio ≥ 0.25",
 		fmt.Sprintf("GET /assessments/{id}/dashboard of a %d-team round, session cookie", small.Teams))
+	b.addLoad("results_same_bytes", rs[3], "same_bytes results", rs[1], 0.50, "ratio ≥ 0.50",
+		sameBytesNote("results", pages[0]))
+	b.addLoad("dashboard_same_bytes", rs[4], "same_bytes dashboard", rs[2], 0.50, "ratio ≥ 0.50",
+		sameBytesNote("dashboard", pages[1]))
+
+	rs = group([]string{"same_bytes survey_page", "same_bytes survey_page_full", "survey_page", "survey_page_full"}, 2,
+		spec(same.Addr, get(sameURL+"survey_page", nil)),
+		spec(same.Addr, get(sameURL+"survey_page_full", nil)),
+		spec(g.Addr, get(gURL+"/s/"+fresh[0]+"/page/1", nil)),
+		spec(g.Addr, get(gURL+"/s/"+fresh[1]+"/page/1", nil)))
+	mp := b.addLoad("survey_page", rs[2], "same_bytes survey_page", rs[0], 0.50, "ratio ≥ 0.50",
+		"GET /s/{token}/page/1 of a response without answers, no cookie; "+sameBytesNote("survey_page", pages[2]))
+	pageRatio := mp.Ratio
+	mf := b.addLoad("survey_page_full", rs[3], "same_bytes survey_page_full", rs[1], 0.8*pageRatio,
+		"ratio ≥ 0.8 × survey_page ratio", "GET /s/{token}/page/1 of a response holding every answer, no cookie; "+sameBytesNote("survey_page_full", pages[3]))
+	mf.Met = mf.Met && pageRatio > 0
+	b.autosaveP99 = autosaveP99
 	return nil
+}
+
+// sameBytesNote describes a same-bytes baseline in the report.
+func sameBytesNote(name string, p captured) string {
+	enc := p.Encoding
+	if enc == "" {
+		enc = "identity"
+	}
+	return fmt.Sprintf("same-bytes baseline sends the %d bytes of %s (%s, %d bytes as sent by gapmap)", len(p.Plain), name, enc, p.SentBytes)
 }
 
 // loadRounds is the number of slices a load run is cut into: slices of at

@@ -2,11 +2,16 @@ package main_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"gapmap/app/store"
 )
 
 // TestTinyRun builds the harness, runs it on a tiny round with short load
@@ -15,17 +20,15 @@ func TestTinyRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end benchmark run skipped with -short")
 	}
-	bin := filepath.Join(t.TempDir(), "gapmap-bench")
-	build := exec.Command(goTool(), "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "--json", "--teams", "5", "--respondents", "2",
+	bin := buildBench(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--json", "--teams", "5", "--respondents", "2",
 		"--duration", "300ms", "--warmup", "100ms", "--connections", "4", "--reps", "1")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("run: %v\n%s", err, stderr.String())
+		t.Fatalf("run (timed out: %v): %v\n%s", ctx.Err() != nil, err, stderr.String())
 	}
 	var rep struct {
 		Config struct {
@@ -61,7 +64,9 @@ func TestTinyRun(t *testing.T) {
 	if c := rep.Config; c.Teams != 5 || c.Respondents != 2 || c.Connections != 4 || c.BigRound.Answers <= 0 {
 		t.Errorf("config = %+v, want 5 teams × 2 respondents, 4 connections, some answers", c)
 	}
-	want := []string{"survey_get", "autosave", "results", "dashboard", "rescore", "export", "scaling"}
+	want := []string{"survey_get", "autosave", "results", "dashboard", "rescore", "export", "scaling",
+		"results_same_bytes", "dashboard_same_bytes", "survey_page", "survey_page_full",
+		"submit_big", "autosave_during_submits", "results_freshness"}
 	byName := map[string]int{}
 	for i, m := range rep.Metrics {
 		byName[m.Name] = i
@@ -85,6 +90,95 @@ func TestTinyRun(t *testing.T) {
 			t.Errorf("%s: %d errors (note: %s)", name, *m.Errors, m.Note)
 		}
 	}
+	if i, ok := byName["submit_small"]; !ok {
+		t.Error("metric submit_small missing")
+	} else if m := rep.Metrics[i]; m.Value <= 0 || m.Errors == nil || *m.Errors != 0 || m.Goal == "" {
+		t.Errorf("submit_small: value %v, errors %v, goal %q: want a positive p50, no errors, a goal (note: %s)", m.Value, m.Errors, m.Goal, m.Note)
+	}
+}
+
+// TestSeed runs the seed sub-command on a new file and authenticates
+// against the seeded database with the login it prints last; it refuses
+// an existing file, a missing --db and bad sizes without creating a file.
+func TestSeed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeding skipped with -short")
+	}
+	bin := buildBench(t)
+	db := filepath.Join(t.TempDir(), "seeded.db")
+	run := func(step string, args ...string) (string, string, error) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, args...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		if ctx.Err() != nil {
+			t.Fatalf("%s: timed out\n%s", step, stderr.String())
+		}
+		return stdout.String(), stderr.String(), err
+	}
+	stdout, stderr, err := run("seed", "seed", "--db", db, "--teams", "3", "--respondents", "2")
+	if err != nil {
+		t.Fatalf("seed: %v\n%s", err, stderr)
+	}
+	lines := strings.Split(strings.TrimRight(stdout, "\n"), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("seed printed %q, want the login as its last two lines", stdout)
+	}
+	email, okE := strings.CutPrefix(lines[len(lines)-2], "email: ")
+	password, okP := strings.CutPrefix(lines[len(lines)-1], "password: ")
+	if !okE || !okP || email == "" || password == "" {
+		t.Fatalf("last two lines %q, want \"email: …\" and \"password: …\"", lines[len(lines)-2:])
+	}
+
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatalf("open seeded database: %v", err)
+	}
+	defer st.Close()
+	user, err := st.Authenticate(ctx, email, password)
+	if err != nil {
+		t.Fatalf("log in with the printed login: %v", err)
+	}
+	orgs, err := st.Memberships(ctx, user.ID)
+	if err != nil {
+		t.Fatalf("organizations of the owner: %v", err)
+	}
+	if len(orgs) < 2 {
+		t.Errorf("owner belongs to %d organizations, want the main one and the others of the benchmark", len(orgs))
+	}
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"existing file", []string{"seed", "--db", db, "--teams", "3"}, "exists"},
+		{"no --db", []string{"seed", "--teams", "3"}, "--db"},
+		{"no teams", []string{"seed", "--db", db + "-2", "--teams", "0"}, "--teams"},
+	} {
+		_, stderr, err := run(tc.name, tc.args...)
+		if err == nil || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: err %v, stderr %q: want a failure naming %q", tc.name, err, stderr, tc.want)
+		}
+	}
+	if fileExists(db + "-2") {
+		t.Error("a refused seed created its database")
+	}
+}
+
+// buildBench builds the harness into a temporary directory.
+func buildBench(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "gapmap-bench")
+	build := exec.Command(goTool(), "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // goTool is the go command of GOROOT when that is set, else the one on PATH.

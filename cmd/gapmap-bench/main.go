@@ -7,6 +7,10 @@
 //
 //	go run ./cmd/gapmap-bench [--quick] [--json] [--teams N] [--respondents N]
 //	    [--connections N] [--duration D] [--warmup D]
+//	go run ./cmd/gapmap-bench seed --db PATH [--teams N] [--respondents N]
+//
+// seed only seeds a new database as the benchmark does, for probes from
+// outside, and prints the owner's login as its last two lines.
 //
 // The baseline servers use fiber and gorm directly, not app/web and
 // app/store, because they stand for those libraries' limits.
@@ -34,7 +38,12 @@ func main() {
 		stop()
 		os.Exit(code)
 	}
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	runFn := run
+	if len(os.Args) > 1 && os.Args[1] == "seed" {
+		runFn = runSeed
+		os.Args = os.Args[1:]
+	}
+	if err := runFn(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		stop()
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "gapmap-bench:", err)
@@ -65,7 +74,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		fmt.Fprintf(stderr, "Usage: gapmap-bench [flags]\n\nMeasure gapmap against bare Fiber/GORM/excelize baselines on loopback.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	fs.BoolVar(&o.Quick, "quick", false, "small run: 100 teams × 3 respondents, 2 s per load run (under a minute)")
+	fs.BoolVar(&o.Quick, "quick", false, "small run: 100 teams × 3 respondents, 2 s per load run after 0.5 s warm-up (under a minute)")
 	fs.BoolVar(&o.JSON, "json", false, "print one JSON object instead of a table")
 	fs.IntVar(&o.Teams, "teams", 1000, "teams in the big round")
 	fs.IntVar(&o.Respondents, "respondents", 5, "respondents per team")
@@ -89,7 +98,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 			"teams":       func() { o.Teams = 100 },
 			"respondents": func() { o.Respondents = 3 },
 			"duration":    func() { o.Duration = 2 * time.Second },
-			"warmup":      func() { o.Warmup = time.Second },
+			"warmup":      func() { o.Warmup = 500 * time.Millisecond },
 		} {
 			if !set[name] {
 				apply()
@@ -107,6 +116,72 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		return nil, errors.New("--reps must be at least 1")
 	}
 	return o, nil
+}
+
+// submitRate is the rate of submissions into the big round while another
+// organization autosaves (autosave_during_submits), per second.
+const submitRate = 5
+
+// submissions is the number of submissions timed in each round by
+// submit_small and submit_big.
+func (o *options) submissions() int {
+	if o.Quick {
+		return 15
+	}
+	return 50
+}
+
+// duringSubmissions is the number of fresh responses the big round needs
+// for autosave_during_submits: submitRate per second of its warm-up and
+// timed run, and a few spare.
+func (o *options) duringSubmissions() int {
+	return int(submitRate*(o.Warmup+o.Duration).Seconds()) + 5
+}
+
+// runSeed is the seed sub-command: it seeds a new database as a run of the
+// benchmark with the same flags does, and prints the owner's login last.
+func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o := &options{}
+	fs := flag.NewFlagSet("gapmap-bench seed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: gapmap-bench seed --db PATH [--teams N] [--respondents N]\n\nSeed a new SQLite database as the benchmark does; print the owner's login.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	db := fs.String("db", "", "SQLite file to create (must not exist)")
+	fs.IntVar(&o.Teams, "teams", 1000, "teams in the big round")
+	fs.IntVar(&o.Respondents, "respondents", 5, "respondents per team")
+	fs.IntVar(&o.Connections, "connections", 32, "draft responses of the other organization (one per autosave connection)")
+	fs.BoolVar(&o.Quick, "quick", false, "as many fresh drafts as a --quick run uses")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	o.Duration, o.Warmup = 10*time.Second, 2*time.Second
+	if o.Quick {
+		o.Duration, o.Warmup = 2*time.Second, 500*time.Millisecond
+	}
+	switch {
+	case fs.NArg() > 0:
+		fs.Usage()
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case *db == "":
+		return errors.New("--db PATH is required")
+	case o.Teams < 1 || o.Respondents < 1 || o.Connections < 1:
+		return errors.New("--teams, --respondents and --connections must be at least 1")
+	}
+	if _, err := os.Stat(*db); err == nil {
+		return fmt.Errorf("--db %s: the file exists; seed creates a new database", *db)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("--db %s: %w", *db, err)
+	}
+	progress := func(format string, args ...any) { fmt.Fprintf(stderr, "gapmap-bench: "+format+"\n", args...) }
+	start := time.Now()
+	if _, err := seedDatabase(ctx, *db, o, progress); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	fmt.Fprintf(stdout, "seeded %s in %.1f s: %d teams × %d respondents\n", *db, time.Since(start).Seconds(), o.Teams, o.Respondents)
+	fmt.Fprintf(stdout, "email: %s\npassword: %s\n", benchEmail, benchPassword)
+	return nil
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -21,13 +21,15 @@ const (
 // orgSpec is one organization to seed: teams × respondents submitted
 // responses in a round of both questionnaires (the "big" round), after a
 // smaller round of the first smallTeams teams that becomes its previous
-// round, and drafts draft invitations in the big round.
+// round (none when smallTeams is 0), drafts half-answered draft
+// invitations and fresh unanswered ones in the big round.
 type orgSpec struct {
 	name        string
 	teams       int
 	respondents int
 	smallTeams  int
 	drafts      int
+	fresh       int
 }
 
 // round is one seeded assessment round.
@@ -37,7 +39,8 @@ type round struct {
 	Responses int
 	Answers   int // answers of submitted responses
 	Tokens    []string
-	Drafts    []string // tokens of draft responses
+	Drafts    []string // tokens of half-answered draft responses
+	Fresh     []string // tokens of draft responses without answers
 }
 
 // seededOrg is one seeded organization with its API token.
@@ -86,18 +89,21 @@ func (sd *seeder) seedOrg(ctx context.Context, spec orgSpec) (*seededOrg, error)
 		return nil, err
 	}
 	out := &seededOrg{OrgID: org.ID, UserID: user.ID, APIToken: token}
-	if out.Small, err = sd.seedRound(ctx, org.ID, "Previous quarter", teams[:min(spec.smallTeams, len(teams))], spec.respondents, 0); err != nil {
-		return nil, err
+	if spec.smallTeams > 0 {
+		if out.Small, err = sd.seedRound(ctx, org.ID, "Previous quarter", teams[:min(spec.smallTeams, len(teams))], spec.respondents, 0, 0); err != nil {
+			return nil, err
+		}
 	}
-	if out.Big, err = sd.seedRound(ctx, org.ID, "This quarter", teams, spec.respondents, spec.drafts); err != nil {
+	if out.Big, err = sd.seedRound(ctx, org.ID, "This quarter", teams, spec.respondents, spec.drafts, spec.fresh); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // seedRound creates a round of both questionnaires for the teams, fills it
-// with submitted responses (and drafts half answered) and computes its results.
-func (sd *seeder) seedRound(ctx context.Context, orgID int64, name string, teams []models.Team, respondents, drafts int) (*round, error) {
+// with submitted responses (and drafts half answered, and fresh drafts
+// without answers) and computes its results.
+func (sd *seeder) seedRound(ctx context.Context, orgID int64, name string, teams []models.Team, respondents, drafts, fresh int) (*round, error) {
 	ids := make([]int64, len(teams))
 	for i, t := range teams {
 		ids[i] = t.ID
@@ -138,6 +144,14 @@ func (sd *seeder) seedRound(ctx context.Context, orgID int64, name string, teams
 		rs = append(rs, store.SeedResponse{TeamID: t.ID, Label: fmt.Sprintf("draft %d", i+1), Answers: sd.answers(2.5, 0.5)})
 	}
 	if r.Drafts, err = sd.st.SeedResponses(ctx, orgID, a.ID, rs); err != nil {
+		return nil, err
+	}
+	rs = rs[:0]
+	for i := 0; i < fresh; i++ {
+		t := teams[(i*7)%len(teams)]
+		rs = append(rs, store.SeedResponse{TeamID: t.ID, Label: fmt.Sprintf("fresh %d", i+1)})
+	}
+	if r.Fresh, err = sd.st.SeedResponses(ctx, orgID, a.ID, rs); err != nil {
 		return nil, err
 	}
 	if err := results.Recompute(ctx, sd.st, orgID, a.ID); err != nil {
