@@ -137,12 +137,15 @@ func (set *assetSet) url(name string) (string, error) {
 	return a.url, nil
 }
 
-// serve answers GET /static/*: fingerprinted URLs are immutable; plain
+// serve answers GET and HEAD of /static/<name>: fingerprinted URLs are immutable; plain
 // names keep working with a short cache. The encoding is chosen from
 // Accept-Encoding (br, then gzip, then identity) among those built at
 // start-up; nothing is compressed per request.
 func (set *assetSet) serve(c *fiber.Ctx) error {
-	name := c.Params("*")
+	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
+		return c.Next()
+	}
+	name, _ := strings.CutPrefix(c.Path(), "/static/")
 	a, cache := set.byFP[name], immutableCache
 	if a == nil {
 		a, cache = set.byName[name], plainCache

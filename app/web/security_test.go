@@ -79,9 +79,8 @@ func secRoutes() map[string]secRoute {
 	teamOfRound := map[string]string{"id": objAssessment, "team_id": objTeam}
 	newAssessmentJSON := `{"name":"Sec round","questionnaires":["cncf-platform-maturity"],"team_ids":[{{team}}]}`
 	return map[string]secRoute{
-		"GET /healthz":  {kind: secPublic},
-		"GET /readyz":   {kind: secPublic},
-		"GET /static/*": {kind: secPublic},
+		"GET /healthz": {kind: secPublic},
+		"GET /readyz":  {kind: secPublic},
 		// Content only, by its unguessable hash (TestQuestionnaireVersionAPI).
 		"GET /api/v1/questionnaires/:key/versions/:hash": {kind: secPublic, ids: map[string]string{"key": objQuestionnaire, "hash": objQHash}},
 		"GET /":                            {kind: secPublic},
