@@ -1,7 +1,12 @@
 package web
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/gofiber/fiber/v2"
@@ -148,4 +153,70 @@ func uploadedFile(c *fiber.Ctx, field string) (string, []byte, error) {
 		return "", nil, apperr.Errorf(apperr.EBadRequest, "The uploaded file cannot be read.")
 	}
 	return fh.Filename, data, nil
+}
+
+// encodedDefinition is the full JSON of a questionnaire version with its
+// strong ETag.
+type encodedDefinition struct {
+	body []byte
+	etag string
+}
+
+// apiQuestionnaireVersion answers GET
+// /api/v1/questionnaires/{key}/versions/{hash}: the full definition of a
+// pinned version, immutable. It needs no credentials: its content is the
+// questionnaire's text, and the hash, the SHA-256 of the source, cannot be
+// guessed, so an organization's upload is reachable only by someone who was
+// given its exact hash (its survey respondents), never listed or found.
+func (s *Server) apiQuestionnaireVersion(c *fiber.Ctx) error {
+	key, hash := c.Params("key"), c.Params("hash")
+	if !isSHA256Hex(hash) {
+		return apperr.NotFound("questionnaire version")
+	}
+	id, err := s.store.VersionByHash(c.UserContext(), key, hash)
+	if err != nil {
+		return err
+	}
+	def, err := s.encodedDefinition(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, immutableCache)
+	c.Set(fiber.HeaderETag, def.etag)
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), def.etag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(def.body)
+}
+
+// encodedDefinition is the full JSON of a version, encoded once.
+func (s *Server) encodedDefinition(ctx context.Context, versionID int64) (*encodedDefinition, error) {
+	if v, ok := s.definitions.Load(versionID); ok {
+		return v.(*encodedDefinition), nil
+	}
+	q, err := s.store.Definition(ctx, versionID)
+	if err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(q)
+	if err != nil {
+		return nil, fmt.Errorf("encode questionnaire %s: %w", q.Key, err)
+	}
+	sum := sha256.Sum256(body)
+	def := &encodedDefinition{body: body, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+	s.definitions.Store(versionID, def)
+	return def, nil
+}
+
+func isSHA256Hex(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, r := range s {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
+			return false
+		}
+	}
+	return true
 }

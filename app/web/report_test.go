@@ -332,7 +332,7 @@ func TestReportPage(t *testing.T) {
 		r := ts.want(ts.call("GET", path, o.Token, nil), http.StatusOK, "report page")
 		page := string(r.Body)
 		for _, want := range []string{"Executive summary", "Largest gaps", "First steps", "Confidence", "Roadmap", "Team breakdown", "Method",
-			`data-chart="report_0_radar_data"`, `data-chart="report_1_heatmap_data"`, "/static/css/report.css", "/static/js/charts.js",
+			`data-chart="report_0_radar_data"`, `data-chart="report_1_heatmap_data"`, "/static/css/report.", "/static/js/charts.",
 			"&lt;script&gt;alert(1)&lt;/script&gt;"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("report page lacks %q", want)

@@ -1,24 +1,22 @@
 package web
 
 import (
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"gapmap/models"
-	"gapmap/static"
 )
 
 // routes is the one route table: every URL gapmap answers is here.
 func (s *Server) routes() {
 	app := s.app
 	app.Use(s.requestID, s.logRequests, s.recoverer(), s.securityHeaders(), compressed())
-	app.Use([]string{"/s", "/api/v1/survey"}, s.surveyHeaders) // survey links: no Referer, no caching, on errors too
-	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
+	app.Use([]string{"/s", "/api/v1/survey"}, s.surveyHeaders)                       // survey links: no Referer, no caching, on errors too
+	app.Use("/static", s.assets.serve)                                               // GET and HEAD of /static/<name>
+	app.Get("/api/v1/questionnaires/:key/versions/:hash", s.apiQuestionnaireVersion) // content only: no credentials
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
@@ -133,15 +131,16 @@ func (s *Server) routes() {
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
 
-// compressed gzips or brotli-compresses pages, JSON and static assets for
-// clients that accept it (a survey's questionnaires shrink from 136 KB to
-// about 15 KB on a phone's connection); downloads stream as they are.
+// compressed gzips or brotli-compresses pages and JSON for clients that
+// accept it (a questionnaire definition shrinks from 136 KB to about 15 KB
+// on a phone's connection); downloads stream as they are, and static assets
+// carry encodings built once at start-up (assets.go).
 func compressed() fiber.Handler {
 	return compress.New(compress.Config{
 		Level: compress.LevelBestSpeed,
 		Next: func(c *fiber.Ctx) bool {
 			p := c.Path()
-			return strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, ".csv")
+			return strings.HasPrefix(p, "/static/") || strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, ".csv")
 		},
 	})
 }

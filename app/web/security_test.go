@@ -48,6 +48,7 @@ const (
 	objOrgInvite     = "orginvite"     // pending invitation to join the organization
 	objAPIToken      = "apitoken"      // id of an API token of the caller's organization
 	objQuestionnaire = "questionnaire" // key of a questionnaire uploaded by the organization
+	objQHash         = "qhash"         // content hash of that questionnaire
 	objSurvey        = "survey"        // plain survey token of the invitation
 	objInviteToken   = "invitetoken"   // plain token of the invitation to join
 	objOrg           = "org"           // organization id
@@ -78,8 +79,10 @@ func secRoutes() map[string]secRoute {
 	teamOfRound := map[string]string{"id": objAssessment, "team_id": objTeam}
 	newAssessmentJSON := `{"name":"Sec round","questionnaires":["cncf-platform-maturity"],"team_ids":[{{team}}]}`
 	return map[string]secRoute{
-		"GET /healthz":                     {kind: secPublic},
-		"GET /readyz":                      {kind: secPublic},
+		"GET /healthz": {kind: secPublic},
+		"GET /readyz":  {kind: secPublic},
+		// Content only, by its unguessable hash (TestQuestionnaireVersionAPI).
+		"GET /api/v1/questionnaires/:key/versions/:hash": {kind: secPublic, ids: map[string]string{"key": objQuestionnaire, "hash": objQHash}},
 		"GET /":                            {kind: secPublic},
 		"GET /signup":                      {kind: secPublic},
 		"POST /signup":                     {kind: secPublic, body: "org_name=Sec+Org&email=sec-signup%40example.com&password=correct+horse+battery"},
@@ -321,6 +324,7 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 	o.obj[objOrgInvite] = i64(inv.ID)
 	o.obj[objAPIToken] = i64(base.TokenID)
 	o.obj[objQuestionnaire] = qkey
+	o.obj[objQHash] = pq.Hash
 	o.obj[objSurvey] = invs[0].Token
 	o.obj[objInviteToken] = invPlain
 	o.obj[objOrg] = i64(org.ID)
@@ -342,7 +346,7 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 // nowhere holds ids that exist in no organization.
 var secNowhere = map[string]string{
 	objTeam: "999999", objAssessment: "999999", objInvitation: "999999", objMember: "999999", objOrgInvite: "999999",
-	objAPIToken: "999999", objQuestionnaire: "no-such-questionnaire", objSurvey: "s_nosuchtoken0000000000000000000000",
+	objAPIToken: "999999", objQuestionnaire: "no-such-questionnaire", objQHash: strings.Repeat("0", 64), objSurvey: "s_nosuchtoken0000000000000000000000",
 	objInviteToken: "nosuchinvite000000000000000000000", objOrg: "999999", objPage: "1", "question": "no-such-question",
 }
 

@@ -48,8 +48,10 @@ type Server struct {
 	csrf     *csrfGuard
 	charts   *chartCache // built dashboards by snapshot version
 	shipped  []*questionnaires.Questionnaire
+	assets   *assetSet // fingerprinted, precompressed static files
 
-	encoded      sync.Map     // questionnaire version id -> json.RawMessage (versions never change)
+	encoded      sync.Map     // questionnaire version id -> json.RawMessage of its survey form (versions never change)
+	definitions  sync.Map     // questionnaire version id -> *encodedDefinition, the full definition
 	surveyMisses *missLimiter // unknown survey tokens per client IP
 
 	jobs        *jobs.Runner
@@ -67,12 +69,17 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	assets, err := embeddedAssets()
+	if err != nil {
+		return nil, fmt.Errorf("load static assets: %w", err)
+	}
 	engine := html.NewFileSystem(http.FS(sub), ".html")
 	engine.AddFuncMap(templateFuncs())
+	engine.AddFunc("asset", assets.url)
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("load templates: %w", err)
 	}
-	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, shipped: d.Questionnaires, jobs: d.Jobs}
+	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, shipped: d.Questionnaires, jobs: d.Jobs, assets: assets}
 	if s.jobs == nil {
 		s.jobs = jobs.New(d.Store, jobs.Options{Log: d.Logger})
 		results.Register(s.jobs, d.Store)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"gapmap/app/apperr"
 	"gapmap/app/store"
 	"gapmap/models"
+	"gapmap/questionnaires"
 )
 
 // maxAnswerBody is the largest body of one answer write: a 4 KiB comment
@@ -33,6 +35,28 @@ func toAnswerJSON(a models.Answer) answerJSON {
 		out.Option, out.Value = a.OptionKey, a.Value
 	}
 	return out
+}
+
+// surveyDefinition is a pinned questionnaire as the survey API sends it:
+// everything a respondent answers, with its hash, without the
+// recommendations (GET /api/v1/questionnaires/{key}/versions/{hash} serves
+// the full definition).
+type surveyDefinition struct {
+	*questionnaires.Questionnaire
+	Recommendations *struct{} `json:"recommendations,omitempty"` // always nil: hides the embedded field
+}
+
+// encodedQuestionnaire is the survey JSON of a pinned version, encoded once.
+func (s *Server) encodedQuestionnaire(versionID int64, q *questionnaires.Questionnaire) (json.RawMessage, error) {
+	if v, ok := s.encoded.Load(versionID); ok {
+		return v.(json.RawMessage), nil
+	}
+	js, err := json.Marshal(surveyDefinition{Questionnaire: q})
+	if err != nil {
+		return nil, fmt.Errorf("encode questionnaire %s: %w", q.Key, err)
+	}
+	s.encoded.Store(versionID, json.RawMessage(js))
+	return js, nil
 }
 
 // apiSurvey answers GET /api/v1/survey/{token}.

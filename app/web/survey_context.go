@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -88,19 +87,6 @@ func (s *Server) pinnedQuestionnaires(ctx context.Context, rqs []store.RoundQues
 		out = append(out, q)
 	}
 	return out, nil
-}
-
-// encodedQuestionnaire is the JSON of a pinned version, encoded once.
-func (s *Server) encodedQuestionnaire(versionID int64, q *questionnaires.Questionnaire) (json.RawMessage, error) {
-	if v, ok := s.encoded.Load(versionID); ok {
-		return v.(json.RawMessage), nil
-	}
-	js, err := json.Marshal(q)
-	if err != nil {
-		return nil, fmt.Errorf("encode questionnaire %s: %w", q.Key, err)
-	}
-	s.encoded.Store(versionID, json.RawMessage(js))
-	return js, nil
 }
 
 // openSurvey resolves the token of a /s/ or /api/v1/survey/ request.
