@@ -137,6 +137,15 @@ func openStore(ctx context.Context, dsn string) (*store.Store, error) {
 	return st, nil
 }
 
+// parseAndOpen parses a sub-command's flags, then opens and migrates the
+// database that its --db flag names.
+func parseAndOpen(ctx context.Context, fs *flag.FlagSet, args []string, db *string) (*store.Store, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return openStore(ctx, *db)
+}
+
 // sweepSessions deletes expired sessions and CSRF tokens every ten minutes.
 func sweepSessions(ctx context.Context, st *store.Store, logger *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
