@@ -47,29 +47,15 @@ func TestJobsKeepSnapshotsFresh(t *testing.T) {
 		rng := rand.New(rand.NewPCG(3, 5))
 		jr := runner(st, time.Now)
 		first := newRound(t, st, "Q1", nil)
-		responseIDs := make([]int64, len(first.invitations))
-		for i, inv := range first.invitations {
-			responseIDs[i] = first.answerAll(t, rng, inv.Token)
-		}
+		fl := first.answerEach(t, rng)
 		second := newRound(t, st, "Q2", first)
 		if err := results.Recompute(ctx, st, first.orgID, first.id); err != nil {
 			t.Fatal(err)
 		}
-		submitted := make([]bool, len(first.invitations))
 		for step := 0; step < 12; step++ {
 			// Several changes between two runs: one job absorbs them.
 			for range 1 + rng.IntN(3) {
-				i := rng.IntN(len(first.invitations))
-				inv := first.invitations[i]
-				if submitted[i] {
-					if err := st.ReopenResponse(ctx, first.orgID, first.id, inv.ID); err != nil {
-						t.Fatalf("step %d: reopen: %v", step, err)
-					}
-					first.answerAll(t, rng, inv.Token)
-				} else if _, err := st.Submit(ctx, responseIDs[i], nil); err != nil {
-					t.Fatalf("step %d: submit: %v", step, err)
-				}
-				submitted[i] = !submitted[i]
+				fl.flip(t, step)
 			}
 			if !pending(t, first, "after a change") {
 				t.Fatalf("step %d: results not pending after a change", step)

@@ -105,6 +105,44 @@ func (r *round) answerAll(t *testing.T, rng *rand.Rand, token string) int64 {
 	return sv.ResponseID
 }
 
+// flipper submits and reopens the responses of a round that are all
+// answered, in an order its random source picks.
+type flipper struct {
+	r         *round
+	rng       *rand.Rand
+	ids       []int64
+	submitted []bool
+}
+
+// answerEach answers every invitation of the round and returns a flipper
+// over the responses.
+func (r *round) answerEach(t *testing.T, rng *rand.Rand) *flipper {
+	t.Helper()
+	f := &flipper{r: r, rng: rng, ids: make([]int64, len(r.invitations)), submitted: make([]bool, len(r.invitations))}
+	for i, inv := range r.invitations {
+		f.ids[i] = r.answerAll(t, rng, inv.Token)
+	}
+	return f
+}
+
+// flip picks a response: it submits it, or reopens and answers it again
+// when it is submitted.
+func (f *flipper) flip(t *testing.T, step int) {
+	t.Helper()
+	ctx := context.Background()
+	i := f.rng.IntN(len(f.r.invitations))
+	inv := f.r.invitations[i]
+	if f.submitted[i] {
+		if err := f.r.st.ReopenResponse(ctx, f.r.orgID, f.r.id, inv.ID); err != nil {
+			t.Fatalf("step %d: reopen: %v", step, err)
+		}
+		f.r.answerAll(t, f.rng, inv.Token)
+	} else if _, err := f.r.st.Submit(ctx, f.ids[i], nil); err != nil {
+		t.Fatalf("step %d: submit: %v", step, err)
+	}
+	f.submitted[i] = !f.submitted[i]
+}
+
 // checkSnapshots compares the stored snapshots with a fresh computation.
 func (r *round) checkSnapshots(t *testing.T, step string) {
 	t.Helper()
@@ -139,28 +177,13 @@ func TestSnapshotsMatchFreshComputation(t *testing.T) {
 		ctx := context.Background()
 		rng := rand.New(rand.NewPCG(7, 11))
 		first := newRound(t, st, "Q1", nil)
-		responseIDs := make([]int64, len(first.invitations))
-		for i, inv := range first.invitations {
-			responseIDs[i] = first.answerAll(t, rng, inv.Token)
-		}
+		fl := first.answerEach(t, rng)
 		second := newRound(t, st, "Q2", first)
 		if err := results.Recompute(ctx, st, first.orgID, first.id); err != nil {
 			t.Fatal(err)
 		}
-		submitted := make([]bool, len(first.invitations))
-		required := []store.QuestionRef{}
 		for step := 0; step < 20; step++ {
-			i := rng.IntN(len(first.invitations))
-			inv := first.invitations[i]
-			if submitted[i] {
-				if err := st.ReopenResponse(ctx, first.orgID, first.id, inv.ID); err != nil {
-					t.Fatalf("step %d: reopen: %v", step, err)
-				}
-				first.answerAll(t, rng, inv.Token)
-			} else if _, err := st.Submit(ctx, responseIDs[i], required); err != nil {
-				t.Fatalf("step %d: submit: %v", step, err)
-			}
-			submitted[i] = !submitted[i]
+			fl.flip(t, step)
 			if err := results.Recompute(ctx, st, first.orgID, first.id); err != nil {
 				t.Fatal(err)
 			}

@@ -525,6 +525,28 @@ func numericPart(r *scoring.Result) *scoring.Result {
 	return out
 }
 
+// walkResult calls f for every summary of a result in a fixed order: the
+// overall, each dimension with its distribution, and the overall and each
+// dimension of every team and respondent (dist nil for those).
+func walkResult(r *scoring.Result, f func(level *int, score *float64, dist *scoring.Distribution)) {
+	f(r.Overall.Level, r.Overall.Score, nil)
+	for _, d := range r.Dimensions {
+		f(d.Level, d.Score, &d.Distribution)
+	}
+	for _, t := range r.Teams {
+		f(t.Overall.Level, t.Overall.Score, nil)
+		for _, d := range t.Dimensions {
+			f(d.Level, d.Score, nil)
+		}
+	}
+	for _, rr := range r.Respondents {
+		f(rr.Overall.Level, rr.Overall.Score, nil)
+		for _, d := range rr.Dimensions {
+			f(d.Level, d.Score, nil)
+		}
+	}
+}
+
 // levelsOf lists every level of a result in a fixed order (0 for null), for
 // monotonicity checks.
 func levelsOf(r *scoring.Result) []int {
@@ -536,27 +558,16 @@ func levelsOf(r *scoring.Result) []int {
 			out = append(out, *p)
 		}
 	}
-	add(r.Overall.Level)
-	for _, d := range r.Dimensions {
-		add(d.Level)
-		add(d.Distribution.Min)
-		add(d.Distribution.P25)
-		add(d.Distribution.Median)
-		add(d.Distribution.P75)
-		add(d.Distribution.Max)
-	}
-	for _, t := range r.Teams {
-		add(t.Overall.Level)
-		for _, d := range t.Dimensions {
-			add(d.Level)
+	walkResult(r, func(level *int, _ *float64, dist *scoring.Distribution) {
+		add(level)
+		if dist != nil {
+			add(dist.Min)
+			add(dist.P25)
+			add(dist.Median)
+			add(dist.P75)
+			add(dist.Max)
 		}
-	}
-	for _, rr := range r.Respondents {
-		add(rr.Overall.Level)
-		for _, d := range rr.Dimensions {
-			add(d.Level)
-		}
-	}
+	})
 	return out
 }
 

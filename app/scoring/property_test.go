@@ -115,31 +115,17 @@ func TestPropertyRaisingAnAnswerNeverLowersALevel(t *testing.T) {
 	}
 }
 
+// scoresOf lists every score of a result in walkResult's order (-1 for
+// null).
 func scoresOf(r *scoring.Result) []float64 {
 	var out []float64
-	add := func(p *float64) {
-		if p != nil {
-			out = append(out, *p)
+	walkResult(r, func(_ *int, score *float64, _ *scoring.Distribution) {
+		if score != nil {
+			out = append(out, *score)
 		} else {
 			out = append(out, -1)
 		}
-	}
-	add(r.Overall.Score)
-	for _, d := range r.Dimensions {
-		add(d.Score)
-	}
-	for _, t := range r.Teams {
-		add(t.Overall.Score)
-		for _, d := range t.Dimensions {
-			add(d.Score)
-		}
-	}
-	for _, rr := range r.Respondents {
-		add(rr.Overall.Score)
-		for _, d := range rr.Dimensions {
-			add(d.Score)
-		}
-	}
+	})
 	return out
 }
 

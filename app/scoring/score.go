@@ -178,6 +178,16 @@ func (ix *index) likertLevel(score float64) int {
 	return min(n, max(1, 1+floorTol(score*float64(n)/100)))
 }
 
+// groupLevel is the level of a group of k members whose mean score is
+// score and whose levels cnt counts: on a likert scale the level of the
+// mean, else the lower median of the levels.
+func (ix *index) groupLevel(score float64, cnt []int, k int) int {
+	if ix.likert {
+		return ix.likertLevel(score)
+	}
+	return rankOf(cnt, lowerMedianPos(k))
+}
+
 func (s *scorer) scoreRespondents() {
 	ix := s.ix
 	nr, nd, nq, n := len(s.order), s.nd, s.nq, ix.levels
@@ -287,12 +297,7 @@ func (s *scorer) scoreTeams() {
 				continue
 			}
 			score := sum / float64(k)
-			var level int
-			if ix.likert {
-				level = ix.likertLevel(score)
-			} else {
-				level = rankOf(cnt, lowerMedianPos(k))
-			}
+			level := ix.groupLevel(score, cnt, k)
 			s.teamLevel[i] = level
 			s.teamScore[i] = score
 			s.teamN[i] = k
@@ -381,12 +386,7 @@ func (s *scorer) scoreOrganization() {
 			continue
 		}
 		score := sum / float64(k)
-		var level int
-		if ix.likert {
-			level = ix.likertLevel(score)
-		} else {
-			level = rankOf(cnt, lowerMedianPos(k))
-		}
+		level := ix.groupLevel(score, cnt, k)
 		s.orgN[d] = k
 		s.orgLevel[d] = level
 		s.orgScore[d] = score

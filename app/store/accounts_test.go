@@ -293,8 +293,7 @@ func invitedUser(t *testing.T, s *store.Store, orgID, by int64, email string, ro
 func TestInvites(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		org, ann := signUp(t, s, "Acme", "ann@example.com")
-		otherOrg, bob := signUp(t, s, "Other", "bob@example.com")
+		org, ann, otherOrg, bob := twoOrgs(t, s)
 
 		type setup func(t *testing.T, plain string, inv *models.OrgInvite)
 		expire := func(t *testing.T, _ string, inv *models.OrgInvite) {

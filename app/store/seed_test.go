@@ -14,8 +14,7 @@ import (
 func TestSeedResponses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		org, _ := signUp(t, s, "Acme", "ann@example.com")
-		other, _ := signUp(t, s, "Other", "bob@example.com")
+		org, _, other, _ := twoOrgs(t, s)
 		teams, err := s.SeedTeams(ctx, org.ID, []string{"Payments", "Search", "Outsider"})
 		if err != nil {
 			t.Fatal(err)

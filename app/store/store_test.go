@@ -24,6 +24,15 @@ func signUp(t *testing.T, s *store.Store, orgName, email string) (*models.Org, *
 	return org, user
 }
 
+// twoOrgs signs up the two organizations of the tenant tests: Acme, owned
+// by ann@example.com, and Other, owned by bob@example.com.
+func twoOrgs(t *testing.T, s *store.Store) (org *models.Org, ann *models.User, other *models.Org, bob *models.User) {
+	t.Helper()
+	org, ann = signUp(t, s, "Acme", "ann@example.com")
+	other, bob = signUp(t, s, "Other", "bob@example.com")
+	return org, ann, other, bob
+}
+
 // wantCode fails the test unless err carries the application error code
 // want (and, when field is not empty, names that field).
 func wantCode(t *testing.T, err error, want, field string) {

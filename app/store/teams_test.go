@@ -31,8 +31,7 @@ func teamNames(t *testing.T, s *store.Store, orgID int64) []string {
 func TestCreateTeam(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		org, _ := signUp(t, s, "Acme", "ann@example.com")
-		other, _ := signUp(t, s, "Other", "bob@example.com")
+		org, _, other, _ := twoOrgs(t, s)
 		if _, err := s.CreateTeam(ctx, org.ID, "Payments"); err != nil {
 			t.Fatal(err)
 		}
@@ -90,8 +89,7 @@ func TestCreateTeam(t *testing.T) {
 func TestRenameAndDeleteTeam(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		org, _ := signUp(t, s, "Acme", "ann@example.com")
-		other, _ := signUp(t, s, "Other", "bob@example.com")
+		org, _, other, _ := twoOrgs(t, s)
 		pay, err := s.CreateTeam(ctx, org.ID, "Payments")
 		if err != nil {
 			t.Fatal(err)
@@ -168,8 +166,7 @@ func TestRenameAndDeleteTeam(t *testing.T) {
 func TestTeamMembers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		org, ann := signUp(t, s, "Acme", "ann@example.com")
-		_, bob := signUp(t, s, "Other", "bob@example.com")
+		org, ann, _, bob := twoOrgs(t, s)
 		carl := invitedUser(t, s, org.ID, ann.ID, "carl@example.com", models.RoleMember)
 		team, err := s.CreateTeam(ctx, org.ID, "Payments")
 		if err != nil {

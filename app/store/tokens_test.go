@@ -17,8 +17,7 @@ import (
 func TestCreateToken(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		org, ann := signUp(t, s, "Acme", "ann@example.com")
-		other, bob := signUp(t, s, "Other", "bob@example.com")
+		org, ann, other, bob := twoOrgs(t, s)
 		tests := []struct {
 			name        string
 			org, user   int64
@@ -87,8 +86,7 @@ func TestCreateToken(t *testing.T) {
 func TestTokenUseAndRevoke(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		org, ann := signUp(t, s, "Acme", "ann@example.com")
-		other, bob := signUp(t, s, "Other", "bob@example.com")
+		org, ann, other, bob := twoOrgs(t, s)
 		plain, tok, err := s.CreateToken(ctx, org.ID, ann.ID, "ci")
 		if err != nil {
 			t.Fatal(err)

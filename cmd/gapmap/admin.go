@@ -18,10 +18,7 @@ func runCreateOrg(ctx context.Context, args []string, e env) error {
 	name := fs.String("name", "", "organization name (required)")
 	email := fs.String("email", "", "owner's email (required)")
 	password := fs.String("password", "", "owner's password, at least 10 characters (required)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	st, err := openStore(ctx, *db)
+	st, err := parseAndOpen(ctx, fs, args, db)
 	if err != nil {
 		return err
 	}
@@ -40,10 +37,7 @@ func runToken(ctx context.Context, args []string, e env) error {
 	email := fs.String("email", "", "the user's email (required)")
 	name := fs.String("name", "cli", "a name for the token")
 	orgID := fs.Int64("org", 0, "organization id (default: the user's first organization)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	st, err := openStore(ctx, *db)
+	st, err := parseAndOpen(ctx, fs, args, db)
 	if err != nil {
 		return err
 	}

@@ -11,10 +11,7 @@ func runRescore(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("rescore", "Recompute the stored results of one assessment (--assessment ID) or of every assessment, from the raw answers.", e)
 	db := dbFlag(fs, e)
 	id := fs.Int64("assessment", 0, "assessment id (default: every assessment)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	st, err := openStore(ctx, *db)
+	st, err := parseAndOpen(ctx, fs, args, db)
 	if err != nil {
 		return err
 	}

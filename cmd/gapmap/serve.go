@@ -136,6 +136,15 @@ func openStore(ctx context.Context, dsn string) (*store.Store, error) {
 	return st, nil
 }
 
+// parseAndOpen parses a sub-command's flags, then opens and migrates the
+// database that its --db flag names.
+func parseAndOpen(ctx context.Context, fs *flag.FlagSet, args []string, db *string) (*store.Store, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return openStore(ctx, *db)
+}
+
 func newLogger(e env, level string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
