@@ -23,6 +23,7 @@ type Headline struct {
 	Teams           int // teams with at least one submitted response
 	TeamsTotal      int // participating teams
 	PreviousRound   string
+	Team            bool     // one team's headline rather than the organization's
 	LevelChange     *int     // against the previous round's overall level
 	ScoreChange     *float64 // against the previous round's overall score
 }
@@ -50,7 +51,7 @@ func NewHeadline(q *questionnaires.Questionnaire, r *scoring.Result, prev *scori
 
 // NewTeamHeadline summarizes one team's result.
 func NewTeamHeadline(q *questionnaires.Questionnaire, t *scoring.TeamResult, prev *scoring.TeamResult, prevName string) Headline {
-	h := Headline{Key: q.Key, Title: q.Title, Likert: q.Scale == questionnaires.ScaleLikert, Levels: len(q.Levels), TeamsTotal: 1, Respondents: t.Respondents}
+	h := Headline{Key: q.Key, Title: q.Title, Likert: q.Scale == questionnaires.ScaleLikert, Levels: len(q.Levels), Team: true, TeamsTotal: 1, Respondents: t.Respondents}
 	h.fill(t.Overall)
 	if t.Respondents > 0 {
 		h.Teams = 1
