@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gapmap/app/export"
+	"gapmap/app/export/exporttest"
 	"gapmap/app/recommend"
 )
 
@@ -25,39 +26,16 @@ func knownKeys(fx *fixture) func(recommend.PlanKey) bool {
 	return func(k recommend.PlanKey) bool { return known[k] }
 }
 
-// edit opens a workbook, applies fn to it and returns the saved bytes.
-func edit(t *testing.T, data []byte, fn func(f *excelize.File)) []byte {
-	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	fn(f)
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func set(t *testing.T, f *excelize.File, ref, v string) {
-	t.Helper()
-	if err := f.SetCellStr(export.SheetRoadmap, ref, v); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestRoundTrip(t *testing.T) {
 	fx := newFixture(t, defaultTeams(), 3)
 	data := writeBook(t, fx.wb)
-	edited := edit(t, data, func(f *excelize.File) {
-		set(t, f, "N3", "Kim Lee")
-		set(t, f, "O3", "2027-q3")
-		set(t, f, "P3", "Done")
-		set(t, f, "Q3", "Waiting for budget;\nsee ticket =42")
-		set(t, f, "P4", "Won’t do")
-		set(t, f, "N2", "")
+	edited := exporttest.Edit(t, data, func(f *excelize.File) {
+		exporttest.SetRoadmap(t, f, "N3", "Kim Lee")
+		exporttest.SetRoadmap(t, f, "O3", "2027-q3")
+		exporttest.SetRoadmap(t, f, "P3", "Done")
+		exporttest.SetRoadmap(t, f, "Q3", "Waiting for budget;\nsee ticket =42")
+		exporttest.SetRoadmap(t, f, "P4", "Won’t do")
+		exporttest.SetRoadmap(t, f, "N2", "")
 	})
 	pf, err := export.ReadPlan(edited, export.ReadLimits{})
 	if err != nil {
@@ -201,19 +179,19 @@ func TestReadPlanProblems(t *testing.T) {
 		{"zip bomb in a small part", bomb(t, "xl/styles.xml", 5<<20), export.ReadLimits{}, []export.Problem{{Message: "too large"}}},
 		{"zip bomb in a worksheet", bomb(t, "xl/worksheets/sheet1.xml", 9<<20), export.ReadLimits{MaxUnzipped: 8 << 20}, []export.Problem{{Message: "too large once unpacked"}}},
 		{"over a lower limit", good, export.ReadLimits{MaxUnzipped: 64 << 10}, []export.Problem{{Message: "too large once unpacked"}}},
-		{"missing Roadmap sheet", edit(t, good, func(f *excelize.File) {
+		{"missing Roadmap sheet", exporttest.Edit(t, good, func(f *excelize.File) {
 			if err := f.DeleteSheet(export.SheetRoadmap); err != nil {
 				t.Fatal(err)
 			}
 		}), export.ReadLimits{}, []export.Problem{{Sheet: "Roadmap", Message: "no Roadmap sheet"}}},
-		{"key columns deleted", edit(t, good, func(f *excelize.File) {
+		{"key columns deleted", exporttest.Edit(t, good, func(f *excelize.File) {
 			if err := f.RemoveCol(export.SheetRoadmap, "S"); err != nil {
 				t.Fatal(err)
 			}
 		}), export.ReadLimits{}, []export.Problem{{Sheet: "Roadmap", Row: 1, Message: `"Recommendation key" is missing`}}},
-		{"bad status", edit(t, good, func(f *excelize.File) { set(t, f, "P3", "Blocked") }), export.ReadLimits{},
+		{"bad status", exporttest.Edit(t, good, func(f *excelize.File) { exporttest.SetRoadmap(t, f, "P3", "Blocked") }), export.ReadLimits{},
 			[]export.Problem{{Sheet: "Roadmap", Row: 3, Column: "P", Message: `Status "Blocked" is not one of`}}},
-		{"too many rows", edit(t, good, func(f *excelize.File) { set(t, f, "A40", "x") }), export.ReadLimits{MaxRows: 20},
+		{"too many rows", exporttest.Edit(t, good, func(f *excelize.File) { exporttest.SetRoadmap(t, f, "A40", "x") }), export.ReadLimits{MaxRows: 20},
 			[]export.Problem{{Sheet: "Roadmap", Row: 22, Message: "more than 20 rows"}}},
 	}
 	for _, tt := range tests {
@@ -233,22 +211,22 @@ func TestReadPlanProblems(t *testing.T) {
 		want []export.Problem
 	}{
 		{"another assessment", foreign, []export.Problem{{Sheet: "gapmap", Row: 2, Column: "B", Message: "exported for assessment 7, not for assessment 42"}}},
-		{"bad quarter and unknown key", edit(t, good, func(f *excelize.File) {
-			set(t, f, "O2", "2031-Q9")
-			set(t, f, "S4", "no-such-thing")
-			set(t, f, "O5", "next year")
+		{"bad quarter and unknown key", exporttest.Edit(t, good, func(f *excelize.File) {
+			exporttest.SetRoadmap(t, f, "O2", "2031-Q9")
+			exporttest.SetRoadmap(t, f, "S4", "no-such-thing")
+			exporttest.SetRoadmap(t, f, "O5", "next year")
 		}), []export.Problem{
 			{Sheet: "Roadmap", Row: 2, Column: "O", Message: `Quarter "2031-Q9" is not one of 2027-Q1, 2027-Q2`},
 			{Sheet: "Roadmap", Row: 4, Column: "S", Message: `Unknown recommendation "no-such-thing"`},
 			{Sheet: "Roadmap", Row: 5, Column: "O", Message: `Quarter "NEXTYEAR" is not one of`},
 		}},
-		{"duplicate row and keyless plan", edit(t, good, func(f *excelize.File) {
+		{"duplicate row and keyless plan", exporttest.Edit(t, good, func(f *excelize.File) {
 			for c := 'A'; c <= 'S'; c++ {
 				v, _ := f.GetCellValue(export.SheetRoadmap, fmt.Sprintf("%c2", c))
-				set(t, f, fmt.Sprintf("%c20", c), v)
+				exporttest.SetRoadmap(t, f, fmt.Sprintf("%c20", c), v)
 			}
-			set(t, f, "N22", "Somebody")
-			set(t, f, "N3", strings.Repeat("o", export.MaxOwner+1))
+			exporttest.SetRoadmap(t, f, "N22", "Somebody")
+			exporttest.SetRoadmap(t, f, "N3", strings.Repeat("o", export.MaxOwner+1))
 		}), []export.Problem{
 			{Sheet: "Roadmap", Row: 3, Column: "N", Message: "Owner is 201 characters long"},
 			{Sheet: "Roadmap", Row: 20, Column: "S", Message: "appears again (first on row 2)"},

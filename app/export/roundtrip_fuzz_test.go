@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gapmap/app/export"
+	"gapmap/app/export/exporttest"
 	"gapmap/app/recommend"
 )
 
@@ -34,7 +35,7 @@ func FuzzWorkbookRoundTrip(f *testing.F) {
 	f.Fuzz(func(t *testing.T, ops []byte, text string) {
 		values := strings.Split(text, "\x00")
 		touched := map[int]bool{}
-		edited := edit(t, base, func(xf *excelize.File) {
+		edited := exporttest.Edit(t, base, func(xf *excelize.File) {
 			for i, op := range ops {
 				if i >= len(values) || i >= 16 {
 					break

@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gapmap/app/export"
+	"gapmap/app/export/exporttest"
 	"gapmap/app/recommend"
 	"gapmap/app/store"
 	"gapmap/models"
@@ -339,29 +340,6 @@ func TestResponsesCSV(t *testing.T) {
 	})
 }
 
-// expEdit opens a workbook, lets fn change it and returns the saved bytes.
-func expEdit(t *testing.T, data []byte, fn func(f *excelize.File)) []byte {
-	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	fn(f)
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func expSet(t *testing.T, f *excelize.File, ref, v string) {
-	t.Helper()
-	if err := f.SetCellStr("Roadmap", ref, v); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func expMultipart(t *testing.T, fields map[string]string, file []byte) (string, []byte) {
 	t.Helper()
 	var buf bytes.Buffer
@@ -395,13 +373,13 @@ func TestRoadmapRoundTrip(t *testing.T) {
 		exported := ts.want(ts.call("GET", r.path("export.xlsx"), r.o.Token, nil), http.StatusOK, "export").Body
 		quarter := export.Quarters(time.Now(), export.QuarterCount)[1]
 		var keys []string
-		edited := expEdit(t, exported, func(f *excelize.File) {
-			expSet(t, f, "N2", "Dana")
-			expSet(t, f, "O2", quarter)
-			expSet(t, f, "P2", "In progress")
-			expSet(t, f, "N3", "=Kim")
-			expSet(t, f, "P3", "Done")
-			expSet(t, f, "Q3", "Finished early.")
+		edited := exporttest.Edit(t, exported, func(f *excelize.File) {
+			exporttest.SetRoadmap(t, f, "N2", "Dana")
+			exporttest.SetRoadmap(t, f, "O2", quarter)
+			exporttest.SetRoadmap(t, f, "P2", "In progress")
+			exporttest.SetRoadmap(t, f, "N3", "=Kim")
+			exporttest.SetRoadmap(t, f, "P3", "Done")
+			exporttest.SetRoadmap(t, f, "Q3", "Finished early.")
 			for _, c := range []string{"S2", "S3"} {
 				v, _ := f.GetCellValue("Roadmap", c)
 				keys = append(keys, v)
@@ -477,7 +455,7 @@ func TestRoadmapRoundTrip(t *testing.T) {
 		teamBook := ts.want(ts.call("GET", r.path(fmt.Sprintf("export.xlsx?team_id=%d", team.ID)), r.o.Token, nil), http.StatusOK, "team export").Body
 		tf := expOpen(t, teamBook)
 		if rows := expRows(t, tf, "Roadmap"); len(rows) > 1 && len(rows[1]) > 18 {
-			teamEdited := expEdit(t, teamBook, func(f *excelize.File) { expSet(t, f, "P2", "Won't do") })
+			teamEdited := exporttest.Edit(t, teamBook, func(f *excelize.File) { exporttest.SetRoadmap(t, f, "P2", "Won't do") })
 			res = ts.want(ts.call("POST", r.path("roadmap.xlsx"), r.o.Token, teamEdited), http.StatusOK, "team import")
 			res.decode(t, &out)
 			if out.TeamID != team.ID || out.Created != 1 {
@@ -497,7 +475,7 @@ func TestRoadmapImportRefusesBrokenFiles(t *testing.T) {
 	eachServer(t, nil, func(t *testing.T, ts *testServer) {
 		r := expNewRound(t, ts)
 		exported := ts.want(ts.call("GET", r.path("export.xlsx"), r.o.Token, nil), http.StatusOK, "export").Body
-		seed := expEdit(t, exported, func(f *excelize.File) { expSet(t, f, "N2", "Before") })
+		seed := exporttest.Edit(t, exported, func(f *excelize.File) { exporttest.SetRoadmap(t, f, "N2", "Before") })
 		ts.want(ts.call("POST", r.path("roadmap.xlsx"), r.o.Token, seed), http.StatusOK, "seed plan")
 		before := ts.expPlan(r.o, r.id, 0)
 
@@ -512,15 +490,15 @@ func TestRoadmapImportRefusesBrokenFiles(t *testing.T) {
 			{"not a workbook", []byte("Owner,Quarter\nDana,2027-Q1\n"), export.Problem{Message: "not an Excel workbook"}, 1},
 			{"empty", nil, export.Problem{Message: "No file was sent"}, 1},
 			{"another assessment", foreign, export.Problem{Sheet: "gapmap", Row: 2, Column: "B", Message: fmt.Sprintf("exported for assessment %d, not for assessment %d", second.ID, r.id)}, 1},
-			{"missing Roadmap sheet", expEdit(t, exported, func(f *excelize.File) {
+			{"missing Roadmap sheet", exporttest.Edit(t, exported, func(f *excelize.File) {
 				if err := f.DeleteSheet("Roadmap"); err != nil {
 					t.Fatal(err)
 				}
 			}), export.Problem{Sheet: "Roadmap", Message: "no Roadmap sheet"}, 1},
-			{"bad quarter and status", expEdit(t, exported, func(f *excelize.File) {
-				expSet(t, f, "N2", "After")
-				expSet(t, f, "O3", "Someday")
-				expSet(t, f, "P4", "Blocked")
+			{"bad quarter and status", exporttest.Edit(t, exported, func(f *excelize.File) {
+				exporttest.SetRoadmap(t, f, "N2", "After")
+				exporttest.SetRoadmap(t, f, "O3", "Someday")
+				exporttest.SetRoadmap(t, f, "P4", "Blocked")
 			}), export.Problem{Sheet: "Roadmap", Row: 3, Column: "O", Message: `Quarter "SOMEDAY"`}, 2},
 		}
 		for _, tt := range tests {
@@ -573,7 +551,7 @@ func TestRoadmapUploadForm(t *testing.T) {
 	eachServer(t, nil, func(t *testing.T, ts *testServer) {
 		r := expNewRound(t, ts)
 		exported := ts.want(ts.call("GET", r.path("export.xlsx"), r.o.Token, nil), http.StatusOK, "export").Body
-		edited := expEdit(t, exported, func(f *excelize.File) { expSet(t, f, "N2", "Form owner") })
+		edited := exporttest.Edit(t, exported, func(f *excelize.File) { exporttest.SetRoadmap(t, f, "N2", "Form owner") })
 		c := ts.client()
 		c.login(r.o.Owner.Email)
 		form := fmt.Sprintf("/assessments/%d/roadmap", r.id)
@@ -598,7 +576,7 @@ func TestRoadmapUploadForm(t *testing.T) {
 			t.Error("no flash message after the upload")
 		}
 
-		broken := expEdit(t, exported, func(f *excelize.File) { expSet(t, f, "P2", "Paused") })
+		broken := exporttest.Edit(t, exported, func(f *excelize.File) { exporttest.SetRoadmap(t, f, "P2", "Paused") })
 		ct, body = expMultipart(t, map[string]string{"_csrf": c.csrf("/tokens")}, broken)
 		res = c.do("POST", form, ct, bytes.NewReader(body))
 		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(string(res.Body), "Status &#34;Paused&#34; is not one of") {
