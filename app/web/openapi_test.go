@@ -117,6 +117,7 @@ type oaCase struct {
 	token       func() string
 	contentType string
 	body        func() []byte
+	session     func(*http.Request) // adds a browser session's cookies (and CSRF header)
 	status      int
 	// invalid: the request itself breaks the document (missing credentials,
 	// a body the schema rejects), so request validation must fail.
@@ -134,15 +135,37 @@ func TestOpenAPIRequestsAndResponses(t *testing.T) {
 			t.Fatalf("router: %v", err)
 		}
 		f := newOAFixture(t, ts)
+		success, failure := map[string]bool{}, map[string]bool{}
 		for _, tc := range f.cases() {
 			t.Run(tc.name, func(t *testing.T) {
-				oaRun(t, ts, router, tc)
+				op := oaRun(t, ts, router, tc)
+				if tc.status < 300 {
+					success[op] = true
+				} else {
+					failure[op] = true
+				}
 			})
+		}
+		// Every operation is called at least once successfully and once
+		// with an error (the document itself cannot fail).
+		for path, item := range doc.Paths.Map() {
+			for method := range item.Operations() {
+				op := method + " " + path
+				if !success[op] {
+					t.Errorf("no successful case of %s", op)
+				}
+				if !failure[op] && op != "GET /api/v1/openapi.json" {
+					t.Errorf("no error case of %s", op)
+				}
+			}
 		}
 	})
 }
 
-func oaRun(t *testing.T, ts *testServer, router routers.Router, tc oaCase) {
+// oaRun validates the request of tc against the document, sends it,
+// checks the status and validates the response; it returns the operation
+// ("METHOD /path/{param}") that the document matched.
+func oaRun(t *testing.T, ts *testServer, router routers.Router, tc oaCase) string {
 	t.Helper()
 	var body []byte
 	if tc.body != nil {
@@ -156,6 +179,9 @@ func oaRun(t *testing.T, ts *testServer, router routers.Router, tc oaCase) {
 		}
 		if tc.token != nil {
 			req.Header.Set("Authorization", "Bearer "+tc.token())
+		}
+		if tc.session != nil {
+			tc.session(req)
 		}
 		return req
 	}
@@ -186,6 +212,7 @@ func oaRun(t *testing.T, ts *testServer, router routers.Router, tc oaCase) {
 	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
 		t.Fatalf("step validate response of %s %s (%d %.300s): %v", tc.method, path, res.Status, res.Body, err)
 	}
+	return tc.method + " " + route.Path
 }
 
 // oaAuthenticate accepts a request when it carries the credential of the
@@ -220,8 +247,7 @@ type oaFixture struct {
 	round      testRound
 	workbook   []byte
 	newTeamID  int64
-	newTokenID int64
-	newInvID   int64
+	browser    *testClient // signed in as the owner
 	question   string
 }
 
@@ -237,8 +263,23 @@ func newOAFixture(t *testing.T, ts *testServer) *oaFixture {
 	for _, a := range answers[1:] {
 		ts.want(ts.putAnswer(round.Tokens[1], a), http.StatusOK, "answer")
 	}
+	f.browser = ts.client()
+	f.browser.login(o.Owner.Email)
 	f.workbook = ts.want(ts.call("GET", f.roundPath("/export.xlsx"), o.Token, nil), http.StatusOK, "export").Body
 	return f
+}
+
+// withSession adds the owner's browser session cookies and, when csrf is
+// set, the X-Csrf-Token header.
+func (f *oaFixture) withSession(csrf bool) func(*http.Request) {
+	return func(req *http.Request) {
+		for _, ck := range f.browser.jar.Cookies(f.ts.origin) {
+			req.AddCookie(ck)
+		}
+		if csrf {
+			req.Header.Set("X-Csrf-Token", f.browser.cookie("gapmap_csrf"))
+		}
+	}
 }
 
 func (f *oaFixture) roundPath(suffix string) string {
@@ -269,6 +310,9 @@ func (f *oaFixture) cases() []oaCase {
 		{name: "teams bad token", method: "GET", path: fixed("/api/v1/teams"), token: fixed("gm_not_a_token"), status: 401},
 		{name: "create team", method: "POST", path: fixed("/api/v1/teams"), token: owner, contentType: js, body: raw(`{"name":"Gamma"}`), status: 201},
 		{name: "create team as member", method: "POST", path: fixed("/api/v1/teams"), token: member, contentType: js, body: raw(`{"name":"Delta"}`), status: 403},
+		{name: "me with a session", method: "GET", path: fixed("/api/v1/me"), session: f.withSession(false), status: 200},
+		{name: "create team with a session", method: "POST", path: fixed("/api/v1/teams"), session: f.withSession(true), contentType: js, body: raw(`{"name":"Epsilon"}`), status: 201},
+		{name: "create team with a session without CSRF token", method: "POST", path: fixed("/api/v1/teams"), session: f.withSession(false), contentType: js, body: raw(`{"name":"Zeta"}`), status: 403, invalid: true},
 		{name: "create team unknown field", method: "POST", path: fixed("/api/v1/teams"), token: owner, contentType: js, body: raw(`{"name":"Delta","colour":"red"}`), status: 400, invalid: true},
 		{name: "team", method: "GET", path: f.teamPath(""), token: owner, status: 200},
 		{name: "team unknown", method: "GET", path: fixed("/api/v1/teams/999999"), token: owner, status: 404},
