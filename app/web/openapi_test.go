@@ -239,16 +239,16 @@ func oaAuthenticate(_ context.Context, in *openapi3filter.AuthenticationInput) e
 // oaFixture is an organization with a round, invitations, answers, a
 // submitted response, results and a member, for calling every route.
 type oaFixture struct {
-	t          *testing.T
-	ts         *testServer
-	o          testOrg
-	memberID   int64
-	member     string // a member's API token
-	round      testRound
-	workbook   []byte
-	newTeamID  int64
-	browser    *testClient // signed in as the owner
-	question   string
+	t         *testing.T
+	ts        *testServer
+	o         testOrg
+	memberID  int64
+	member    string // a member's API token
+	round     testRound
+	workbook  []byte
+	newTeamID int64
+	browser   *testClient // signed in as the owner
+	question  string
 }
 
 func newOAFixture(t *testing.T, ts *testServer) *oaFixture {
