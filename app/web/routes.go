@@ -81,6 +81,7 @@ func (s *Server) routes() {
 
 	// JSON API.
 	api := app.Group("/api/v1")
+	api.Get("/openapi.json", s.openAPI)
 	api.Get("/me", apiAuth(member), s.me)
 	api.Get("/teams", apiAuth(member), s.apiTeams)
 	api.Post("/teams", apiAuth(admin), s.apiCreateTeam)

@@ -141,6 +141,7 @@ func secRoutes() map[string]secRoute {
 		"POST /api/v1/survey/:token/submit": {kind: secSurvey, ids: survey},
 		"GET /api/v1/survey/:token/results": {kind: secSurvey, ids: survey},
 
+		"GET /api/v1/openapi.json":                                       {kind: secPublic},
 		"GET /api/v1/me":                                                 {kind: secAPI, min: member},
 		"GET /api/v1/teams":                                              {kind: secAPI, min: member},
 		"POST /api/v1/teams":                                             {kind: secAPI, min: admin, body: `{"name":"Sec team"}`},
