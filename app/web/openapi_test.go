@@ -331,6 +331,8 @@ func (f *oaFixture) cases() []oaCase {
 		{name: "upload invalid questionnaire", method: "POST", path: fixed("/api/v1/questionnaires"), token: owner, contentType: "application/yaml", body: raw("key: Not A Key\ntitle: x\n"), status: 422},
 		{name: "questionnaire", method: "GET", path: fixed("/api/v1/questionnaires/openapi-own"), token: owner, status: 200},
 		{name: "questionnaire unknown", method: "GET", path: fixed("/api/v1/questionnaires/no-such-questionnaire"), token: owner, status: 404},
+		{name: "questionnaire version", method: "GET", path: fixed("/api/v1/questionnaires/cncf-platform-maturity/versions/" + f.ts.shippedQ("cncf-platform-maturity").Hash), status: 200},
+		{name: "questionnaire version unknown", method: "GET", path: fixed("/api/v1/questionnaires/cncf-platform-maturity/versions/" + strings.Repeat("0", 64)), status: 404},
 
 		{name: "tokens", method: "GET", path: fixed("/api/v1/tokens"), token: owner, status: 200},
 		{name: "tokens without credentials", method: "GET", path: fixed("/api/v1/tokens"), status: 401, invalid: true},
