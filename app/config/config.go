@@ -26,6 +26,7 @@ type Config struct {
 	Demo           bool          // seed the demo organization before serving
 	LogLevel       string        // debug, info, warn, error
 	Limits         Limits        // rate limits per client IP
+	MetricsAddr    string        // listen address of /metrics; empty: no metrics
 
 	envErr error
 }
@@ -71,6 +72,7 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.Addr, "addr", env("GAPMAP_ADDR", "127.0.0.1:8080"), "listen address (GAPMAP_ADDR)")
 	fs.StringVar(&c.Database, "db", env("GAPMAP_DATABASE", "gapmap.db"), "SQLite file, or a postgres:// URL (GAPMAP_DATABASE)")
 	fs.StringVar(&c.BaseURL, "base-url", env("GAPMAP_BASE_URL", ""), "public URL used in links; default http://<addr> (GAPMAP_BASE_URL)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("GAPMAP_METRICS_ADDR", ""), "listen address of the Prometheus /metrics endpoint, e.g. 127.0.0.1:9090; empty: off (GAPMAP_METRICS_ADDR)")
 	fs.StringVar(&c.LogLevel, "log-level", env("GAPMAP_LOG_LEVEL", "info"), "debug, info, warn or error (GAPMAP_LOG_LEVEL)")
 	fs.Func("session-idle", "session idle timeout, e.g. 2h (GAPMAP_SESSION_IDLE; default 2h)", durationFlag(&c.SessionIdle))
 	fs.Func("session-max", "session absolute timeout, e.g. 24h (GAPMAP_SESSION_MAX; default 24h)", durationFlag(&c.SessionMax))
@@ -145,6 +147,15 @@ func (c *Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("invalid --log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	if c.MetricsAddr != "" {
+		_, mport, err := net.SplitHostPort(c.MetricsAddr)
+		if p, perr := strconv.Atoi(mport); err != nil || perr != nil || p < 0 || p > 65535 {
+			return fmt.Errorf("invalid --metrics-addr %q: want host:port", c.MetricsAddr)
+		}
+		if c.MetricsAddr == c.Addr && port != "0" {
+			return fmt.Errorf("invalid --metrics-addr %q: the metrics need a listener of their own, not --addr", c.MetricsAddr)
+		}
 	}
 	for _, p := range c.TrustedProxies {
 		if net.ParseIP(p) == nil {

@@ -39,7 +39,7 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Addr != want.Addr || c.Database != want.Database || c.BaseURL != want.BaseURL ||
 		c.SessionIdle != want.SessionIdle || c.SessionMax != want.SessionMax || c.BodyLimit != want.BodyLimit ||
-		c.LogLevel != want.LogLevel || c.Limits != want.Limits || len(c.TrustedProxies) != 0 || c.Demo {
+		c.LogLevel != want.LogLevel || c.Limits != want.Limits || len(c.TrustedProxies) != 0 || c.Demo || c.MetricsAddr != "" {
 		t.Fatalf("defaults = %+v, want %+v", *c, want)
 	}
 	if c.Postgres() || c.Secure() {
@@ -103,6 +103,24 @@ func TestOverrides(t *testing.T) {
 			},
 		},
 		{
+			name: "metrics address from the environment, and off by default elsewhere",
+			env:  map[string]string{"GAPMAP_METRICS_ADDR": "127.0.0.1:9090"},
+			check: func(t *testing.T, c *config.Config) {
+				if c.MetricsAddr != "127.0.0.1:9090" {
+					t.Errorf("metrics addr = %q", c.MetricsAddr)
+				}
+			},
+		},
+		{
+			name: "metrics address flag",
+			args: []string{"--metrics-addr", ":9100"},
+			check: func(t *testing.T, c *config.Config) {
+				if c.MetricsAddr != ":9100" {
+					t.Errorf("metrics addr = %q", c.MetricsAddr)
+				}
+			},
+		},
+		{
 			name: "postgresql scheme",
 			args: []string{"--db", "postgresql://u@h/d"},
 			check: func(t *testing.T, c *config.Config) {
@@ -159,6 +177,9 @@ func TestInvalid(t *testing.T) {
 		{name: "two bad env values", env: map[string]string{"GAPMAP_SESSION_IDLE": "soon", "GAPMAP_BODY_LIMIT": "4MB"}, want: "invalid GAPMAP_SESSION_IDLE"},
 		{name: "addr env", env: map[string]string{"GAPMAP_ADDR": "nope"}, want: "--addr"},
 		{name: "log level env", env: map[string]string{"GAPMAP_LOG_LEVEL": "verbose"}, want: "--log-level"},
+		{name: "metrics addr without port", args: []string{"--metrics-addr", "localhost"}, want: "--metrics-addr"},
+		{name: "metrics addr env", env: map[string]string{"GAPMAP_METRICS_ADDR": "127.0.0.1:metrics"}, want: "--metrics-addr"},
+		{name: "metrics addr same as addr", args: []string{"--addr", "127.0.0.1:8080", "--metrics-addr", "127.0.0.1:8080"}, want: "listener of their own"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"gapmap/app/apperr"
 	"gapmap/app/jobs"
@@ -15,7 +16,16 @@ import (
 // change (store.RecomputeKind, enqueued by the store in the transaction of
 // the change). The job lease keeps one recompute per round at a time,
 // across processes on PostgreSQL.
-func Register(r *jobs.Runner, st *store.Store) {
+func Register(r *jobs.Runner, st *store.Store) { RegisterObserved(r, st, nil) }
+
+// Observer is told how long each recompute took (the metrics record it).
+type Observer interface {
+	ObserveRecompute(d time.Duration)
+}
+
+// RegisterObserved is Register with an observer of every recompute run
+// (nil: none).
+func RegisterObserved(r *jobs.Runner, st *store.Store, obs Observer) {
 	r.Register(jobs.Kind{
 		Name:        store.RecomputeKind,
 		MaxAttempts: 8,
@@ -24,7 +34,11 @@ func Register(r *jobs.Runner, st *store.Store) {
 			if err := json.Unmarshal(payload, &p); err != nil {
 				return fmt.Errorf("recompute job payload: %w", err)
 			}
+			start := time.Now()
 			_, err := refresh(ctx, st, p.OrgID, p.AssessmentID, true)
+			if obs != nil {
+				obs.ObserveRecompute(time.Since(start))
+			}
 			if apperr.Code(err) == apperr.ENotFound {
 				return nil // the round was deleted: nothing to recompute
 			}

@@ -20,6 +20,7 @@ import (
 
 	"gapmap/app/config"
 	"gapmap/app/jobs"
+	"gapmap/app/metrics"
 	"gapmap/app/results"
 	"gapmap/app/store"
 	"gapmap/questionnaires"
@@ -36,6 +37,8 @@ type Deps struct {
 	// every kind the application needs registered. Nil: New makes one with
 	// default options.
 	Jobs *jobs.Runner
+	// Metrics records requests, saved answers and submissions; nil: none.
+	Metrics *metrics.Metrics
 }
 
 // Server is the HTTP server of gapmap.
@@ -54,6 +57,7 @@ type Server struct {
 	definitions  sync.Map     // questionnaire version id -> *encodedDefinition, the full definition
 	surveyMisses *missLimiter // unknown survey tokens per client IP
 
+	metrics     *metrics.Metrics
 	jobs        *jobs.Runner
 	jobsRunning atomic.Bool   // the worker pool runs (Serve); otherwise requests settle jobs themselves
 	stopJobs    func()        // ends the worker pool
@@ -79,7 +83,7 @@ func New(d Deps) (*Server, error) {
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("load templates: %w", err)
 	}
-	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, shipped: d.Questionnaires, jobs: d.Jobs, assets: assets}
+	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, shipped: d.Questionnaires, jobs: d.Jobs, assets: assets, metrics: d.Metrics}
 	if s.jobs == nil {
 		s.jobs = jobs.New(d.Store, jobs.Options{Log: d.Logger})
 		results.Register(s.jobs, d.Store)
@@ -115,7 +119,7 @@ func New(d Deps) (*Server, error) {
 		fc.ProxyHeader = fiber.HeaderXForwardedFor
 	}
 	s.app = fiber.New(fc)
-	s.app.Use(s.settleJobs)
+	s.app.Use(s.observeRequests, s.settleJobs)
 	s.routes()
 	return s, nil
 }

@@ -132,6 +132,7 @@ func (s *Server) apiSaveAnswer(c *fiber.Ctx) error {
 			Details: map[string]any{"current": toAnswerJSON(res.Conflicts[0]), "revision": res.Revision},
 		}
 	}
+	s.metrics.AnswersSaved(1)
 	return c.JSON(fiber.Map{"revision": res.Revision})
 }
 
@@ -140,6 +141,9 @@ func (s *Server) submit(c *fiber.Ctx, sc *surveyCtx) (*store.SubmitResult, error
 	res, err := s.store.Submit(c.UserContext(), sc.sv.ResponseID, sc.required())
 	if err != nil {
 		return nil, err
+	}
+	if !res.Already {
+		s.metrics.Submitted()
 	}
 	return res, nil
 }

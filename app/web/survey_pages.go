@@ -115,6 +115,7 @@ func (s *Server) surveySavePage(c *fiber.Ctx) error {
 		}
 		return err
 	}
+	s.metrics.AnswersSaved(len(plan.writes) - len(res.Conflicts))
 	status, alert := plan.settle(res.Conflicts)
 	if status == fiber.StatusSeeOther {
 		return c.Redirect(sc.url(plan.dest), fiber.StatusSeeOther)

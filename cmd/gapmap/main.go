@@ -6,6 +6,8 @@
 //	gapmap admin token ...            create a personal API token
 //	gapmap questionnaires list|validate
 //	gapmap rescore [--assessment ID]  recompute stored results
+//	gapmap backup --out FILE          copy the SQLite database online
+//	gapmap restore --from FILE        replace the SQLite database with a backup
 //	gapmap demo                       create the demo organization
 //	gapmap version                    print the version
 package main
@@ -70,6 +72,8 @@ func commands() []command {
 		{name: "admin", summary: "administration: create-org, token", subs: adminCommands()},
 		{name: "questionnaires", summary: "list or validate questionnaires", subs: questionnairesCommands()},
 		{name: "rescore", summary: "recompute stored results from the raw answers", run: runRescore},
+		{name: "backup", summary: "copy the SQLite database while the server runs, and check the copy", run: runBackup},
+		{name: "restore", summary: "replace the SQLite database with a backup (the server must be stopped)", run: runRestore},
 		{name: "demo", summary: "create the demo organization and print how to log in", run: runDemo},
 		{name: "version", summary: "print the version", run: runVersion},
 	}

@@ -37,6 +37,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 	logger := newLogger(e, cfg.LogLevel)
 	slog.SetDefault(logger)
 
+	release, err := holdDatabase(cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer release()
 	st, err := openStore(ctx, cfg.Database)
 	if err != nil {
 		return err
@@ -53,13 +58,18 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	jobOpts.Log = logger
 	runner := jobs.New(st, *jobOpts)
-	results.Register(runner, st)
+	m, stopMetrics, err := startMetrics(cfg.MetricsAddr, st, logger)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	results.RegisterObserved(runner, st, m)
 	if n, err := results.MarkOutdated(ctx, st); err != nil {
 		return err
 	} else if n > 0 {
 		logger.Info("results computed under another scoring version will be recomputed", "rounds", n, "scoring_version", scoring.Version)
 	}
-	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: logger, Questionnaires: shipped, Jobs: runner})
+	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: logger, Questionnaires: shipped, Jobs: runner, Metrics: m})
 	if err != nil {
 		return err
 	}
