@@ -263,3 +263,45 @@ func (s *Server) deleteAssessmentForm(c *fiber.Ctx) error {
 	}
 	return s.redirectFlash(c, "/assessments", "success", "Round “"+a.Name+"” deleted with its links, responses and results.")
 }
+
+// manageTarget is one dimension's target field of the edit form.
+type manageTarget struct {
+	Field, Title, Value string
+}
+
+// addManageData adds what the round page's edit, duplicate and delete
+// forms need: every team of the organization and the target fields.
+func (s *Server) addManageData(c *fiber.Ctx, a *store.AssessmentInfo, data fiber.Map) error {
+	teams, err := s.store.Teams(c.UserContext(), a.OrgID)
+	if err != nil {
+		return err
+	}
+	qs, err := s.pinnedQuestionnaires(c.UserContext(), a.Questionnaires)
+	if err != nil {
+		return err
+	}
+	type group struct {
+		Title   string
+		Levels  int
+		Targets []manageTarget
+	}
+	var groups []group
+	for i, rq := range a.Questionnaires {
+		g := group{Title: rq.Title, Levels: len(qs[i].Levels)}
+		for _, d := range qs[i].Dimensions {
+			key := rq.Key + "/" + d.Key
+			v := ""
+			if t, ok := a.TargetMap[key]; ok {
+				v = strconv.Itoa(t)
+			}
+			g.Targets = append(g.Targets, manageTarget{Field: "target:" + key, Title: d.Title, Value: v})
+		}
+		groups = append(groups, g)
+	}
+	data["OrgTeams"] = teams
+	data["TargetGroups"] = groups
+	if a.Due != nil {
+		data["DueValue"] = a.Due.UTC().Format(time.DateOnly)
+	}
+	return nil
+}

@@ -3,6 +3,8 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"gapmap/app/store"
@@ -348,6 +350,64 @@ func TestInvitationRegenerateAPI(t *testing.T) {
 		ts.want(ts.call("DELETE", fmt.Sprintf("/api/v1/assessments/%d/invitations/%d", round.ID, round.InvIDs[0]), o.Token, nil), 204, "revoke")
 		if r := ts.call("POST", path, o.Token, nil); r.Status != http.StatusConflict {
 			t.Errorf("regenerating a revoked link: %s, want 409", r)
+		}
+	})
+}
+
+func TestRoundManageForms(t *testing.T) {
+	eachServer(t, nil, func(t *testing.T, ts *testServer) {
+		o := ts.newOrg("Acme", "Blue", "Green")
+		round := ts.newRound(o, cncf)
+		name := ts.getRound(o.Token, round.ID).Name
+		page := fmt.Sprintf("/assessments/%d", round.ID)
+		c := ts.client()
+		c.login(o.Owner.Email)
+		show := c.get(page)
+		for _, want := range []string{`action="` + page + `/edit"`, `action="` + page + `/duplicate"`, `action="` + page + `/delete"`, `href="` + page + `/compare"`} {
+			if !strings.Contains(show.text(), want) {
+				t.Errorf("round page lacks %s", want)
+			}
+		}
+		tok := c.csrf(page)
+		dim := ts.shippedQ(cncf).Dimensions[1].Key
+
+		// Without the CSRF token nothing changes.
+		if r := c.post(page+"/edit", url.Values{"name": {"Forged"}}); r.Status != http.StatusForbidden {
+			t.Errorf("edit without CSRF: %d, want 403", r.Status)
+		}
+		r := c.post(page+"/edit", url.Values{"_csrf": {tok}, "name": {"  "}, "targets_form": {"1"}})
+		if r.Status != 422 || !strings.Contains(r.text(), "e-name-error") {
+			t.Errorf("edit with an empty name: %d, want 422 with the field's error", r.Status)
+		}
+		r = c.post(page+"/edit", url.Values{"_csrf": {tok}, "name": {"Autumn <b>round</b>"}, "due": {"2026-10-31"}, "default_target": {"2"},
+			"capacity": {"7"}, "targets_form": {"1"}, "target:" + cncf + "/" + dim: {"4"}, "teams_form": {"1"},
+			"team_ids": {fmt.Sprint(o.Teams[0].ID), fmt.Sprint(o.Teams[1].ID)}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("edit: %s", r)
+		}
+		got := ts.getRound(o.Token, round.ID)
+		if got.Name != "Autumn <b>round</b>" || got.DefaultTarget != 2 || got.Capacity != 7 || got.Targets[cncf+"/"+dim] != 4 || *got.Due != "2026-10-31" {
+			t.Errorf("after the edit form: %+v", got)
+		}
+		if body := c.get(page).text(); strings.Contains(body, "<b>round</b>") {
+			t.Error("the round page does not escape the round's name")
+		}
+
+		r = c.post(page+"/duplicate", url.Values{"_csrf": {tok}, "name": {"Winter"}})
+		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.location(), "/assessments/") {
+			t.Fatalf("duplicate: %s", r)
+		}
+
+		r = c.post(page+"/delete", url.Values{"_csrf": {tok}, "confirm": {name}})
+		if r.Status != 422 || !strings.Contains(r.text(), "del-confirm-error") {
+			t.Errorf("delete with the old name: %d, want 422", r.Status)
+		}
+		r = c.post(page+"/delete", url.Values{"_csrf": {tok}, "confirm": {"Autumn <b>round</b>"}})
+		if r.Status != http.StatusSeeOther || r.location() != "/assessments" {
+			t.Fatalf("delete: %s", r)
+		}
+		if r := c.get(page); r.Status != 404 {
+			t.Errorf("deleted round page: %d", r.Status)
 		}
 	})
 }
