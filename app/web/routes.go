@@ -140,6 +140,7 @@ func (s *Server) routes() {
 	api.Post("/assessments/:id/invitations/:invitation_id/regenerate", apiAuth(member), s.apiRegenerateInvitation)
 	app.Get("/assessments/:id/compare", pageAuth(member), s.comparePage)
 	api.Get("/assessments/:id/compare", apiAuth(member), s.apiCompare)
+	app.Get("/assessments/:id/comments", pageAuth(member), s.commentsPage)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

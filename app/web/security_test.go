@@ -136,6 +136,7 @@ func secRoutes() map[string]secRoute {
 		"POST /api/v1/assessments/:id/invitations/:invitation_id/regenerate": {kind: secAPI, min: member, ids: invitation},
 		"GET /assessments/:id/compare":                                       {kind: secPage, min: member, ids: assessment},
 		"GET /api/v1/assessments/:id/compare":                                {kind: secAPI, min: member, ids: assessment},
+		"GET /assessments/:id/comments":                                      {kind: secPage, min: member, ids: assessment},
 
 		"GET /s/:token":                     {kind: secSurvey, ids: survey},
 		"GET /s/:token/intro":               {kind: secSurvey, ids: survey},
