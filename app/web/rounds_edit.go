@@ -305,3 +305,28 @@ func (s *Server) addManageData(c *fiber.Ctx, a *store.AssessmentInfo, data fiber
 	}
 	return nil
 }
+
+// regenerateInvitationForm replaces a lost link from the round page and
+// shows the new one once, like newly created links.
+func (s *Server) regenerateInvitationForm(c *fiber.Ctx) error {
+	inv, err := s.invitationInScope(c)
+	if err != nil {
+		return err
+	}
+	p := principalOf(c)
+	token, err := s.store.RegenerateInvitation(c.UserContext(), p.OrgID, inv.AssessmentID, inv.ID)
+	if err != nil {
+		return s.withFormError(c, err, func(data fiber.Map) error { return s.renderAssessment(c, data) })
+	}
+	a, err := s.store.Assessment(c.UserContext(), p.OrgID, inv.AssessmentID)
+	if err != nil {
+		return err
+	}
+	type link struct {
+		TeamName, Label, Token, URL string
+	}
+	return s.render(c, "assessments/links", fiber.Map{
+		"Title": "New link", "A": a,
+		"Links": []link{{TeamName: inv.TeamName, Label: inv.Label, Token: token, URL: s.surveyLink(token)}},
+	})
+}

@@ -393,6 +393,20 @@ func TestRoundManageForms(t *testing.T) {
 			t.Error("the round page does not escape the round's name")
 		}
 
+		if !strings.Contains(show.text(), fmt.Sprintf(`action="%s/invitations/%d/regenerate"`, page, round.InvIDs[0])) {
+			t.Error("round page has no New link form")
+		}
+		r = c.post(fmt.Sprintf("%s/invitations/%d/regenerate", page, round.InvIDs[0]), url.Values{"_csrf": {tok}})
+		if r.Status != 200 || !strings.Contains(r.text(), "/s/") || strings.Contains(r.text(), round.Tokens[0]) {
+			t.Fatalf("new link form: %s", r)
+		}
+		if r := ts.call("GET", "/api/v1/survey/"+round.Tokens[0], "", nil); r.Status != 404 {
+			t.Errorf("the replaced link answers %d, want 404", r.Status)
+		}
+		if !strings.Contains(show.text(), `/responses.csv"`) {
+			t.Error("round page does not link responses.csv")
+		}
+
 		r = c.post(page+"/duplicate", url.Values{"_csrf": {tok}, "name": {"Winter"}})
 		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.location(), "/assessments/") {
 			t.Fatalf("duplicate: %s", r)

@@ -138,6 +138,7 @@ func (s *Server) routes() {
 	api.Post("/assessments/:id/duplicate", apiAuth(admin), s.apiDuplicateAssessment)
 	api.Delete("/assessments/:id", apiAuth(admin), s.apiDeleteAssessment)
 	api.Post("/assessments/:id/invitations/:invitation_id/regenerate", apiAuth(member), s.apiRegenerateInvitation)
+	app.Post("/assessments/:id/invitations/:invitation_id/regenerate", pageAuth(member), s.regenerateInvitationForm)
 	app.Get("/assessments/:id/compare", pageAuth(member), s.comparePage)
 	api.Get("/assessments/:id/compare", apiAuth(member), s.apiCompare)
 	app.Get("/assessments/:id/comments", pageAuth(member), s.commentsPage)

@@ -134,6 +134,7 @@ func secRoutes() map[string]secRoute {
 		"POST /api/v1/assessments/:id/duplicate":                             {kind: secAPI, min: admin, ids: assessment},
 		"DELETE /api/v1/assessments/:id":                                     {kind: secAPI, min: admin, ids: assessment, body: `{"confirm":"Round"}`},
 		"POST /api/v1/assessments/:id/invitations/:invitation_id/regenerate": {kind: secAPI, min: member, ids: invitation},
+		"POST /assessments/:id/invitations/:invitation_id/regenerate":        {kind: secPage, min: member, ids: invitation},
 		"GET /assessments/:id/compare":                                       {kind: secPage, min: member, ids: assessment},
 		"GET /api/v1/assessments/:id/compare":                                {kind: secAPI, min: member, ids: assessment},
 		"GET /assessments/:id/comments":                                      {kind: secPage, min: member, ids: assessment},
