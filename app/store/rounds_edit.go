@@ -144,7 +144,7 @@ func (s *Store) UpdateAssessment(ctx context.Context, orgID, id int64, p Assessm
 						name = team.Name
 					}
 				}
-				return apperr.Errorf(apperr.EConflict, "Team %q cannot leave this round: its respondents have already answered. Revoke their links instead.", name)
+				return apperr.Errorf(apperr.EConflict, "Team %q cannot leave this round: its respondents have already answered, and their answers stay with the round.", name)
 			}
 			if err := deleteTeamFromRound(tx, orgID, id, t); err != nil {
 				return err
