@@ -117,7 +117,7 @@ func TestOpenpyxlReadsWorkbook(t *testing.T) {
 			t.Errorf("openpyxl sees no cells in %s", s.Title)
 		}
 	}
-	want := []string{export.SheetSummary, export.SheetHeatmap, export.SheetRoadmap, export.SheetResponses, export.SheetQuestionnaire, export.SheetMarker}
+	want := []string{export.SheetSummary, export.SheetHeatmap, export.SheetRoadmap, export.SheetResponses, export.SheetComments, export.SheetQuestionnaire, export.SheetMarker}
 	if !slices.Equal(names, want) {
 		t.Errorf("openpyxl sheets = %q, want %q", names, want)
 	}

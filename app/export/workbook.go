@@ -94,7 +94,7 @@ func Write(w io.Writer, wb *Workbook) error {
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	for _, name := range []string{SheetHeatmap, SheetRoadmap, SheetResponses, SheetQuestionnaire, SheetMarker} {
+	for _, name := range []string{SheetHeatmap, SheetRoadmap, SheetResponses, SheetComments, SheetQuestionnaire, SheetMarker} {
 		if _, err := f.NewSheet(name); err != nil {
 			return fmt.Errorf("export: sheet %s: %w", name, err)
 		}
@@ -113,6 +113,7 @@ func Write(w io.Writer, wb *Workbook) error {
 		{SheetRoadmap, writeRoadmap},
 		{SheetResponses, writeResponsesSheet},
 		{SheetQuestionnaire, writeQuestionnaire},
+		{SheetComments, writeCommentsSheet},
 	}
 	for _, s := range steps {
 		if err := s.fn(f, st, wb); err != nil {

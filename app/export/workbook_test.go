@@ -28,7 +28,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 func TestWorkbookSheets(t *testing.T) {
 	fx := newFixture(t, defaultTeams(), 3)
 	f := openBook(t, writeBook(t, fx.wb))
-	want := []string{export.SheetSummary, export.SheetHeatmap, export.SheetRoadmap, export.SheetResponses, export.SheetQuestionnaire, export.SheetMarker}
+	want := []string{export.SheetSummary, export.SheetHeatmap, export.SheetRoadmap, export.SheetResponses, export.SheetComments, export.SheetQuestionnaire, export.SheetMarker}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets = %q, want %q", got, want)
 	}

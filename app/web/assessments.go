@@ -499,6 +499,11 @@ func (s *Server) renderAssessment(c *fiber.Ctx, data fiber.Map) error {
 	data["CanAdmin"] = p.Role.AtLeast(models.RoleAdmin)
 	data["CanLead"] = p.Role.AtLeast(models.RoleLeader)
 	data["Open"] = a.Status == models.AssessmentOpen
+	if p.Role.AtLeast(models.RoleAdmin) {
+		if err := s.addManageData(c, a, data); err != nil {
+			return err
+		}
+	}
 	return s.render(c, "assessments/show", data)
 }
 

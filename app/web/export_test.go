@@ -166,7 +166,7 @@ func TestExportWorkbook(t *testing.T) {
 			t.Errorf("Cache-Control = %q", res.Header.Get("Cache-Control"))
 		}
 		f := expOpen(t, res.Body)
-		if got := f.GetSheetList(); !slices.Equal(got, []string{"Summary", "Heatmap", "Roadmap", "Responses", "Questionnaire", "gapmap"}) {
+		if got := f.GetSheetList(); !slices.Equal(got, []string{"Summary", "Heatmap", "Roadmap", "Responses", "Comments", "Questionnaire", "gapmap"}) {
 			t.Fatalf("sheets = %q", got)
 		}
 		resp := expRows(t, f, "Responses")

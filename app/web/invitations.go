@@ -189,6 +189,20 @@ func (s *Server) apiReopenResponse(c *fiber.Ctx) error {
 	return c.JSON(toInvitationJSON(*fresh))
 }
 
+// apiRegenerateInvitation replaces a lost link's token: the old one answers
+// 404 from then on, the answers already given stay.
+func (s *Server) apiRegenerateInvitation(c *fiber.Ctx) error {
+	inv, err := s.invitationInScope(c)
+	if err != nil {
+		return err
+	}
+	token, err := s.store.RegenerateInvitation(c.UserContext(), principalOf(c).OrgID, inv.AssessmentID, inv.ID)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": inv.ID, "token": token, "url": s.surveyLink(token)})
+}
+
 // ---------------------------------------------------------------- pages
 
 // createInvitationsForm creates one link per label line (or count links

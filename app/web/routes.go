@@ -129,6 +129,19 @@ func (s *Server) routes() {
 	app.Get("/assessments/:id/teams/:team_id/report", pageAuth(member), s.reportPage)
 	app.Get("/assessments/:id/teams/:team_id/report.md", pageAuth(member), s.reportMarkdown)
 
+	// Managing rounds: edit, duplicate, delete, new links, compare, comments.
+	app.Post("/assessments/:id/edit", pageAuth(admin), s.editAssessmentForm)
+	app.Post("/assessments/:id/duplicate", pageAuth(admin), s.duplicateAssessmentForm)
+	app.Post("/assessments/:id/delete", pageAuth(admin), s.deleteAssessmentForm)
+	api.Patch("/assessments/:id", apiAuth(admin), s.apiPatchAssessment)
+	api.Post("/assessments/:id/duplicate", apiAuth(admin), s.apiDuplicateAssessment)
+	api.Delete("/assessments/:id", apiAuth(admin), s.apiDeleteAssessment)
+	api.Post("/assessments/:id/invitations/:invitation_id/regenerate", apiAuth(member), s.apiRegenerateInvitation)
+	app.Post("/assessments/:id/invitations/:invitation_id/regenerate", pageAuth(member), s.regenerateInvitationForm)
+	app.Get("/assessments/:id/compare", pageAuth(member), s.comparePage)
+	api.Get("/assessments/:id/compare", apiAuth(member), s.apiCompare)
+	app.Get("/assessments/:id/comments", pageAuth(member), s.commentsPage)
+
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
 

@@ -130,6 +130,18 @@ func secRoutes() map[string]secRoute {
 		"GET /assessments/:id/teams/:team_id/report":              {kind: secPage, min: member, ids: teamOfRound},
 		"GET /assessments/:id/teams/:team_id/report.md":           {kind: secPage, min: member, ids: teamOfRound},
 
+		"POST /assessments/:id/edit":                                         {kind: secPage, min: admin, ids: assessment, body: "name=Renamed+round"},
+		"POST /assessments/:id/duplicate":                                    {kind: secPage, min: admin, ids: assessment},
+		"POST /assessments/:id/delete":                                       {kind: secPage, min: admin, ids: assessment, body: "confirm=Round"},
+		"PATCH /api/v1/assessments/:id":                                      {kind: secAPI, min: admin, ids: assessment, body: `{"name":"Renamed round"}`},
+		"POST /api/v1/assessments/:id/duplicate":                             {kind: secAPI, min: admin, ids: assessment},
+		"DELETE /api/v1/assessments/:id":                                     {kind: secAPI, min: admin, ids: assessment, body: `{"confirm":"Round"}`},
+		"POST /api/v1/assessments/:id/invitations/:invitation_id/regenerate": {kind: secAPI, min: member, ids: invitation},
+		"POST /assessments/:id/invitations/:invitation_id/regenerate":        {kind: secPage, min: member, ids: invitation},
+		"GET /assessments/:id/compare":                                       {kind: secPage, min: member, ids: assessment},
+		"GET /api/v1/assessments/:id/compare":                                {kind: secAPI, min: member, ids: assessment},
+		"GET /assessments/:id/comments":                                      {kind: secPage, min: member, ids: assessment},
+
 		"GET /s/:token":                     {kind: secSurvey, ids: survey},
 		"GET /s/:token/intro":               {kind: secSurvey, ids: survey},
 		"GET /s/:token/page/:n":             {kind: secSurvey, ids: surveyPage},

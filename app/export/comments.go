@@ -1,0 +1,85 @@
+package export
+
+import (
+	"slices"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// SheetComments lists the respondents' comments by questionnaire,
+// dimension and question.
+const SheetComments = "Comments"
+
+// commentLine is one comment of the Comments sheet with its sort keys.
+type commentLine struct {
+	qPos, question int
+	team           string
+	text           answerText
+	comment        string
+}
+
+// writeCommentsSheet lists every answer of wb.Responses that has a comment:
+// in questionnaire and question order, teams in the order of the source.
+func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook) error {
+	s := &sheet{f: f, name: SheetComments}
+	s.widths(20, 26, 26, 50, 30, 60)
+	s.header(1, st.header, 1, "Team", "Questionnaire", "Dimension", "Question", "Answer", "Comment")
+	if s.err != nil {
+		return s.err
+	}
+	if err := f.SetPanes(SheetComments, &excelize.Panes{
+		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+	}); err != nil {
+		return err
+	}
+	if wb.Responses == nil {
+		return nil
+	}
+	qPos := map[string]int{}
+	qOrder := map[string]map[string]int{}
+	for i, q := range wb.Questionnaires {
+		if q == nil {
+			continue
+		}
+		qPos[q.Key] = i
+		idx := map[string]int{}
+		for _, d := range q.Dimensions {
+			for _, qu := range d.Questions {
+				idx[qu.Key] = len(idx)
+			}
+		}
+		qOrder[q.Key] = idx
+	}
+	cat := newCatalog(wb.Questionnaires)
+	var lines []commentLine
+	err := wb.Responses(func(r *ResponseRow) error {
+		if r.Comment == "" {
+			return nil
+		}
+		lines = append(lines, commentLine{
+			qPos: qPos[r.Questionnaire], question: qOrder[r.Questionnaire][r.Question],
+			team: r.TeamName, text: cat.lookup(r), comment: r.Comment,
+		})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(lines, func(a, b commentLine) int {
+		if a.qPos != b.qPos {
+			return a.qPos - b.qPos
+		}
+		return a.question - b.question
+	})
+	for i, l := range lines {
+		row := i + 2
+		s.str(1, row, l.team, st.text)
+		s.str(2, row, l.text.questionnaire, st.text)
+		s.str(3, row, l.text.dimension, st.wrap)
+		s.str(4, row, l.text.question, st.wrap)
+		s.str(5, row, l.text.answer, st.wrap)
+		s.str(6, row, l.comment, st.wrap)
+	}
+	return s.err
+}
