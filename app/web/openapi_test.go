@@ -350,6 +350,14 @@ func (f *oaFixture) cases() []oaCase {
 		{name: "create assessment as member", method: "POST", path: fixed("/api/v1/assessments"), token: member, contentType: js, body: raw(newRound), status: 403},
 		{name: "assessment", method: "GET", path: rp(""), token: owner, status: 200},
 		{name: "assessment unknown", method: "GET", path: fixed("/api/v1/assessments/999999"), token: owner, status: 404},
+		{name: "edit assessment", method: "PATCH", path: rp(""), token: owner, contentType: js, body: raw(`{"default_target":4,"capacity":5}`), status: 200},
+		{name: "edit assessment unknown team", method: "PATCH", path: rp(""), token: owner, contentType: js, body: raw(`{"team_ids":[999999]}`), status: 422},
+		{name: "duplicate assessment", method: "POST", path: rp("/duplicate"), token: owner, status: 201},
+		{name: "duplicate assessment as member", method: "POST", path: rp("/duplicate"), token: member, status: 403},
+		{name: "compare assessments", method: "GET", path: rp("/compare"), token: owner, status: 200},
+		{name: "compare with an unknown round", method: "GET", path: rp("/compare?with=999999"), token: owner, status: 404},
+		{name: "delete assessment with a wrong name", method: "DELETE", path: f.roundNamed("OpenAPI round 2"), token: owner, contentType: js, body: raw(`{"confirm":"not its name"}`), status: 422},
+		{name: "delete assessment", method: "DELETE", path: f.roundNamed("OpenAPI round 2"), token: owner, contentType: js, body: raw(`{"confirm":"OpenAPI round 2"}`), status: 204},
 		{name: "invitations", method: "GET", path: rp("/invitations"), token: owner, status: 200},
 		{name: "invitations unknown round", method: "GET", path: fixed("/api/v1/assessments/999999/invitations"), token: owner, status: 404},
 		{name: "create invitation", method: "POST", path: rp("/invitations"), token: owner, contentType: js, body: func() []byte { return []byte(fmt.Sprintf(`{"team_id":%d,"label":"extra"}`, team0)) }, status: 201},
@@ -367,6 +375,8 @@ func (f *oaFixture) cases() []oaCase {
 		{name: "survey results before submitting", method: "GET", path: fixed("/api/v1/survey/" + tok0 + "/results"), status: 409},
 		{name: "reopen response", method: "POST", path: f.invitationIDPath(1, "/reopen"), token: owner, status: 200},
 		{name: "reopen response as member", method: "POST", path: f.invitationIDPath(1, "/reopen"), token: member, status: 403},
+		{name: "regenerate link", method: "POST", path: f.invitationIDPath(1, "/regenerate"), token: owner, status: 201},
+		{name: "regenerate link without credentials", method: "POST", path: f.invitationIDPath(1, "/regenerate"), status: 401, invalid: true},
 
 		{name: "results", method: "GET", path: rp("/results"), token: owner, status: 200},
 		{name: "results of a team", method: "GET", path: func() string { return f.roundPath(fmt.Sprintf("/results?team_id=%d", team0)) }, token: owner, status: 200},
@@ -439,6 +449,24 @@ func (f *oaFixture) invitationPath(suffix string) func() string {
 			}
 		}
 		f.t.Fatal("invitation extra not found")
+		return ""
+	}
+}
+
+// roundNamed returns the API path of the organization's round called name.
+func (f *oaFixture) roundNamed(name string) func() string {
+	return func() string {
+		var list []struct {
+			ID   int64
+			Name string
+		}
+		f.ts.want(f.ts.call("GET", "/api/v1/assessments", f.o.Token, nil), http.StatusOK, "assessments").decode(f.t, &list)
+		for _, a := range list {
+			if a.Name == name {
+				return fmt.Sprintf("/api/v1/assessments/%d", a.ID)
+			}
+		}
+		f.t.Fatalf("round %q not found", name)
 		return ""
 	}
 }
