@@ -47,11 +47,7 @@ func views(wb *Workbook) []qView {
 		}
 		var team *scoring.TeamResult
 		if wb.Round.TeamID != 0 {
-			for j := range v.R.Teams {
-				if v.R.Teams[j].ID == wb.Round.TeamID {
-					team = &v.R.Teams[j]
-				}
-			}
+			team = v.R.Team(wb.Round.TeamID)
 		}
 		v.Overall = v.R.Overall
 		if wb.Round.TeamID != 0 {

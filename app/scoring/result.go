@@ -170,3 +170,16 @@ func (t *TeamResult) Dimension(key string) *TeamDimension {
 	}
 	return nil
 }
+
+// Team returns the result of the team id, or nil (also for a nil result).
+func (r *Result) Team(id int64) *TeamResult {
+	if r == nil {
+		return nil
+	}
+	for i := range r.Teams {
+		if r.Teams[i].ID == id {
+			return &r.Teams[i]
+		}
+	}
+	return nil
+}

@@ -83,49 +83,15 @@ func compareRounds(cur, prev *results.Round) []compareQuestionnaire {
 		res, old := cur.Results[i], prevByKey[q.Key]
 		cq := compareQuestionnaire{Key: q.Key, Q: q, InBoth: old != nil, Dimensions: []compareDim{}, Teams: []compareTeam{}}
 		for _, d := range q.Dimensions {
-			cd := compareDim{Key: d.Key, Title: d.Title}
-			if res != nil {
-				for _, rd := range res.Dimensions {
-					if rd.Key == d.Key {
-						cd.Level, cd.Score = rd.Level, rd.Score
-					}
-				}
-			}
-			if old != nil {
-				for _, od := range old.Dimensions {
-					if od.Key == d.Key {
-						cd.PreviousLevel, cd.PreviousScore = od.Level, od.Score
-					}
-				}
-			}
-			cq.Dimensions = append(cq.Dimensions, cd)
+			cq.Dimensions = append(cq.Dimensions, compareDimension(d, res.Dimension(d.Key), old.Dimension(d.Key)))
 		}
 		if res != nil {
-			for _, t := range res.Teams {
+			for j := range res.Teams {
+				t := &res.Teams[j]
 				ct := compareTeam{ID: t.ID, Name: t.Name, Dimensions: []compareDim{}}
-				var ot *scoring.TeamResult
-				if old != nil {
-					for j := range old.Teams {
-						if old.Teams[j].ID == t.ID {
-							ot = &old.Teams[j]
-						}
-					}
-				}
+				ot := old.Team(t.ID)
 				for _, d := range q.Dimensions {
-					cd := compareDim{Key: d.Key, Title: d.Title}
-					for _, td := range t.Dimensions {
-						if td.Key == d.Key {
-							cd.Level, cd.Score = td.Level, td.Score
-						}
-					}
-					if ot != nil {
-						for _, od := range ot.Dimensions {
-							if od.Key == d.Key {
-								cd.PreviousLevel, cd.PreviousScore = od.Level, od.Score
-							}
-						}
-					}
-					ct.Dimensions = append(ct.Dimensions, cd)
+					ct.Dimensions = append(ct.Dimensions, compareTeamDimension(d, t.Dimension(d.Key), ot.Dimension(d.Key)))
 				}
 				cq.Teams = append(cq.Teams, ct)
 			}
@@ -133,6 +99,31 @@ func compareRounds(cur, prev *results.Round) []compareQuestionnaire {
 		out = append(out, cq)
 	}
 	return out
+}
+
+// compareDimension sets one dimension of the organization's results beside
+// its previous values; either side may be missing (nil).
+func compareDimension(d questionnaires.Dimension, cur, prev *scoring.DimensionResult) compareDim {
+	cd := compareDim{Key: d.Key, Title: d.Title}
+	if cur != nil {
+		cd.Level, cd.Score = cur.Level, cur.Score
+	}
+	if prev != nil {
+		cd.PreviousLevel, cd.PreviousScore = prev.Level, prev.Score
+	}
+	return cd
+}
+
+// compareTeamDimension is compareDimension for one team's results.
+func compareTeamDimension(d questionnaires.Dimension, cur, prev *scoring.TeamDimension) compareDim {
+	cd := compareDim{Key: d.Key, Title: d.Title}
+	if cur != nil {
+		cd.Level, cd.Score = cur.Level, cur.Score
+	}
+	if prev != nil {
+		cd.PreviousLevel, cd.PreviousScore = prev.Level, prev.Score
+	}
+	return cd
 }
 
 // comparison is a round compared with another of the organization.

@@ -144,12 +144,7 @@ func reportChartSet(round *results.Round, team *scoring.Team, hist [][]charts.Ro
 		p := charts.CleanID("report_" + strconv.Itoa(i))
 		rc := reportCharts{Title: q.Title}
 		if team != nil {
-			var tr *scoring.TeamResult
-			for j := range res.Teams {
-				if res.Teams[j].ID == team.ID {
-					tr = &res.Teams[j]
-				}
-			}
+			tr := res.Team(team.ID)
 			if tr == nil {
 				continue
 			}

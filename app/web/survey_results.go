@@ -46,11 +46,7 @@ func (s *Server) surveyResults(c *fiber.Ctx, sv *store.Survey) (fiber.Map, []sur
 		for _, l := range q.Levels {
 			item.LevelNames[l.Level] = l.Name
 		}
-		for j := range r.Teams {
-			if r.Teams[j].ID == sv.TeamID {
-				item.Team = &r.Teams[j]
-			}
-		}
+		item.Team = r.Team(sv.TeamID)
 		out = append(out, item)
 	}
 	head := fiber.Map{
