@@ -604,13 +604,6 @@ func (ts *testServer) client() *testClient {
 	return &testClient{ts: ts, jar: jar, set: map[string]*http.Cookie{}}
 }
 
-// bearerClient is a client that sends an API token.
-func (ts *testServer) bearerClient(token string) *testClient {
-	c := ts.client()
-	c.bearer = token
-	return c
-}
-
 // cookie returns the value the jar holds for name ("" when none).
 func (c *testClient) cookie(name string) string {
 	for _, ck := range c.jar.Cookies(c.ts.origin) {
