@@ -83,7 +83,7 @@ func compareRounds(cur, prev *results.Round) []compareQuestionnaire {
 		res, old := cur.Results[i], prevByKey[q.Key]
 		cq := compareQuestionnaire{Key: q.Key, Q: q, InBoth: old != nil, Dimensions: []compareDim{}, Teams: []compareTeam{}}
 		for _, d := range q.Dimensions {
-			cq.Dimensions = append(cq.Dimensions, compareDimension(d, res.Dimension(d.Key), old.Dimension(d.Key)))
+			cq.Dimensions = append(cq.Dimensions, compareDimension(d, orgLevelScore(res.Dimension(d.Key)), orgLevelScore(old.Dimension(d.Key))))
 		}
 		if res != nil {
 			for j := range res.Teams {
@@ -91,7 +91,7 @@ func compareRounds(cur, prev *results.Round) []compareQuestionnaire {
 				ct := compareTeam{ID: t.ID, Name: t.Name, Dimensions: []compareDim{}}
 				ot := old.Team(t.ID)
 				for _, d := range q.Dimensions {
-					ct.Dimensions = append(ct.Dimensions, compareTeamDimension(d, t.Dimension(d.Key), ot.Dimension(d.Key)))
+					ct.Dimensions = append(ct.Dimensions, compareDimension(d, teamLevelScore(t.Dimension(d.Key)), teamLevelScore(ot.Dimension(d.Key))))
 				}
 				cq.Teams = append(cq.Teams, ct)
 			}
@@ -101,29 +101,30 @@ func compareRounds(cur, prev *results.Round) []compareQuestionnaire {
 	return out
 }
 
-// compareDimension sets one dimension of the organization's results beside
-// its previous values; either side may be missing (nil).
-func compareDimension(d questionnaires.Dimension, cur, prev *scoring.DimensionResult) compareDim {
-	cd := compareDim{Key: d.Key, Title: d.Title}
-	if cur != nil {
-		cd.Level, cd.Score = cur.Level, cur.Score
-	}
-	if prev != nil {
-		cd.PreviousLevel, cd.PreviousScore = prev.Level, prev.Score
-	}
-	return cd
+// compareDimension sets one dimension's level and score beside its previous
+// ones; a side without a result stays null.
+func compareDimension(d questionnaires.Dimension, cur, prev levelScore) compareDim {
+	return compareDim{Key: d.Key, Title: d.Title, Level: cur.Level, Score: cur.Score, PreviousLevel: prev.Level, PreviousScore: prev.Score}
 }
 
-// compareTeamDimension is compareDimension for one team's results.
-func compareTeamDimension(d questionnaires.Dimension, cur, prev *scoring.TeamDimension) compareDim {
-	cd := compareDim{Key: d.Key, Title: d.Title}
-	if cur != nil {
-		cd.Level, cd.Score = cur.Level, cur.Score
+// levelScore is the level and score of one result in one dimension.
+type levelScore struct {
+	Level *int
+	Score *float64
+}
+
+func orgLevelScore(d *scoring.DimensionResult) levelScore {
+	if d == nil {
+		return levelScore{}
 	}
-	if prev != nil {
-		cd.PreviousLevel, cd.PreviousScore = prev.Level, prev.Score
+	return levelScore{d.Level, d.Score}
+}
+
+func teamLevelScore(d *scoring.TeamDimension) levelScore {
+	if d == nil {
+		return levelScore{}
 	}
-	return cd
+	return levelScore{d.Level, d.Score}
 }
 
 // comparison is a round compared with another of the organization.
