@@ -45,11 +45,39 @@ func (sc *surveyCtx) planPage(n int, form pageForm, stored []models.Answer) page
 	have := answerIndex(stored)
 	p := sc.pages[n-1]
 	pl := pagePlan{posted: map[string]formAnswer{}}
-	for _, qu := range p.D.Questions {
+	for i := range p.D.Questions {
+		qu := &p.D.Questions[i]
 		name := p.Q.Key + ":" + qu.Key
 		f := formAnswer{choice: form.value("answer:" + name), na: form.value("na:"+name) != "", comment: strings.ReplaceAll(form.value("comment:"+name), "\r\n", "\n")}
 		comment := f.comment
 		b := answerBody{Questionnaire: p.Q.Key, Question: qu.Key, Comment: &comment, Revision: form.revision}
+		if !qu.Scored() {
+			f.choice = strings.ReplaceAll(f.choice, "\r\n", "\n")
+			b.Comment = nil // measures have no comment field
+			clear, problem := planMeasure(qu, f, &b)
+			switch {
+			case problem != "":
+				f.err = problem
+				pl.posted[name] = f
+			case clear:
+				if _, ok := have[store.QuestionRef{Questionnaire: p.Q.Key, Question: qu.Key}]; ok {
+					pl.writes = append(pl.writes, store.AnswerWrite{Questionnaire: p.Q.Key, Question: qu.Key, Clear: true, Revision: form.revision})
+				}
+			default:
+				if w, _, err := sc.validate(b); err != nil {
+					ae, _ := apperr.As(err)
+					f.err = ae.Message
+					pl.posted[name] = f
+				} else if w.Clear {
+					if _, ok := have[store.QuestionRef{Questionnaire: p.Q.Key, Question: qu.Key}]; ok {
+						pl.writes = append(pl.writes, w)
+					}
+				} else {
+					pl.writes = append(pl.writes, w)
+				}
+			}
+			continue
+		}
 		switch {
 		case f.na:
 			t := true
@@ -59,7 +87,8 @@ func (sc *surveyCtx) planPage(n int, form pageForm, stored []models.Answer) page
 			if err != nil {
 				v = 0
 			}
-			b.Value = &v
+			fv := float64(v)
+			b.Value = &fv
 		case f.choice != "":
 			b.Option = &f.choice
 		default:
@@ -121,6 +150,10 @@ func choiceOf(a models.Answer) string {
 		return *a.OptionKey
 	case a.Value != nil:
 		return strconv.Itoa(*a.Value)
+	case a.Number != nil:
+		return formatNumber(*a.Number)
+	case a.Text != nil:
+		return *a.Text
 	}
 	return ""
 }
