@@ -20,8 +20,8 @@ const maxAnswerBody = 32 << 10
 
 // answerJSON is one answer in the survey API.
 type answerJSON struct {
-	Questionnaire string  `json:"questionnaire"`
-	Question      string  `json:"question"`
+	Questionnaire string   `json:"questionnaire"`
+	Question      string   `json:"question"`
 	Option        *string  `json:"option,omitempty"`
 	Value         *float64 `json:"value,omitempty"`
 	Text          *string  `json:"text,omitempty"`

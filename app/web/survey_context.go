@@ -140,8 +140,8 @@ func stateError(sv *store.Survey) error {
 
 // answerBody is the JSON of PUT /api/v1/survey/{token}/answers.
 type answerBody struct {
-	Questionnaire string  `json:"questionnaire"`
-	Question      string  `json:"question"`
+	Questionnaire string   `json:"questionnaire"`
+	Question      string   `json:"question"`
 	Option        *string  `json:"option"`
 	Value         *float64 `json:"value"`
 	Text          *string  `json:"text"`
