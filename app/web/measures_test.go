@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -223,6 +224,101 @@ func TestResultsCarryMeasures(t *testing.T) {
 		}
 		if blueP := body.Questionnaires[0].Teams; len(blueP) != 1 {
 			t.Errorf("?team_id: %d teams, want only Green", len(blueP))
+		}
+	})
+}
+
+// The survey pages render measures and their form posts save, clear and
+// refuse them like the API.
+func TestSurveyPagesWithMeasures(t *testing.T) {
+	eachServer(t, nil, func(t *testing.T, ts *testServer) {
+		o := ts.newOrg("Acme", "Blue")
+		tok := ts.newRound(o, devx).Tokens[0]
+		base := "/s/" + tok
+		b := ts.client()
+		name := func(q string) string { return "answer:" + devx + ":" + q }
+		// Pages follow the dimensions: 2 cognitive load, 3 flow, 4 golden paths.
+		pages := map[int][]string{
+			2: {`type="number"`, `name="` + name("cl-hours-lost") + `"`, `min="0"`, `max="40"`, "hours", "(optional)"},
+			3: {`<textarea id="q-developer-experience-ff-one-change-value" name="` + name("ff-one-change") + `" maxlength="2000"`, "of 2000 characters"},
+			4: {`class="nps"`, `name="` + name("gp-recommend") + `" value="0"`, `name="` + name("gp-recommend") + `" value="10"`, "Extremely likely"},
+		}
+		for n, wants := range pages {
+			body := string(ts.want(b.get(fmt.Sprintf("%s/page/%d", base, n)), http.StatusOK, "survey page").Body)
+			for _, w := range wants {
+				if !strings.Contains(body, w) {
+					t.Errorf("page %d lacks %q", n, w)
+				}
+			}
+			if strings.Contains(body, `name="comment:`+devx+`:gp-recommend"`) {
+				t.Errorf("page %d has a comment field for a measure", n)
+			}
+		}
+		post := func(n int, fields map[string]string) apiResult {
+			t.Helper()
+			page := b.get(fmt.Sprintf("%s/page/%d", base, n))
+			form := url.Values{"_csrf": {string(csrfInput.FindSubmatch(page.Body)[1])}, "nav": {"next"}}
+			for k, v := range fields {
+				form.Set(k, v)
+			}
+			return b.post(fmt.Sprintf("%s/page/%d", base, n), form)
+		}
+		ts.want(post(2, map[string]string{name("cl-hours-lost"): "2,5"}), http.StatusSeeOther, "save hours")
+		ts.want(post(3, map[string]string{name("ff-one-change"): "Faster builds\r\nplease"}), http.StatusSeeOther, "save text")
+		ts.want(post(4, map[string]string{name("gp-recommend"): "9"}), http.StatusSeeOther, "save nps")
+		got := measureAnswers(t, ts, tok)
+		if v := got["cl-hours-lost"].Value; v == nil || *v != 2.5 {
+			t.Errorf("hours = %s, want 2.5", show(got["cl-hours-lost"]))
+		}
+		if v := got["ff-one-change"].Text; v == nil || *v != "Faster builds\nplease" {
+			t.Errorf("text = %s", show(got["ff-one-change"]))
+		}
+		if v := got["gp-recommend"].Value; v == nil || *v != 9 {
+			t.Errorf("nps = %s", show(got["gp-recommend"]))
+		}
+		// Out of range and not a number: 422, the page again with the error, nothing stored.
+		for _, bad := range []struct{ value, msg string }{{"41", "from 0 to 40 hours"}, {"soon", "Enter a number"}} {
+			res := post(2, map[string]string{name("cl-hours-lost"): bad.value})
+			if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.text(), bad.msg) || !strings.Contains(res.text(), `value="`+bad.value+`"`) {
+				t.Errorf("hours %q: %s", bad.value, res)
+			}
+		}
+		if v := measureAnswers(t, ts, tok)["cl-hours-lost"].Value; v == nil || *v != 2.5 {
+			t.Errorf("a refused post changed the hours to %v", v)
+		}
+		// Blank fields remove optional answers.
+		ts.want(post(2, map[string]string{name("cl-hours-lost"): ""}), http.StatusSeeOther, "clear hours")
+		ts.want(post(3, map[string]string{name("ff-one-change"): " "}), http.StatusSeeOther, "clear text")
+		got = measureAnswers(t, ts, tok)
+		if _, ok := got["cl-hours-lost"]; ok {
+			t.Errorf("hours still stored: %s", show(got["cl-hours-lost"]))
+		}
+		if _, ok := got["ff-one-change"]; ok {
+			t.Errorf("text still stored: %s", show(got["ff-one-change"]))
+		}
+		// The review lists unanswered statements, never the optional measures.
+		review := string(ts.want(b.get(base+"/review"), http.StatusOK, "review").Body)
+		if strings.Contains(review, "#q-developer-experience-cl-hours-lost") || !strings.Contains(review, "#q-developer-experience-fl-local-build") {
+			t.Errorf("review lists the wrong unanswered questions")
+		}
+	})
+}
+
+// Text answers appear on the comments page, escaped, as written answers.
+func TestCommentsPageShowsTextAnswers(t *testing.T) {
+	eachServer(t, nil, func(t *testing.T, ts *testServer) {
+		o := ts.newOrg("Acme", "Blue")
+		r := ts.newRound(o, devx)
+		text := "Self-service <b>databases</b>"
+		answers := append(ts.levelAnswers([]string{devx}, 0, 4), store.SeedAnswer{Questionnaire: devx, Question: "ff-one-change", Text: &text})
+		ts.seed(o, r.ID, []store.SeedResponse{{TeamID: o.Teams[0].ID, Submitted: true, Answers: answers}})
+		c := ts.client()
+		c.login(o.Owner.Email)
+		body := string(ts.want(c.get(fmt.Sprintf("/assessments/%d/comments", r.ID)), http.StatusOK, "comments").Body)
+		for _, w := range []string{"Self-service &lt;b&gt;databases&lt;/b&gt;", "Written answer", "Which single change to our tools or platform"} {
+			if !strings.Contains(body, w) {
+				t.Errorf("comments page lacks %q", w)
+			}
 		}
 	})
 }
