@@ -27,7 +27,7 @@ type ExportRow struct {
 	Value            int
 	NA               bool
 	Number           *float64 // nps and number questions
-	Text             string    // text questions
+	Text             string   // text questions
 	Comment          string
 }
 
