@@ -225,6 +225,15 @@ func TestResultsCarryMeasures(t *testing.T) {
 		if blueP := body.Questionnaires[0].Teams; len(blueP) != 1 {
 			t.Errorf("?team_id: %d teams, want only Green", len(blueP))
 		}
+		// The organization's dashboard draws them: NPS bars and box plots.
+		c := ts.client()
+		c.login(o.Owner.Email)
+		dash := string(ts.want(c.get(fmt.Sprintf("/assessments/%d/dashboard", r.ID)), http.StatusOK, "dashboard").Body)
+		for _, w := range []string{"Recommendation score (NPS) per team", `"type":"boxplot"`, "how many hours do you lose", "33.3"} {
+			if !strings.Contains(dash, w) {
+				t.Errorf("dashboard lacks %q", w)
+			}
+		}
 	})
 }
 
