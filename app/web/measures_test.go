@@ -329,5 +329,12 @@ func TestCommentsPageShowsTextAnswers(t *testing.T) {
 				t.Errorf("comments page lacks %q", w)
 			}
 		}
+		// The questionnaire page says how measures are answered.
+		body = string(ts.want(c.get("/questionnaires/"+devx), http.StatusOK, "questionnaire page").Body)
+		for _, w := range []string{"answered from 0 to 10", "a number from 0 to 40 hours", "a free answer of at most 2,000 characters"} {
+			if !strings.Contains(body, w) {
+				t.Errorf("questionnaire page lacks %q", w)
+			}
+		}
 	})
 }
