@@ -52,29 +52,11 @@ func (sc *surveyCtx) planPage(n int, form pageForm, stored []models.Answer) page
 		comment := f.comment
 		b := answerBody{Questionnaire: p.Q.Key, Question: qu.Key, Comment: &comment, Revision: form.revision}
 		if !qu.Scored() {
-			f.choice = strings.ReplaceAll(f.choice, "\r\n", "\n")
-			b.Comment = nil // measures have no comment field
-			clear, problem := planMeasure(qu, f, &b)
-			switch {
-			case problem != "":
+			if w, write, problem := sc.planMeasure(p.Q.Key, qu, f, form.revision, have); problem != "" {
 				f.err = problem
 				pl.posted[name] = f
-			case clear:
-				if _, ok := have[store.QuestionRef{Questionnaire: p.Q.Key, Question: qu.Key}]; ok {
-					pl.writes = append(pl.writes, store.AnswerWrite{Questionnaire: p.Q.Key, Question: qu.Key, Clear: true, Revision: form.revision})
-				}
-			default:
-				if w, _, err := sc.validate(b); err != nil {
-					ae, _ := apperr.As(err)
-					f.err = ae.Message
-					pl.posted[name] = f
-				} else if w.Clear {
-					if _, ok := have[store.QuestionRef{Questionnaire: p.Q.Key, Question: qu.Key}]; ok {
-						pl.writes = append(pl.writes, w)
-					}
-				} else {
-					pl.writes = append(pl.writes, w)
-				}
+			} else if write {
+				pl.writes = append(pl.writes, w)
 			}
 			continue
 		}

@@ -125,26 +125,41 @@ func (v *questionView) setMeasure(qu *questionnaires.Question, a models.Answer, 
 	}
 }
 
-// planMeasure turns what the form posted for a measure into an answer
-// body. A blank nps or number (with N/A unticked) removes a stored answer:
-// clear is then true. A blank text is sent as "", which removes it the same
-// way. problem is set when the input is not a number.
-func planMeasure(qu *questionnaires.Question, f formAnswer, b *answerBody) (clear bool, problem string) {
+// planMeasure turns what a page's form posted for a measure into a write;
+// write is false when there is nothing to store. A blank answer (N/A
+// unticked) removes a stored answer, since measures are optional unless
+// required (and then submitting asks for them). problem is the message to
+// show when the posted answer is refused.
+func (sc *surveyCtx) planMeasure(qkey string, qu *questionnaires.Question, f formAnswer, revision *int64,
+	have map[store.QuestionRef]models.Answer) (w store.AnswerWrite, write bool, problem string) {
+	b := answerBody{Questionnaire: qkey, Question: qu.Key, Revision: revision}
 	choice := strings.TrimSpace(f.choice)
 	switch {
 	case f.na:
 		t := true
 		b.NA = &t
 	case qu.Type == questionnaires.TypeText:
-		b.Text = &f.choice
+		text := strings.ReplaceAll(f.choice, "\r\n", "\n")
+		b.Text = &text
 	case choice == "":
-		return true, ""
+		w = store.AnswerWrite{Questionnaire: qkey, Question: qu.Key, Clear: true, Revision: revision}
 	default:
 		v, err := strconv.ParseFloat(strings.ReplaceAll(choice, ",", "."), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return false, "Enter a number, such as 12 or 2.5."
+			return w, false, "Enter a number, such as 12 or 2.5."
 		}
 		b.Value = &v
 	}
-	return false, ""
+	if !w.Clear {
+		var err error
+		if w, _, err = sc.validate(b); err != nil {
+			ae, _ := apperr.As(err)
+			return w, false, ae.Message
+		}
+	}
+	if w.Clear {
+		_, stored := have[store.QuestionRef{Questionnaire: qkey, Question: qu.Key}]
+		return w, stored, ""
+	}
+	return w, true, ""
 }
