@@ -90,7 +90,8 @@ type Response struct {
 }
 
 // Answer is one answer of a response. Exactly one of OptionKey (level
-// scale), Value (likert) or NA is set; Level caches the option's level.
+// scale), Value (likert), Number (nps and number questions), Text (text
+// questions) or NA is set; Level caches the option's level.
 type Answer struct {
 	ResponseID       int64  `gorm:"primaryKey"`
 	QuestionnaireKey string `gorm:"primaryKey"`
@@ -99,6 +100,8 @@ type Answer struct {
 	Level            *int
 	Value            *int
 	NA               bool `gorm:"column:na"`
+	Number           *float64
+	Text             *string
 	Comment          string
 	Revision         int64
 	UpdatedAt        time.Time

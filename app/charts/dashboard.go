@@ -172,7 +172,7 @@ func upDown(v float64) string {
 // Dashboard is everything the assessment dashboard shows for one questionnaire.
 type Dashboard struct {
 	Headline Headline
-	Charts   []Chart // radar, gap bars, heatmap, spread, trend
+	Charts   []Chart // radar, gap bars, heatmap, spread, trend, then the measures' charts (MeasureCharts)
 }
 
 // NewDashboard builds the dashboard of one questionnaire of a round. history
@@ -187,13 +187,13 @@ func NewDashboard(prefix string, q *questionnaires.Questionnaire, r *scoring.Res
 	p := CleanID(prefix)
 	return Dashboard{
 		Headline: NewHeadline(q, r, prev, prevName),
-		Charts: about(q.Title,
+		Charts: append(about(q.Title,
 			Radar(p+"_radar", q, r),
 			GapBars(p+"_gaps", q, r, nil),
 			Heatmap(p+"_heatmap", q, r),
 			SpreadChart(p+"_spread", q, r),
 			Trend(p+"_trend", q, history),
-		),
+		), MeasureCharts(p, q, r)...),
 	}
 }
 

@@ -13,7 +13,8 @@ import (
 )
 
 // ResponseRow is one answer of a submitted response. Level is set for a
-// level-scale answer, Value for a likert answer; both are 0 for N/A.
+// level-scale answer, Value for a likert answer, Number (with HasNumber) for
+// an nps or number question, Text for a text question; none for N/A.
 type ResponseRow struct {
 	TeamName      string
 	Respondent    string // the invitation's label; may be empty
@@ -25,6 +26,9 @@ type ResponseRow struct {
 	Level         int
 	Value         int
 	NA            bool
+	Number        float64
+	HasNumber     bool
+	Text          string
 	Comment       string
 }
 
@@ -44,6 +48,7 @@ func responseHeaders() []string {
 type answerText struct {
 	questionnaire, dimension, question, answer string
 	number                                     int // level or value; 0 for none
+	measure                                    *float64
 }
 
 // catalog resolves the keys of a response row to the texts of the pinned
@@ -102,6 +107,17 @@ func (c *catalog) lookup(r *ResponseRow) answerText {
 				}
 			}
 		}
+	case r.HasNumber:
+		n := r.Number
+		out.measure = &n
+		out.answer = strconv.FormatFloat(n, 'f', -1, 64)
+		if qu != nil && qu.Type == questionnaires.TypeNPS {
+			out.answer += " of 10"
+		} else if qu != nil && qu.Unit != "" {
+			out.answer += " " + qu.Unit
+		}
+	case r.Text != "":
+		out.answer = r.Text
 	case r.Value > 0:
 		out.number = r.Value
 		out.answer = questionnaires.LikertLabel(r.Value)
@@ -156,9 +172,12 @@ func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook) error {
 			vals[6] = r.Question
 			vals[7] = t.question
 			vals[8] = t.answer
-			if t.number > 0 {
+			switch {
+			case t.number > 0:
 				vals[9] = t.number
-			} else {
+			case t.measure != nil:
+				vals[9] = *t.measure
+			default:
 				vals[9] = nil
 			}
 			vals[10] = r.NA
@@ -207,8 +226,11 @@ func WriteResponsesCSV(w io.Writer, qs []*questionnaires.Questionnaire, src Resp
 			rec[7] = CSVText(t.question)
 			rec[8] = CSVText(t.answer)
 			rec[9] = ""
-			if t.number > 0 {
+			switch {
+			case t.number > 0:
 				rec[9] = strconv.Itoa(t.number)
+			case t.measure != nil:
+				rec[9] = strconv.FormatFloat(*t.measure, 'f', -1, 64)
 			}
 			rec[10] = strconv.FormatBool(r.NA)
 			rec[11] = CSVText(r.Comment)

@@ -26,6 +26,8 @@ type ExportRow struct {
 	Level            int
 	Value            int
 	NA               bool
+	Number           *float64 // nps and number questions
+	Text             string   // text questions
 	Comment          string
 }
 
@@ -59,7 +61,7 @@ func (s *Store) StreamResponses(ctx context.Context, orgID, assessmentID, teamID
 	// (assessment_id, status, team_id) index in id order, so rows come out
 	// already sorted, without a temporary B-tree over every answer.
 	// PostgreSQL plans it like any inner join.
-	query := `SELECT r.id, t.name, i.label, r.submitted_at, a.questionnaire_key, a.question_key, a.option_key, a.level, a.value, a.na, a.comment
+	query := `SELECT r.id, t.name, i.label, r.submitted_at, a.questionnaire_key, a.question_key, a.option_key, a.level, a.value, a.na, a.number, a.text, a.comment
 		FROM teams t
 		CROSS JOIN responses r
 		JOIN invitations i ON i.id = r.invitation_id
@@ -112,9 +114,11 @@ func (s *Store) StreamResponses(ctx context.Context, orgID, assessmentID, teamID
 			option    sql.NullString
 			level     sql.NullInt64
 			value     sql.NullInt64
+			number    sql.NullFloat64
+			text      sql.NullString
 		)
 		if err := rows.Scan(&r.ResponseID, &r.TeamName, &r.Respondent, &submitted, &r.QuestionnaireKey, &r.QuestionKey,
-			&option, &level, &value, &r.NA, &r.Comment); err != nil {
+			&option, &level, &value, &r.NA, &number, &text, &r.Comment); err != nil {
 			return fmt.Errorf("export responses: read answer: %w", err)
 		}
 		if len(batch) > 0 && batch[0].ResponseID != r.ResponseID {
@@ -127,6 +131,11 @@ func (s *Store) StreamResponses(ctx context.Context, orgID, assessmentID, teamID
 		}
 		r.OptionKey = option.String
 		r.Level, r.Value = int(level.Int64), int(value.Int64)
+		if number.Valid {
+			n := number.Float64
+			r.Number = &n
+		}
+		r.Text = text.String
 		batch = append(batch, r)
 	}
 	if err := rows.Err(); err != nil {

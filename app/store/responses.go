@@ -87,7 +87,8 @@ func (s *Store) Answers(ctx context.Context, responseID int64) ([]models.Answer,
 }
 
 // AnswerWrite is one validated answer to store. Exactly one of Option (with
-// its Level), Value or NA is set. A nil Comment keeps the stored comment.
+// its Level), Value, Number, Text or NA is set, or Clear: the stored answer
+// (an optional question's) is removed. A nil Comment keeps the stored comment.
 // Revision, when set, is the response revision at which the writer last saw
 // this question: a stored answer written after it is a conflict.
 type AnswerWrite struct {
@@ -97,6 +98,9 @@ type AnswerWrite struct {
 	Level         *int
 	Value         *int
 	NA            bool
+	Number        *float64
+	Text          *string
+	Clear         bool
 	Comment       *string
 	Revision      *int64
 }
@@ -173,11 +177,23 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 		rev := st.Revision + 1
 		t := now()
 		var rows []models.Answer
+		var clear []answerKey // answers to remove
 		for _, w := range writes {
 			old, exists := byKey[answerKey{w.Questionnaire, w.Question}]
+			if w.Clear {
+				switch {
+				case !exists:
+				case w.Revision != nil && old.Revision > *w.Revision:
+					res.Conflicts = append(res.Conflicts, old)
+				default:
+					clear = append(clear, answerKey{w.Questionnaire, w.Question})
+				}
+				continue
+			}
 			row := models.Answer{
 				ResponseID: responseID, QuestionnaireKey: w.Questionnaire, QuestionKey: w.Question,
-				OptionKey: w.Option, Level: w.Level, Value: w.Value, NA: w.NA, Revision: rev, UpdatedAt: t,
+				OptionKey: w.Option, Level: w.Level, Value: w.Value, NA: w.NA, Number: w.Number, Text: w.Text,
+				Revision: rev, UpdatedAt: t,
 			}
 			if w.Comment != nil {
 				row.Comment = *w.Comment
@@ -198,16 +214,25 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 		if page != "" && page != st.Page {
 			updates["page"] = page
 		}
-		if len(rows) > 0 {
+		if len(rows) > 0 || len(clear) > 0 {
 			res.Revision = rev
 			updates["revision"] = rev
 			updates["updated_at"] = t
+		}
+		if len(rows) > 0 {
 			err := tx.Clauses(clause.OnConflict{
 				Columns:   []clause.Column{{Name: "response_id"}, {Name: "questionnaire_key"}, {Name: "question_key"}},
-				DoUpdates: clause.AssignmentColumns([]string{"option_key", "level", "value", "na", "comment", "revision", "updated_at"}),
+				DoUpdates: clause.AssignmentColumns([]string{"option_key", "level", "value", "na", "number", "text", "comment", "revision", "updated_at"}),
 			}).Create(&rows).Error
 			if err != nil {
 				return fmt.Errorf("store answers: %w", err)
+			}
+		}
+		for _, k := range clear {
+			err := tx.Where("response_id = ? AND questionnaire_key = ? AND question_key = ?", responseID, k.questionnaire, k.question).
+				Delete(&models.Answer{}).Error
+			if err != nil {
+				return fmt.Errorf("clear answer: %w", err)
 			}
 		}
 		if len(updates) == 0 {
@@ -225,7 +250,8 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 }
 
 func sameAnswer(a, b models.Answer) bool {
-	return eqPtr(a.OptionKey, b.OptionKey) && eqPtr(a.Value, b.Value) && a.NA == b.NA && a.Comment == b.Comment
+	return eqPtr(a.OptionKey, b.OptionKey) && eqPtr(a.Value, b.Value) && a.NA == b.NA &&
+		eqPtr(a.Number, b.Number) && eqPtr(a.Text, b.Text) && a.Comment == b.Comment
 }
 
 func eqPtr[T comparable](a, b *T) bool {

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gapmap/app/apperr"
+	"gapmap/app/export"
 	"gapmap/app/store"
 	"gapmap/models"
 	"gapmap/questionnaires"
@@ -49,6 +50,10 @@ func groupComments(qs []*questionnaires.Questionnaire, rows []store.CommentRow) 
 				}
 				cqu := commentQuestion{Text: qu.Text}
 				for _, r := range rs {
+					if r.Text != nil && *r.Text != "" {
+						cqu.Lines = append(cqu.Lines, commentLine{Team: r.TeamName, Answer: export.WrittenAnswer, Comment: *r.Text})
+						continue
+					}
 					cqu.Lines = append(cqu.Lines, commentLine{Team: r.TeamName, Answer: answerLabel(qu, r), Comment: r.Comment})
 				}
 				cd.Questions = append(cd.Questions, cqu)

@@ -90,7 +90,10 @@ func (s *Server) responseSource(ctx context.Context, orgID, assessmentID, teamID
 			row = export.ResponseRow{
 				TeamName: r.TeamName, Respondent: r.Respondent, ResponseID: r.ResponseID, SubmittedAt: r.SubmittedAt,
 				Questionnaire: r.QuestionnaireKey, Question: r.QuestionKey, Option: r.OptionKey,
-				Level: r.Level, Value: r.Value, NA: r.NA, Comment: r.Comment,
+				Level: r.Level, Value: r.Value, NA: r.NA, Text: r.Text, Comment: r.Comment,
+			}
+			if r.Number != nil {
+				row.Number, row.HasNumber = *r.Number, true
 			}
 			return emit(&row)
 		})

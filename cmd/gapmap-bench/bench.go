@@ -132,8 +132,8 @@ func seedDatabase(ctx context.Context, path string, o *options, progress func(st
 		return nil, err
 	}
 	out := &seeded{}
-	if out.qs, err = questionnaires.Shipped(); err != nil {
-		return nil, fmt.Errorf("load questionnaires: %w", err)
+	if out.qs, err = benchQuestionnaires(); err != nil {
+		return nil, err
 	}
 	sd := newSeeder(st, out.qs)
 	fresh := 2*o.submissions() + o.duringSubmissions() + 2
