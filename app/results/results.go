@@ -105,7 +105,13 @@ func Compute(d *store.ScoringData) ([]*scoring.Result, error) {
 				in.Previous = &prev
 			}
 		}
-		r, err := scoring.Score(in)
+		score := scoring.Score
+		if d.Assessment.Anonymous() {
+			score = func(in scoring.Input) (*scoring.Result, error) {
+				return scoring.ScoreAnonymous(in, d.Assessment.MinGroup)
+			}
+		}
+		r, err := score(in)
 		if err != nil {
 			return nil, fmt.Errorf("score %s: %w", rq.Key, err)
 		}

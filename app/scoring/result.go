@@ -49,6 +49,7 @@ type Result struct {
 	Dimensions  []DimensionResult  `json:"dimensions"`
 	Teams       []TeamResult       `json:"teams"`
 	Respondents []RespondentResult `json:"respondents,omitempty"`
+	Withholding *Withholding       `json:"withholding,omitempty"` // anonymous rounds only
 }
 
 // Overall is the weighted summary over dimensions; every field is null when
@@ -106,6 +107,10 @@ type TeamResult struct {
 	Respondents int             `json:"respondents"` // submitted responses, N/A-only ones included
 	Overall     Overall         `json:"overall"`
 	Dimensions  []TeamDimension `json:"dimensions"`
+	// Withheld marks a team of an anonymous round with too few responses:
+	// it carries its id, name and count of responses, and nothing else
+	// (see ScoreAnonymous and MarshalJSON).
+	Withheld bool `json:"withheld,omitempty"`
 }
 
 // TeamDimension is one team's result in one dimension.
