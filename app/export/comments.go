@@ -54,7 +54,7 @@ func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook) error {
 	cat := newCatalog(wb.Questionnaires)
 	var lines []commentLine
 	err := wb.Responses(func(r *ResponseRow) error {
-		if r.Comment == "" {
+		if r.Comment == "" || r.Withheld != "" {
 			return nil
 		}
 		lines = append(lines, commentLine{

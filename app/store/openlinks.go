@@ -140,22 +140,29 @@ func (s *Store) RevokeOpenLink(ctx context.Context, orgID, assessmentID, id int6
 	return nil
 }
 
-// OpenLinkID resolves an active open link's token to its id, for rate
-// limiting per link before any write (not found for unknown and revoked
-// tokens alike).
-func (s *Store) OpenLinkID(ctx context.Context, plain string) (int64, error) {
+// OpenLinkRef is an active open link's id and round.
+type OpenLinkRef struct {
+	ID           int64
+	AssessmentID int64
+}
+
+// OpenLinkByToken resolves an active open link's token, for rate limiting
+// per link before any write (not found for unknown and revoked tokens
+// alike).
+func (s *Store) OpenLinkByToken(ctx context.Context, plain string) (*OpenLinkRef, error) {
 	if plain == "" || len(plain) > 200 {
-		return 0, errBadOpenLink()
+		return nil, errBadOpenLink()
 	}
-	var ids []int64
-	err := s.conn(ctx).Model(&models.OpenLink{}).Where("token_hash = ? AND revoked_at IS NULL", secret.HashToken(plain)).Limit(1).Pluck("id", &ids).Error
+	var rows []OpenLinkRef
+	err := s.conn(ctx).Model(&models.OpenLink{}).Select("id, assessment_id").
+		Where("token_hash = ? AND revoked_at IS NULL", secret.HashToken(plain)).Limit(1).Scan(&rows).Error
 	if err != nil {
-		return 0, fmt.Errorf("resolve open link: %w", err)
+		return nil, fmt.Errorf("resolve open link: %w", err)
 	}
-	if len(ids) == 0 {
-		return 0, errBadOpenLink()
+	if len(rows) == 0 {
+		return nil, errBadOpenLink()
 	}
-	return ids[0], nil
+	return &rows[0], nil
 }
 
 // JoinOpenLink starts a new response from an open link: an invitation
@@ -211,6 +218,27 @@ func (s *Store) JoinOpenLink(ctx context.Context, linkID int64) (*Joined, error)
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// SubmittedCounts counts the submitted responses of a round's active links
+// per team.
+func (s *Store) SubmittedCounts(ctx context.Context, orgID, assessmentID int64) (map[int64]int, error) {
+	var rows []struct {
+		TeamID int64
+		N      int
+	}
+	err := s.conn(ctx).Table("responses r").Select("r.team_id, COUNT(*) AS n").
+		Joins("JOIN invitations i ON i.id = r.invitation_id").
+		Where("r.org_id = ? AND r.assessment_id = ? AND r.status = ? AND i.revoked_at IS NULL", orgID, assessmentID, models.ResponseSubmitted).
+		Group("r.team_id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("count responses: %w", err)
+	}
+	out := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		out[r.TeamID] = r.N
 	}
 	return out, nil
 }

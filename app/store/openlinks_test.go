@@ -43,10 +43,11 @@ func TestOpenLinks(t *testing.T) {
 				t.Errorf("%s: %v, want %s", tt.name, err, tt.code)
 			}
 		}
-		id, err := s.OpenLinkID(ctx, link.Token)
-		if err != nil || id != link.ID {
-			t.Fatalf("OpenLinkID = %d, %v", id, err)
+		ref, err := s.OpenLinkByToken(ctx, link.Token)
+		if err != nil || ref.ID != link.ID || ref.AssessmentID != f.a.ID {
+			t.Fatalf("OpenLinkByToken = %+v, %v", ref, err)
 		}
+		id := ref.ID
 		var tokens []string
 		for range 2 {
 			j, err := s.JoinOpenLink(ctx, id)
@@ -78,7 +79,7 @@ func TestOpenLinks(t *testing.T) {
 		if err := s.RevokeOpenLink(ctx, f.org.ID, f.a.ID, link.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.OpenLinkID(ctx, link.Token); apperr.Code(err) != apperr.ENotFound {
+		if _, err := s.OpenLinkByToken(ctx, link.Token); apperr.Code(err) != apperr.ENotFound {
 			t.Errorf("revoked link resolves: %v", err)
 		}
 		if _, err := s.JoinOpenLink(ctx, link.ID); apperr.Code(err) != apperr.ENotFound {

@@ -32,8 +32,13 @@ type Survey struct {
 	Revision         int64
 	Page             string
 	SubmittedAt      *time.Time
+	Anonymity        string // the round's mode (models.AnonymityNamed, ...)
+	MinGroup         int
 	Questionnaires   []RoundQuestionnaire `gorm:"-"`
 }
+
+// Anonymous reports whether the round is anonymous.
+func (sv *Survey) Anonymous() bool { return sv.Anonymity == models.AnonymityAnonymous }
 
 // Editable reports whether answers may still change.
 func (sv *Survey) Editable() bool {
@@ -58,7 +63,7 @@ func (s *Store) SurveyByToken(ctx context.Context, plain string) (*Survey, error
 	var rows []Survey
 	err := s.conn(ctx).Table("invitations i").
 		Select("i.id AS invitation_id, i.org_id, i.assessment_id, a.name AS assessment_name, a.status AS assessment_status, a.due, "+
-			"i.team_id, t.name AS team_name, r.id AS response_id, r.status, r.revision, r.page, r.submitted_at").
+			"i.team_id, t.name AS team_name, r.id AS response_id, r.status, r.revision, r.page, r.submitted_at, a.anonymity, a.min_group").
 		Joins("JOIN assessments a ON a.id = i.assessment_id").
 		Joins("JOIN teams t ON t.id = i.team_id").
 		Joins("JOIN responses r ON r.invitation_id = i.id").
