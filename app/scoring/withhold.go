@@ -137,3 +137,12 @@ func (t TeamResult) MarshalJSON() ([]byte, error) {
 	type plain TeamResult
 	return json.Marshal(plain(t))
 }
+
+// MinGroup returns the minimum group size of an anonymous round's result,
+// or 0 (also for a nil result).
+func (r *Result) MinGroup() int {
+	if r == nil || r.Withholding == nil {
+		return 0
+	}
+	return r.Withholding.MinGroup
+}

@@ -129,7 +129,7 @@ func (s *Server) responseSource(ctx context.Context, a *store.AssessmentInfo, te
 // anonymousComments drops the comments of withheld teams and shuffles the
 // others, so that their order says nothing about when they were written.
 // It returns the withheld teams' notes, by team name.
-func anonymousComments(a *store.AssessmentInfo, d scoring.Decision, rows []store.CommentRow) ([]store.CommentRow, []string) {
+func anonymousComments(teams []models.Team, minGroup int, teamID int64, d scoring.Decision, rows []store.CommentRow) ([]store.CommentRow, []string) {
 	kept := rows[:0:0]
 	for _, r := range rows {
 		if !d.IsWithheld(r.TeamID) {
@@ -138,9 +138,9 @@ func anonymousComments(a *store.AssessmentInfo, d scoring.Decision, rows []store
 	}
 	rand.Shuffle(len(kept), func(i, j int) { kept[i], kept[j] = kept[j], kept[i] })
 	var notes []string
-	for _, t := range a.Teams {
-		if n, ok := d.Withheld[t.ID]; ok {
-			notes = append(notes, t.Name+": "+wording.NotEnough(n, a.MinGroup))
+	for _, t := range teams {
+		if n, ok := d.Withheld[t.ID]; ok && (teamID == 0 || teamID == t.ID) {
+			notes = append(notes, t.Name+": "+wording.NotEnough(n, minGroup))
 		}
 	}
 	return kept, notes

@@ -310,9 +310,14 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 	}
 	prevRounds := map[int64]*results.Round{}
 	var views []charts.TeamView
+	withheld := ""
 	for qi, q := range round.Questionnaires {
 		r := round.Results[qi]
 		tr := findTeam(r, teamID)
+		if note := withheldText(r, tr); note != "" {
+			withheld = note
+			continue
+		}
 		if tr == nil || tr.Respondents == 0 {
 			continue
 		}
@@ -339,7 +344,7 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 	}
 	return s.render(c, "dashboard/team", fiber.Map{
 		"Title": team.Name + " · " + a.Name, "Assessment": a, "Team": team, "Views": views,
-		"CanSeeAll": acc.SeesAll(),
+		"CanSeeAll": acc.SeesAll(), "Withheld": withheld,
 	})
 }
 
