@@ -8,6 +8,7 @@ import (
 
 	"gapmap/app/apperr"
 	"gapmap/app/export"
+	"gapmap/app/results"
 	"gapmap/app/scoring"
 	"gapmap/app/store"
 	"gapmap/app/wording"
@@ -162,4 +163,33 @@ func orgNote(res *scoring.Result) string {
 	}
 	w := res.Withholding
 	return wording.OrgWithout(w.Teams, w.Respondents, w.MinGroup, w.Excluded)
+}
+
+// dashboardTeam is a team of the round's dashboard: its response rate
+// against its headcount and, when withheld, its note.
+type dashboardTeam struct {
+	ID         int64
+	Name       string
+	Rate, Note string
+}
+
+// dashboardTeams lists a round's teams with their response rates (from the
+// responses submitted now) and the withheld notes of the stored results.
+func (s *Server) dashboardTeams(ctx context.Context, a *store.AssessmentInfo, round *results.Round) ([]dashboardTeam, error) {
+	counts, err := s.store.SubmittedCounts(ctx, a.OrgID, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dashboardTeam, 0, len(a.Teams))
+	for _, t := range a.Teams {
+		dt := dashboardTeam{ID: t.ID, Name: t.Name, Rate: responseRate(counts[t.ID], t.Size)}
+		for _, r := range round.Results {
+			if note := withheldText(r, r.Team(t.ID)); note != "" {
+				dt.Note = note
+				break
+			}
+		}
+		out = append(out, dt)
+	}
+	return out, nil
 }

@@ -128,6 +128,7 @@ func TestAnonymousRoundWithholdsSmallTeams(t *testing.T) {
 	eachServer(t, nil, func(t *testing.T, ts *testServer) {
 		r := newAnonRound(t, ts)
 		base := fmt.Sprintf("/api/v1/assessments/%d", r.id)
+		ts.want(ts.call("PATCH", fmt.Sprintf("/api/v1/teams/%d", r.big), r.o.Token, map[string]any{"size": 10}), http.StatusOK, "team size")
 
 		// Results API.
 		var res struct {
@@ -189,8 +190,8 @@ func TestAnonymousRoundWithholdsSmallTeams(t *testing.T) {
 			path string
 			want []string
 		}{
-			{round, []string{"Anonymous round", "at least 5 people"}},
-			{round + "/dashboard", []string{"Small: " + notEnough, "leave out 1 team"}},
+			{round, []string{"Anonymous round", "at least 5 people", "8 of 10 people (80%)"}},
+			{round + "/dashboard", []string{"Small: " + notEnough, "leave out 1 team", "8 of 10 people (80%)"}},
 			{fmt.Sprintf("%s/teams/%d", round, r.small), []string{notEnough}},
 			{round + "/results", []string{notEnough, "leave out 1 team"}},
 			{round + "/report", []string{notEnough, "leave out 1 team"}},
@@ -450,4 +451,39 @@ func dumpTables(t *testing.T, db *gorm.DB) map[string]string {
 		out[tb] = sb.String()
 	}
 	return out
+}
+
+// TestTeamSize checks the optional headcount of the teams API.
+func TestTeamSize(t *testing.T) {
+	ts := newTestServer(t, storetest.SQLite(t), nil)
+	o := ts.newOrg("Size Org")
+	created := ts.want(ts.call("POST", "/api/v1/teams", o.Token, map[string]any{"name": "Counted", "size": 12}), http.StatusCreated, "create")
+	if created.field(t, "size") != float64(12) {
+		t.Fatalf("created %s", created)
+	}
+	path := fmt.Sprintf("/api/v1/teams/%d", int64(created.field(t, "id").(float64)))
+	for _, tc := range []struct {
+		body   string
+		status int
+		size   any
+	}{
+		{`{"size":0}`, 422, float64(12)},
+		{`{"size":"ten"}`, 400, float64(12)},
+		{`{}`, 422, float64(12)},
+		{`{"size":40}`, 200, float64(40)},
+		{`{"name":"Renamed"}`, 200, float64(40)},
+		{`{"size":null}`, 200, nil},
+	} {
+		ts.want(ts.call("PATCH", path, o.Token, tc.body), tc.status, "PATCH "+tc.body)
+		var got map[string]any
+		ts.want(ts.call("GET", path, o.Token, nil), http.StatusOK, "get").decode(t, &got)
+		if got["size"] != tc.size {
+			t.Errorf("after %s: size %v, want %v", tc.body, got["size"], tc.size)
+		}
+	}
+	if r := ts.call("POST", "/api/v1/teams", o.Token, map[string]any{"name": "Bad", "size": -1}); r.Status != 422 {
+		t.Errorf("negative size = %s", r)
+	} else if names := ts.teamNames(o.ID); slices.Contains(names, "Bad") {
+		t.Error("a refused team was stored")
+	}
 }

@@ -137,8 +137,12 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	teams, err := s.dashboardTeams(ctx, a, round)
+	if err != nil {
+		return err
+	}
 	return s.render(c, "dashboard/assessment", fiber.Map{
-		"Title": "Dashboard · " + a.Name, "Assessment": a, "Boards": boards, "Teams": a.Teams,
+		"Title": "Dashboard · " + a.Name, "Assessment": a, "Boards": boards, "Teams": teams,
 		"Plan": planStatus, "PlanItems": len(items), "Freshness": fresh,
 	})
 }
