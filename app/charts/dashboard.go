@@ -26,6 +26,9 @@ type Headline struct {
 	Team            bool     // one team's headline rather than the organization's
 	LevelChange     *int     // against the previous round's overall level
 	ScoreChange     *float64 // against the previous round's overall score
+	// Withheld says what an anonymous round's figures leave out or merge
+	// (wording.OrgWithout), or is empty.
+	Withheld string
 }
 
 // NewHeadline summarizes r; prev is the previous round's result of the same
@@ -37,6 +40,9 @@ func NewHeadline(q *questionnaires.Questionnaire, r *scoring.Result, prev *scori
 	}
 	h.fill(r.Overall)
 	h.TeamsTotal = len(r.Teams)
+	if w := r.Withholding; w != nil {
+		h.Withheld = wording.OrgWithout(w.Teams, w.Respondents, w.MinGroup, w.Excluded)
+	}
 	for _, t := range r.Teams {
 		h.Respondents += t.Respondents
 		if t.Respondents > 0 {

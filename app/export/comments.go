@@ -59,7 +59,7 @@ func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook) error {
 	cat := newCatalog(wb.Questionnaires)
 	var lines []commentLine
 	err := wb.Responses(func(r *ResponseRow) error {
-		if r.Comment == "" && r.Text == "" {
+		if (r.Comment == "" && r.Text == "") || r.Withheld != "" {
 			return nil
 		}
 		l := commentLine{

@@ -30,6 +30,11 @@ type ResponseRow struct {
 	HasNumber     bool
 	Text          string
 	Comment       string
+	// DayOnly writes SubmittedAt as a date (anonymous rounds keep days only).
+	DayOnly bool
+	// Withheld, when set, makes the row a withheld team's line: only
+	// TeamName and this note ("not enough responses (3 of 5)") are written.
+	Withheld string
 }
 
 // ResponseSource calls emit once per row, in the order the rows should
@@ -157,6 +162,11 @@ func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook) error {
 	if wb.Responses != nil {
 		err = wb.Responses(func(r *ResponseRow) error {
 			row++
+			if r.Withheld != "" {
+				clear(vals)
+				vals[0], vals[1] = r.TeamName, r.Withheld
+				return sw.SetRow("A"+strconv.Itoa(row), vals)
+			}
 			t := cat.lookup(r)
 			vals[0] = r.TeamName
 			vals[1] = r.Respondent
@@ -164,7 +174,10 @@ func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook) error {
 			if r.SubmittedAt.IsZero() {
 				vals[3] = nil
 			} else {
-				date.Value = r.SubmittedAt.UTC()
+				date.Value, date.StyleID = r.SubmittedAt.UTC(), st.datetime
+				if r.DayOnly {
+					date.StyleID = st.date
+				}
 				vals[3] = date
 			}
 			vals[4] = t.questionnaire
@@ -212,6 +225,11 @@ func WriteResponsesCSV(w io.Writer, qs []*questionnaires.Questionnaire, src Resp
 	rec := make([]string, len(responseHeaders()))
 	if src != nil {
 		err := src(func(r *ResponseRow) error {
+			if r.Withheld != "" {
+				clear(rec)
+				rec[0], rec[1] = CSVText(r.TeamName), CSVText(r.Withheld)
+				return cw.Write(rec)
+			}
 			t := cat.lookup(r)
 			rec[0] = CSVText(r.TeamName)
 			rec[1] = CSVText(r.Respondent)
@@ -219,6 +237,9 @@ func WriteResponsesCSV(w io.Writer, qs []*questionnaires.Questionnaire, src Resp
 			rec[3] = ""
 			if !r.SubmittedAt.IsZero() {
 				rec[3] = r.SubmittedAt.UTC().Format(time.RFC3339)
+				if r.DayOnly {
+					rec[3] = r.SubmittedAt.UTC().Format(time.DateOnly)
+				}
 			}
 			rec[4] = CSVText(t.questionnaire)
 			rec[5] = CSVText(t.dimension)

@@ -106,12 +106,24 @@ func Compute(d *store.ScoringData) ([]*scoring.Result, error) {
 				in.Previous = &prev
 			}
 		}
-		r, err := scoring.Score(in)
+		score := scoring.Score
+		if d.Assessment.Anonymous() {
+			score = func(in scoring.Input) (*scoring.Result, error) {
+				return scoring.ScoreAnonymous(in, d.Assessment.MinGroup)
+			}
+		}
+		r, err := score(in)
 		if err != nil {
 			return nil, fmt.Errorf("score %s: %w", rq.Key, err)
 		}
 		r.Respondents = nil // per-respondent results are never shown: keep snapshots small
-		AddMeasures(r, MeasureSamples(rq.Q, rq.Key, d.Responses), nil)
+		var keep func(int64) bool
+		if w := r.Withholding; w != nil && w.Excluded {
+			// The withheld teams are out of the organization's figures:
+			// out of its measures too.
+			keep = func(id int64) bool { t := r.Team(id); return t == nil || !t.Withheld }
+		}
+		AddMeasures(r, MeasureSamples(rq.Q, rq.Key, d.Responses), keep)
 		out = append(out, r)
 	}
 	return out, nil
@@ -145,7 +157,9 @@ func AddMeasures(r *scoring.Result, s *measures.Samples, keep func(teamID int64)
 	}
 	r.Measures = &measures.Summary{Questions: s.Questions, Organization: s.Organization(keep)}
 	for i := range r.Teams {
-		r.Teams[i].Measures = s.Team(r.Teams[i].ID)
+		if !r.Teams[i].Withheld { // a withheld team carries nothing
+			r.Teams[i].Measures = s.Team(r.Teams[i].ID)
+		}
 	}
 }
 

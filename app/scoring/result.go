@@ -55,7 +55,8 @@ type Result struct {
 	// Measures holds the nps and number questions' statistics. Score never
 	// sets it: app/results adds it beside the scores (nil without such
 	// questions, and then absent from the JSON).
-	Measures *measures.Summary `json:"measures,omitempty"`
+	Measures    *measures.Summary `json:"measures,omitempty"`
+	Withholding *Withholding      `json:"withholding,omitempty"` // anonymous rounds only
 }
 
 // Overall is the weighted summary over dimensions; every field is null when
@@ -116,6 +117,10 @@ type TeamResult struct {
 	// Measures is the team's statistics of the nps and number questions, in
 	// the order of Result.Measures.Questions (set by app/results).
 	Measures []measures.Measure `json:"measures,omitempty"`
+	// Withheld marks a team of an anonymous round with too few responses:
+	// it carries its id, name and count of responses, and nothing else
+	// (see ScoreAnonymous and MarshalJSON).
+	Withheld bool `json:"withheld,omitempty"`
 }
 
 // TeamDimension is one team's result in one dimension.

@@ -39,6 +39,21 @@ type ExportRow struct {
 // order). The row passed to fn is reused after fn returns. fn's first
 // error stops the stream and is returned.
 func (s *Store) StreamResponses(ctx context.Context, orgID, assessmentID, teamID int64, fn func(*ExportRow) error) error {
+	return s.StreamResponsesShuffled(ctx, orgID, assessmentID, teamID, nil, fn)
+}
+
+// Shuffle orders the responses of each team by a keyed permutation of
+// their ids, (id·Mul + Add) mod 2³¹−1, instead of by id: with random keys
+// (1 ≤ Mul, Add < 2³¹−1) the order says nothing about when a response was
+// started or submitted.
+type Shuffle struct{ Mul, Add int64 }
+
+// ShufflePrime is the modulus of Shuffle.
+const ShufflePrime = 1<<31 - 1
+
+// StreamResponsesShuffled is StreamResponses with the responses of each
+// team in the order of sh (nil: by id).
+func (s *Store) StreamResponsesShuffled(ctx context.Context, orgID, assessmentID, teamID int64, sh *Shuffle, fn func(*ExportRow) error) error {
 	pinned, err := s.PinnedQuestionnaires(ctx, orgID, assessmentID)
 	if err != nil {
 		return err
@@ -72,7 +87,12 @@ func (s *Store) StreamResponses(ctx context.Context, orgID, assessmentID, teamID
 		query += ` AND r.team_id = ?`
 		args = append(args, teamID)
 	}
-	query += ` ORDER BY t.name, t.id, r.id`
+	if sh != nil {
+		query += ` ORDER BY t.name, t.id, (r.id * ? + ?) % ?`
+		args = append(args, sh.Mul, sh.Add, int64(ShufflePrime))
+	} else {
+		query += ` ORDER BY t.name, t.id, r.id`
+	}
 	rows, err := s.conn(ctx).Raw(query, args...).Rows()
 	if err != nil {
 		return fmt.Errorf("export responses: %w", err)

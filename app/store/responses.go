@@ -32,8 +32,13 @@ type Survey struct {
 	Revision         int64
 	Page             string
 	SubmittedAt      *time.Time
+	Anonymity        string // the round's mode (models.AnonymityNamed, ...)
+	MinGroup         int
 	Questionnaires   []RoundQuestionnaire `gorm:"-"`
 }
+
+// Anonymous reports whether the round is anonymous.
+func (sv *Survey) Anonymous() bool { return sv.Anonymity == models.AnonymityAnonymous }
 
 // Editable reports whether answers may still change.
 func (sv *Survey) Editable() bool {
@@ -58,7 +63,7 @@ func (s *Store) SurveyByToken(ctx context.Context, plain string) (*Survey, error
 	var rows []Survey
 	err := s.conn(ctx).Table("invitations i").
 		Select("i.id AS invitation_id, i.org_id, i.assessment_id, a.name AS assessment_name, a.status AS assessment_status, a.due, "+
-			"i.team_id, t.name AS team_name, r.id AS response_id, r.status, r.revision, r.page, r.submitted_at").
+			"i.team_id, t.name AS team_name, r.id AS response_id, r.status, r.revision, r.page, r.submitted_at, a.anonymity, a.min_group").
 		Joins("JOIN assessments a ON a.id = i.assessment_id").
 		Joins("JOIN teams t ON t.id = i.team_id").
 		Joins("JOIN responses r ON r.invitation_id = i.id").
@@ -119,14 +124,20 @@ type responseState struct {
 	Revision         int64
 	Page             string
 	AssessmentStatus string
+	Anonymity        string
 	RevokedAt        *time.Time
+}
+
+// stamp is the time to store with the response's data (see stamp).
+func (st *responseState) stamp() time.Time {
+	return stamp(&models.Assessment{Anonymity: st.Anonymity}, now())
 }
 
 // lockResponse reads the state of a response and its round, holding the
 // response row until the transaction ends (SQLite transactions are
 // IMMEDIATE, so they already run one at a time).
 func (s *Store) lockResponse(tx *gorm.DB, responseID int64) (*responseState, error) {
-	q := "SELECT r.org_id, r.assessment_id, r.status, r.revision, r.page, a.status AS assessment_status, i.revoked_at " +
+	q := "SELECT r.org_id, r.assessment_id, r.status, r.revision, r.page, a.status AS assessment_status, a.anonymity, i.revoked_at " +
 		"FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN assessments a ON a.id = r.assessment_id " +
 		"WHERE r.id = ?"
 	if s.postgres {
@@ -175,7 +186,7 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 			byKey[answerKey{a.QuestionnaireKey, a.QuestionKey}] = a
 		}
 		rev := st.Revision + 1
-		t := now()
+		t := st.stamp()
 		var rows []models.Answer
 		var clear []answerKey // answers to remove
 		for _, w := range writes {
@@ -238,6 +249,7 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 		if len(updates) == 0 {
 			return nil
 		}
+		updates["updated_at"] = t // set here, or GORM would add the exact time
 		if err := tx.Model(&models.Response{}).Where("id = ?", responseID).Updates(updates).Error; err != nil {
 			return fmt.Errorf("update response: %w", err)
 		}
@@ -320,7 +332,7 @@ func (s *Store) Submit(ctx context.Context, responseID int64, required []Questio
 				Details: map[string]any{"unanswered": missing},
 			}
 		}
-		t := now().Truncate(time.Microsecond) // what PostgreSQL keeps, so a retry reports the same instant
+		t := st.stamp().Truncate(time.Microsecond) // what PostgreSQL keeps, so a retry reports the same instant
 		upd := tx.Model(&models.Response{}).Where("id = ? AND status = ?", responseID, models.ResponseDraft).
 			Updates(map[string]any{"status": models.ResponseSubmitted, "submitted_at": t, "updated_at": t})
 		if upd.Error != nil {

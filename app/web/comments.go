@@ -130,8 +130,16 @@ func (s *Server) commentsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var withheld []string
+	if a.Anonymous() {
+		d, err := s.rawDecision(c.UserContext(), a)
+		if err != nil {
+			return err
+		}
+		rows, withheld = anonymousComments(teams, a.MinGroup, teamID, d, rows)
+	}
 	return s.render(c, "comments/index", fiber.Map{
 		"Title": "Comments · " + a.Name, "A": a, "Teams": teams, "TeamID": teamID,
-		"Groups": groupComments(qs, rows), "Count": len(rows),
+		"Groups": groupComments(qs, rows), "Count": len(rows), "Withheld": withheld, "Anonymous": a.Anonymous(),
 	})
 }

@@ -212,6 +212,11 @@ func (b *bench) loadMetrics(ctx context.Context) error {
 		fmt.Sprintf("ratio ≥ 0.60, p99 ≤ 50 ms at %d connections, 0 errors", o.Connections),
 		fmt.Sprintf("random answers of %d draft responses", len(big.Drafts)))
 	m.Met = m.Met && rs[1].P99 <= 50 && rs[1].Errors == 0
+	if err := b.openJoinMetric(g.Addr, rs[0], func(build request) loadResult {
+		return group([]string{"open_join"}, 0, spec(g.Addr, build))[0]
+	}); err != nil {
+		return err
+	}
 
 	autosaveP99 := rs[1].P99
 
