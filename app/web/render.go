@@ -127,7 +127,7 @@ func takeFlash(c *fiber.Ctx) (kind, msg string, ok bool) {
 	if v == "" {
 		return "", "", false
 	}
-	c.ClearCookie(flashCookie)
+	clearFlash(c)
 	raw, err := base64.RawURLEncoding.DecodeString(v)
 	if err != nil {
 		return "", "", false
@@ -137,6 +137,15 @@ func takeFlash(c *fiber.Ctx) (kind, msg string, ok bool) {
 		return "", "", false
 	}
 	return kind, msg, ok
+}
+
+// clearFlash deletes the flash cookie where it was set, at path "/".
+// Fiber's ClearCookie sends no path, so the browser would delete a cookie of
+// the request's directory instead and show the message again on the next
+// page.
+func clearFlash(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+		Expires: time.Unix(0, 0), MaxAge: -1})
 }
 
 // redirectFlash flashes a message and redirects with 303 See Other.
