@@ -127,6 +127,14 @@ func Heatmap(id string, q *questionnaires.Questionnaire, r *scoring.Result) Char
 	}
 	o["visualMap"] = []visualMap{{Type: "piecewise", Dimension: 2, Pieces: pieces, Orient: "horizontal", Left: "center", Bottom: "0",
 		ItemWidth: 14, ItemHeight: 14, TextStyle: textStyle()}}
+	// On a phone: slanted, shortened dimension names, shorter team names,
+	// and the colour legend as a column so that no level is cut off.
+	narrowMedia(o, map[string]any{
+		"grid":      map[string]any{"left": 4, "right": 8, "bottom": s.n*20 + 8},
+		"xAxis":     []any{map[string]any{"axisLabel": map[string]any{"rotate": 45, "width": 84, "overflow": "truncate"}}},
+		"yAxis":     []any{map[string]any{"axisLabel": map[string]any{"width": 84, "overflow": "truncate"}}},
+		"visualMap": []any{map[string]any{"orient": "vertical", "left": 0, "bottom": 0, "itemGap": 6}},
+	})
 
 	caption := "Each row is a team and each column a dimension; the colour is the team's level (legend below), the number its level."
 	if s.likert {

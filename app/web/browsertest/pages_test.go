@@ -168,6 +168,21 @@ const pgChartFit = `((width) => {
           ' outside its container ' + Math.round(box.width) + '×' + Math.round(box.height) + ' at ' + Math.round(box.left) + ',' + Math.round(box.top));
       }
     }
+    // Every text the chart draws (axis names and labels, legend, data
+    // labels) lies inside the chart: zrender's display list, in CSS pixels.
+    const inst = window.echarts && window.echarts.getInstanceByDom(el);
+    if (!inst) { continue; }
+    const W = inst.getWidth(), H = inst.getHeight();
+    for (const d of inst.getZr().storage.getDisplayList()) {
+      if (d.type !== 'tspan' || d.invisible || d.ignore || !d.style || !d.style.text) { continue; }
+      const b = d.getBoundingRect().clone();
+      d.updateTransform && d.updateTransform();
+      if (d.transform) { b.applyTransform(d.transform); }
+      if (b.x < -1 || b.y < -1 || b.x + b.width > W + 1 || b.y + b.height > H + 1) {
+        bad.push(el.id + ': the text "' + String(d.style.text).replace(/\n/g, ' ') + '" spans ' + Math.round(b.x) + '..' + Math.round(b.x + b.width) +
+          ' × ' + Math.round(b.y) + '..' + Math.round(b.y + b.height) + ' of a ' + W + '×' + H + ' chart');
+      }
+    }
   }
   return bad;
 })`
@@ -196,10 +211,14 @@ func pgCheckEveryPage(t *testing.T, width, height int64, mobile bool) {
 			b.t = t
 			b.navigate(s.URL + p.path)
 			if btEval[int](b, `document.querySelectorAll('[data-chart]').length`) > 0 {
-				for _, st := range b.waitCharts() {
+				states := b.waitCharts()
+				for _, st := range states {
 					if st.Width == 0 || st.Ink < 50 {
 						t.Errorf("%s: chart %s is not drawn", p.name, st.ID)
 					}
+				}
+				if *pgShots {
+					b.screenshotCharts(pgFileName(fmt.Sprintf("chart-%d-%s", width, p.name)), states)
 				}
 			}
 			if sw := btEval[int64](b, `document.documentElement.scrollWidth`); sw > width {
