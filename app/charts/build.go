@@ -76,9 +76,23 @@ type mediaRule struct {
 // narrowMedia adds the narrow layout to an option, as ECharts' media
 // query on the chart container's width (the option without "baseOption"
 // is the base of the rules).
-func narrowMedia(o map[string]any, narrow map[string]any) {
+func narrowMedia(o map[string]any, narrow map[string]any) { upTo(o, Narrow, narrow) }
+
+// upTo adds a media rule for containers up to maxWidth pixels wide. When
+// several rules match, ECharts merges them in the order they were added.
+func upTo(o map[string]any, maxWidth int, option map[string]any) {
 	rules, _ := o["media"].([]mediaRule)
-	o["media"] = append(rules, mediaRule{Query: map[string]int{"maxWidth": Narrow}, Option: narrow})
+	o["media"] = append(rules, mediaRule{Query: map[string]int{"maxWidth": maxWidth}, Option: option})
+}
+
+// legendWidth estimates the width of a one-row legend of names with
+// square symbols of size px, as legendRows does.
+func legendWidth(names []string, size int) int {
+	w := 0
+	for _, n := range names {
+		w += size + 5 + 7*len([]rune(n)) + 10
+	}
+	return w
 }
 
 // legendRows estimates how many rows a plain (wrapping) legend of names

@@ -23,9 +23,9 @@ func TestChartsFitNarrowContainers(t *testing.T) {
 		t.Helper()
 		o := decode(t, c)
 		rules, _ := o["media"].([]any)
-		for _, r := range rules {
-			if at(t, r, "query", "maxWidth") == float64(charts.Narrow) {
-				return at(t, r, "option").(map[string]any)
+		for i := len(rules) - 1; i >= 0; i-- { // the last rule wins
+			if at(t, rules[i], "query", "maxWidth") == float64(charts.Narrow) {
+				return at(t, rules[i], "option").(map[string]any)
 			}
 		}
 		t.Fatalf("%s: no media rule for containers up to %d px: %v", c.ID, charts.Narrow, o["media"])
