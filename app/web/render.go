@@ -183,6 +183,24 @@ func templateFuncs() template.FuncMap {
 			}
 			return ""
 		},
+		// localtime writes a time as <time datetime data-local> in UTC,
+		// which static/js/localtime.js shows in the reader's time zone.
+		"localtime": func(t any) template.HTML {
+			var v time.Time
+			switch x := t.(type) {
+			case time.Time:
+				v = x
+			case *time.Time:
+				if x == nil {
+					return ""
+				}
+				v = *x
+			default:
+				return ""
+			}
+			v = v.UTC()
+			return template.HTML(`<time datetime="` + v.Format(time.RFC3339) + `" data-local>` + v.Format("2006-01-02 15:04 UTC") + `</time>`)
+		},
 		"pct": func(v any) string {
 			switch f := v.(type) {
 			case *float64:
