@@ -21,7 +21,7 @@ type commentLine struct {
 // writeCommentsSheet lists every answer of wb.Responses that has a comment:
 // in questionnaire and question order, teams in the order of the source.
 func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook) error {
-	s := &sheet{f: f, name: SheetComments}
+	s := st.sheet(f, SheetComments)
 	s.widths(20, 26, 26, 50, 30, 60)
 	s.header(1, st.header, 1, "Team", "Questionnaire", "Dimension", "Question", "Answer", "Comment")
 	if s.err != nil {

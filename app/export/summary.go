@@ -90,7 +90,7 @@ func levelName(q *questionnaires.Questionnaire, level *int) string {
 }
 
 func writeSummary(f *excelize.File, st *styles, wb *Workbook) error {
-	s := &sheet{f: f, name: SheetSummary}
+	s := st.sheet(f, SheetSummary)
 	s.widths(34, 12, 18, 12, 10, 10, 10, 16)
 	rd := wb.Round
 	s.str(1, 1, rd.Name, st.title)
