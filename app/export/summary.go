@@ -107,8 +107,8 @@ func writeSummary(f *excelize.File, st *styles, wb *Workbook) error {
 		write(2, row)
 		row++
 	}
-	info("Assessment", func(c, r int) { s.str(c, r, rd.Name, st.text) })
-	info("Assessment ID", func(c, r int) { s.int(c, r, int(rd.AssessmentID), st.integer) })
+	info("Round", func(c, r int) { s.str(c, r, rd.Name, st.text) })
+	info("Round ID", func(c, r int) { s.int(c, r, int(rd.AssessmentID), st.integer) })
 	if rd.TeamID != 0 {
 		info("Team", func(c, r int) { s.str(c, r, rd.TeamName, st.text) })
 	} else {

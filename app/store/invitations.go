@@ -109,7 +109,7 @@ func (s *Store) CreateInvitations(ctx context.Context, orgID, assessmentID int64
 		t := now()
 		for _, r := range reqs {
 			if _, ok := names[r.TeamID]; !ok {
-				return apperr.Field("team_id", "The team does not take part in this assessment.")
+				return apperr.Field("team_id", "The team does not take part in this round.")
 			}
 			plain, hash, err := secret.NewToken(SurveyTokenPrefix)
 			if err != nil {
