@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -187,6 +188,21 @@ const pgChartFit = `((width) => {
   return bad;
 })`
 
+// pgWaitFit waits until every chart fits (charts.js redraws a chart 150 ms
+// after its container changes size) and returns what still does not fit
+// after 10 s.
+func pgWaitFit(b *btBrowser, width int64) []string {
+	b.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		bad := btEval[[]string](b, fmt.Sprintf("%s(%d)", pgChartFit, width))
+		if len(bad) == 0 || time.Now().After(deadline) {
+			return bad
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // pgCheckEveryPage opens every page of the site at width×height (as a phone
 // when mobile) and checks that it fits the width, logs no console error,
 // has no serious or critical axe-core finding, and that every chart canvas
@@ -224,7 +240,7 @@ func pgCheckEveryPage(t *testing.T, width, height int64, mobile bool) {
 			if sw := btEval[int64](b, `document.documentElement.scrollWidth`); sw > width {
 				t.Errorf("%s: the page is %d px wide on a %d px screen (%s)", p.name, sw, width, btEval[string](b, fmt.Sprintf("%s(%d)", pgWidest, width)))
 			}
-			for _, bad := range btEval[[]string](b, fmt.Sprintf("%s(%d)", pgChartFit, width)) {
+			for _, bad := range pgWaitFit(b, width) {
 				t.Errorf("%s: %s", p.name, bad)
 			}
 			b.checkAxe(p.name)
