@@ -4,7 +4,7 @@
 //
 // Layout: css/gapmap.css; js/echarts.min.js (Apache ECharts 5.x from npm,
 // license in js/echarts.LICENSE.txt), js/charts.js, js/survey.js,
-// js/confirm.js; img/logo.svg (also the favicon).
+// js/confirm.js, js/localtime.js; img/logo.svg (also the favicon).
 package static
 
 import "embed"

@@ -137,6 +137,24 @@ func Heatmap(id string, q *questionnaires.Questionnaire, r *scoring.Result) Char
 	}
 	o["visualMap"] = []visualMap{{Type: "piecewise", Dimension: 2, Pieces: pieces, Orient: "horizontal", Left: "center", Bottom: "0",
 		ItemWidth: 14, ItemHeight: 14, TextStyle: textStyle()}}
+	// Where the colour legend does not fit on one row (a phone, a printed
+	// page with long level names), it becomes a column so that no level is
+	// cut off; on a phone the names are also slanted and shortened.
+	names := make([]string, len(pieces))
+	for i, p := range pieces {
+		names[i] = p.Label
+	}
+	column := map[string]any{
+		"grid":      map[string]any{"bottom": s.n*20 + 8},
+		"visualMap": []any{map[string]any{"orient": "vertical", "left": 0, "bottom": 0, "itemGap": 6}},
+	}
+	upTo(o, max(Narrow, legendWidth(names, 14)+40), column)
+	narrowMedia(o, map[string]any{
+		"grid":      map[string]any{"left": 4, "right": 8, "bottom": s.n*20 + 8},
+		"xAxis":     []any{map[string]any{"axisLabel": map[string]any{"rotate": 45, "width": 84, "overflow": "truncate"}}},
+		"yAxis":     []any{map[string]any{"axisLabel": map[string]any{"width": 84, "overflow": "truncate"}}},
+		"visualMap": column["visualMap"],
+	})
 
 	caption := "Each row is a team and each column a dimension; the colour is the team's level (legend below), the number its level."
 	if s.likert {

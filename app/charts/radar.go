@@ -2,6 +2,7 @@ package charts
 
 import (
 	"fmt"
+	"strings"
 
 	gocharts "github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -14,9 +15,32 @@ import (
 func radarIndicators(s scale, r *scoring.Result) []*opts.Indicator {
 	out := make([]*opts.Indicator, len(r.Dimensions))
 	for i, d := range r.Dimensions {
-		out[i] = &opts.Indicator{Name: d.Title, Max: float32(s.max()), Color: colorText}
+		out[i] = &opts.Indicator{Name: wrapWords(d.Title, 14), Max: float32(s.max()), Color: colorText}
 	}
 	return out
+}
+
+// wrapWords breaks text into lines of at most width characters where it
+// can, at spaces: ECharts' radar ignores the width of its axis names, so a
+// long dimension name would run off a narrow chart.
+func wrapWords(text string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields(text) {
+		n := len([]rune(w))
+		switch {
+		case i == 0:
+		case line+1+n > width:
+			b.WriteByte('\n')
+			line = 0
+		default:
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(w)
+		line += n
+	}
+	return b.String()
 }
 
 // radarComponent adds the radius go-echarts' RadarComponent lacks: the
@@ -30,6 +54,10 @@ type radarComponent struct {
 func radarOption(c *gocharts.Radar) map[string]any {
 	o := optionOf(c)
 	o["radar"] = radarComponent{RadarComponent: c.RadarComponent, Radius: "60%"}
+	// On a phone: a smaller web leaves the names room to wrap inside the chart.
+	narrowMedia(o, map[string]any{
+		"radar": map[string]any{"radius": "46%", "axisName": map[string]any{"width": 76, "fontSize": 11, "lineHeight": 13}},
+	})
 	return o
 }
 

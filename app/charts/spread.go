@@ -76,7 +76,7 @@ func SpreadChart(id string, q *questionnaires.Questionnaire, r *scoring.Result) 
 	c := gocharts.NewBoxPlot()
 	yMin, interval := 1.0, 1.0
 	c.SetGlobalOptions(append(base(true, "item"),
-		gocharts.WithGridOpts(opts.Grid{Left: "2%", Right: "4%", Top: "6%", Bottom: "14%", ContainLabel: opts.Bool(true)}),
+		gocharts.WithGridOpts(opts.Grid{Left: "48", Right: "4%", Top: "36", Bottom: "14%", ContainLabel: opts.Bool(true)}),
 		gocharts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: xLabels(len(names))}),
 		gocharts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "Level", Min: yMin, Max: float64(s.n), MaxInterval: interval, MinInterval: interval,
 			AxisLabel: &opts.AxisLabel{Color: colorMuted}, SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: colorGrid}}}),
@@ -89,6 +89,9 @@ func SpreadChart(id string, q *questionnaires.Questionnaire, r *scoring.Result) 
 	c.Overlap(t)
 	o := optionOf(c)
 	wrapXLabels(o, c.XAxisList, 15)
+	narrowMedia(o, map[string]any{
+		"xAxis": []any{map[string]any{"axisLabel": map[string]any{"rotate": 45, "width": 84, "overflow": "truncate"}}},
+	})
 	what := "levels"
 	if s.likert {
 		what = "levels (each team's level is the level its score reaches)"

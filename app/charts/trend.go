@@ -1,6 +1,8 @@
 package charts
 
 import (
+	"fmt"
+
 	gocharts "github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
@@ -112,8 +114,27 @@ func Trend(id string, q *questionnaires.Questionnaire, rounds []RoundResult) Cha
 	if len(rounds) < 2 {
 		caption += " This is the organization's first round with this questionnaire, so there is no trend yet."
 	}
+	// The legend wraps: leave it the rows it takes in a half-width card,
+	// and in a phone's narrower one.
+	legend := []string{"Overall level", "Overall score"}
+	if latest != nil {
+		for _, d := range latest.Dimensions {
+			legend = append(legend, d.Title)
+		}
+	}
+	c.GridList[0].Bottom = fmt.Sprint(legendHeight(legendRows(legend, 560)) + 8)
+	o := optionOf(c)
+	// The axis name starts at the axis instead of centring on it, where a
+	// long one ("Score (0–100)") would begin left of the chart.
+	if ys, ok := o["yAxis"].([]opts.YAxis); ok && len(ys) == 1 {
+		o["yAxis"] = []any{struct {
+			opts.YAxis
+			NameTextStyle map[string]string `json:"nameTextStyle"`
+		}{ys[0], map[string]string{"align": "left"}}}
+	}
+	narrowMedia(o, map[string]any{"grid": map[string]any{"bottom": legendHeight(legendRows(legend, 320)) + 8}})
 	return Chart{ID: CleanID(id), Title: "Progress across rounds", Caption: caption, FileName: fileName(q.Key, "trend"),
-		Option: optionOf(c), Table: tbl}
+		Option: o, Table: tbl, Tall: len(legend) > 6}
 }
 
 // levelStart is the score where a level starts on likert, for drawing

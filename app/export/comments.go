@@ -26,7 +26,7 @@ type commentLine struct {
 // and every answer to a text question (its text in the Comment column): in
 // questionnaire and question order, teams in the order of the source.
 func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook) error {
-	s := &sheet{f: f, name: SheetComments}
+	s := st.sheet(f, SheetComments)
 	s.widths(20, 26, 26, 50, 30, 60)
 	s.header(1, st.header, 1, "Team", "Questionnaire", "Dimension", "Question", "Answer", "Comment")
 	if s.err != nil {

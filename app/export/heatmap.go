@@ -18,7 +18,7 @@ const heatmapFirstRow = 3
 // a team whose respondents disagree (levels two or more apart) shows its
 // level italic with a border and a "!".
 func writeHeatmap(f *excelize.File, st *styles, wb *Workbook) error {
-	s := &sheet{f: f, name: SheetHeatmap}
+	s := st.sheet(f, SheetHeatmap)
 	teams := roundTeams(wb)
 	vs := views(wb)
 	s.str(1, 1, "Team", st.header)

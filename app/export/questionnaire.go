@@ -13,7 +13,7 @@ import (
 // identity, its levels, and one row per option of every question (one row
 // per statement on a likert scale).
 func writeQuestionnaire(f *excelize.File, st *styles, wb *Workbook) error {
-	s := &sheet{f: f, name: SheetQuestionnaire}
+	s := st.sheet(f, SheetQuestionnaire)
 	s.widths(22, 22, 24, 50, 50, 8, 8, 10, 8, 50)
 	row := 1
 	for _, q := range wb.Questionnaires {

@@ -353,7 +353,7 @@ func statusList() string {
 func (pf *PlanFile) Check(assessmentID int64, known func(recommend.PlanKey) bool, stored map[recommend.PlanKey]recommend.Plan) ([]PlanEntry, error) {
 	if pf.AssessmentID != assessmentID {
 		return nil, Problems{{Sheet: SheetMarker, Row: 2, Column: "B", Message: fmt.Sprintf(
-			"This workbook was exported for assessment %d, not for assessment %d. Upload it to its own assessment, or export this one.", pf.AssessmentID, assessmentID)}}
+			"This workbook was exported for round %d, not for round %d. Upload it to its own round, or export this one.", pf.AssessmentID, assessmentID)}}
 	}
 	ps := append(Problems(nil), pf.problems...)
 	allowed := Quarters(pf.ExportedAt, QuarterCount)
@@ -368,7 +368,7 @@ func (pf *PlanFile) Check(assessmentID int64, known func(recommend.PlanKey) bool
 		seen[r.Key] = r.Row
 		if !known(r.Key) {
 			ps = append(ps, Problem{Sheet: SheetRoadmap, Row: r.Row, Column: pf.cols[HeaderRecommendationKey],
-				Message: fmt.Sprintf("Unknown recommendation %q of questionnaire %q in this assessment.", r.Key.Recommendation, r.Key.Questionnaire)})
+				Message: fmt.Sprintf("Unknown recommendation %q of questionnaire %q in this round.", r.Key.Recommendation, r.Key.Questionnaire)})
 			continue
 		}
 		if q := r.Plan.Quarter; q != "" && !slices.Contains(allowed, q) && q != stored[r.Key].Quarter {

@@ -210,7 +210,7 @@ func TestReadPlanProblems(t *testing.T) {
 		data []byte
 		want []export.Problem
 	}{
-		{"another assessment", foreign, []export.Problem{{Sheet: "gapmap", Row: 2, Column: "B", Message: "exported for assessment 7, not for assessment 42"}}},
+		{"another assessment", foreign, []export.Problem{{Sheet: "gapmap", Row: 2, Column: "B", Message: "exported for round 7, not for round 42"}}},
 		{"bad quarter and unknown key", exporttest.Edit(t, good, func(f *excelize.File) {
 			exporttest.SetRoadmap(t, f, "O2", "2031-Q9")
 			exporttest.SetRoadmap(t, f, "S4", "no-such-thing")

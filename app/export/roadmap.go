@@ -54,7 +54,7 @@ func roadmapHeaders() []string {
 // stored plan, drop-downs for Quarter and Status, an auto-filter and a
 // frozen header.
 func writeRoadmap(f *excelize.File, st *styles, wb *Workbook) error {
-	s := &sheet{f: f, name: SheetRoadmap}
+	s := st.sheet(f, SheetRoadmap)
 	s.widths(6, 8, 20, 20, 7, 7, 36, 60, 7, 7, 8, 7, 60, 18, 11, 13, 40, 22, 30)
 	heads := roadmapHeaders()
 	for i, h := range heads {

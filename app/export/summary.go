@@ -115,7 +115,7 @@ func levelName(q *questionnaires.Questionnaire, level *int) string {
 }
 
 func writeSummary(f *excelize.File, st *styles, wb *Workbook) error {
-	s := &sheet{f: f, name: SheetSummary}
+	s := st.sheet(f, SheetSummary)
 	s.widths(34, 12, 18, 12, 10, 10, 10, 16)
 	rd := wb.Round
 	s.str(1, 1, rd.Name, st.title)
@@ -136,8 +136,8 @@ func writeSummary(f *excelize.File, st *styles, wb *Workbook) error {
 		write(2, row)
 		row++
 	}
-	info("Assessment", func(c, r int) { s.str(c, r, rd.Name, st.text) })
-	info("Assessment ID", func(c, r int) { s.int(c, r, int(rd.AssessmentID), st.integer) })
+	info("Round", func(c, r int) { s.str(c, r, rd.Name, st.text) })
+	info("Round ID", func(c, r int) { s.int(c, r, int(rd.AssessmentID), st.integer) })
 	if rd.TeamID != 0 {
 		info("Team", func(c, r int) { s.str(c, r, rd.TeamName, st.text) })
 	} else {

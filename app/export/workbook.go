@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -120,6 +121,11 @@ func Write(w io.Writer, wb *Workbook) error {
 			return fmt.Errorf("export: %s sheet: %w", s.name, err)
 		}
 	}
+	for _, s := range st.sheets {
+		if err := s.fitColumns(); err != nil {
+			return fmt.Errorf("export: %s sheet: column widths: %w", s.name, err)
+		}
+	}
 	if err := f.SetDocProps(&excelize.DocProperties{
 		Creator: "gapmap", Title: wb.Round.Name, Created: wb.ExportedAt.UTC().Format(time.RFC3339),
 	}); err != nil {
@@ -135,6 +141,7 @@ func Write(w io.Writer, wb *Workbook) error {
 type styles struct {
 	title, subtitle, header, planHeader, label int
 	text, wrap, date, datetime                 int
+	sheets                                     []*sheet // the normal sheets, fitted to their content when written
 	integer, decimal, priority, percent        int
 	bold, boldInt, disagree                    int
 	// level and levelDisagree colour a heatmap cell by its level step
@@ -217,6 +224,62 @@ type sheet struct {
 	f    *excelize.File
 	name string
 	err  error
+
+	// Column fitting: the widest content of each column, in characters,
+	// among cells whose style neither wraps nor lets the text spill into
+	// empty neighbours (loose). A number or date wider than its column
+	// shows as "###", so columns grow to their content (fitColumns).
+	widest map[int]float64
+	loose  map[int]bool
+}
+
+// sheet starts a normal worksheet whose columns fit their content when
+// the workbook is written.
+func (st *styles) sheet(f *excelize.File, name string) *sheet {
+	s := &sheet{f: f, name: name, widest: map[int]float64{},
+		loose: map[int]bool{0: true, st.title: true, st.subtitle: true, st.header: true, st.planHeader: true, st.wrap: true}}
+	st.sheets = append(st.sheets, s)
+	return s
+}
+
+// Column widths, in characters of the default font.
+const (
+	colPadding  = 2  // beside the widest content
+	colMaxWidth = 60 // content wider than this wraps or is cut in the view
+)
+
+// note records that col holds content of n characters in style.
+func (s *sheet) note(col int, n float64, style int) {
+	if s.widest == nil || s.loose[style] {
+		return
+	}
+	s.widest[col] = max(s.widest[col], n)
+}
+
+// textWidth is the width of the longest line of v, in characters.
+func textWidth(v string) float64 {
+	w := 0
+	for _, line := range strings.Split(v, "\n") {
+		w = max(w, utf8.RuneCountInString(line))
+	}
+	return float64(w)
+}
+
+// fitColumns widens every column to its widest content, never narrowing
+// the width a writer set.
+func (s *sheet) fitColumns() error {
+	for col, n := range s.widest {
+		if s.err != nil {
+			break
+		}
+		name := colName(col)
+		cur, err := s.f.GetColWidth(s.name, name)
+		s.keep(err)
+		if want := min(n+colPadding, colMaxWidth); want > cur {
+			s.keep(s.f.SetColWidth(s.name, name, name, want))
+		}
+	}
+	return s.err
 }
 
 func (s *sheet) keep(err error) {
@@ -232,6 +295,7 @@ func (s *sheet) str(col, row int, v string, style int) {
 	}
 	s.keep(s.f.SetCellStr(s.name, cell(col, row), v))
 	s.style(col, row, style)
+	s.note(col, textWidth(v), style)
 }
 
 func (s *sheet) int(col, row int, v int, style int) {
@@ -240,6 +304,7 @@ func (s *sheet) int(col, row int, v int, style int) {
 	}
 	s.keep(s.f.SetCellInt(s.name, cell(col, row), int64(v)))
 	s.style(col, row, style)
+	s.note(col, float64(len(strconv.Itoa(v))), style)
 }
 
 // intp writes a number, or only the style when v is nil.
@@ -257,6 +322,7 @@ func (s *sheet) float(col, row int, v float64, style int) {
 	}
 	s.keep(s.f.SetCellFloat(s.name, cell(col, row), v, -1, 64))
 	s.style(col, row, style)
+	s.note(col, float64(len(strconv.FormatFloat(v, 'f', 3, 64))), style)
 }
 
 func (s *sheet) floatp(col, row int, v *float64, style int) {
@@ -274,6 +340,7 @@ func (s *sheet) time(col, row int, v time.Time, style int) {
 	}
 	s.keep(s.f.SetCellValue(s.name, cell(col, row), v.UTC()))
 	s.style(col, row, style)
+	s.note(col, float64(len("2006-01-02 15:04")), style)
 }
 
 func (s *sheet) timep(col, row int, v *time.Time, style int) {
@@ -316,7 +383,7 @@ func (s *sheet) widths(widths ...float64) {
 
 // writeMarker fills the very hidden sheet that identifies the workbook.
 func writeMarker(f *excelize.File, st *styles, wb *Workbook) error {
-	s := &sheet{f: f, name: SheetMarker}
+	s := &sheet{f: f, name: SheetMarker} // very hidden: no fitting
 	s.str(1, 1, "format", 0)
 	s.str(2, 1, markerFormat, 0)
 	s.str(1, 2, "assessment_id", 0)

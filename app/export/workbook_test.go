@@ -93,7 +93,7 @@ func TestSummary(t *testing.T) {
 	checks := []struct {
 		label, raw, shown string
 	}{
-		{"Assessment ID", "42", "42"},
+		{"Round ID", "42", "42"},
 		{"Created", "46392.333333333336", "2027-01-05"},
 		{"Due", "46477", "2027-03-31"},
 		{"Exported (UTC)", "46428.395833333336", "2027-02-10 09:30"},

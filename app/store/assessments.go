@@ -118,7 +118,7 @@ type AssessmentSummary struct {
 // target against the scales, and records for each questionnaire the most
 // recent earlier round of the organization that used it.
 func (s *Store) CreateAssessment(ctx context.Context, orgID int64, in AssessmentInput) (*AssessmentInfo, error) {
-	name, err := CleanName("name", "Assessment name", in.Name)
+	name, err := CleanName("name", "Round name", in.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -427,5 +427,5 @@ func (s *Store) setAssessmentStatus(ctx context.Context, orgID, id int64, status
 
 // errClosed is returned for writes into a closed round.
 func errClosed() error {
-	return apperr.Errorf(apperr.EConflict, "This assessment round is closed: answers and links can no longer be changed.")
+	return apperr.Errorf(apperr.EConflict, "This round is closed: answers and links can no longer be changed.")
 }

@@ -214,7 +214,7 @@ func (s *Store) ApplyPlan(ctx context.Context, orgID, assessmentID, teamID int64
 				return fmt.Errorf("check plan team: %w", err)
 			}
 			if n == 0 {
-				return apperr.Field("team_id", "The team does not take part in this assessment.")
+				return apperr.Field("team_id", "The team does not take part in this round.")
 			}
 		}
 		var stored []models.PlanItem

@@ -112,7 +112,7 @@ func (s *Store) CreateInvitations(ctx context.Context, orgID, assessmentID int64
 				return apperr.Field("label", "This round is anonymous: its links carry no labels, so that no response can be told apart by one.")
 			}
 			if _, ok := names[r.TeamID]; !ok {
-				return apperr.Field("team_id", "The team does not take part in this assessment.")
+				return apperr.Field("team_id", "The team does not take part in this round.")
 			}
 			plain, hash, err := secret.NewToken(SurveyTokenPrefix)
 			if err != nil {

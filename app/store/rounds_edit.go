@@ -40,7 +40,7 @@ func (s *Store) UpdateAssessment(ctx context.Context, orgID, id int64, p Assessm
 	updates := map[string]any{}
 	stale := false
 	if p.Name != nil {
-		name, err := CleanName("name", "Assessment name", *p.Name)
+		name, err := CleanName("name", "Round name", *p.Name)
 		if err != nil {
 			return nil, err
 		}
@@ -196,7 +196,7 @@ func (s *Store) DuplicateAssessment(ctx context.Context, orgID, id int64, name s
 			name = string(r[:200])
 		}
 	}
-	name, err = CleanName("name", "Assessment name", name)
+	name, err = CleanName("name", "Round name", name)
 	if err != nil {
 		return nil, err
 	}

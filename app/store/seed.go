@@ -174,7 +174,7 @@ func seedCheckTeams(tx *gorm.DB, orgID, assessmentID int64, rs []SeedResponse) e
 	}
 	for _, r := range rs {
 		if !in[r.TeamID] {
-			return apperr.Field("team_id", "Team %d does not take part in this assessment.", r.TeamID)
+			return apperr.Field("team_id", "Team %d does not take part in this round.", r.TeamID)
 		}
 	}
 	return nil

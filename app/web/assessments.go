@@ -304,7 +304,7 @@ func (s *Server) assessmentsPage(c *fiber.Ctx) error {
 		rows = append(rows, row{AssessmentSummary: a, Pct: models.Percent(a.Progress.Submitted, a.Progress.Invitations)})
 	}
 	return s.render(c, "assessments/index", fiber.Map{
-		"Title": "Assessments", "Assessments": rows, "CanAdmin": p.Role.AtLeast(models.RoleAdmin), "HasTeams": len(teams) > 0,
+		"Title": "Rounds", "Assessments": rows, "CanAdmin": p.Role.AtLeast(models.RoleAdmin), "HasTeams": len(teams) > 0,
 	})
 }
 
@@ -336,7 +336,7 @@ func (s *Server) renderNewAssessment(c *fiber.Ctx, data fiber.Map) error {
 			Questionnaires: keys, TeamIDs: ids, Targets: map[string]string{},
 			Anonymity: models.AnonymityNamed, MinGroup: strconv.Itoa(store.DefaultMinGroup)}
 	}
-	data["Title"] = "New assessment"
+	data["Title"] = "New round"
 	data["Available"] = avail
 	data["Teams"] = teams
 	return s.render(c, "assessments/new", data)
@@ -429,7 +429,7 @@ func (s *Server) createAssessmentForm(c *fiber.Ctx) error {
 	if err != nil {
 		return fail(err)
 	}
-	return s.redirectFlash(c, fmt.Sprintf("/assessments/%d", a.ID), "success", "Assessment “"+a.Name+"” created. Now create the invitation links for the teams.")
+	return s.redirectFlash(c, fmt.Sprintf("/assessments/%d", a.ID), "success", "Round “"+a.Name+"” created. Now create the invitation links for the teams.")
 }
 
 // teamProgress is one team's line on the assessment page.

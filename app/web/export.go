@@ -179,7 +179,7 @@ func (s *Server) importRoadmap(c *fiber.Ctx, data []byte) (*roadmapImport, error
 	}
 	if pf.TeamID != 0 && !a.HasTeam(pf.TeamID) {
 		return nil, planProblems(export.Problems{{Sheet: export.SheetMarker, Row: 3, Column: "B",
-			Message: "This workbook was exported for a team that does not take part in this assessment."}})
+			Message: "This workbook was exported for a team that does not take part in this round."}})
 	}
 	changes := make([]store.PlanChange, len(entries))
 	for i, e := range entries {

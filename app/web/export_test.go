@@ -489,7 +489,7 @@ func TestRoadmapImportRefusesBrokenFiles(t *testing.T) {
 		}{
 			{"not a workbook", []byte("Owner,Quarter\nDana,2027-Q1\n"), export.Problem{Message: "not an Excel workbook"}, 1},
 			{"empty", nil, export.Problem{Message: "No file was sent"}, 1},
-			{"another assessment", foreign, export.Problem{Sheet: "gapmap", Row: 2, Column: "B", Message: fmt.Sprintf("exported for assessment %d, not for assessment %d", second.ID, r.id)}, 1},
+			{"another assessment", foreign, export.Problem{Sheet: "gapmap", Row: 2, Column: "B", Message: fmt.Sprintf("exported for round %d, not for round %d", second.ID, r.id)}, 1},
 			{"missing Roadmap sheet", exporttest.Edit(t, exported, func(f *excelize.File) {
 				if err := f.DeleteSheet("Roadmap"); err != nil {
 					t.Fatal(err)

@@ -157,7 +157,7 @@ func (s *Server) apiCreateInvitation(c *fiber.Ctx) error {
 		if _, err := s.store.Assessment(c.UserContext(), principalOf(c).OrgID, id); err != nil {
 			return err
 		}
-		return apperr.Field("team_id", "team_id is required: the id of a team taking part in the assessment.")
+		return apperr.Field("team_id", "team_id is required: the id of a team taking part in the round.")
 	}
 	created, err := s.createInvitations(c, id, []store.NewInvitation{{TeamID: b.TeamID, Label: b.Label}})
 	if err != nil {

@@ -127,7 +127,7 @@ func takeFlash(c *fiber.Ctx) (kind, msg string, ok bool) {
 	if v == "" {
 		return "", "", false
 	}
-	c.ClearCookie(flashCookie)
+	clearFlash(c)
 	raw, err := base64.RawURLEncoding.DecodeString(v)
 	if err != nil {
 		return "", "", false
@@ -137,6 +137,15 @@ func takeFlash(c *fiber.Ctx) (kind, msg string, ok bool) {
 		return "", "", false
 	}
 	return kind, msg, ok
+}
+
+// clearFlash deletes the flash cookie where it was set, at path "/".
+// Fiber's ClearCookie sends no path, so the browser would delete a cookie of
+// the request's directory instead and show the message again on the next
+// page.
+func clearFlash(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+		Expires: time.Unix(0, 0), MaxAge: -1})
 }
 
 // redirectFlash flashes a message and redirects with 303 See Other.
@@ -173,6 +182,24 @@ func templateFuncs() template.FuncMap {
 				return v.UTC().Format("2006-01-02 15:04 UTC")
 			}
 			return ""
+		},
+		// localtime writes a time as <time datetime data-local> in UTC,
+		// which static/js/localtime.js shows in the reader's time zone.
+		"localtime": func(t any) template.HTML {
+			var v time.Time
+			switch x := t.(type) {
+			case time.Time:
+				v = x
+			case *time.Time:
+				if x == nil {
+					return ""
+				}
+				v = *x
+			default:
+				return ""
+			}
+			v = v.UTC()
+			return template.HTML(`<time datetime="` + v.Format(time.RFC3339) + `" data-local>` + v.Format("2006-01-02 15:04 UTC") + `</time>`)
 		},
 		"pct": func(v any) string {
 			switch f := v.(type) {

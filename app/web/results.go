@@ -113,7 +113,7 @@ func (s *Server) roundScopeOf(c *fiber.Ctx) (*roundScope, error) {
 		return sc, nil
 	}
 	if !a.HasTeam(teamID) {
-		return nil, apperr.Errorf(apperr.ENotFound, "This team does not take part in the assessment.")
+		return nil, apperr.Errorf(apperr.ENotFound, "This team does not take part in the round.")
 	}
 	if err := s.canSeeTeam(c, p, teamID); err != nil {
 		return nil, err

@@ -133,7 +133,7 @@ func stateError(sv *store.Survey) error {
 	case sv.Status == models.ResponseSubmitted:
 		return apperr.Errorf(apperr.EConflict, "This response has been submitted and can no longer be changed.")
 	case sv.AssessmentStatus != models.AssessmentOpen:
-		return apperr.Errorf(apperr.EConflict, "This assessment round is closed: answers can no longer be changed.")
+		return apperr.Errorf(apperr.EConflict, "This round is closed: answers can no longer be changed.")
 	}
 	return nil
 }

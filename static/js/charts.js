@@ -16,7 +16,8 @@
  * - [data-chart-save="<container id>"] downloads that chart as a PNG
  *   (2x pixel ratio, white background) named from data-chart-name on the
  *   button (or on the container), else the container id.
- * - Charts resize with the window, with their container, and before printing.
+ * - Charts resize with the window, with their container, and before printing
+ *   (beforeprint and the print media query), painted at once for the page.
  * - prefers-reduced-motion turns chart animation off.
  * - Tooltips are forced to renderMode "richText": the default HTML tooltip
  *   writes style="" attributes, which style-src 'self' blocks (console errors,
@@ -142,13 +143,24 @@
       });
     }
 
-    // Print layout differs from the screen: redraw at the printed width first.
-    window.addEventListener('beforeprint', resizeAll);
-    window.addEventListener('afterprint', resizeAll);
+    // Print layout differs from the screen: redraw at the printed width
+    // first, and paint at once (ECharts otherwise paints on the next
+    // animation frame, which a print may not wait for). The media rules
+    // of each option (a column legend, smaller radar) follow the width.
+    var redrawForPrint = function () {
+      resizeAll();
+      charts.forEach(function (chart) {
+        if (!chart.isDisposed()) {
+          chart.getZr().refreshImmediately();
+        }
+      });
+    };
+    window.addEventListener('beforeprint', redrawForPrint);
+    window.addEventListener('afterprint', redrawForPrint);
     if (window.matchMedia) {
       var print = window.matchMedia('print');
       var onPrintChange = function () {
-        resizeAll();
+        redrawForPrint();
       };
       if (print.addEventListener) {
         print.addEventListener('change', onPrintChange);

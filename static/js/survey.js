@@ -9,6 +9,8 @@
  * ---- Markup contract (server templates) -------------------------------------
  *
  * <div id="survey-alert" class="survey-alert" role="alert"></div>
+ *   (after a refused post: tabindex="-1" data-summary and the server's error
+ *   summary inside, which stays, and which gets the focus on load)
  *     Empty when all is well; render it (empty) so screen readers already
  *     know the live region. Created at the top of the form when missing.
  *
@@ -147,6 +149,10 @@
     form.insertBefore(alertEl, form.firstChild);
   }
 
+  // What the server put in the alert (the error summary of a posted page)
+  // stays; the messages of this script follow it.
+  var serverAlert = Array.prototype.slice.call(alertEl.childNodes);
+
   function setAlert(key, text) {
     if (text) {
       alertMessages[key] = text;
@@ -155,6 +161,7 @@
     }
     var keys = Object.keys(alertMessages);
     alertEl.textContent = '';
+    serverAlert.forEach(function (node) { alertEl.appendChild(node); });
     keys.forEach(function (k) {
       var p = document.createElement('p');
       p.textContent = alertMessages[k];
@@ -717,4 +724,10 @@
   });
 
   refreshPending();
+
+  // A page posted with questions that need attention opens on its error
+  // summary (autofocus does not reach a <div> in every browser).
+  if (alertEl.hasAttribute('data-summary') && alertEl.textContent.trim() !== '') {
+    alertEl.focus();
+  }
 }());

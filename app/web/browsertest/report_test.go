@@ -49,22 +49,31 @@ func rptPrint(b *btBrowser, name string, paper chromedp.PaperSize) []byte {
 		})
 	}
 	b.run("emulate print media for "+name, media(""), chromedp.EmulateViewport(width, int64(paper.Height*96)), media("print"))
-	// charts.js resizes every chart when the print media query starts to
-	// match; wait until no canvas is wider than its container.
+	// charts.js redraws every chart when the print media query starts to
+	// match: wait until each chart has the width of its printed container.
 	btGet(b, "charts at the print width of "+name, chromedp.Poll[bool](`(() => {
 		const boxes = [...document.querySelectorAll('[data-chart]')];
-		return boxes.every(b => { const c = b.querySelector('canvas'); return c && c.getBoundingClientRect().width <= b.getBoundingClientRect().width + 1; }) || null;
-	})()`, chromedp.WithPollingInterval(100*time.Millisecond)))
-	// Let charts.js's debounced resize (150 ms after the viewport change)
-	// run, then paint every chart now: ECharts paints on the next animation
-	// frame, and the PDF must not catch a cleared canvas.
-	btGet(b, "paint the charts for "+name, chromedp.Evaluate[bool](`new Promise(resolve => setTimeout(() => {
+		return boxes.every(b => {
+			const c = b.querySelector('canvas'), inst = window.echarts && window.echarts.getInstanceByDom(b);
+			return c && inst && inst.getWidth() === b.clientWidth && c.getBoundingClientRect().width <= b.getBoundingClientRect().width + 1;
+		}) || null;
+	})()`, chromedp.WithPollingInterval(50*time.Millisecond)))
+	// ECharts paints on the next animation frame: paint now, so that the
+	// PDF never catches a cleared canvas.
+	btGet(b, "paint the charts for "+name, chromedp.Evaluate[bool](`new Promise(resolve => {
 		document.querySelectorAll('[data-chart]').forEach(el => {
 			const chart = window.echarts && window.echarts.getInstanceByDom(el);
 			if (chart) { chart.getZr().refreshImmediately(); }
 		});
 		requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
-	}, 400))`, chromedp.EvalAwaitPromise))
+	})`, chromedp.EvalAwaitPromise))
+	// Every chart, and every text it draws, lies inside the printable width.
+	for _, bad := range btEval[[]string](b, fmt.Sprintf("%s(%d)", pgChartFit, width)) {
+		b.t.Errorf("printed on %s (%d px wide): %s", name, width, bad)
+	}
+	if n := btEval[int](b, fmt.Sprintf(`[...document.querySelectorAll('[data-chart]')].filter(el => el.getBoundingClientRect().width > %d).length`, width)); n > 0 {
+		b.t.Errorf("printed on %s: %d charts wider than the printable %d px", name, n, width)
+	}
 	return btGet(b, "print to PDF on "+name, chromedp.PrintToPDF(
 		chromedp.PDFPaper(paper),
 		chromedp.PDFPrintBackground(),
