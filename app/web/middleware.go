@@ -166,12 +166,14 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/static/") {
 		return c.Next()
 	}
+	withActor(c, nil)
 	if tok := bearerToken(c); tok != "" {
 		p, err := s.store.PrincipalByToken(c.UserContext(), tok)
 		if err != nil {
 			return err
 		}
 		c.Locals(keyPrincipal, p)
+		withActor(c, p)
 		return c.Next()
 	}
 	if c.Cookies(sessionCookie) == "" {
@@ -205,6 +207,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	c.Locals(keyPrincipal, p)
+	withActor(c, p)
 	seen, _ := sess.Get(sessSeen).(int64)
 	if p.OrgID != oid || time.Since(time.Unix(seen, 0)) > time.Minute {
 		sess.Set(sessOrg, p.OrgID)

@@ -51,6 +51,7 @@ func (s *Server) routes() {
 	app.Post("/members/:id/role", pageAuth(admin), s.setMemberRole)
 	app.Post("/members/:id/remove", pageAuth(admin), s.removeMember)
 	app.Post("/members/invites/:id/revoke", pageAuth(admin), s.revokeInvite)
+	app.Get("/audit", pageAuth(admin), s.auditPage)
 
 	uploadLimit := s.rateLimit(lim.Uploads, time.Minute, false, nil)
 	app.Get("/questionnaires", pageAuth(member), s.questionnairesPage)
@@ -90,6 +91,7 @@ func (s *Server) routes() {
 	api.Delete("/teams/:id", apiAuth(admin), s.apiDeleteTeam)
 	api.Put("/teams/:id/members", apiAuth(admin), s.apiSetTeamMembers)
 	api.Get("/members", apiAuth(admin), s.apiMembers)
+	api.Get("/audit", apiAuth(admin), s.apiAudit)
 	api.Get("/questionnaires", apiAuth(member), s.apiQuestionnaires)
 	api.Post("/questionnaires", apiAuth(admin), uploadLimit, s.apiUploadQuestionnaire)
 	api.Get("/questionnaires/:key", apiAuth(member), s.apiQuestionnaire)
