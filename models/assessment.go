@@ -40,9 +40,27 @@ type Assessment struct {
 	DefaultTarget int
 	Targets       string // JSON object "<questionnaire>/<dimension>" -> level
 	Capacity      int
+	Anonymity     string // AnonymityNamed or AnonymityAnonymous
+	MinGroup      int    // anonymous rounds: fewest submitted responses a team's results are shown with
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	ClosedAt      *time.Time
+}
+
+// Anonymity modes of a round.
+const (
+	AnonymityNamed     = "named"
+	AnonymityAnonymous = "anonymous"
+)
+
+// Anonymous reports whether the round keeps its respondents anonymous.
+func (a *Assessment) Anonymous() bool { return a.Anonymity == AnonymityAnonymous }
+
+// Day truncates a time to its UTC day: the only precision an anonymous
+// round keeps of its respondents' times.
+func Day(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // AssessmentQuestionnaire pins one questionnaire version to an assessment.
@@ -69,6 +87,22 @@ type Invitation struct {
 	Label        string
 	TokenHash    string
 	CreatedBy    *int64
+	OpenLinkID   *int64 // the open link the respondent joined through, if any
+	CreatedAt    time.Time
+	RevokedAt    *time.Time
+}
+
+// OpenLink is one link a team shares, from which every visitor starts a
+// response of their own; Joined counts the responses started from it.
+type OpenLink struct {
+	ID           int64 `gorm:"primaryKey"`
+	OrgID        int64
+	AssessmentID int64
+	TeamID       int64
+	TokenHash    string
+	MaxResponses *int
+	Joined       int
+	CreatedBy    *int64
 	CreatedAt    time.Time
 	RevokedAt    *time.Time
 }
@@ -90,7 +124,8 @@ type Response struct {
 }
 
 // Answer is one answer of a response. Exactly one of OptionKey (level
-// scale), Value (likert) or NA is set; Level caches the option's level.
+// scale), Value (likert), Number (nps and number questions), Text (text
+// questions) or NA is set; Level caches the option's level.
 type Answer struct {
 	ResponseID       int64  `gorm:"primaryKey"`
 	QuestionnaireKey string `gorm:"primaryKey"`
@@ -99,6 +134,8 @@ type Answer struct {
 	Level            *int
 	Value            *int
 	NA               bool `gorm:"column:na"`
+	Number           *float64
+	Text             *string
 	Comment          string
 	Revision         int64
 	UpdatedAt        time.Time

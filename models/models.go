@@ -76,6 +76,7 @@ type Team struct {
 	ID        int64     `gorm:"primaryKey" json:"id"`
 	OrgID     int64     `json:"-"`
 	Name      string    `json:"name"`
+	Size      *int      `json:"size,omitempty"` // headcount, when known
 	CreatedAt time.Time `json:"-"`
 	UpdatedAt time.Time `json:"-"`
 }

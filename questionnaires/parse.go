@@ -458,7 +458,23 @@ func (p *parser) question(n *yaml.Node, path string, q *Question) bool {
 		opt("weight", p.number(&q.Weight)),
 		opt("reverse", p.boolean(&q.Reverse)),
 		opt("options", list(p, &q.Options, p.option)),
+		opt("type", p.oneOf(&q.Type, TypeNPS, TypeNumber, TypeText)),
+		opt("unit", p.text(&q.Unit)),
+		opt("min", p.optNumber(&q.Min)),
+		opt("max", p.optNumber(&q.Max)),
+		opt("required", p.boolean(&q.Required)),
 	)
+}
+
+func (p *parser) optNumber(dst **float64) decodeFunc {
+	return func(n *yaml.Node, path string) bool {
+		var v float64
+		if !p.number(&v)(n, path) {
+			return false
+		}
+		*dst = &v
+		return true
+	}
 }
 
 func (p *parser) option(n *yaml.Node, path string, o *Option) bool {

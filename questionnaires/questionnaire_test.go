@@ -367,10 +367,10 @@ func TestShipped(t *testing.T) {
 	if err != nil {
 		t.Fatalf("shipped questionnaires do not validate:\n%v", err)
 	}
-	if len(all) != 2 || all[0].Key != "cncf-platform-maturity" || all[1].Key != "gartner-platform-axes" {
-		t.Fatalf("Shipped() returned %d questionnaires, want cncf-platform-maturity and gartner-platform-axes in that order", len(all))
+	if len(all) != 3 || all[0].Key != "cncf-platform-maturity" || all[1].Key != "developer-experience" || all[2].Key != "gartner-platform-axes" {
+		t.Fatalf("Shipped() returned %d questionnaires, want cncf-platform-maturity, developer-experience and gartner-platform-axes in that order", len(all))
 	}
-	cncf, gartner := all[0], all[1]
+	cncf, dx, gartner := all[0], all[1], all[2]
 	var names []string
 	for _, l := range cncf.Levels {
 		names = append(names, l.Name)
@@ -398,6 +398,53 @@ func TestShipped(t *testing.T) {
 		}
 		if len(d.Questions) < 6 || reverse == 0 {
 			t.Errorf("gartner axis %s has %d statements, %d reverse-scored; want at least 6 and 1", d.Key, len(d.Questions), reverse)
+		}
+	}
+	checkDeveloperExperience(t, dx)
+}
+
+// checkDeveloperExperience holds the shipped developer survey to what it
+// promises: five likert dimensions with at least four statements each (one
+// reverse-scored, all with help), one nps question and the two numbers.
+func checkDeveloperExperience(t *testing.T, q *questionnaires.Questionnaire) {
+	t.Helper()
+	if q.Scale != questionnaires.ScaleLikert {
+		t.Errorf("developer-experience: scale %s, want likert", q.Scale)
+	}
+	var dims []string
+	types := map[string][]string{}
+	for _, d := range q.Dimensions {
+		dims = append(dims, d.Key)
+		statements, reverse := 0, 0
+		for _, qu := range d.Questions {
+			if qu.Help == "" {
+				t.Errorf("question %s has no help", qu.Key)
+			}
+			if !qu.Scored() {
+				types[qu.Type] = append(types[qu.Type], qu.Key)
+				continue
+			}
+			statements++
+			if qu.Reverse {
+				reverse++
+			}
+		}
+		if statements < 4 || reverse == 0 {
+			t.Errorf("developer-experience %s has %d statements, %d reverse-scored; want at least 4 and 1", d.Key, statements, reverse)
+		}
+	}
+	if got, want := strings.Join(dims, " "), "feedback-loops cognitive-load flow-and-focus golden-paths onboarding-docs"; got != want {
+		t.Errorf("developer-experience dimensions = %s, want %s", got, want)
+	}
+	if len(types["nps"]) != 1 || len(types["number"]) < 2 {
+		t.Fatalf("developer-experience measures = %v, want one nps and at least two numbers", types)
+	}
+	if _, nps, _ := q.Question(types["nps"][0]); nps.Text != "How likely are you to recommend our internal platform to a colleague?" {
+		t.Errorf("nps question = %q", nps.Text)
+	}
+	for key, unit := range map[string]string{"od-days-first-deploy": "days", "cl-hours-lost": "hours"} {
+		if _, n, ok := q.Question(key); !ok || n.Type != questionnaires.TypeNumber || n.Unit != unit || n.Required {
+			t.Errorf("number question %s = %+v, want an optional number in %s", key, n, unit)
 		}
 	}
 }

@@ -28,7 +28,11 @@ func (p *parser) validate(q *Questionnaire) {
 		d, dp := &q.Dimensions[i], fmt.Sprintf("dimensions[%d]", i)
 		p.unique(dims, "dimension", d.Key, dp+".key")
 		p.check(dp+".weight", d.Weight > 0, "must be greater than 0, got %g", d.Weight)
-		p.check(dp+".questions", len(d.Questions) >= 3, "needs at least 3 questions, got %d", len(d.Questions))
+		if scored := scoredCount(d.Questions); scored == len(d.Questions) {
+			p.check(dp+".questions", scored >= 3, "needs at least 3 questions, got %d", scored)
+		} else {
+			p.check(dp+".questions", scored >= 3, "needs at least 3 scored questions besides its nps, number and text questions, got %d", scored)
+		}
 		p.check(dp+".scale", !p.seen("scale") || d.Scale == q.Scale, "%q differs from the questionnaire's scale %q", d.Scale, q.Scale)
 		if d.Scale == "" {
 			d.Scale = q.Scale
@@ -37,7 +41,15 @@ func (p *parser) validate(q *Questionnaire) {
 			qu, qp := &d.Questions[j], fmt.Sprintf("%s.questions[%d]", dp, j)
 			p.unique(questions, "question", qu.Key, qp+".key")
 			p.check(qp+".weight", qu.Weight > 0, "must be greater than 0, got %g", qu.Weight)
+			_, typed := p.lines[qp+".type"]
+			if !typed {
+				p.check(qp+".required", false, "scored questions are always required; required applies to nps, number and text questions")
+			}
 			switch {
+			case typed:
+				if p.seen(qp + ".type") {
+					p.measure(qu, qp)
+				}
 			case !p.seen("scale"):
 			case q.Scale == ScaleLikert:
 				if _, ok := p.lines[qp+".options"]; ok {
@@ -71,6 +83,42 @@ func (p *parser) validate(q *Questionnaire) {
 	p.cycles(q.Recommendations, index)
 	if p.seen("recommendations") && levelsOK {
 		p.transitions(q, dims)
+	}
+}
+
+func scoredCount(qs []Question) int {
+	n := 0
+	for i := range qs {
+		if qs[i].Scored() {
+			n++
+		}
+	}
+	return n
+}
+
+// measure checks an nps, number or text question: the fields of scored
+// questions do not apply, and a number needs a unit and min < max.
+func (p *parser) measure(q *Question, path string) {
+	for _, f := range []string{"options", "reverse", "weight"} {
+		if _, ok := p.lines[path+"."+f]; ok {
+			p.at(path+"."+f, "%s questions are not scored: remove %s", q.Type, f)
+		}
+	}
+	if q.Type != TypeNumber {
+		for _, f := range []string{"unit", "min", "max"} {
+			if _, ok := p.lines[path+"."+f]; ok {
+				p.at(path+"."+f, "only number questions have %s (this one is %s)", f, q.Type)
+			}
+		}
+		return
+	}
+	for _, f := range []string{"unit", "min", "max"} {
+		if _, ok := p.lines[path+"."+f]; !ok {
+			p.at(path, "a number question needs %s", f)
+		}
+	}
+	if q.Min != nil && q.Max != nil {
+		p.check(path+".max", *q.Min < *q.Max, "must be greater than min (%g), got %g", *q.Min, *q.Max)
 	}
 }
 

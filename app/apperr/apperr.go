@@ -15,6 +15,7 @@ const (
 	EUnauthorized = "unauthorized" // not authenticated: 401
 	EForbidden    = "forbidden"    // authenticated but not allowed: 403
 	EConflict     = "conflict"     // the state forbids it now: 409
+	EGone         = "gone"         // it existed but is used up for good: 410
 	ETooLarge     = "too_large"    // the body is over the limit: 413
 	ERateLimited  = "rate_limited" // too many attempts: 429
 	EBadRequest   = "bad_request"  // malformed request: 400

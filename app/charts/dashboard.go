@@ -26,6 +26,9 @@ type Headline struct {
 	Team            bool     // one team's headline rather than the organization's
 	LevelChange     *int     // against the previous round's overall level
 	ScoreChange     *float64 // against the previous round's overall score
+	// Withheld says what an anonymous round's figures leave out or merge
+	// (wording.OrgWithout), or is empty.
+	Withheld string
 }
 
 // NewHeadline summarizes r; prev is the previous round's result of the same
@@ -37,6 +40,9 @@ func NewHeadline(q *questionnaires.Questionnaire, r *scoring.Result, prev *scori
 	}
 	h.fill(r.Overall)
 	h.TeamsTotal = len(r.Teams)
+	if w := r.Withholding; w != nil {
+		h.Withheld = wording.OrgWithout(w.Teams, w.Respondents, w.MinGroup, w.Excluded)
+	}
 	for _, t := range r.Teams {
 		h.Respondents += t.Respondents
 		if t.Respondents > 0 {
@@ -172,7 +178,7 @@ func upDown(v float64) string {
 // Dashboard is everything the assessment dashboard shows for one questionnaire.
 type Dashboard struct {
 	Headline Headline
-	Charts   []Chart // radar, gap bars, heatmap, spread, trend
+	Charts   []Chart // radar, gap bars, heatmap, spread, trend, then the measures' charts (MeasureCharts)
 }
 
 // NewDashboard builds the dashboard of one questionnaire of a round. history
@@ -187,13 +193,13 @@ func NewDashboard(prefix string, q *questionnaires.Questionnaire, r *scoring.Res
 	p := CleanID(prefix)
 	return Dashboard{
 		Headline: NewHeadline(q, r, prev, prevName),
-		Charts: about(q.Title,
+		Charts: append(about(q.Title,
 			Radar(p+"_radar", q, r),
 			GapBars(p+"_gaps", q, r, nil),
 			Heatmap(p+"_heatmap", q, r),
 			SpreadChart(p+"_spread", q, r),
 			Trend(p+"_trend", q, history),
-		),
+		), MeasureCharts(p, q, r)...),
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"gapmap/app/scoring"
+	"gapmap/app/wording"
 	"gapmap/questionnaires"
 )
 
@@ -66,8 +67,17 @@ func Heatmap(id string, q *questionnaires.Questionnaire, r *scoring.Result) Char
 	for y := range r.Teams {
 		t := &r.Teams[y]
 		teams[y] = t.Name
-		byKey := teamDims(t)
 		row := Row{Header: t.Name}
+		if t.Withheld {
+			teams[y] = t.Name + ": " + wording.NotEnough(t.Respondents, r.MinGroup())
+			row.Header = teams[y]
+			for range r.Dimensions {
+				row.Cells = append(row.Cells, Cell{Text: "—", Class: "lvl-na", Note: "withheld"})
+			}
+			tbl.Rows = append(tbl.Rows, row)
+			continue
+		}
+		byKey := teamDims(t)
 		for x, d := range r.Dimensions {
 			td := byKey[d.Key]
 			if td == nil || td.Level == nil {

@@ -39,11 +39,12 @@ type Limits struct {
 	TokenFailures int // failed bearer-token requests per minute
 	SurveyMisses  int // unknown survey tokens per minute
 	Uploads       int // questionnaire and workbook uploads per minute
+	OpenJoins     int // responses started per hour through one open link from one client IP
 }
 
 // DefaultLimits are the limits gapmap runs with.
 func DefaultLimits() Limits {
-	return Limits{LoginFailures: 10, Signups: 10, TokenFailures: 30, SurveyMisses: 30, Uploads: 20}
+	return Limits{LoginFailures: 10, Signups: 10, TokenFailures: 30, SurveyMisses: 30, Uploads: 20, OpenJoins: 300}
 }
 
 // Postgres reports whether the database is a PostgreSQL URL.

@@ -288,6 +288,12 @@ func answersFor(rng *rand.Rand, t team, round, person int, qs []*questionnaires.
 					continue
 				}
 				v := base + (rng.Float64()-0.5)*1.2
+				if !qu.Scored() {
+					if a, ok := measureAnswer(rng, q.Key, qu, v); ok {
+						out = append(out, a)
+					}
+					continue
+				}
 				if q.Scale == questionnaires.ScaleLikert {
 					out = append(out, likertAnswer(q.Key, qu, v))
 				} else {
@@ -312,6 +318,38 @@ func levelAnswer(qkey string, qu questionnaires.Question, v float64, n int) stor
 		}
 	}
 	return a
+}
+
+// demoWishes are the demo's answers to text questions.
+var demoWishes = []string{
+	"Builds that finish before my coffee does.",
+	"One place to see who owns each shared tool.",
+	"Self-service databases for test environments.",
+	"Documentation that matches what the tools do today.",
+	"Fewer approvals for routine configuration changes.",
+}
+
+// measureAnswer answers an nps, number or text question from a level-like
+// value: higher levels recommend more and lose less time. About one
+// respondent in three writes a text answer.
+func measureAnswer(rng *rand.Rand, qkey string, qu questionnaires.Question, v float64) (store.SeedAnswer, bool) {
+	a := store.SeedAnswer{Questionnaire: qkey, Question: qu.Key}
+	switch qu.Type {
+	case questionnaires.TypeNPS:
+		n := float64(clamp(int(math.Round(v*2+rng.Float64()*2)), 0, 10))
+		a.Number = &n
+	case questionnaires.TypeNumber:
+		lo, hi, _ := qu.Bounds()
+		n := math.Max(lo, math.Min(hi, math.Round((5.2-v)*4+rng.Float64()*3)))
+		a.Number = &n
+	default:
+		if rng.IntN(3) != 0 {
+			return a, false
+		}
+		w := demoWishes[rng.IntN(len(demoWishes))]
+		a.Text = &w
+	}
+	return a, true
 }
 
 // likertAnswer turns a level-like value into agreement: a respondent at

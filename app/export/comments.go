@@ -10,6 +10,10 @@ import (
 // dimension and question.
 const SheetComments = "Comments"
 
+// WrittenAnswer stands in the Answer column of the Comments sheet for an
+// answer to a text question, whose words fill the Comment column.
+const WrittenAnswer = "Written answer"
+
 // commentLine is one comment of the Comments sheet with its sort keys.
 type commentLine struct {
 	qPos, question int
@@ -18,8 +22,9 @@ type commentLine struct {
 	comment        string
 }
 
-// writeCommentsSheet lists every answer of wb.Responses that has a comment:
-// in questionnaire and question order, teams in the order of the source.
+// writeCommentsSheet lists every answer of wb.Responses that has a comment,
+// and every answer to a text question (its text in the Comment column): in
+// questionnaire and question order, teams in the order of the source.
 func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook) error {
 	s := &sheet{f: f, name: SheetComments}
 	s.widths(20, 26, 26, 50, 30, 60)
@@ -54,13 +59,17 @@ func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook) error {
 	cat := newCatalog(wb.Questionnaires)
 	var lines []commentLine
 	err := wb.Responses(func(r *ResponseRow) error {
-		if r.Comment == "" {
+		if (r.Comment == "" && r.Text == "") || r.Withheld != "" {
 			return nil
 		}
-		lines = append(lines, commentLine{
+		l := commentLine{
 			qPos: qPos[r.Questionnaire], question: qOrder[r.Questionnaire][r.Question],
 			team: r.TeamName, text: cat.lookup(r), comment: r.Comment,
-		})
+		}
+		if r.Text != "" {
+			l.text.answer, l.comment = WrittenAnswer, r.Text
+		}
+		lines = append(lines, l)
 		return nil
 	})
 	if err != nil {

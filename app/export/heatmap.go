@@ -34,6 +34,10 @@ func writeHeatmap(f *excelize.File, st *styles, wb *Workbook) error {
 	orgRow, targetRow := lastTeam+2, lastTeam+3
 	for i, t := range teams {
 		s.str(1, heatmapFirstRow+i, t.Name, st.text)
+		if t.Withheld {
+			s.str(2, heatmapFirstRow+i, withheldNote(wb, t), st.text)
+			continue
+		}
 		s.int(2, heatmapFirstRow+i, t.Respondents, st.integer)
 	}
 	if wb.Round.TeamID == 0 {
@@ -68,6 +72,9 @@ func writeHeatmap(f *excelize.File, st *styles, wb *Workbook) error {
 			for i, t := range teams {
 				row := heatmapFirstRow + i
 				tr := findTeam(v, t.ID)
+				if tr == nil || tr.Withheld {
+					continue
+				}
 				for j, d := range v.Dims {
 					td := tr.Dimension(d.Key)
 					if td == nil {

@@ -13,7 +13,8 @@ import (
 )
 
 // ResponseRow is one answer of a submitted response. Level is set for a
-// level-scale answer, Value for a likert answer; both are 0 for N/A.
+// level-scale answer, Value for a likert answer, Number (with HasNumber) for
+// an nps or number question, Text for a text question; none for N/A.
 type ResponseRow struct {
 	TeamName      string
 	Respondent    string // the invitation's label; may be empty
@@ -25,7 +26,15 @@ type ResponseRow struct {
 	Level         int
 	Value         int
 	NA            bool
+	Number        float64
+	HasNumber     bool
+	Text          string
 	Comment       string
+	// DayOnly writes SubmittedAt as a date (anonymous rounds keep days only).
+	DayOnly bool
+	// Withheld, when set, makes the row a withheld team's line: only
+	// TeamName and this note ("not enough responses (3 of 5)") are written.
+	Withheld string
 }
 
 // ResponseSource calls emit once per row, in the order the rows should
@@ -44,6 +53,7 @@ func responseHeaders() []string {
 type answerText struct {
 	questionnaire, dimension, question, answer string
 	number                                     int // level or value; 0 for none
+	measure                                    *float64
 }
 
 // catalog resolves the keys of a response row to the texts of the pinned
@@ -102,6 +112,17 @@ func (c *catalog) lookup(r *ResponseRow) answerText {
 				}
 			}
 		}
+	case r.HasNumber:
+		n := r.Number
+		out.measure = &n
+		out.answer = strconv.FormatFloat(n, 'f', -1, 64)
+		if qu != nil && qu.Type == questionnaires.TypeNPS {
+			out.answer += " of 10"
+		} else if qu != nil && qu.Unit != "" {
+			out.answer += " " + qu.Unit
+		}
+	case r.Text != "":
+		out.answer = r.Text
 	case r.Value > 0:
 		out.number = r.Value
 		out.answer = questionnaires.LikertLabel(r.Value)
@@ -141,6 +162,11 @@ func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook) error {
 	if wb.Responses != nil {
 		err = wb.Responses(func(r *ResponseRow) error {
 			row++
+			if r.Withheld != "" {
+				clear(vals)
+				vals[0], vals[1] = r.TeamName, r.Withheld
+				return sw.SetRow("A"+strconv.Itoa(row), vals)
+			}
 			t := cat.lookup(r)
 			vals[0] = r.TeamName
 			vals[1] = r.Respondent
@@ -148,7 +174,10 @@ func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook) error {
 			if r.SubmittedAt.IsZero() {
 				vals[3] = nil
 			} else {
-				date.Value = r.SubmittedAt.UTC()
+				date.Value, date.StyleID = r.SubmittedAt.UTC(), st.datetime
+				if r.DayOnly {
+					date.StyleID = st.date
+				}
 				vals[3] = date
 			}
 			vals[4] = t.questionnaire
@@ -156,9 +185,12 @@ func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook) error {
 			vals[6] = r.Question
 			vals[7] = t.question
 			vals[8] = t.answer
-			if t.number > 0 {
+			switch {
+			case t.number > 0:
 				vals[9] = t.number
-			} else {
+			case t.measure != nil:
+				vals[9] = *t.measure
+			default:
 				vals[9] = nil
 			}
 			vals[10] = r.NA
@@ -193,6 +225,11 @@ func WriteResponsesCSV(w io.Writer, qs []*questionnaires.Questionnaire, src Resp
 	rec := make([]string, len(responseHeaders()))
 	if src != nil {
 		err := src(func(r *ResponseRow) error {
+			if r.Withheld != "" {
+				clear(rec)
+				rec[0], rec[1] = CSVText(r.TeamName), CSVText(r.Withheld)
+				return cw.Write(rec)
+			}
 			t := cat.lookup(r)
 			rec[0] = CSVText(r.TeamName)
 			rec[1] = CSVText(r.Respondent)
@@ -200,6 +237,9 @@ func WriteResponsesCSV(w io.Writer, qs []*questionnaires.Questionnaire, src Resp
 			rec[3] = ""
 			if !r.SubmittedAt.IsZero() {
 				rec[3] = r.SubmittedAt.UTC().Format(time.RFC3339)
+				if r.DayOnly {
+					rec[3] = r.SubmittedAt.UTC().Format(time.DateOnly)
+				}
 			}
 			rec[4] = CSVText(t.questionnaire)
 			rec[5] = CSVText(t.dimension)
@@ -207,8 +247,11 @@ func WriteResponsesCSV(w io.Writer, qs []*questionnaires.Questionnaire, src Resp
 			rec[7] = CSVText(t.question)
 			rec[8] = CSVText(t.answer)
 			rec[9] = ""
-			if t.number > 0 {
+			switch {
+			case t.number > 0:
 				rec[9] = strconv.Itoa(t.number)
+			case t.measure != nil:
+				rec[9] = strconv.FormatFloat(*t.measure, 'f', -1, 64)
 			}
 			rec[10] = strconv.FormatBool(r.NA)
 			rec[11] = CSVText(r.Comment)

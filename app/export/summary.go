@@ -1,9 +1,12 @@
 package export
 
 import (
+	"strings"
+
 	"github.com/xuri/excelize/v2"
 
 	"gapmap/app/scoring"
+	"gapmap/app/wording"
 	"gapmap/questionnaires"
 )
 
@@ -71,6 +74,28 @@ func views(wb *Workbook) []qView {
 	return out
 }
 
+// withheldNote is what the workbook shows of a withheld team.
+func withheldNote(wb *Workbook, t scoring.TeamResult) string {
+	for _, r := range wb.Results {
+		if r != nil && r.Withholding != nil {
+			return wording.NotEnough(t.Respondents, r.MinGroup())
+		}
+	}
+	return wording.NotEnough(t.Respondents, 0)
+}
+
+// orgWithheldNote says what an anonymous round's organization figures
+// leave out or merge, or "".
+func orgWithheldNote(wb *Workbook) string {
+	for _, r := range wb.Results {
+		if r != nil && r.Withholding != nil {
+			w := r.Withholding
+			return wording.OrgWithout(w.Teams, w.Respondents, w.MinGroup, w.Excluded)
+		}
+	}
+	return ""
+}
+
 // roundTeams returns the participating teams in display order, from the
 // first scored questionnaire.
 func roundTeams(wb *Workbook) []scoring.TeamResult {
@@ -98,8 +123,12 @@ func writeSummary(f *excelize.File, st *styles, wb *Workbook) error {
 
 	teams := roundTeams(wb)
 	respondents := 0
+	var withheld []string
 	for _, t := range teams {
 		respondents += t.Respondents
+		if t.Withheld && (rd.TeamID == 0 || rd.TeamID == t.ID) {
+			withheld = append(withheld, t.Name+": "+withheldNote(wb, t))
+		}
 	}
 	row := 4
 	info := func(label string, write func(col, row int)) {
@@ -121,6 +150,12 @@ func writeSummary(f *excelize.File, st *styles, wb *Workbook) error {
 	info("Exported (UTC)", func(c, r int) { s.time(c, r, wb.ExportedAt, st.datetime) })
 	info("Teams", func(c, r int) { s.int(c, r, len(teams), st.integer) })
 	info("Respondents", func(c, r int) { s.int(c, r, respondents, st.integer) })
+	if len(withheld) > 0 {
+		info("Withheld teams", func(c, r int) { s.str(c, r, strings.Join(withheld, "; "), st.text) })
+	}
+	if note := orgWithheldNote(wb); note != "" && rd.TeamID == 0 {
+		info("Organization figures", func(c, r int) { s.str(c, r, note, st.text) })
+	}
 
 	vs := views(wb)
 	row++

@@ -7,6 +7,7 @@ import (
 
 	"gapmap/app/recommend"
 	"gapmap/app/scoring"
+	"gapmap/app/wording"
 	"gapmap/questionnaires"
 )
 
@@ -40,6 +41,12 @@ func (b *builder) build() *Report {
 	if in.Team != nil {
 		r.Team = &TeamRef{ID: in.Team.ID, Name: in.Team.Name}
 		r.Title += " — " + in.Team.Name
+		for _, res := range in.Results {
+			if t := b.teamOf(res); t != nil && t.Withheld {
+				r.Withheld = wording.NotEnough(t.Respondents, res.MinGroup())
+				return r
+			}
+		}
 	}
 	r.Roadmap = b.roadmap()
 	for _, ph := range r.Roadmap {
@@ -401,8 +408,15 @@ func (b *builder) breakdown(i int, q *questionnaires.Questionnaire) (Breakdown, 
 		}
 		bd.Columns = append(bd.Columns, col)
 	}
+	if w := res.Withholding; w != nil {
+		bd.Note = wording.OrgWithout(w.Teams, w.Respondents, w.MinGroup, w.Excluded)
+	}
 	for _, t := range res.Teams {
 		if b.in.Team != nil && t.ID != b.in.Team.ID {
+			continue
+		}
+		if t.Withheld {
+			bd.Rows = append(bd.Rows, BreakdownRow{Name: t.Name, TeamID: t.ID, Withheld: wording.NotEnough(t.Respondents, res.MinGroup())})
 			continue
 		}
 		row := BreakdownRow{Name: t.Name, TeamID: t.ID, Respondents: t.Respondents, Overall: t.Overall.Level,
@@ -425,7 +439,12 @@ func (b *builder) breakdown(i int, q *questionnaires.Questionnaire) (Breakdown, 
 		org.Respondents = -1
 	} else {
 		for _, t := range res.Teams {
-			org.Respondents += t.Respondents
+			if !t.Withheld {
+				org.Respondents += t.Respondents
+			}
+		}
+		if w := res.Withholding; w != nil && !w.Excluded {
+			org.Respondents += w.Respondents
 		}
 	}
 	for _, col := range bd.Columns {

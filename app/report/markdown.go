@@ -108,6 +108,10 @@ func (m *md) report(r *Report) {
 		meta = append(meta, "generated "+d)
 	}
 	m.para(strings.Join(meta, " · "))
+	if r.Withheld != "" {
+		m.para("This team's results are withheld: " + r.Withheld + ".")
+		return
+	}
 
 	m.summary(r)
 	m.roadmap(r)
@@ -288,8 +292,17 @@ func (m *md) breakdown(r *Report) {
 			header = append(header, fmt.Sprintf("%s (target %d)", c.Title, c.Target))
 			right = append(right, false)
 		}
+		if b.Note != "" {
+			m.para(b.Note)
+		}
 		rows := make([][]string, 0, len(b.Rows))
 		for _, row := range b.Rows {
+			if row.Withheld != "" {
+				cells := make([]string, len(header))
+				cells[0], cells[1] = row.Name, row.Withheld
+				rows = append(rows, cells)
+				continue
+			}
 			cells := []string{row.Name, row.RespondentsText(), row.OverallText()}
 			for _, c := range row.Cells {
 				if c.Disagreement {

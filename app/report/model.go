@@ -29,6 +29,9 @@ type Report struct {
 	Questionnaires []QuestionnaireSection
 	Breakdown      []Breakdown
 	Method         Method
+	// Withheld is set on the report of a withheld team of an anonymous
+	// round ("not enough responses (3 of 5)"): the report shows nothing else.
+	Withheld string
 }
 
 // TeamRef names the team of a team report.
@@ -211,6 +214,9 @@ type Breakdown struct {
 	Title         string
 	Columns       []Column
 	Rows          []BreakdownRow
+	// Note says what an anonymous round's organization row leaves out or
+	// merges, or is empty.
+	Note string
 }
 
 // Column is one dimension of the breakdown.
@@ -229,6 +235,7 @@ type BreakdownRow struct {
 	Overall      *int
 	OverallClass string
 	Cells        []Cell
+	Withheld     string // a withheld team: "not enough responses (3 of 5)" and nothing else
 }
 
 // Cell is one team's level and gap in one dimension.

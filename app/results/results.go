@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 
+	"gapmap/app/measures"
 	"gapmap/app/scoring"
 	"gapmap/app/store"
 	"gapmap/questionnaires"
@@ -105,14 +106,61 @@ func Compute(d *store.ScoringData) ([]*scoring.Result, error) {
 				in.Previous = &prev
 			}
 		}
-		r, err := scoring.Score(in)
+		score := scoring.Score
+		if d.Assessment.Anonymous() {
+			score = func(in scoring.Input) (*scoring.Result, error) {
+				return scoring.ScoreAnonymous(in, d.Assessment.MinGroup)
+			}
+		}
+		r, err := score(in)
 		if err != nil {
 			return nil, fmt.Errorf("score %s: %w", rq.Key, err)
 		}
 		r.Respondents = nil // per-respondent results are never shown: keep snapshots small
+		var keep func(int64) bool
+		if w := r.Withholding; w != nil && w.Excluded {
+			// The withheld teams are out of the organization's figures:
+			// out of its measures too.
+			keep = func(id int64) bool { t := r.Team(id); return t == nil || !t.Withheld }
+		}
+		AddMeasures(r, MeasureSamples(rq.Q, rq.Key, d.Responses), keep)
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// MeasureSamples collects the answers to the nps and number questions of
+// questionnaire q (key) from the submitted responses, by team.
+func MeasureSamples(q *questionnaires.Questionnaire, key string, all []store.SubmittedResponse) *measures.Samples {
+	s := measures.NewSamples(q)
+	if len(s.Questions) == 0 {
+		return s
+	}
+	for _, r := range all {
+		for _, a := range r.Answers {
+			if a.QuestionnaireKey == key && a.Number != nil && !a.NA {
+				s.Add(r.TeamID, a.QuestionKey, *a.Number)
+			}
+		}
+	}
+	return s
+}
+
+// AddMeasures puts the statistics of the measured questions into a result:
+// each team's on the team, the organization's over the teams that keep
+// accepts (every team when keep is nil) on the result. A step that leaves
+// teams out of a result (withholding) calls it again with a keep that
+// refuses them, so the organization's figures never include them.
+func AddMeasures(r *scoring.Result, s *measures.Samples, keep func(teamID int64) bool) {
+	if len(s.Questions) == 0 {
+		return
+	}
+	r.Measures = &measures.Summary{Questions: s.Questions, Organization: s.Organization(keep)}
+	for i := range r.Teams {
+		if !r.Teams[i].Withheld { // a withheld team carries nothing
+			r.Teams[i].Measures = s.Team(r.Teams[i].ID)
+		}
+	}
 }
 
 // TargetsFor picks the overrides "<questionnaire>/<dimension>" of one

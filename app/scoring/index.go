@@ -39,6 +39,7 @@ type index struct {
 	qWeight  []float64
 	qReverse []bool
 	qPos     map[string]int
+	skip     map[string]bool // nps, number and text questions: answered, never scored
 	dimStart []int
 	dimKey   []string
 	dimPos   map[string]int
@@ -118,6 +119,13 @@ func newIndex(q *questionnaires.Questionnaire) (*index, error) {
 		ix.dimW = append(ix.dimW, w)
 		ix.dimStart = append(ix.dimStart, len(ix.qKey))
 		for _, qu := range d.Questions {
+			if !qu.Scored() {
+				if ix.skip == nil {
+					ix.skip = map[string]bool{}
+				}
+				ix.skip[qu.Key] = true
+				continue
+			}
 			if _, dup := ix.qPos[qu.Key]; dup {
 				return nil, invalid("duplicate question key %q", qu.Key)
 			}

@@ -1,6 +1,9 @@
 package scoring
 
-import "gapmap/questionnaires"
+import (
+	"gapmap/app/measures"
+	"gapmap/questionnaires"
+)
 
 // Answer is one answer of a response.
 type Answer struct {
@@ -49,6 +52,11 @@ type Result struct {
 	Dimensions  []DimensionResult  `json:"dimensions"`
 	Teams       []TeamResult       `json:"teams"`
 	Respondents []RespondentResult `json:"respondents,omitempty"`
+	// Measures holds the nps and number questions' statistics. Score never
+	// sets it: app/results adds it beside the scores (nil without such
+	// questions, and then absent from the JSON).
+	Measures    *measures.Summary `json:"measures,omitempty"`
+	Withholding *Withholding      `json:"withholding,omitempty"` // anonymous rounds only
 }
 
 // Overall is the weighted summary over dimensions; every field is null when
@@ -106,6 +114,13 @@ type TeamResult struct {
 	Respondents int             `json:"respondents"` // submitted responses, N/A-only ones included
 	Overall     Overall         `json:"overall"`
 	Dimensions  []TeamDimension `json:"dimensions"`
+	// Measures is the team's statistics of the nps and number questions, in
+	// the order of Result.Measures.Questions (set by app/results).
+	Measures []measures.Measure `json:"measures,omitempty"`
+	// Withheld marks a team of an anonymous round with too few responses:
+	// it carries its id, name and count of responses, and nothing else
+	// (see ScoreAnonymous and MarshalJSON).
+	Withheld bool `json:"withheld,omitempty"`
 }
 
 // TeamDimension is one team's result in one dimension.

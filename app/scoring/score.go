@@ -141,6 +141,9 @@ func (s *scorer) fill(row []uint8, r *Response) error {
 		if qi >= len(ix.qKey) || ix.qKey[qi] != a.Question {
 			var ok bool
 			if qi, ok = ix.qPos[a.Question]; !ok {
+				if ix.skip[a.Question] {
+					continue
+				}
 				return invalid("response %d: answer to unknown question %q", r.ID, a.Question)
 			}
 		}

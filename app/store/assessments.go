@@ -20,6 +20,9 @@ const (
 	DefaultTarget   = 3  // target level when the admin sets none
 	DefaultCapacity = 6  // recommendations a team can take on per quarter
 	MaxCapacity     = 50 // largest capacity accepted
+	DefaultMinGroup = 5  // anonymous rounds: default minimum group size
+	MinMinGroup     = 3  // smallest minimum group size accepted
+	MaxMinGroup     = 50 // largest minimum group size accepted
 )
 
 // QuestionnaireChoice is one questionnaire of a new assessment: an upload of
@@ -38,7 +41,28 @@ type AssessmentInput struct {
 	DefaultTarget  int            // 0: DefaultTarget, lowered to the smallest scale
 	Targets        map[string]int // "<questionnaire>/<dimension>" -> level
 	Due            *time.Time
-	Capacity       int // 0: DefaultCapacity
+	Capacity       int    // 0: DefaultCapacity
+	Anonymity      string // "": models.AnonymityNamed
+	MinGroup       int    // 0: DefaultMinGroup
+}
+
+// checkAnonymity validates a round's anonymity mode and minimum group size
+// and returns the values to store.
+func checkAnonymity(mode string, minGroup int) (string, int, error) {
+	switch mode {
+	case "":
+		mode = models.AnonymityNamed
+	case models.AnonymityNamed, models.AnonymityAnonymous:
+	default:
+		return "", 0, apperr.Field("anonymity", "The anonymity mode must be %q or %q.", models.AnonymityNamed, models.AnonymityAnonymous)
+	}
+	if minGroup == 0 {
+		minGroup = DefaultMinGroup
+	}
+	if minGroup < MinMinGroup || minGroup > MaxMinGroup {
+		return "", 0, apperr.Field("anonymity", "The minimum group size must be a whole number from %d to %d.", MinMinGroup, MaxMinGroup)
+	}
+	return mode, minGroup, nil
 }
 
 // RoundQuestionnaire is a questionnaire version pinned to an assessment.
@@ -116,6 +140,10 @@ func (s *Store) CreateAssessment(ctx context.Context, orgID int64, in Assessment
 	if len(teamIDs) == 0 {
 		return nil, apperr.Field("team_ids", "Choose at least one participating team.")
 	}
+	mode, minGroup, err := checkAnonymity(in.Anonymity, in.MinGroup)
+	if err != nil {
+		return nil, err
+	}
 	targets, err := json.Marshal(nonNilMap(in.Targets))
 	if err != nil {
 		return nil, fmt.Errorf("encode targets: %w", err)
@@ -128,6 +156,7 @@ func (s *Store) CreateAssessment(ctx context.Context, orgID int64, in Assessment
 	a := &models.Assessment{
 		OrgID: orgID, Name: name, Status: models.AssessmentOpen, Due: due,
 		DefaultTarget: target, Targets: string(targets), Capacity: capacity,
+		Anonymity: mode, MinGroup: minGroup,
 	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		var found int64

@@ -26,6 +26,8 @@ type ExportRow struct {
 	Level            int
 	Value            int
 	NA               bool
+	Number           *float64 // nps and number questions
+	Text             string   // text questions
 	Comment          string
 }
 
@@ -37,6 +39,21 @@ type ExportRow struct {
 // order). The row passed to fn is reused after fn returns. fn's first
 // error stops the stream and is returned.
 func (s *Store) StreamResponses(ctx context.Context, orgID, assessmentID, teamID int64, fn func(*ExportRow) error) error {
+	return s.StreamResponsesShuffled(ctx, orgID, assessmentID, teamID, nil, fn)
+}
+
+// Shuffle orders the responses of each team by a keyed permutation of
+// their ids, (id·Mul + Add) mod 2³¹−1, instead of by id: with random keys
+// (1 ≤ Mul, Add < 2³¹−1) the order says nothing about when a response was
+// started or submitted.
+type Shuffle struct{ Mul, Add int64 }
+
+// ShufflePrime is the modulus of Shuffle.
+const ShufflePrime = 1<<31 - 1
+
+// StreamResponsesShuffled is StreamResponses with the responses of each
+// team in the order of sh (nil: by id).
+func (s *Store) StreamResponsesShuffled(ctx context.Context, orgID, assessmentID, teamID int64, sh *Shuffle, fn func(*ExportRow) error) error {
 	pinned, err := s.PinnedQuestionnaires(ctx, orgID, assessmentID)
 	if err != nil {
 		return err
@@ -59,7 +76,7 @@ func (s *Store) StreamResponses(ctx context.Context, orgID, assessmentID, teamID
 	// (assessment_id, status, team_id) index in id order, so rows come out
 	// already sorted, without a temporary B-tree over every answer.
 	// PostgreSQL plans it like any inner join.
-	query := `SELECT r.id, t.name, i.label, r.submitted_at, a.questionnaire_key, a.question_key, a.option_key, a.level, a.value, a.na, a.comment
+	query := `SELECT r.id, t.name, i.label, r.submitted_at, a.questionnaire_key, a.question_key, a.option_key, a.level, a.value, a.na, a.number, a.text, a.comment
 		FROM teams t
 		CROSS JOIN responses r
 		JOIN invitations i ON i.id = r.invitation_id
@@ -70,7 +87,12 @@ func (s *Store) StreamResponses(ctx context.Context, orgID, assessmentID, teamID
 		query += ` AND r.team_id = ?`
 		args = append(args, teamID)
 	}
-	query += ` ORDER BY t.name, t.id, r.id`
+	if sh != nil {
+		query += ` ORDER BY t.name, t.id, (r.id * ? + ?) % ?`
+		args = append(args, sh.Mul, sh.Add, int64(ShufflePrime))
+	} else {
+		query += ` ORDER BY t.name, t.id, r.id`
+	}
 	rows, err := s.conn(ctx).Raw(query, args...).Rows()
 	if err != nil {
 		return fmt.Errorf("export responses: %w", err)
@@ -112,9 +134,11 @@ func (s *Store) StreamResponses(ctx context.Context, orgID, assessmentID, teamID
 			option    sql.NullString
 			level     sql.NullInt64
 			value     sql.NullInt64
+			number    sql.NullFloat64
+			text      sql.NullString
 		)
 		if err := rows.Scan(&r.ResponseID, &r.TeamName, &r.Respondent, &submitted, &r.QuestionnaireKey, &r.QuestionKey,
-			&option, &level, &value, &r.NA, &r.Comment); err != nil {
+			&option, &level, &value, &r.NA, &number, &text, &r.Comment); err != nil {
 			return fmt.Errorf("export responses: read answer: %w", err)
 		}
 		if len(batch) > 0 && batch[0].ResponseID != r.ResponseID {
@@ -127,6 +151,11 @@ func (s *Store) StreamResponses(ctx context.Context, orgID, assessmentID, teamID
 		}
 		r.OptionKey = option.String
 		r.Level, r.Value = int(level.Int64), int(value.Int64)
+		if number.Valid {
+			n := number.Float64
+			r.Number = &n
+		}
+		r.Text = text.String
 		batch = append(batch, r)
 	}
 	if err := rows.Err(); err != nil {

@@ -99,15 +99,18 @@ func (s *Store) CreateInvitations(ctx context.Context, orgID, assessmentID int64
 	}
 	out := make([]CreatedInvitation, 0, len(reqs))
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		var status string
-		if err := tx.Model(&models.Assessment{}).Select("status").Where("org_id = ? AND id = ?", orgID, assessmentID).Scan(&status).Error; err != nil {
+		var round models.Assessment
+		if err := tx.Select("status, anonymity").Where("org_id = ? AND id = ?", orgID, assessmentID).Take(&round).Error; err != nil {
 			return fmt.Errorf("check assessment: %w", err)
 		}
-		if status != models.AssessmentOpen {
+		if round.Status != models.AssessmentOpen {
 			return errClosed()
 		}
-		t := now()
+		t := stamp(&round, now())
 		for _, r := range reqs {
+			if round.Anonymous() && r.Label != "" {
+				return apperr.Field("label", "This round is anonymous: its links carry no labels, so that no response can be told apart by one.")
+			}
 			if _, ok := names[r.TeamID]; !ok {
 				return apperr.Field("team_id", "The team does not take part in this assessment.")
 			}
@@ -149,6 +152,15 @@ func auditLink(ctx context.Context, tx *gorm.DB, inv *models.Invitation, action 
 	}
 	return audit(ctx, tx, inv.OrgID, auditEvent{Action: action, TargetType: "invitation", TargetID: inv.ID, Target: target,
 		Detail: map[string]any{"round_id": inv.AssessmentID, "team_id": inv.TeamID}})
+}
+
+// stamp is the time to store with a respondent's data: now, or its day in
+// an anonymous round.
+func stamp(round *models.Assessment, t time.Time) time.Time {
+	if round.Anonymous() {
+		return models.Day(t)
+	}
+	return t
 }
 
 // invitationRows selects invitations with their response and team.
@@ -320,9 +332,10 @@ func (s *Store) ReopenResponse(ctx context.Context, orgID, assessmentID, invitat
 		var rows []struct {
 			Status           string
 			AssessmentStatus string
+			Anonymity        string
 			RevokedAt        *time.Time
 		}
-		err := tx.Table("responses r").Select("r.status, a.status AS assessment_status, i.revoked_at").
+		err := tx.Table("responses r").Select("r.status, a.status AS assessment_status, a.anonymity, i.revoked_at").
 			Joins("JOIN invitations i ON i.id = r.invitation_id").Joins("JOIN assessments a ON a.id = r.assessment_id").
 			Where("r.org_id = ? AND r.assessment_id = ? AND r.invitation_id = ?", orgID, assessmentID, invitationID).Scan(&rows).Error
 		if err != nil {
@@ -339,7 +352,7 @@ func (s *Store) ReopenResponse(ctx context.Context, orgID, assessmentID, invitat
 			return apperr.Errorf(apperr.EConflict, "This response is not submitted, so there is nothing to reopen.")
 		}
 		err = tx.Model(&models.Response{}).Where("org_id = ? AND invitation_id = ? AND status = ?", orgID, invitationID, models.ResponseSubmitted).
-			Updates(map[string]any{"status": models.ResponseDraft, "submitted_at": nil, "updated_at": now()}).Error
+			Updates(map[string]any{"status": models.ResponseDraft, "submitted_at": nil, "updated_at": stamp(&models.Assessment{Anonymity: rows[0].Anonymity}, now())}).Error
 		if err != nil {
 			return err
 		}

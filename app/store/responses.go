@@ -32,8 +32,13 @@ type Survey struct {
 	Revision         int64
 	Page             string
 	SubmittedAt      *time.Time
+	Anonymity        string // the round's mode (models.AnonymityNamed, ...)
+	MinGroup         int
 	Questionnaires   []RoundQuestionnaire `gorm:"-"`
 }
+
+// Anonymous reports whether the round is anonymous.
+func (sv *Survey) Anonymous() bool { return sv.Anonymity == models.AnonymityAnonymous }
 
 // Editable reports whether answers may still change.
 func (sv *Survey) Editable() bool {
@@ -58,7 +63,7 @@ func (s *Store) SurveyByToken(ctx context.Context, plain string) (*Survey, error
 	var rows []Survey
 	err := s.conn(ctx).Table("invitations i").
 		Select("i.id AS invitation_id, i.org_id, i.assessment_id, a.name AS assessment_name, a.status AS assessment_status, a.due, "+
-			"i.team_id, t.name AS team_name, r.id AS response_id, r.status, r.revision, r.page, r.submitted_at").
+			"i.team_id, t.name AS team_name, r.id AS response_id, r.status, r.revision, r.page, r.submitted_at, a.anonymity, a.min_group").
 		Joins("JOIN assessments a ON a.id = i.assessment_id").
 		Joins("JOIN teams t ON t.id = i.team_id").
 		Joins("JOIN responses r ON r.invitation_id = i.id").
@@ -87,7 +92,8 @@ func (s *Store) Answers(ctx context.Context, responseID int64) ([]models.Answer,
 }
 
 // AnswerWrite is one validated answer to store. Exactly one of Option (with
-// its Level), Value or NA is set. A nil Comment keeps the stored comment.
+// its Level), Value, Number, Text or NA is set, or Clear: the stored answer
+// (an optional question's) is removed. A nil Comment keeps the stored comment.
 // Revision, when set, is the response revision at which the writer last saw
 // this question: a stored answer written after it is a conflict.
 type AnswerWrite struct {
@@ -97,6 +103,9 @@ type AnswerWrite struct {
 	Level         *int
 	Value         *int
 	NA            bool
+	Number        *float64
+	Text          *string
+	Clear         bool
 	Comment       *string
 	Revision      *int64
 }
@@ -115,14 +124,20 @@ type responseState struct {
 	Revision         int64
 	Page             string
 	AssessmentStatus string
+	Anonymity        string
 	RevokedAt        *time.Time
+}
+
+// stamp is the time to store with the response's data (see stamp).
+func (st *responseState) stamp() time.Time {
+	return stamp(&models.Assessment{Anonymity: st.Anonymity}, now())
 }
 
 // lockResponse reads the state of a response and its round, holding the
 // response row until the transaction ends (SQLite transactions are
 // IMMEDIATE, so they already run one at a time).
 func (s *Store) lockResponse(tx *gorm.DB, responseID int64) (*responseState, error) {
-	q := "SELECT r.org_id, r.assessment_id, r.status, r.revision, r.page, a.status AS assessment_status, i.revoked_at " +
+	q := "SELECT r.org_id, r.assessment_id, r.status, r.revision, r.page, a.status AS assessment_status, a.anonymity, i.revoked_at " +
 		"FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN assessments a ON a.id = r.assessment_id " +
 		"WHERE r.id = ?"
 	if s.postgres {
@@ -171,13 +186,25 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 			byKey[answerKey{a.QuestionnaireKey, a.QuestionKey}] = a
 		}
 		rev := st.Revision + 1
-		t := now()
+		t := st.stamp()
 		var rows []models.Answer
+		var clear []answerKey // answers to remove
 		for _, w := range writes {
 			old, exists := byKey[answerKey{w.Questionnaire, w.Question}]
+			if w.Clear {
+				switch {
+				case !exists:
+				case w.Revision != nil && old.Revision > *w.Revision:
+					res.Conflicts = append(res.Conflicts, old)
+				default:
+					clear = append(clear, answerKey{w.Questionnaire, w.Question})
+				}
+				continue
+			}
 			row := models.Answer{
 				ResponseID: responseID, QuestionnaireKey: w.Questionnaire, QuestionKey: w.Question,
-				OptionKey: w.Option, Level: w.Level, Value: w.Value, NA: w.NA, Revision: rev, UpdatedAt: t,
+				OptionKey: w.Option, Level: w.Level, Value: w.Value, NA: w.NA, Number: w.Number, Text: w.Text,
+				Revision: rev, UpdatedAt: t,
 			}
 			if w.Comment != nil {
 				row.Comment = *w.Comment
@@ -198,21 +225,31 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 		if page != "" && page != st.Page {
 			updates["page"] = page
 		}
-		if len(rows) > 0 {
+		if len(rows) > 0 || len(clear) > 0 {
 			res.Revision = rev
 			updates["revision"] = rev
 			updates["updated_at"] = t
+		}
+		if len(rows) > 0 {
 			err := tx.Clauses(clause.OnConflict{
 				Columns:   []clause.Column{{Name: "response_id"}, {Name: "questionnaire_key"}, {Name: "question_key"}},
-				DoUpdates: clause.AssignmentColumns([]string{"option_key", "level", "value", "na", "comment", "revision", "updated_at"}),
+				DoUpdates: clause.AssignmentColumns([]string{"option_key", "level", "value", "na", "number", "text", "comment", "revision", "updated_at"}),
 			}).Create(&rows).Error
 			if err != nil {
 				return fmt.Errorf("store answers: %w", err)
 			}
 		}
+		for _, k := range clear {
+			err := tx.Where("response_id = ? AND questionnaire_key = ? AND question_key = ?", responseID, k.questionnaire, k.question).
+				Delete(&models.Answer{}).Error
+			if err != nil {
+				return fmt.Errorf("clear answer: %w", err)
+			}
+		}
 		if len(updates) == 0 {
 			return nil
 		}
+		updates["updated_at"] = t // set here, or GORM would add the exact time
 		if err := tx.Model(&models.Response{}).Where("id = ?", responseID).Updates(updates).Error; err != nil {
 			return fmt.Errorf("update response: %w", err)
 		}
@@ -225,7 +262,8 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 }
 
 func sameAnswer(a, b models.Answer) bool {
-	return eqPtr(a.OptionKey, b.OptionKey) && eqPtr(a.Value, b.Value) && a.NA == b.NA && a.Comment == b.Comment
+	return eqPtr(a.OptionKey, b.OptionKey) && eqPtr(a.Value, b.Value) && a.NA == b.NA &&
+		eqPtr(a.Number, b.Number) && eqPtr(a.Text, b.Text) && a.Comment == b.Comment
 }
 
 func eqPtr[T comparable](a, b *T) bool {
@@ -294,7 +332,7 @@ func (s *Store) Submit(ctx context.Context, responseID int64, required []Questio
 				Details: map[string]any{"unanswered": missing},
 			}
 		}
-		t := now().Truncate(time.Microsecond) // what PostgreSQL keeps, so a retry reports the same instant
+		t := st.stamp().Truncate(time.Microsecond) // what PostgreSQL keeps, so a retry reports the same instant
 		upd := tx.Model(&models.Response{}).Where("id = ? AND status = ?", responseID, models.ResponseDraft).
 			Updates(map[string]any{"status": models.ResponseSubmitted, "submitted_at": t, "updated_at": t})
 		if upd.Error != nil {

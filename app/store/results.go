@@ -32,6 +32,7 @@ type ScoredAnswer struct {
 	Level            int
 	Value            int
 	NA               bool
+	Number           *float64 // nps and number questions
 }
 
 // SubmittedResponse is one submitted response with its answers.
@@ -345,7 +346,7 @@ func (s *Store) scoringData(ctx context.Context, tx *gorm.DB, a models.Assessmen
 // assessment (revoked invitations left out) with one query, scanning rows directly (the hot path of a
 // rescore).
 func submittedResponses(ctx context.Context, tx *gorm.DB, assessmentID int64) ([]SubmittedResponse, error) {
-	rows, err := tx.WithContext(ctx).Raw(`SELECT r.id, r.team_id, a.questionnaire_key, a.question_key, a.level, a.value, a.na
+	rows, err := tx.WithContext(ctx).Raw(`SELECT r.id, r.team_id, a.questionnaire_key, a.question_key, a.level, a.value, a.na, a.number
 		FROM responses r JOIN invitations i ON i.id = r.invitation_id
 		LEFT JOIN answers a ON a.response_id = r.id
 		WHERE r.assessment_id = ? AND r.status = ? AND i.revoked_at IS NULL
@@ -361,8 +362,9 @@ func submittedResponses(ctx context.Context, tx *gorm.DB, assessmentID int64) ([
 			qk, key      *string
 			level, value *int
 			na           *bool
+			number       *float64
 		)
-		if err := rows.Scan(&id, &team, &qk, &key, &level, &value, &na); err != nil {
+		if err := rows.Scan(&id, &team, &qk, &key, &level, &value, &na, &number); err != nil {
 			return nil, fmt.Errorf("read answer: %w", err)
 		}
 		if len(out) == 0 || out[len(out)-1].ID != id {
@@ -371,7 +373,7 @@ func submittedResponses(ctx context.Context, tx *gorm.DB, assessmentID int64) ([
 		if qk == nil {
 			continue
 		}
-		a := ScoredAnswer{QuestionnaireKey: *qk, QuestionKey: *key, NA: na != nil && *na}
+		a := ScoredAnswer{QuestionnaireKey: *qk, QuestionKey: *key, NA: na != nil && *na, Number: number}
 		if level != nil {
 			a.Level = *level
 		}

@@ -239,7 +239,7 @@ func (s *Store) DuplicateAssessment(ctx context.Context, orgID, id int64, name s
 	}
 	a := &models.Assessment{
 		OrgID: orgID, Name: name, Status: models.AssessmentOpen, Due: due,
-		DefaultTarget: src.DefaultTarget, Targets: src.Targets, Capacity: src.Capacity,
+		DefaultTarget: src.DefaultTarget, Targets: src.Targets, Capacity: src.Capacity, Anonymity: src.Anonymity, MinGroup: src.MinGroup,
 	}
 	if a.Targets == "" {
 		a.Targets = "{}"

@@ -43,13 +43,16 @@ func (s *Store) SeedTeams(ctx context.Context, orgID int64, names []string) ([]m
 }
 
 // SeedAnswer is one answer of a seeded response: an Option with its Level
-// (level scale), a Value 1..5 (likert) or NA.
+// (level scale), a Value 1..5 (likert), a Number (nps and number
+// questions), a Text (text questions) or NA.
 type SeedAnswer struct {
 	Questionnaire string
 	Question      string
 	Option        *string
 	Level         *int
 	Value         *int
+	Number        *float64
+	Text          *string
 	NA            bool
 	Comment       string
 }
@@ -133,7 +136,7 @@ func (s *Store) SeedResponses(ctx context.Context, orgID, assessmentID int64, rs
 			for _, a := range r.Answers {
 				batch = append(batch, models.Answer{
 					ResponseID: resps[i].ID, QuestionnaireKey: a.Questionnaire, QuestionKey: a.Question,
-					OptionKey: a.Option, Level: a.Level, Value: a.Value, NA: a.NA, Comment: a.Comment,
+					OptionKey: a.Option, Level: a.Level, Value: a.Value, NA: a.NA, Number: a.Number, Text: a.Text, Comment: a.Comment,
 					Revision: 1, UpdatedAt: t,
 				})
 				if len(batch) == seedBatch {

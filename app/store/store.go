@@ -223,3 +223,9 @@ func now() time.Time { return time.Now().UTC() }
 func (s *Store) Exec(ctx context.Context, sql string, args ...any) error {
 	return s.conn(ctx).Exec(sql, args...).Error
 }
+
+// Raw runs one query outside any tenant scope and scans its rows into dest
+// (tests, administration).
+func (s *Store) Raw(ctx context.Context, dest any, sql string, args ...any) error {
+	return s.conn(ctx).Raw(sql, args...).Scan(dest).Error
+}

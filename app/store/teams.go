@@ -139,3 +139,31 @@ func dedupe(ids []int64) []int64 {
 	}
 	return out
 }
+
+// MaxTeamSize is the largest headcount accepted for a team.
+const MaxTeamSize = 100000
+
+// CheckTeamSize validates a headcount; nil means unknown.
+func CheckTeamSize(size *int) error {
+	if size != nil && (*size < 1 || *size > MaxTeamSize) {
+		return apperr.Field("size", "The team size must be a whole number from 1 to %d, or empty when unknown.", MaxTeamSize)
+	}
+	return nil
+}
+
+// SetTeamSize sets (or, with nil, clears) a team's headcount, from which
+// rounds show their response rate.
+func (s *Store) SetTeamSize(ctx context.Context, orgID, id int64, size *int) (*models.Team, error) {
+	if err := CheckTeamSize(size); err != nil {
+		return nil, err
+	}
+	res := s.conn(ctx).Model(&models.Team{}).Where("org_id = ? AND id = ?", orgID, id).
+		Updates(map[string]any{"size": size, "updated_at": now()})
+	if res.Error != nil {
+		return nil, fmt.Errorf("set team size: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, apperr.NotFound("team")
+	}
+	return s.Team(ctx, orgID, id)
+}

@@ -26,6 +26,7 @@ type assessmentBody struct {
 	Targets        map[string]int `json:"targets"`
 	Due            *string        `json:"due"`
 	Capacity       *int           `json:"capacity"`
+	Anonymity      *anonymityJSON `json:"anonymity"`
 }
 
 // availableQuestionnaire is a questionnaire an assessment may use.
@@ -64,6 +65,12 @@ func (s *Server) createAssessment(ctx context.Context, orgID int64, b assessment
 		return nil, err
 	}
 	in := store.AssessmentInput{Name: b.Name, TeamIDs: b.TeamIDs, Targets: b.Targets}
+	if b.Anonymity != nil {
+		in.Anonymity, in.MinGroup = b.Anonymity.Mode, b.Anonymity.MinGroup
+		if in.Anonymity == "" {
+			return nil, apperr.Field("anonymity", "anonymity.mode is required: %q or %q.", models.AnonymityNamed, models.AnonymityAnonymous)
+		}
+	}
 	for _, key := range b.Questionnaires {
 		key = strings.TrimSpace(key)
 		i := slices.IndexFunc(avail, func(a availableQuestionnaire) bool { return a.Q.Key == key })
@@ -110,6 +117,7 @@ type assessmentJSON struct {
 	DefaultTarget         int                     `json:"default_target"`
 	Targets               map[string]int          `json:"targets"`
 	Capacity              int                     `json:"capacity"`
+	Anonymity             anonymityJSON           `json:"anonymity"`
 	Questionnaires        []string                `json:"questionnaires"`
 	QuestionnaireVersions []assessmentVersionJSON `json:"questionnaire_versions,omitempty"`
 	TeamIDs               []int64                 `json:"team_ids,omitempty"`
@@ -130,7 +138,7 @@ func dateString(t *time.Time) *string {
 func toAssessmentJSON(a *store.AssessmentInfo, progress *store.Progress) assessmentJSON {
 	out := assessmentJSON{
 		ID: a.ID, Name: a.Name, Status: a.Status, Due: dateString(a.Due), DefaultTarget: a.DefaultTarget,
-		Targets: a.TargetMap, Capacity: a.Capacity, Questionnaires: []string{},
+		Targets: a.TargetMap, Capacity: a.Capacity, Anonymity: anonymityOf(&a.Assessment), Questionnaires: []string{},
 		QuestionnaireVersions: []assessmentVersionJSON{}, TeamIDs: nonNil(a.TeamIDs()), Teams: nonNil(a.Teams),
 		Progress: progress, CreatedAt: a.CreatedAt, ClosedAt: a.ClosedAt,
 	}
@@ -325,7 +333,8 @@ func (s *Server) renderNewAssessment(c *fiber.Ctx, data fiber.Map) error {
 			ids = append(ids, t.ID)
 		}
 		data["Form"] = assessmentForm{DefaultTarget: strconv.Itoa(store.DefaultTarget), Capacity: strconv.Itoa(store.DefaultCapacity),
-			Questionnaires: keys, TeamIDs: ids, Targets: map[string]string{}}
+			Questionnaires: keys, TeamIDs: ids, Targets: map[string]string{},
+			Anonymity: models.AnonymityNamed, MinGroup: strconv.Itoa(store.DefaultMinGroup)}
 	}
 	data["Title"] = "New assessment"
 	data["Available"] = avail
@@ -342,6 +351,8 @@ type assessmentForm struct {
 	Due            string
 	Capacity       string
 	Targets        map[string]string
+	Anonymity      string
+	MinGroup       string
 }
 
 func (f assessmentForm) HasQuestionnaire(key string) bool {
@@ -355,6 +366,7 @@ func (s *Server) createAssessmentForm(c *fiber.Ctx) error {
 	f := assessmentForm{
 		Name: c.FormValue("name"), DefaultTarget: strings.TrimSpace(c.FormValue("default_target")),
 		Due: strings.TrimSpace(c.FormValue("due")), Capacity: strings.TrimSpace(c.FormValue("capacity")), Targets: map[string]string{},
+		Anonymity: strings.TrimSpace(c.FormValue("anonymity")), MinGroup: strings.TrimSpace(c.FormValue("min_group")),
 	}
 	b := assessmentBody{Name: f.Name, Targets: map[string]int{}}
 	for _, v := range c.Context().PostArgs().PeekMulti("questionnaires") {
@@ -410,6 +422,9 @@ func (s *Server) createAssessmentForm(c *fiber.Ctx) error {
 	if f.Due != "" {
 		b.Due = &f.Due
 	}
+	if b.Anonymity, err = formAnonymity(f.Anonymity, f.MinGroup); err != nil {
+		return fail(err)
+	}
 	a, err := s.createAssessment(c.UserContext(), p.OrgID, b)
 	if err != nil {
 		return fail(err)
@@ -421,7 +436,8 @@ func (s *Server) createAssessmentForm(c *fiber.Ctx) error {
 type teamProgress struct {
 	models.Team
 	store.Progress
-	Pct int
+	Pct  int
+	Rate string // submitted responses against the team's headcount, when known
 }
 
 // assessmentPage shows a round: questionnaires, targets, progress per team
@@ -457,6 +473,7 @@ func (s *Server) renderAssessment(c *fiber.Ctx, data fiber.Map) error {
 		}
 		tp := teamProgress{Team: t, Progress: progressOf(mine)}
 		tp.Pct = models.Percent(tp.Submitted, tp.Invitations)
+		tp.Rate = responseRate(tp.Submitted, t.Size)
 		teams = append(teams, tp)
 	}
 	type invRow struct {
@@ -499,6 +516,9 @@ func (s *Server) renderAssessment(c *fiber.Ctx, data fiber.Map) error {
 	data["CanAdmin"] = p.Role.AtLeast(models.RoleAdmin)
 	data["CanLead"] = p.Role.AtLeast(models.RoleLeader)
 	data["Open"] = a.Status == models.AssessmentOpen
+	if err := s.addOpenLinkData(c, a, data); err != nil {
+		return err
+	}
 	if p.Role.AtLeast(models.RoleAdmin) {
 		if err := s.addManageData(c, a, data); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gapmap/app/apperr"
+	"gapmap/app/export"
 	"gapmap/app/store"
 	"gapmap/models"
 	"gapmap/questionnaires"
@@ -49,6 +50,10 @@ func groupComments(qs []*questionnaires.Questionnaire, rows []store.CommentRow) 
 				}
 				cqu := commentQuestion{Text: qu.Text}
 				for _, r := range rs {
+					if r.Text != nil && *r.Text != "" {
+						cqu.Lines = append(cqu.Lines, commentLine{Team: r.TeamName, Answer: export.WrittenAnswer, Comment: *r.Text})
+						continue
+					}
 					cqu.Lines = append(cqu.Lines, commentLine{Team: r.TeamName, Answer: answerLabel(qu, r), Comment: r.Comment})
 				}
 				cd.Questions = append(cd.Questions, cqu)
@@ -125,8 +130,16 @@ func (s *Server) commentsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var withheld []string
+	if a.Anonymous() {
+		d, err := s.rawDecision(c.UserContext(), a)
+		if err != nil {
+			return err
+		}
+		rows, withheld = anonymousComments(teams, a.MinGroup, teamID, d, rows)
+	}
 	return s.render(c, "comments/index", fiber.Map{
 		"Title": "Comments · " + a.Name, "A": a, "Teams": teams, "TeamID": teamID,
-		"Groups": groupComments(qs, rows), "Count": len(rows),
+		"Groups": groupComments(qs, rows), "Count": len(rows), "Withheld": withheld, "Anonymous": a.Anonymous(),
 	})
 }

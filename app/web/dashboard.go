@@ -137,8 +137,12 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	teams, err := s.dashboardTeams(ctx, a, round)
+	if err != nil {
+		return err
+	}
 	return s.render(c, "dashboard/assessment", fiber.Map{
-		"Title": "Dashboard · " + a.Name, "Assessment": a, "Boards": boards, "Teams": a.Teams,
+		"Title": "Dashboard · " + a.Name, "Assessment": a, "Boards": boards, "Teams": teams,
 		"Plan": planStatus, "PlanItems": len(items), "Freshness": fresh,
 	})
 }
@@ -310,9 +314,14 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 	}
 	prevRounds := map[int64]*results.Round{}
 	var views []charts.TeamView
+	withheld := ""
 	for qi, q := range round.Questionnaires {
 		r := round.Results[qi]
 		tr := findTeam(r, teamID)
+		if note := withheldText(r, tr); note != "" {
+			withheld = note
+			continue
+		}
 		if tr == nil || tr.Respondents == 0 {
 			continue
 		}
@@ -339,7 +348,7 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 	}
 	return s.render(c, "dashboard/team", fiber.Map{
 		"Title": team.Name + " · " + a.Name, "Assessment": a, "Team": team, "Views": views,
-		"CanSeeAll": acc.SeesAll(),
+		"CanSeeAll": acc.SeesAll(), "Withheld": withheld,
 	})
 }
 

@@ -24,6 +24,8 @@ func statusOf(code string) int {
 		return fiber.StatusForbidden
 	case apperr.EConflict:
 		return fiber.StatusConflict
+	case apperr.EGone:
+		return fiber.StatusGone
 	case apperr.ETooLarge:
 		return fiber.StatusRequestEntityTooLarge
 	case apperr.ERateLimited:
@@ -113,6 +115,8 @@ func titleOf(status int) string {
 		return "Too many requests"
 	case fiber.StatusConflict:
 		return "Not possible now"
+	case fiber.StatusGone:
+		return "No longer available"
 	case fiber.StatusRequestEntityTooLarge:
 		return "Too large"
 	}

@@ -54,7 +54,7 @@ func (s *Server) exportWorkbook(c *fiber.Ctx) error {
 		Results:        round.Results,
 		Roadmap:        items,
 		Plan:           plan,
-		Responses:      s.responseSource(ctx, p.OrgID, sc.a.ID, sc.teamID),
+		Responses:      s.responseSource(ctx, sc.a, sc.teamID),
 	}
 	name := export.FileName(sc.a.Name, sc.teamName, export.KindWorkbook, now, ".xlsx")
 	return sendFile(c, attachment, name, mimeXLSX, func(w io.Writer) error { return export.Write(w, wb) })
@@ -77,20 +77,23 @@ func (s *Server) apiResponsesCSV(c *fiber.Ctx) error {
 	for i, pq := range pinned {
 		qs[i] = pq.Q
 	}
-	src := s.responseSource(ctx, p.OrgID, sc.a.ID, sc.teamID)
+	src := s.responseSource(ctx, sc.a, sc.teamID)
 	name := export.FileName(sc.a.Name, sc.teamName, export.KindResponses, time.Now(), ".csv")
 	return sendFile(c, attachment, name, mimeCSV, func(w io.Writer) error { return export.WriteResponsesCSV(w, qs, src) })
 }
 
 // responseSource streams the submitted answers from the store.
-func (s *Server) responseSource(ctx context.Context, orgID, assessmentID, teamID int64) export.ResponseSource {
+func (s *Server) namedResponseSource(ctx context.Context, orgID, assessmentID, teamID int64) export.ResponseSource {
 	return func(emit func(*export.ResponseRow) error) error {
 		var row export.ResponseRow
 		return s.store.StreamResponses(ctx, orgID, assessmentID, teamID, func(r *store.ExportRow) error {
 			row = export.ResponseRow{
 				TeamName: r.TeamName, Respondent: r.Respondent, ResponseID: r.ResponseID, SubmittedAt: r.SubmittedAt,
 				Questionnaire: r.QuestionnaireKey, Question: r.QuestionKey, Option: r.OptionKey,
-				Level: r.Level, Value: r.Value, NA: r.NA, Comment: r.Comment,
+				Level: r.Level, Value: r.Value, NA: r.NA, Text: r.Text, Comment: r.Comment,
+			}
+			if r.Number != nil {
+				row.Number, row.HasNumber = *r.Number, true
 			}
 			return emit(&row)
 		})

@@ -501,9 +501,15 @@ func (ts *testServer) allAnswers(token string) []map[string]any {
 		for _, d := range q.Dimensions {
 			for _, qu := range d.Questions {
 				a := map[string]any{"questionnaire": q.Key, "question": qu.Key}
-				if q.Scale == questionnaires.ScaleLikert {
+				switch {
+				case qu.Type == questionnaires.TypeText:
+					a["text"] = "An answer in words."
+				case !qu.Scored():
+					lo, _, _ := qu.Bounds()
+					a["value"] = lo + 1
+				case q.Scale == questionnaires.ScaleLikert:
 					a["value"] = 3
-				} else {
+				default:
 					a["option"] = qu.Options[0].Key
 				}
 				out = append(out, a)
@@ -533,6 +539,9 @@ func (ts *testServer) levelAnswers(keys []string, level, value int) []store.Seed
 		q := ts.shippedQ(key)
 		for _, d := range q.Dimensions {
 			for _, qu := range d.Questions {
+				if !qu.Scored() {
+					continue // measures are optional
+				}
 				a := store.SeedAnswer{Questionnaire: q.Key, Question: qu.Key}
 				if q.Scale == questionnaires.ScaleLikert {
 					v := value

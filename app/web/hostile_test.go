@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"gapmap/models"
+	"gapmap/questionnaires"
 )
 
 // secHostileCorpus is text that has broken web applications: markup and
@@ -122,7 +123,7 @@ func TestHostileTextEverywhere(t *testing.T) {
 		// A round on the first hostile questionnaire, so that its texts reach
 		// the survey, results and exports too.
 		r := api.send("POST", "/api/v1/assessments", "application/json",
-			`{"name":"Hostile questionnaire round","questionnaires":["`+uploaded[0]+`","cncf-platform-maturity"],"team_ids":[`+teams+`]}`, false)
+			`{"name":"Hostile questionnaire round","questionnaires":["`+uploaded[0]+`","cncf-platform-maturity","developer-experience"],"team_ids":[`+teams+`]}`, false)
 		if r.Status != http.StatusCreated {
 			t.Fatalf("round on %s = %d %.300q", uploaded[0], r.Status, r.text())
 		}
@@ -153,6 +154,12 @@ func TestHostileTextEverywhere(t *testing.T) {
 				for _, qu := range d.Questions {
 					v := corpus[n%len(corpus)]
 					n++
+					if qu.Type == questionnaires.TypeText {
+						// The answer to a text question is user text too.
+						body := `{"questionnaire":"` + q.Key + `","question":"` + qu.Key + `","text":` + jsonStr(v) + `}`
+						accept("text answer", v, e.client().send("PUT", "/api/v1/survey/"+tokens[0]+"/answers", "application/json", body, false))
+						continue
+					}
 					body := `{"questionnaire":"` + q.Key + `","question":"` + qu.Key + `","na":true,"comment":` + jsonStr(v) + `}`
 					if !accept("answer comment", v, e.client().send("PUT", "/api/v1/survey/"+tokens[0]+"/answers", "application/json", body, false)) {
 						// Too long for a comment: answer without it.

@@ -19,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
+	"gapmap/app/config"
 	"gapmap/app/store/storetest"
 	"gapmap/models"
 )
@@ -128,7 +129,10 @@ func TestOpenAPIRequestsAndResponses(t *testing.T) {
 	registerDecoders.Do(func() {
 		openapi3filter.RegisterBodyDecoder(xlsxType, openapi3filter.FileBodyDecoder)
 	})
-	eachServer(t, nil, func(t *testing.T, ts *testServer) {
+	// Every operation has error cases, many with a bearer token: more than
+	// the default limit of failed token requests per minute.
+	moreFailures := func(c *config.Config) { c.Limits.TokenFailures = 100 }
+	eachServer(t, moreFailures, func(t *testing.T, ts *testServer) {
 		doc := loadOpenAPI(t, ts)
 		router, err := gorillamux.NewRouter(doc)
 		if err != nil {
@@ -249,6 +253,7 @@ type oaFixture struct {
 	newTeamID int64
 	browser   *testClient // signed in as the owner
 	question  string
+	openLink  string // the token of an open link for one response
 }
 
 func newOAFixture(t *testing.T, ts *testServer) *oaFixture {
@@ -266,6 +271,8 @@ func newOAFixture(t *testing.T, ts *testServer) *oaFixture {
 	f.browser = ts.client()
 	f.browser.login(o.Owner.Email)
 	f.workbook = ts.want(ts.call("GET", f.roundPath("/export.xlsx"), o.Token, nil), http.StatusOK, "export").Body
+	link := ts.want(ts.call("POST", f.roundPath("/open-links"), o.Token, map[string]any{"team_id": o.Teams[0].ID, "max_responses": 1}), http.StatusCreated, "open link")
+	f.openLink = link.field(t, "token").(string)
 	return f
 }
 
@@ -366,6 +373,21 @@ func (f *oaFixture) cases() []oaCase {
 		{name: "create invitation without team", method: "POST", path: rp("/invitations"), token: owner, contentType: js, body: raw(`{"label":"extra"}`), status: 422, invalid: true},
 		{name: "revoke invitation", method: "DELETE", path: f.invitationPath(""), token: owner, status: 204},
 		{name: "revoke unknown invitation", method: "DELETE", path: rp("/invitations/999999"), token: owner, status: 404},
+		{name: "open links", method: "GET", path: rp("/open-links"), token: owner, status: 200},
+		{name: "open links unknown round", method: "GET", path: fixed("/api/v1/assessments/999999/open-links"), token: owner, status: 404},
+		{name: "create open link", method: "POST", path: rp("/open-links"), token: owner, contentType: js, body: func() []byte { return []byte(fmt.Sprintf(`{"team_id":%d,"max_responses":50}`, team0)) }, status: 201},
+		{name: "create open link without team", method: "POST", path: rp("/open-links"), token: owner, contentType: js, body: raw(`{"max_responses":5}`), status: 422, invalid: true},
+		{name: "join", method: "POST", path: func() string { return "/api/v1/join/" + f.openLink }, status: 201},
+		{name: "join past max_responses", method: "POST", path: func() string { return "/api/v1/join/" + f.openLink }, status: 410},
+		{name: "join unknown link", method: "POST", path: fixed("/api/v1/join/j_not-a-real-token"), status: 404},
+		{name: "revoke open link", method: "DELETE", path: f.openLinkPath(), token: owner, status: 204},
+		{name: "revoke unknown open link", method: "DELETE", path: rp("/open-links/999999"), token: owner, status: 404},
+		{name: "create anonymous assessment", method: "POST", path: fixed("/api/v1/assessments"), token: owner, contentType: js, body: func() []byte {
+			return []byte(fmt.Sprintf(`{"name":"OpenAPI anonymous","questionnaires":["cncf-platform-maturity"],"team_ids":[%d],"anonymity":{"mode":"anonymous","min_group":5}}`, team0))
+		}, status: 201},
+		{name: "create anonymous assessment with a tiny group", method: "POST", path: fixed("/api/v1/assessments"), token: owner, contentType: js, body: func() []byte {
+			return []byte(fmt.Sprintf(`{"name":"OpenAPI anonymous 2","questionnaires":["cncf-platform-maturity"],"team_ids":[%d],"anonymity":{"mode":"anonymous","min_group":2}}`, team0))
+		}, status: 422, invalid: true},
 
 		{name: "survey", method: "GET", path: fixed("/api/v1/survey/" + tok1), status: 200},
 		{name: "survey unknown token", method: "GET", path: fixed("/api/v1/survey/not-a-real-token-0000000000000000"), status: 404},
@@ -397,6 +419,17 @@ func (f *oaFixture) cases() []oaCase {
 		{name: "save answer in a closed round", method: "PUT", path: fixed("/api/v1/survey/" + tok0 + "/answers"), contentType: js, body: answerFirst, status: 409},
 		{name: "reopen assessment", method: "POST", path: rp("/reopen"), token: owner, status: 200},
 		{name: "reopen unknown assessment", method: "POST", path: fixed("/api/v1/assessments/999999/reopen"), token: owner, status: 404},
+	}
+}
+
+// openLinkPath is the path of the round's first open link.
+func (f *oaFixture) openLinkPath() func() string {
+	return func() string {
+		links, err := f.ts.st.OpenLinks(context.Background(), f.o.ID, f.round.ID, nil)
+		if err != nil || len(links) == 0 {
+			f.t.Fatalf("open links: %v, %v", links, err)
+		}
+		return f.roundPath(fmt.Sprintf("/open-links/%d", links[0].ID))
 	}
 }
 

@@ -145,7 +145,7 @@ func reportChartSet(round *results.Round, team *scoring.Team, hist [][]charts.Ro
 		rc := reportCharts{Title: q.Title}
 		if team != nil {
 			tr := res.Team(team.ID)
-			if tr == nil {
+			if tr == nil || tr.Withheld {
 				continue
 			}
 			rc.Charts = []charts.Chart{charts.TeamRadar(p+"_radar", q, res, tr), charts.GapBars(p+"_gaps", q, res, tr)}

@@ -14,6 +14,8 @@ type resultTable struct {
 	Likert bool
 	Dims   []resultDim
 	Teams  []resultTeam
+	// OrgNote says what an anonymous round's organization figures leave out.
+	OrgNote string
 }
 
 type resultDim struct {
@@ -24,6 +26,7 @@ type resultDim struct {
 type resultTeam struct {
 	scoring.TeamResult
 	Cells []scoring.TeamDimension // in the questionnaire's dimension order
+	Note  string                  // a withheld team's "not enough responses (n of m)"
 }
 
 func buildResultTables(qs []*questionnaires.Questionnaire, rs []*scoring.Result) []resultTable {
@@ -32,7 +35,7 @@ func buildResultTables(qs []*questionnaires.Questionnaire, rs []*scoring.Result)
 		if r == nil {
 			continue
 		}
-		t := resultTable{Q: qs[i], R: r, Likert: qs[i].Scale == questionnaires.ScaleLikert}
+		t := resultTable{Q: qs[i], R: r, Likert: qs[i].Scale == questionnaires.ScaleLikert, OrgNote: orgNote(r)}
 		for _, d := range r.Dimensions {
 			row := resultDim{DimensionResult: d}
 			if d.Distribution.Min != nil && d.Distribution.Max != nil {
@@ -46,7 +49,7 @@ func buildResultTables(qs []*questionnaires.Questionnaire, rs []*scoring.Result)
 			for _, td := range tr.Dimensions {
 				byKey[td.Key] = td
 			}
-			row := resultTeam{TeamResult: tr}
+			row := resultTeam{TeamResult: tr, Note: withheldText(r, &tr)}
 			for _, d := range r.Dimensions {
 				row.Cells = append(row.Cells, byKey[d.Key])
 			}

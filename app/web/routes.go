@@ -14,7 +14,7 @@ import (
 func (s *Server) routes() {
 	app := s.app
 	app.Use(s.requestID, s.logRequests, s.recoverer(), s.securityHeaders(), compressed())
-	app.Use([]string{"/s", "/api/v1/survey"}, s.surveyHeaders)                       // survey links: no Referer, no caching, on errors too
+	app.Use([]string{"/s", "/api/v1/survey", "/j", "/api/v1/join"}, s.surveyHeaders) // survey links: no Referer, no caching, on errors too
 	app.Use("/static", s.assets.serve)                                               // GET and HEAD of /static/<name>
 	app.Get("/api/v1/questionnaires/:key/versions/:hash", s.apiQuestionnaireVersion) // content only: no credentials
 
@@ -83,6 +83,9 @@ func (s *Server) routes() {
 	app.Post("/s/:token/page/:n", s.surveySavePage)
 	app.Get("/s/:token/review", s.surveyReview)
 	app.Post("/s/:token/submit", s.surveySubmitForm)
+	app.Post("/assessments/:id/open-links", pageAuth(member), s.createOpenLinkForm)
+	app.Post("/assessments/:id/open-links/:link_id/revoke", pageAuth(member), s.revokeOpenLinkForm)
+	app.Get("/j/:token", s.joinPage)
 
 	// JSON API.
 	api := app.Group("/api/v1")
@@ -113,6 +116,10 @@ func (s *Server) routes() {
 	api.Post("/assessments/:id/invitations", apiAuth(member), s.apiCreateInvitation)
 	api.Delete("/assessments/:id/invitations/:invitation_id", apiAuth(member), s.apiRevokeInvitation)
 	api.Post("/assessments/:id/invitations/:invitation_id/reopen", apiAuth(admin), s.apiReopenResponse)
+	api.Get("/assessments/:id/open-links", apiAuth(member), s.apiOpenLinks)
+	api.Post("/assessments/:id/open-links", apiAuth(member), s.apiCreateOpenLink)
+	api.Delete("/assessments/:id/open-links/:link_id", apiAuth(member), s.apiRevokeOpenLink)
+	api.Post("/join/:token", s.apiJoin)
 	api.Get("/survey/:token", s.apiSurvey)
 	api.Put("/survey/:token/answers", s.apiSaveAnswer)
 	api.Post("/survey/:token/submit", s.apiSubmit)

@@ -53,6 +53,8 @@ const (
 	objInviteToken   = "invitetoken"   // plain token of the invitation to join
 	objOrg           = "org"           // organization id
 	objPage          = "page"          // survey page number (not an object: always 1)
+	objOpenLink      = "openlink"      // open link id, of the assessment
+	objOpenToken     = "opentoken"     // plain token of that open link
 )
 
 // secRoute is one entry of the security matrix.
@@ -77,6 +79,8 @@ func secRoutes() map[string]secRoute {
 	survey := map[string]string{"token": objSurvey}
 	surveyPage := map[string]string{"token": objSurvey, "n": objPage}
 	teamOfRound := map[string]string{"id": objAssessment, "team_id": objTeam}
+	openLink := map[string]string{"id": objAssessment, "link_id": objOpenLink}
+	openToken := map[string]string{"token": objOpenToken}
 	newAssessmentJSON := `{"name":"Sec round","questionnaires":["cncf-platform-maturity"],"team_ids":[{{team}}]}`
 	return map[string]secRoute{
 		"GET /healthz": {kind: secPublic},
@@ -141,6 +145,13 @@ func secRoutes() map[string]secRoute {
 		"GET /assessments/:id/compare":                                       {kind: secPage, min: member, ids: assessment},
 		"GET /api/v1/assessments/:id/compare":                                {kind: secAPI, min: member, ids: assessment},
 		"GET /assessments/:id/comments":                                      {kind: secPage, min: member, ids: assessment},
+		"GET /api/v1/assessments/:id/open-links":                             {kind: secAPI, min: member, ids: assessment},
+		"POST /api/v1/assessments/:id/open-links":                            {kind: secAPI, min: member, ids: assessment, body: `{"team_id":{{team}}}`},
+		"DELETE /api/v1/assessments/:id/open-links/:link_id":                 {kind: secAPI, min: member, ids: openLink},
+		"POST /assessments/:id/open-links":                                   {kind: secPage, min: member, ids: assessment, body: "team_id={{team}}"},
+		"POST /assessments/:id/open-links/:link_id/revoke":                   {kind: secPage, min: member, ids: openLink},
+		"GET /j/:token":            {kind: secPublic, ids: openToken},
+		"POST /api/v1/join/:token": {kind: secPublic, ids: openToken},
 
 		"GET /s/:token":                     {kind: secSurvey, ids: survey},
 		"GET /s/:token/intro":               {kind: secSurvey, ids: survey},
@@ -327,6 +338,12 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 	if err != nil {
 		t.Fatal(err)
 	}
+	link, err := st.CreateOpenLink(ctx, org.ID, round.ID, team.ID, &uid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.obj[objOpenLink] = strconv.FormatInt(link.ID, 10)
+	o.obj[objOpenToken] = link.Token
 	o.responseID = sv.ResponseID
 	o.question = cncf.Dimensions[0].Questions[0].Key
 	i64 := func(n int64) string { return strconv.FormatInt(n, 10) }
@@ -361,6 +378,7 @@ var secNowhere = map[string]string{
 	objTeam: "999999", objAssessment: "999999", objInvitation: "999999", objMember: "999999", objOrgInvite: "999999",
 	objAPIToken: "999999", objQuestionnaire: "no-such-questionnaire", objQHash: strings.Repeat("0", 64), objSurvey: "s_nosuchtoken0000000000000000000000",
 	objInviteToken: "nosuchinvite000000000000000000000", objOrg: "999999", objPage: "1", "question": "no-such-question",
+	objOpenLink: "999999", objOpenToken: "j_nosuchtoken0000000000000000000000",
 }
 
 // checkHeaders asserts the security headers of every response, and that no
@@ -861,6 +879,9 @@ func TestSecurityGetChangesNothing(t *testing.T) {
 			rt, ok := matrix[key]
 			if !ok || !strings.HasPrefix(key, "GET ") {
 				continue
+			}
+			if key == "GET /j/:token" {
+				continue // opening an open link starts a response, by design (openlinks_test.go)
 			}
 			for _, obj := range []map[string]string{e.a.obj, e.b.obj, secNowhere} {
 				_, p, _, _ := e.fill(key, rt, obj)

@@ -56,6 +56,7 @@ type Server struct {
 	encoded      sync.Map     // questionnaire version id -> json.RawMessage of its survey form (versions never change)
 	definitions  sync.Map     // questionnaire version id -> *encodedDefinition, the full definition
 	surveyMisses *missLimiter // unknown survey tokens per client IP
+	openJoins    *missLimiter // responses started per client IP and open link
 
 	metrics     *metrics.Metrics
 	jobs        *jobs.Runner
@@ -95,6 +96,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.surveyMisses = newMissLimiter(d.Config.Limits.SurveyMisses, time.Minute)
+	s.openJoins = newMissLimiter(d.Config.Limits.OpenJoins, time.Hour)
 	s.sessions = session.New(session.Config{
 		Storage:        d.Store.KV("session"),
 		Expiration:     d.Config.SessionIdle,

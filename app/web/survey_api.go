@@ -20,19 +20,28 @@ const maxAnswerBody = 32 << 10
 
 // answerJSON is one answer in the survey API.
 type answerJSON struct {
-	Questionnaire string  `json:"questionnaire"`
-	Question      string  `json:"question"`
-	Option        *string `json:"option,omitempty"`
-	Value         *int    `json:"value,omitempty"`
-	NA            bool    `json:"na,omitempty"`
-	Comment       string  `json:"comment"`
-	Revision      int64   `json:"revision"`
+	Questionnaire string   `json:"questionnaire"`
+	Question      string   `json:"question"`
+	Option        *string  `json:"option,omitempty"`
+	Value         *float64 `json:"value,omitempty"`
+	Text          *string  `json:"text,omitempty"`
+	NA            bool     `json:"na,omitempty"`
+	Comment       string   `json:"comment"`
+	Revision      int64    `json:"revision"`
 }
 
 func toAnswerJSON(a models.Answer) answerJSON {
 	out := answerJSON{Questionnaire: a.QuestionnaireKey, Question: a.QuestionKey, NA: a.NA, Comment: a.Comment, Revision: a.Revision}
-	if !a.NA {
-		out.Option, out.Value = a.OptionKey, a.Value
+	if a.NA {
+		return out
+	}
+	out.Option, out.Text = a.OptionKey, a.Text
+	switch {
+	case a.Value != nil:
+		v := float64(*a.Value)
+		out.Value = &v
+	case a.Number != nil:
+		out.Value = a.Number
 	}
 	return out
 }
@@ -71,7 +80,7 @@ func (s *Server) apiSurvey(c *fiber.Ctx) error {
 	}
 	byKey := answerIndex(answers)
 	out := make([]answerJSON, 0, len(answers))
-	for _, ref := range sc.required() {
+	for _, ref := range sc.questionRefs(false) {
 		if a, ok := byKey[ref]; ok {
 			out = append(out, toAnswerJSON(a))
 		}

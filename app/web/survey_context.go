@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -56,20 +57,35 @@ func (sc *surveyCtx) questionnaire(key string) *questionnaires.Questionnaire {
 	return nil
 }
 
+// total counts the questions a respondent must answer: every scored
+// question, and the nps, number and text questions marked required.
 func (sc *surveyCtx) total() int {
 	n := 0
-	for _, q := range sc.qs {
-		n += q.QuestionCount()
+	for _, p := range sc.pages {
+		for i := range p.D.Questions {
+			if p.D.Questions[i].IsRequired() {
+				n++
+			}
+		}
 	}
 	return n
 }
 
-// required lists every question of the round in survey order.
+// required lists the questions that must be answered (or marked not
+// applicable) before submitting, in survey order.
 func (sc *surveyCtx) required() []store.QuestionRef {
+	return sc.questionRefs(true)
+}
+
+// questionRefs lists the round's questions in survey order: all of them,
+// or only the required ones.
+func (sc *surveyCtx) questionRefs(requiredOnly bool) []store.QuestionRef {
 	out := make([]store.QuestionRef, 0, sc.total())
 	for _, p := range sc.pages {
-		for _, qu := range p.D.Questions {
-			out = append(out, store.QuestionRef{Questionnaire: p.Q.Key, Question: qu.Key})
+		for i := range p.D.Questions {
+			if qu := &p.D.Questions[i]; !requiredOnly || qu.IsRequired() {
+				out = append(out, store.QuestionRef{Questionnaire: p.Q.Key, Question: qu.Key})
+			}
 		}
 	}
 	return out
@@ -124,13 +140,14 @@ func stateError(sv *store.Survey) error {
 
 // answerBody is the JSON of PUT /api/v1/survey/{token}/answers.
 type answerBody struct {
-	Questionnaire string  `json:"questionnaire"`
-	Question      string  `json:"question"`
-	Option        *string `json:"option"`
-	Value         *int    `json:"value"`
-	NA            *bool   `json:"na"`
-	Comment       *string `json:"comment"`
-	Revision      *int64  `json:"revision"`
+	Questionnaire string   `json:"questionnaire"`
+	Question      string   `json:"question"`
+	Option        *string  `json:"option"`
+	Value         *float64 `json:"value"`
+	Text          *string  `json:"text"`
+	NA            *bool    `json:"na"`
+	Comment       *string  `json:"comment"`
+	Revision      *int64   `json:"revision"`
 }
 
 // validate checks an answer against the pinned questionnaires and returns
@@ -153,7 +170,15 @@ func (sc *surveyCtx) validate(b answerBody) (store.AnswerWrite, int, error) {
 	}
 	w = store.AnswerWrite{Questionnaire: q.Key, Question: qu.Key, Comment: b.Comment, Revision: b.Revision}
 	na := b.NA != nil && *b.NA
+	if err := validateMeasure(&w, qu, b, na); err != errScored {
+		if err != nil {
+			return w, 0, err
+		}
+		return w, sc.pageOf[q.Key+"/"+d.Key], checkTail(b)
+	}
 	switch {
+	case b.Text != nil:
+		return w, 0, apperr.Field("text", "%q is not a text question: send an option or a value.", qu.Key)
 	case b.NA != nil && !*b.NA && b.Option == nil && b.Value == nil:
 		return w, 0, apperr.Field("na", "na may only be true; send an option or a value to answer the question instead.")
 	case na && (b.Option != nil || b.Value != nil):
@@ -169,10 +194,10 @@ func (sc *surveyCtx) validate(b answerBody) (store.AnswerWrite, int, error) {
 		if b.Value == nil {
 			return w, 0, apperr.Field("value", "value is required: 1 (strongly disagree) to 5 (strongly agree), or na: true.")
 		}
-		if *b.Value < 1 || *b.Value > 5 {
-			return w, 0, apperr.Field("value", "value must be from 1 to 5, not %d.", *b.Value)
+		if *b.Value < 1 || *b.Value > 5 || *b.Value != math.Trunc(*b.Value) {
+			return w, 0, apperr.Field("value", "value must be a whole number from 1 to 5, not %s.", formatNumber(*b.Value))
 		}
-		v := *b.Value
+		v := int(*b.Value)
 		w.Value = &v
 	default:
 		if b.Value != nil {
@@ -188,15 +213,20 @@ func (sc *surveyCtx) validate(b answerBody) (store.AnswerWrite, int, error) {
 		key, level := o.Key, o.Level
 		w.Option, w.Level = &key, &level
 	}
+	return w, sc.pageOf[q.Key+"/"+d.Key], checkTail(b)
+}
+
+// checkTail checks the parts every answer may carry: comment and revision.
+func checkTail(b answerBody) error {
 	if b.Comment != nil {
 		if err := checkComment(*b.Comment); err != nil {
-			return w, 0, err
+			return err
 		}
 	}
 	if b.Revision != nil && *b.Revision < 0 {
-		return w, 0, apperr.Field("revision", "revision must be zero or more.")
+		return apperr.Field("revision", "revision must be zero or more.")
 	}
-	return w, sc.pageOf[q.Key+"/"+d.Key], nil
+	return nil
 }
 
 func checkComment(c string) error {

@@ -45,11 +45,21 @@ func (sc *surveyCtx) planPage(n int, form pageForm, stored []models.Answer) page
 	have := answerIndex(stored)
 	p := sc.pages[n-1]
 	pl := pagePlan{posted: map[string]formAnswer{}}
-	for _, qu := range p.D.Questions {
+	for i := range p.D.Questions {
+		qu := &p.D.Questions[i]
 		name := p.Q.Key + ":" + qu.Key
 		f := formAnswer{choice: form.value("answer:" + name), na: form.value("na:"+name) != "", comment: strings.ReplaceAll(form.value("comment:"+name), "\r\n", "\n")}
 		comment := f.comment
 		b := answerBody{Questionnaire: p.Q.Key, Question: qu.Key, Comment: &comment, Revision: form.revision}
+		if !qu.Scored() {
+			if w, write, problem := sc.planMeasure(p.Q.Key, qu, f, form.revision, have); problem != "" {
+				f.err = problem
+				pl.posted[name] = f
+			} else if write {
+				pl.writes = append(pl.writes, w)
+			}
+			continue
+		}
 		switch {
 		case f.na:
 			t := true
@@ -59,7 +69,8 @@ func (sc *surveyCtx) planPage(n int, form pageForm, stored []models.Answer) page
 			if err != nil {
 				v = 0
 			}
-			b.Value = &v
+			fv := float64(v)
+			b.Value = &fv
 		case f.choice != "":
 			b.Option = &f.choice
 		default:
@@ -121,6 +132,10 @@ func choiceOf(a models.Answer) string {
 		return *a.OptionKey
 	case a.Value != nil:
 		return strconv.Itoa(*a.Value)
+	case a.Number != nil:
+		return formatNumber(*a.Number)
+	case a.Text != nil:
+		return *a.Text
 	}
 	return ""
 }

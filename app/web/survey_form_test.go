@@ -82,7 +82,7 @@ func TestPlanPage(t *testing.T) {
 			wantDest:   "/page/" + strconv.Itoa(likertPage+1), wantResume: strconv.Itoa(likertPage + 1)},
 		{name: "likert value that is no number", page: likertPage, nav: "next",
 			form:       map[string]string{field("answer", gartner, lq): "x"},
-			wantErrors: map[string]string{gartner + ":" + lq: "value must be from 1 to 5, not 0"},
+			wantErrors: map[string]string{gartner + ":" + lq: "from 1 to 5, not 0"},
 			wantDest:   "/page/" + strconv.Itoa(likertPage+1), wantResume: strconv.Itoa(likertPage)},
 	}
 	for _, tt := range tests {

@@ -19,6 +19,9 @@ type surveyTeamResults struct {
 	Organization surveyOrgResults    `json:"organization"`
 	Team         *scoring.TeamResult `json:"team"`
 	LevelNames   map[int]string      `json:"level_names"`
+	// Withheld is the team's "not enough responses (n of m)" in an
+	// anonymous round, when its results are withheld.
+	Withheld string `json:"withheld,omitempty"`
 }
 
 type surveyOrgResults struct {
@@ -47,6 +50,7 @@ func (s *Server) surveyResults(c *fiber.Ctx, sv *store.Survey) (fiber.Map, []sur
 			item.LevelNames[l.Level] = l.Name
 		}
 		item.Team = r.Team(sv.TeamID)
+		item.Withheld = withheldText(r, item.Team)
 		out = append(out, item)
 	}
 	head := fiber.Map{

@@ -160,7 +160,7 @@ func TestSurveyBadInputChangesNothing(t *testing.T) {
 			{"comment with NUL", map[string]any{"questionnaire": cncf, "question": lvl.Key, "option": "l1", "comment": "a\x00b"}, 422, "comment"},
 			{"negative revision", map[string]any{"questionnaire": cncf, "question": lvl.Key, "option": "l2", "revision": -1}, 422, "revision"},
 			{"value as a string", `{"questionnaire":"` + gartner + `","question":"` + lik + `","value":"3"}`, 400, ""},
-			{"value with a fraction", `{"questionnaire":"` + gartner + `","question":"` + lik + `","value":2.5}`, 400, ""},
+			{"value with a fraction", `{"questionnaire":"` + gartner + `","question":"` + lik + `","value":2.5}`, 422, "value"},
 			{"unknown field", `{"questionnaire":"` + cncf + `","question":"` + lvl.Key + `","option":"l1","score":3}`, 400, ""},
 			{"malformed JSON", `{"questionnaire":`, 400, ""},
 			{"two JSON values", `{"questionnaire":"` + cncf + `","question":"` + lvl.Key + `","option":"l1"} {}`, 400, ""},

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 
 	"gapmap/app/store"
 	"gapmap/models"
@@ -38,6 +39,9 @@ type questionView struct {
 	Answer             string // the chosen answer in words (read-only views)
 	Error              string
 	Page               int
+	Required           bool
+
+	measureView // nps, number and text questions (views/survey/measure.html)
 }
 
 type pageView struct {
@@ -102,15 +106,19 @@ func (sc *surveyCtx) views(answers []models.Answer, current int) ([]pageView, in
 	answered := 0
 	for _, p := range sc.pages {
 		pv := pageView{N: p.N, QTitle: p.Q.Title, Title: p.D.Title, Desc: p.D.Description, Current: p.N == current}
+		required := 0
 		for _, qu := range p.D.Questions {
 			a, ok := byKey[store.QuestionRef{Questionnaire: p.Q.Key, Question: qu.Key}]
 			v := newQuestionView(p, qu, a, ok)
-			if ok {
-				pv.Answered++
+			if v.Required {
+				required++
+				if ok {
+					pv.Answered++
+				}
 			}
 			pv.Questions = append(pv.Questions, v)
 		}
-		pv.Done = pv.Answered == len(pv.Questions)
+		pv.Done = pv.Answered == required
 		answered += pv.Answered
 		pages = append(pages, pv)
 	}
@@ -122,10 +130,14 @@ func newQuestionView(p surveyPageRef, qu questionnaires.Question, a models.Answe
 	v := questionView{
 		QKey: p.Q.Key, Key: qu.Key, ID: "q-" + base, HelpID: "h-" + base, CommentID: "c-" + base,
 		InputN: p.Q.Key + ":" + qu.Key, Text: qu.Text, Help: qu.Help, Scale: p.Q.Scale, Page: p.N,
-		Answered: ok, NA: ok && a.NA, Comment: a.Comment, Revision: a.Revision,
+		Answered: ok, NA: ok && a.NA, Comment: a.Comment, Revision: a.Revision, Required: qu.IsRequired(),
 	}
 	if ok && a.NA {
 		v.Answer = "Not applicable"
+	}
+	if !qu.Scored() {
+		v.setMeasure(&qu, a, ok)
+		return v
 	}
 	if p.Q.Scale == questionnaires.ScaleLikert {
 		for val := 1; val <= questionnaires.LikertPoints; val++ {
@@ -185,6 +197,9 @@ func (sc *surveyCtx) pageFormView(answers []models.Answer, n int, posted map[str
 			continue
 		}
 		qv.Error, qv.Comment, qv.NA = f.err, f.comment, f.na
+		if qv.Type != "" {
+			qv.Value, qv.Count = f.choice, utf8.RuneCountInString(f.choice)
+		}
 		for j := range qv.Choices {
 			qv.Choices[j].Checked = !f.na && qv.Choices[j].Value == f.choice
 		}

@@ -1,10 +1,14 @@
 package web
 
 import (
+	"encoding/json"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"gapmap/app/apperr"
 	"gapmap/app/store"
 	"gapmap/models"
 )
@@ -32,7 +36,19 @@ func (s *Server) apiTeams(c *fiber.Ctx) error {
 }
 
 type teamBody struct {
-	Name string `json:"name"`
+	Name *string `json:"name"`
+	Size optInt  `json:"size"`
+}
+
+// optInt is an optional JSON number that tells an absent member from null.
+type optInt struct {
+	Set bool
+	V   *int
+}
+
+func (o *optInt) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	return json.Unmarshal(b, &o.V)
 }
 
 func (s *Server) apiCreateTeam(c *fiber.Ctx) error {
@@ -40,13 +56,27 @@ func (s *Server) apiCreateTeam(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
-	t, err := s.store.CreateTeam(c.UserContext(), principalOf(c).OrgID, b.Name)
+	if err := store.CheckTeamSize(b.Size.V); err != nil {
+		return err
+	}
+	name := ""
+	if b.Name != nil {
+		name = *b.Name
+	}
+	p := principalOf(c)
+	t, err := s.store.CreateTeam(c.UserContext(), p.OrgID, name)
 	if err != nil {
 		return err
+	}
+	if b.Size.V != nil {
+		if t, err = s.store.SetTeamSize(c.UserContext(), p.OrgID, t.ID, b.Size.V); err != nil {
+			return err
+		}
 	}
 	return c.Status(fiber.StatusCreated).JSON(t)
 }
 
+// apiRenameTeam changes a team's name, its size, or both.
 func (s *Server) apiRenameTeam(c *fiber.Ctx) error {
 	id, err := paramID(c, "id")
 	if err != nil {
@@ -56,11 +86,47 @@ func (s *Server) apiRenameTeam(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
-	t, err := s.store.RenameTeam(c.UserContext(), principalOf(c).OrgID, id, b.Name)
+	if b.Name == nil && !b.Size.Set {
+		return apperr.Field("name", "Give a new name, a size, or both.")
+	}
+	if err := store.CheckTeamSize(b.Size.V); err != nil {
+		return err
+	}
+	p := principalOf(c)
+	t, err := s.store.Team(c.UserContext(), p.OrgID, id)
 	if err != nil {
 		return err
 	}
+	if b.Name != nil {
+		if t, err = s.store.RenameTeam(c.UserContext(), p.OrgID, id, *b.Name); err != nil {
+			return err
+		}
+	}
+	if b.Size.Set {
+		if t, err = s.store.SetTeamSize(c.UserContext(), p.OrgID, id, b.Size.V); err != nil {
+			return err
+		}
+	}
 	return c.JSON(t)
+}
+
+// formSize reads the optional "size" field of a team form: present tells
+// whether the form has the field, nil an empty one.
+func formSize(c *fiber.Ctx) (size *int, present bool, err error) {
+	if !c.Request().PostArgs().Has("size") {
+		if mf, err := c.MultipartForm(); err != nil || len(mf.Value["size"]) == 0 {
+			return nil, false, nil
+		}
+	}
+	v := strings.TrimSpace(c.FormValue("size"))
+	if v == "" {
+		return nil, true, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return nil, true, apperr.Field("size", "The team size must be a whole number, or empty when unknown.")
+	}
+	return &n, true, store.CheckTeamSize(&n)
 }
 
 func (s *Server) apiDeleteTeam(c *fiber.Ctx) error {
@@ -88,7 +154,7 @@ func (s *Server) apiTeam(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"id": t.ID, "name": t.Name, "member_ids": nonNil(members)})
+	return c.JSON(fiber.Map{"id": t.ID, "name": t.Name, "size": t.Size, "member_ids": nonNil(members)})
 }
 
 func (s *Server) apiSetTeamMembers(c *fiber.Ctx) error {
@@ -148,7 +214,15 @@ func (s *Server) renderTeams(c *fiber.Ctx, data fiber.Map) error {
 }
 
 func (s *Server) createTeam(c *fiber.Ctx) error {
-	t, err := s.store.CreateTeam(c.UserContext(), principalOf(c).OrgID, c.FormValue("name"))
+	p := principalOf(c)
+	size, _, err := formSize(c)
+	var t *models.Team
+	if err == nil {
+		t, err = s.store.CreateTeam(c.UserContext(), p.OrgID, c.FormValue("name"))
+	}
+	if err == nil && size != nil {
+		t, err = s.store.SetTeamSize(c.UserContext(), p.OrgID, t.ID, size)
+	}
 	if err != nil {
 		return s.withFormError(c, err, func(data fiber.Map) error {
 			data["NewName"] = c.FormValue("name")
@@ -163,7 +237,15 @@ func (s *Server) renameTeam(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.store.RenameTeam(c.UserContext(), principalOf(c).OrgID, id, c.FormValue("name"))
+	p := principalOf(c)
+	size, hasSize, err := formSize(c)
+	var t *models.Team
+	if err == nil {
+		t, err = s.store.RenameTeam(c.UserContext(), p.OrgID, id, c.FormValue("name"))
+	}
+	if err == nil && hasSize {
+		t, err = s.store.SetTeamSize(c.UserContext(), p.OrgID, id, size)
+	}
 	if err != nil {
 		return s.withFormError(c, err, func(data fiber.Map) error {
 			data["EditID"] = id

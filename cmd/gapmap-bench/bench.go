@@ -132,8 +132,8 @@ func seedDatabase(ctx context.Context, path string, o *options, progress func(st
 		return nil, err
 	}
 	out := &seeded{}
-	if out.qs, err = questionnaires.Shipped(); err != nil {
-		return nil, fmt.Errorf("load questionnaires: %w", err)
+	if out.qs, err = benchQuestionnaires(); err != nil {
+		return nil, err
 	}
 	sd := newSeeder(st, out.qs)
 	fresh := 2*o.submissions() + o.duringSubmissions() + 2
@@ -212,6 +212,11 @@ func (b *bench) loadMetrics(ctx context.Context) error {
 		fmt.Sprintf("ratio ≥ 0.60, p99 ≤ 50 ms at %d connections, 0 errors", o.Connections),
 		fmt.Sprintf("random answers of %d draft responses", len(big.Drafts)))
 	m.Met = m.Met && rs[1].P99 <= 50 && rs[1].Errors == 0
+	if err := b.openJoinMetric(g.Addr, rs[0], func(build request) loadResult {
+		return group([]string{"open_join"}, 0, spec(g.Addr, build))[0]
+	}); err != nil {
+		return err
+	}
 
 	autosaveP99 := rs[1].P99
 

@@ -15,8 +15,6 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	"gapmap/questionnaires"
 )
 
 // Hidden sub-commands run in a child process of the harness, each doing one
@@ -126,7 +124,7 @@ func streamChild(args []string) (childResult, error) {
 	if err := fs.Parse(args); err != nil {
 		return childResult{}, err
 	}
-	qs, err := questionnaires.Shipped()
+	qs, err := benchQuestionnaires()
 	if err != nil {
 		return childResult{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"gapmap/app/results"
@@ -199,4 +200,27 @@ func (sd *seeder) answers(base, share float64) []store.SeedAnswer {
 		}
 	}
 	return out
+}
+
+// benchKeys are the questionnaires the benchmark's rounds use: the two
+// maturity models, as in every earlier run, so figures stay comparable
+// (developer-experience, shipped later, is left out).
+var benchKeys = []string{"cncf-platform-maturity", "gartner-platform-axes"}
+
+// benchQuestionnaires returns the shipped questionnaires of benchKeys.
+func benchQuestionnaires() ([]*questionnaires.Questionnaire, error) {
+	all, err := questionnaires.Shipped()
+	if err != nil {
+		return nil, fmt.Errorf("load questionnaires: %w", err)
+	}
+	var out []*questionnaires.Questionnaire
+	for _, q := range all {
+		if slices.Contains(benchKeys, q.Key) {
+			out = append(out, q)
+		}
+	}
+	if len(out) != len(benchKeys) {
+		return nil, fmt.Errorf("load questionnaires: want %v, found %d of them", benchKeys, len(out))
+	}
+	return out, nil
 }

@@ -62,6 +62,7 @@ func startGapmap(ctx context.Context, dir, dbPath string) (*gapmapServer, error)
 		ln.Close()
 		return nil, err
 	}
+	cfg.Limits.OpenJoins = 1 << 30 // open_join measures joins, not the per-address limit
 	logFile, err := os.Create(filepath.Join(dir, "gapmap.log"))
 	if err != nil {
 		ln.Close()

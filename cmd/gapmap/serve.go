@@ -28,6 +28,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	if err := openJoinFlag(fs, e.getenv, &cfg.Limits.OpenJoins); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -101,6 +104,27 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 // jobFlags registers the flags of the job runner, with GAPMAP_* environment
 // defaults.
+// openJoinFlag registers --open-join-limit (GAPMAP_OPEN_JOIN_LIMIT): the
+// responses one client IP may start through one open link per hour.
+func openJoinFlag(fs *flag.FlagSet, getenv func(string) string, limit *int) error {
+	if v := getenv("GAPMAP_OPEN_JOIN_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("invalid GAPMAP_OPEN_JOIN_LIMIT: %q is not a positive number", v)
+		}
+		*limit = n
+	}
+	fs.Func("open-join-limit", fmt.Sprintf("responses one client IP may start through one open link per hour (GAPMAP_OPEN_JOIN_LIMIT; default %d)", *limit), func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("%q is not a positive number", v)
+		}
+		*limit = n
+		return nil
+	})
+	return nil
+}
+
 func jobFlags(fs *flag.FlagSet, getenv func(string) string) (*jobs.Options, error) {
 	o := &jobs.Options{Workers: 2, Poll: time.Second, Lease: 5 * time.Minute}
 	durations := []struct {

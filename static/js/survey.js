@@ -53,6 +53,13 @@
  *     </div>
  *     <span class="save-status" role="status" aria-live="polite"></span>
  *   </fieldset>
+ *
+ *     measures (views/survey/measure.html), data-scale="nps|number|text",
+ *     data-optional="1" unless required: nps has radios 0..10 sent as
+ *     "value"; number has <input name="answer:{q}:{k}"> sent as "value"
+ *     (blank: nothing to send); text has <textarea name="answer:{q}:{k}
+ *     data-counter="{id}"> sent as "text" ("" removes the answer), with a
+ *     live character count in #{id} [data-count]. No comment field.
  *   …
  *   <nav class="survey-nav" aria-label="Survey pages">
  *     <button class="btn btn-secondary" name="nav" value="prev">Previous</button>
@@ -162,7 +169,10 @@
       el: el,
       questionnaire: el.getAttribute('data-questionnaire'),
       question: el.getAttribute('data-question'),
-      likert: el.getAttribute('data-scale') === 'likert',
+      likert: el.getAttribute('data-scale') === 'likert' || el.getAttribute('data-scale') === 'nps',
+      scale: el.getAttribute('data-scale'),
+      field: el.querySelector('input[name^="answer:"]:not([type="radio"]), textarea[name^="answer:"]'),
+      optional: el.hasAttribute('data-optional'),
       radios: el.querySelectorAll('input[type="radio"][name^="answer:"]'),
       na: el.querySelector('input[type="checkbox"][name^="na:"]'),
       comment: el.querySelector('textarea[name^="comment:"]'),
@@ -201,12 +211,12 @@
   var progressLabel = progressEl ? document.querySelector('label[for="survey-progress"]') : null;
 
   questions.forEach(function (q) {
-    q.answered = Boolean((q.na && q.na.checked) || checkedRadio(q));
+    q.answered = Boolean((q.na && q.na.checked) || checkedRadio(q) || (q.field && q.field.value.trim() !== ''));
   });
 
   // A saved answer can be changed but never removed: count it once.
   function noteAnswered(q) {
-    if (q.answered) {
+    if (q.answered || q.optional) {
       return;
     }
     q.answered = true;
@@ -305,6 +315,12 @@
     var radio = checkedRadio(q);
     if (q.na && q.na.checked) {
       body.na = true;
+    } else if (q.field && q.scale === 'text') {
+      body.text = q.field.value;
+    } else if (q.field && q.field.value.trim() !== '') {
+      body.value = Number(q.field.value.trim().replace(',', '.'));
+    } else if (q.field) {
+      return null;
     } else if (radio && q.likert) {
       body.value = parseInt(radio.value, 10);
     } else if (radio) {
@@ -336,6 +352,9 @@
         (typeof body.value === 'number' ? body.value : null)) {
       return false;
     }
+    if (!na && (current.text || '') !== (body.text || '')) {
+      return false;
+    }
     return body.comment === undefined || (current.comment || '') === body.comment;
   }
 
@@ -349,6 +368,11 @@
     if (q.na) {
       q.na.checked = Boolean(answer.na);
     }
+    if (q.field) {
+      q.field.value = answer.na ? '' : (q.scale === 'text' ? (answer.text || '')
+        : (typeof answer.value === 'number' ? String(answer.value) : ''));
+      countText(q.field);
+    }
     if (q.comment) {
       q.comment.value = typeof answer.comment === 'string' ? answer.comment : '';
     }
@@ -357,6 +381,16 @@
   function clearInvalid(q) {
     if (q.comment) {
       q.comment.removeAttribute('aria-invalid');
+    }
+  }
+
+  // A text answer's live character count (textarea[data-counter]).
+  function countText(field) {
+    var id = field.getAttribute('data-counter');
+    var out = id ? document.getElementById(id) : null;
+    var n = out ? out.querySelector('[data-count]') : null;
+    if (n) {
+      n.textContent = String(Array.from(field.value).length);
     }
   }
 
@@ -546,7 +580,10 @@
       }
     } else if (target === q.na && q.na.checked) {
       Array.prototype.forEach.call(q.radios, function (radio) { radio.checked = false; });
-    } else if (target === q.comment) {
+    } else if (q.field && target === q.na && q.na.checked) {
+      q.field.value = '';
+      countText(q.field);
+    } else if (target === q.comment || target === q.field) {
       // "change" on a textarea fires on blur; typing already marked it changed.
       flush(q);
       return;
@@ -559,7 +596,13 @@
 
   form.addEventListener('input', function (event) {
     var q = questionOf(event.target);
-    if (!q || locked || event.target !== q.comment) {
+    if (q && q.field && event.target === q.field) {
+      countText(q.field);
+      if (q.na) {
+        q.na.checked = false;
+      }
+    }
+    if (!q || locked || (event.target !== q.comment && event.target !== q.field)) {
       return;
     }
     changed(q);
@@ -572,7 +615,7 @@
 
   form.addEventListener('focusout', function (event) {
     var q = questionOf(event.target);
-    if (q && event.target === q.comment && q.commentTimer) {
+    if (q && (event.target === q.comment || event.target === q.field) && q.commentTimer) {
       flush(q);
     }
   });

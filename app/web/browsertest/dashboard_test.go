@@ -70,8 +70,8 @@ func TestDashboardInBrowser(t *testing.T) {
 		charts int
 	}{
 		{"home", "/dashboard", 0},
-		{"dashboard", fmt.Sprintf("/assessments/%d/dashboard", d.Latest.ID), 10},
-		{"team", fmt.Sprintf("/assessments/%d/teams/%d", d.Latest.ID, d.Teams["Mobile Apps"]), 4},
+		{"dashboard", fmt.Sprintf("/assessments/%d/dashboard", d.Latest.ID), 18}, // 5 per questionnaire, 3 for the measures of developer-experience
+		{"team", fmt.Sprintf("/assessments/%d/teams/%d", d.Latest.ID, d.Teams["Mobile Apps"]), 6},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
