@@ -17,31 +17,33 @@ import (
 // Audited actions. Each is recorded in the transaction of the change it
 // describes, so an entry exists exactly when the change was committed.
 const (
-	AuditSignIn        = "auth.sign_in"
-	AuditSignInFailed  = "auth.sign_in_failed"
-	AuditSignOut       = "auth.sign_out"
-	AuditOrgRenamed    = "org.renamed"
-	AuditOrgDeleted    = "org.deleted"
-	AuditMemberInvited = "member.invited"
-	AuditInviteRevoked = "member.invite_revoked"
-	AuditMemberJoined  = "member.joined"
-	AuditRoleChanged   = "member.role_changed"
-	AuditMemberRemoved = "member.removed"
-	AuditTeamMembers   = "team.members_changed"
-	AuditTokenCreated  = "token.created"
-	AuditTokenRevoked  = "token.revoked"
-	AuditRoundCreated  = "round.created"
-	AuditRoundEdited   = "round.edited"
-	AuditRoundDup      = "round.duplicated"
-	AuditRoundClosed   = "round.closed"
-	AuditRoundReopened = "round.reopened"
-	AuditRoundDeleted  = "round.deleted"
-	AuditLinkCreated   = "invitation.created"
-	AuditLinkRevoked   = "invitation.revoked"
-	AuditLinkRegen     = "invitation.regenerated"
-	AuditLinkReopened  = "invitation.reopened"
-	AuditQuestUpload   = "questionnaire.uploaded"
-	AuditRoadmapImport = "roadmap.imported"
+	AuditSignIn          = "auth.sign_in"
+	AuditSignInFailed    = "auth.sign_in_failed"
+	AuditSignOut         = "auth.sign_out"
+	AuditOrgRenamed      = "org.renamed"
+	AuditOrgDeleted      = "org.deleted"
+	AuditMemberInvited   = "member.invited"
+	AuditInviteRevoked   = "member.invite_revoked"
+	AuditMemberJoined    = "member.joined"
+	AuditRoleChanged     = "member.role_changed"
+	AuditMemberRemoved   = "member.removed"
+	AuditTeamMembers     = "team.members_changed"
+	AuditTokenCreated    = "token.created"
+	AuditTokenRevoked    = "token.revoked"
+	AuditRoundCreated    = "round.created"
+	AuditRoundEdited     = "round.edited"
+	AuditRoundDup        = "round.duplicated"
+	AuditRoundClosed     = "round.closed"
+	AuditRoundReopened   = "round.reopened"
+	AuditRoundDeleted    = "round.deleted"
+	AuditLinkCreated     = "invitation.created"
+	AuditLinkRevoked     = "invitation.revoked"
+	AuditLinkRegen       = "invitation.regenerated"
+	AuditLinkReopened    = "invitation.reopened"
+	AuditOpenLinkCreated = "open_link.created"
+	AuditOpenLinkRevoked = "open_link.revoked"
+	AuditQuestUpload     = "questionnaire.uploaded"
+	AuditRoadmapImport   = "roadmap.imported"
 )
 
 // AuditActions lists every audited action, for filters and documentation.
@@ -51,7 +53,7 @@ var auditActions = []string{
 	AuditMemberRemoved, AuditTeamMembers, AuditTokenCreated, AuditTokenRevoked,
 	AuditRoundCreated, AuditRoundEdited, AuditRoundDup, AuditRoundClosed,
 	AuditRoundReopened, AuditRoundDeleted, AuditLinkCreated, AuditLinkRevoked,
-	AuditLinkRegen, AuditLinkReopened, AuditQuestUpload, AuditRoadmapImport,
+	AuditLinkRegen, AuditLinkReopened, AuditOpenLinkCreated, AuditOpenLinkRevoked, AuditQuestUpload, AuditRoadmapImport,
 }
 
 // AuditActions returns every audited action name.

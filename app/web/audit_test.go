@@ -84,6 +84,11 @@ func TestAuditRecordsEveryAction(t *testing.T) {
 		dupID := int64(dup.field(t, "id").(float64))
 		api("DELETE", fmt.Sprintf("/api/v1/assessments/%d", dupID), map[string]any{"confirm": "Copy"}, http.StatusNoContent)
 
+		// Open links.
+		link := api("POST", fmt.Sprintf("/api/v1/assessments/%d/open-links", r.ID), map[string]any{"team_id": o.Teams[1].ID}, http.StatusCreated)
+		secrets = append(secrets, link.field(t, "token").(string))
+		api("DELETE", fmt.Sprintf("/api/v1/assessments/%d/open-links/%d", r.ID, int64(link.field(t, "id").(float64))), nil, http.StatusNoContent)
+
 		// Questionnaire upload and roadmap import.
 		req := httptest.NewRequest("POST", "/api/v1/questionnaires", strings.NewReader(string(questionnaireYAML(t, "audit-q", nil))))
 		req.Header.Set("Content-Type", "application/yaml")
@@ -108,6 +113,7 @@ func TestAuditRecordsEveryAction(t *testing.T) {
 			store.AuditRoundCreated, store.AuditRoundEdited, store.AuditRoundClosed, store.AuditRoundReopened,
 			store.AuditRoundDup, store.AuditRoundDeleted,
 			store.AuditLinkCreated, store.AuditLinkRegen, store.AuditLinkRevoked, store.AuditLinkReopened,
+			store.AuditOpenLinkCreated, store.AuditOpenLinkRevoked,
 			store.AuditQuestUpload, store.AuditRoadmapImport,
 		} {
 			e, ok := seen[action]
