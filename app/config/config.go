@@ -27,6 +27,7 @@ type Config struct {
 	LogLevel       string        // debug, info, warn, error
 	Limits         Limits        // rate limits per client IP
 	MetricsAddr    string        // listen address of /metrics; empty: no metrics
+	AuditRetention time.Duration // audit entries older than this are deleted
 
 	envErr error
 }
@@ -77,12 +78,14 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.LogLevel, "log-level", env("GAPMAP_LOG_LEVEL", "info"), "debug, info, warn or error (GAPMAP_LOG_LEVEL)")
 	fs.Func("session-idle", "session idle timeout, e.g. 2h (GAPMAP_SESSION_IDLE; default 2h)", durationFlag(&c.SessionIdle))
 	fs.Func("session-max", "session absolute timeout, e.g. 24h (GAPMAP_SESSION_MAX; default 24h)", durationFlag(&c.SessionMax))
+	fs.Func("audit-retention", "how long audit entries are kept, in days (400d) or as a duration (GAPMAP_AUDIT_RETENTION; default 400d)", daysFlag(&c.AuditRetention))
 	fs.Func("body-limit", "largest request body in bytes (GAPMAP_BODY_LIMIT; default 4194304)", intFlag(&c.BodyLimit))
 	fs.Func("trusted-proxies", "comma-separated proxy IPs or CIDRs whose X-Forwarded-For is trusted (GAPMAP_TRUSTED_PROXIES)", func(s string) error {
 		c.TrustedProxies = splitList(s)
 		return nil
 	})
 	c.SessionIdle, c.SessionMax, c.BodyLimit = 2*time.Hour, 24*time.Hour, 4<<20
+	c.AuditRetention = DefaultAuditRetention
 	c.Limits = DefaultLimits()
 	c.TrustedProxies = splitList(getenv("GAPMAP_TRUSTED_PROXIES"))
 	for _, e := range []struct {
@@ -92,6 +95,7 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 		{"GAPMAP_SESSION_IDLE", durationFlag(&c.SessionIdle)},
 		{"GAPMAP_SESSION_MAX", durationFlag(&c.SessionMax)},
 		{"GAPMAP_BODY_LIMIT", intFlag(&c.BodyLimit)},
+		{"GAPMAP_AUDIT_RETENTION", daysFlag(&c.AuditRetention)},
 	} {
 		if v := getenv(e.name); v != "" && c.envErr == nil {
 			if err := e.set(v); err != nil {
@@ -141,6 +145,9 @@ func (c *Config) Validate() error {
 	if c.SessionIdle <= 0 || c.SessionMax <= 0 || c.SessionIdle > c.SessionMax {
 		return errors.New("invalid session timeouts: both must be positive and --session-idle at most --session-max")
 	}
+	if c.AuditRetention < 24*time.Hour {
+		return errors.New("invalid --audit-retention: keep audit entries at least one day (1d)")
+	}
 	if c.BodyLimit < 64<<10 {
 		return errors.New("invalid --body-limit: at least 65536 bytes")
 	}
@@ -187,6 +194,29 @@ func durationFlag(d *time.Duration) func(string) error {
 		v, err := time.ParseDuration(s)
 		if err != nil {
 			return fmt.Errorf("want a duration such as 90m or 2h")
+		}
+		*d = v
+		return nil
+	}
+}
+
+// DefaultAuditRetention is how long audit entries are kept unless
+// configured otherwise.
+const DefaultAuditRetention = 400 * 24 * time.Hour
+
+// daysFlag parses a number of days ("400d" or "400") or a Go duration.
+func daysFlag(d *time.Duration) func(string) error {
+	return func(s string) error {
+		if n, err := strconv.Atoi(strings.TrimSuffix(s, "d")); err == nil {
+			if n < 0 || n > 100*365 {
+				return fmt.Errorf("want 0 to 36500 days")
+			}
+			*d = time.Duration(n) * 24 * time.Hour
+			return nil
+		}
+		v, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("want a number of days such as 400d, or a duration such as 720h")
 		}
 		*d = v
 		return nil

@@ -39,7 +39,8 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Addr != want.Addr || c.Database != want.Database || c.BaseURL != want.BaseURL ||
 		c.SessionIdle != want.SessionIdle || c.SessionMax != want.SessionMax || c.BodyLimit != want.BodyLimit ||
-		c.LogLevel != want.LogLevel || c.Limits != want.Limits || len(c.TrustedProxies) != 0 || c.Demo || c.MetricsAddr != "" {
+		c.LogLevel != want.LogLevel || c.Limits != want.Limits || len(c.TrustedProxies) != 0 || c.Demo || c.MetricsAddr != "" ||
+		c.AuditRetention != 400*24*time.Hour {
 		t.Fatalf("defaults = %+v, want %+v", *c, want)
 	}
 	if c.Postgres() || c.Secure() {
@@ -63,7 +64,7 @@ func TestOverrides(t *testing.T) {
 				"GAPMAP_ADDR": "0.0.0.0:9000", "GAPMAP_DATABASE": "postgres://gm:s3cret@db:5432/gapmap",
 				"GAPMAP_BASE_URL": "https://gapmap.example.com/", "GAPMAP_LOG_LEVEL": "debug",
 				"GAPMAP_SESSION_IDLE": "30m", "GAPMAP_SESSION_MAX": "8h", "GAPMAP_BODY_LIMIT": "1048576",
-				"GAPMAP_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16",
+				"GAPMAP_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16", "GAPMAP_AUDIT_RETENTION": "90d",
 			},
 			check: func(t *testing.T, c *config.Config) {
 				if c.Addr != "0.0.0.0:9000" || c.Database != "postgres://gm:s3cret@db:5432/gapmap" || c.LogLevel != "debug" {
@@ -74,6 +75,9 @@ func TestOverrides(t *testing.T) {
 				}
 				if c.SessionIdle != 30*time.Minute || c.SessionMax != 8*time.Hour || c.BodyLimit != 1<<20 {
 					t.Errorf("idle %v max %v body %d", c.SessionIdle, c.SessionMax, c.BodyLimit)
+				}
+				if c.AuditRetention != 90*24*time.Hour {
+					t.Errorf("audit retention = %v, want 90 days", c.AuditRetention)
 				}
 				if !slices.Equal(c.TrustedProxies, []string{"10.0.0.1", "192.168.0.0/16"}) {
 					t.Errorf("trusted proxies = %q", c.TrustedProxies)
@@ -179,6 +183,8 @@ func TestInvalid(t *testing.T) {
 		{name: "log level env", env: map[string]string{"GAPMAP_LOG_LEVEL": "verbose"}, want: "--log-level"},
 		{name: "metrics addr without port", args: []string{"--metrics-addr", "localhost"}, want: "--metrics-addr"},
 		{name: "metrics addr env", env: map[string]string{"GAPMAP_METRICS_ADDR": "127.0.0.1:metrics"}, want: "--metrics-addr"},
+		{name: "audit retention words", args: []string{"--audit-retention", "a year"}, want: "400d"},
+		{name: "audit retention too short", env: map[string]string{"GAPMAP_AUDIT_RETENTION": "1h"}, want: "--audit-retention"},
 		{name: "metrics addr same as addr", args: []string{"--addr", "127.0.0.1:8080", "--metrics-addr", "127.0.0.1:8080"}, want: "listener of their own"},
 	}
 	for _, tc := range tests {

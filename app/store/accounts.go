@@ -207,8 +207,13 @@ func (s *Store) RenameOrg(ctx context.Context, orgID int64, name string) error {
 	if err != nil {
 		return err
 	}
-	return s.conn(ctx).Model(&models.Org{}).Where("id = ?", orgID).
-		Updates(map[string]any{"name": name, "updated_at": now()}).Error
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&models.Org{}).Where("id = ?", orgID).
+			Updates(map[string]any{"name": name, "updated_at": now()}).Error; err != nil {
+			return fmt.Errorf("rename organization: %w", err)
+		}
+		return audit(ctx, tx, orgID, auditEvent{Action: AuditOrgRenamed, TargetType: "org", TargetID: orgID, Target: name})
+	})
 }
 
 // Member is one person of an organization with their role.
@@ -247,7 +252,10 @@ func (s *Store) SetRole(ctx context.Context, orgID, userID int64, role models.Ro
 				return err
 			}
 		}
-		return tx.Model(&m).Update("role", role).Error
+		if err := tx.Model(&m).Update("role", role).Error; err != nil {
+			return err
+		}
+		return auditMember(ctx, tx, orgID, userID, AuditRoleChanged, map[string]any{"from": m.Role, "to": role})
 	})
 }
 
@@ -269,8 +277,20 @@ func (s *Store) RemoveMember(ctx context.Context, orgID, userID int64) error {
 		if err := tx.Model(&models.APIToken{}).Where("org_id = ? AND user_id = ? AND revoked_at IS NULL", orgID, userID).Update("revoked_at", now()).Error; err != nil {
 			return err
 		}
+		if err := auditMember(ctx, tx, orgID, userID, AuditMemberRemoved, map[string]any{"role": m.Role}); err != nil {
+			return err
+		}
 		return tx.Delete(&m).Error
 	})
+}
+
+// auditMember records a change to a member, naming them by email.
+func auditMember(ctx context.Context, tx *gorm.DB, orgID, userID int64, action string, detail map[string]any) error {
+	var email string
+	if err := tx.Model(&models.User{}).Where("id = ?", userID).Pluck("email", &email).Error; err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return audit(ctx, tx, orgID, auditEvent{Action: action, TargetType: "user", TargetID: userID, Target: email, Detail: detail})
 }
 
 // lastOwnerCheck refuses a change that would leave the org without an owner.
@@ -310,7 +330,13 @@ func (s *Store) CreateInvite(ctx context.Context, orgID, by int64, email string,
 		return "", nil, err
 	}
 	inv := &models.OrgInvite{OrgID: orgID, Email: email, Role: role, TokenHash: hash, InvitedBy: &by, ExpiresAt: now().Add(InviteTTL)}
-	if err := s.conn(ctx).Create(inv).Error; err != nil {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(inv).Error; err != nil {
+			return err
+		}
+		return audit(ctx, tx, orgID, auditEvent{Action: AuditMemberInvited, TargetType: "invite", TargetID: inv.ID, Target: email, Detail: map[string]any{"role": role}})
+	})
+	if err != nil {
 		return "", nil, fmt.Errorf("create invite: %w", err)
 	}
 	return plain, inv, nil
@@ -326,14 +352,16 @@ func (s *Store) Invites(ctx context.Context, orgID int64) ([]models.OrgInvite, e
 
 // RevokeInvite cancels a pending invitation of the org.
 func (s *Store) RevokeInvite(ctx context.Context, orgID, id int64) error {
-	res := s.conn(ctx).Model(&models.OrgInvite{}).Where("id = ? AND org_id = ? AND accepted_at IS NULL AND revoked_at IS NULL", id, orgID).Update("revoked_at", now())
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return apperr.NotFound("invitation")
-	}
-	return nil
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var inv models.OrgInvite
+		if err := tx.Where("id = ? AND org_id = ? AND accepted_at IS NULL AND revoked_at IS NULL", id, orgID).Take(&inv).Error; err != nil {
+			return notFound(err, "invitation")
+		}
+		if err := tx.Model(&inv).Update("revoked_at", now()).Error; err != nil {
+			return fmt.Errorf("revoke invite: %w", err)
+		}
+		return audit(ctx, tx, orgID, auditEvent{Action: AuditInviteRevoked, TargetType: "invite", TargetID: id, Target: inv.Email})
+	})
 }
 
 // InviteInfo describes a pending invitation for its acceptance page.
@@ -405,7 +433,12 @@ func (s *Store) AcceptInvite(ctx context.Context, plain, password string) (*mode
 		if !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}
-		return tx.Create(&models.Membership{OrgID: info.Invite.OrgID, UserID: user.ID, Role: info.Invite.Role}).Error
+		if err := tx.Create(&models.Membership{OrgID: info.Invite.OrgID, UserID: user.ID, Role: info.Invite.Role}).Error; err != nil {
+			return err
+		}
+		a := ActorOf(ctx)
+		a.UserID, a.Label = user.ID, user.Email
+		return audit(WithActor(ctx, a), tx, info.Invite.OrgID, auditEvent{Action: AuditMemberJoined, TargetType: "user", TargetID: user.ID, Target: user.Email, Detail: map[string]any{"role": info.Invite.Role}})
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("accept invitation: %w", err)

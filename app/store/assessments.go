@@ -196,7 +196,7 @@ func (s *Store) CreateAssessment(ctx context.Context, orgID int64, in Assessment
 				return fmt.Errorf("add team: %w", err)
 			}
 		}
-		return nil
+		return auditRound(ctx, tx, a, AuditRoundCreated, nil)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create assessment: %w", err)
@@ -273,6 +273,11 @@ func ownVersion(tx *gorm.DB, orgID, versionID int64, key string) error {
 		return apperr.Field("questionnaires", "Unknown questionnaire %q.", key)
 	}
 	return nil
+}
+
+// auditRound records an action on round a.
+func auditRound(ctx context.Context, tx *gorm.DB, a *models.Assessment, action string, detail map[string]any) error {
+	return audit(ctx, tx, a.OrgID, auditEvent{Action: action, TargetType: "round", TargetID: a.ID, Target: a.Name, Detail: detail})
 }
 
 // previousAssessment returns the org's most recent round using key.
@@ -412,6 +417,17 @@ func (s *Store) setAssessmentStatus(ctx context.Context, orgID, id int64, status
 		}
 		if res.RowsAffected == 0 {
 			return nil
+		}
+		var a models.Assessment
+		if err := tx.Where("id = ?", id).Take(&a).Error; err != nil {
+			return fmt.Errorf("read assessment: %w", err)
+		}
+		action := AuditRoundReopened
+		if status == models.AssessmentClosed {
+			action = AuditRoundClosed
+		}
+		if err := auditRound(ctx, tx, &a, action, nil); err != nil {
+			return err
 		}
 		return markStale(tx, orgID, id)
 	})

@@ -126,6 +126,9 @@ func (s *Store) CreateInvitations(ctx context.Context, orgID, assessmentID int64
 			if err := tx.Create(&resp).Error; err != nil {
 				return fmt.Errorf("store response: %w", err)
 			}
+			if err := auditLink(ctx, tx, &inv, AuditLinkCreated); err != nil {
+				return err
+			}
 			out = append(out, CreatedInvitation{Invitation: inv, TeamName: names[r.TeamID], Token: plain})
 		}
 		return nil
@@ -134,6 +137,21 @@ func (s *Store) CreateInvitations(ctx context.Context, orgID, assessmentID int64
 		return nil, fmt.Errorf("create invitations: %w", err)
 	}
 	return out, nil
+}
+
+// auditLink records an action on a respondent link, naming it by its team
+// and label (never by its token).
+func auditLink(ctx context.Context, tx *gorm.DB, inv *models.Invitation, action string) error {
+	var team string
+	if err := tx.Model(&models.Team{}).Where("id = ?", inv.TeamID).Pluck("name", &team).Error; err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	target := team
+	if inv.Label != "" {
+		target += " · " + inv.Label
+	}
+	return audit(ctx, tx, inv.OrgID, auditEvent{Action: action, TargetType: "invitation", TargetID: inv.ID, Target: target,
+		Detail: map[string]any{"round_id": inv.AssessmentID, "team_id": inv.TeamID}})
 }
 
 // stamp is the time to store with a respondent's data: now, or its day in
@@ -287,6 +305,13 @@ func (s *Store) RevokeInvitation(ctx context.Context, orgID, assessmentID, id in
 			}
 			return nil
 		}
+		var inv models.Invitation
+		if err := tx.Where("id = ?", id).Take(&inv).Error; err != nil {
+			return fmt.Errorf("read invitation: %w", err)
+		}
+		if err := auditLink(ctx, tx, &inv, AuditLinkRevoked); err != nil {
+			return err
+		}
 		var status string
 		if err := tx.Model(&models.Response{}).Select("status").Where("invitation_id = ?", id).Scan(&status).Error; err != nil {
 			return err
@@ -329,6 +354,13 @@ func (s *Store) ReopenResponse(ctx context.Context, orgID, assessmentID, invitat
 		err = tx.Model(&models.Response{}).Where("org_id = ? AND invitation_id = ? AND status = ?", orgID, invitationID, models.ResponseSubmitted).
 			Updates(map[string]any{"status": models.ResponseDraft, "submitted_at": nil, "updated_at": stamp(&models.Assessment{Anonymity: rows[0].Anonymity}, now())}).Error
 		if err != nil {
+			return err
+		}
+		var inv models.Invitation
+		if err := tx.Where("id = ?", invitationID).Take(&inv).Error; err != nil {
+			return fmt.Errorf("read invitation: %w", err)
+		}
+		if err := auditLink(ctx, tx, &inv, AuditLinkReopened); err != nil {
 			return err
 		}
 		return markStale(tx, orgID, assessmentID)

@@ -77,7 +77,10 @@ func (s *Store) CreateOpenLink(ctx context.Context, orgID, assessmentID, teamID 
 		if status != models.AssessmentOpen {
 			return errClosed()
 		}
-		return tx.Create(&link).Error
+		if err := tx.Create(&link).Error; err != nil {
+			return err
+		}
+		return auditOpenLink(ctx, tx, &link, AuditOpenLinkCreated)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create open link: %w", err)
@@ -126,18 +129,29 @@ func (s *Store) OpenLink(ctx context.Context, orgID, assessmentID, id int64) (*O
 // RevokeOpenLink stops an open link from starting responses. Responses
 // already started keep their own links and still count.
 func (s *Store) RevokeOpenLink(ctx context.Context, orgID, assessmentID, id int64) error {
-	res := s.conn(ctx).Model(&models.OpenLink{}).
-		Where("org_id = ? AND assessment_id = ? AND id = ? AND revoked_at IS NULL", orgID, assessmentID, id).
-		Update("revoked_at", now())
-	if res.Error != nil {
-		return fmt.Errorf("revoke open link: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		if _, err := s.OpenLink(ctx, orgID, assessmentID, id); err != nil {
-			return err
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var link models.OpenLink
+		if err := tx.Where("org_id = ? AND assessment_id = ? AND id = ?", orgID, assessmentID, id).Take(&link).Error; err != nil {
+			return notFound(err, "open link")
 		}
+		if link.RevokedAt != nil {
+			return nil // revoking twice changes nothing
+		}
+		if err := tx.Model(&link).Update("revoked_at", now()).Error; err != nil {
+			return fmt.Errorf("revoke open link: %w", err)
+		}
+		return auditOpenLink(ctx, tx, &link, AuditOpenLinkRevoked)
+	})
+}
+
+// auditOpenLink records an action on an open link, naming its team.
+func auditOpenLink(ctx context.Context, tx *gorm.DB, l *models.OpenLink, action string) error {
+	var team string
+	if err := tx.Model(&models.Team{}).Where("id = ?", l.TeamID).Pluck("name", &team).Error; err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
 	}
-	return nil
+	return audit(ctx, tx, l.OrgID, auditEvent{Action: action, TargetType: "open_link", TargetID: l.ID, Target: team,
+		Detail: map[string]any{"round_id": l.AssessmentID, "team_id": l.TeamID, "max_responses": l.MaxResponses}})
 }
 
 // OpenLinkRef is an active open link's id and round.

@@ -73,7 +73,15 @@ func pinVersion(tx *gorm.DB, orgID *int64, q *questionnaires.Questionnaire, sour
 // UploadQuestionnaire stores an organization's own questionnaire. Uploading
 // the same key again creates a new version; identical content is stored once.
 func (s *Store) UploadQuestionnaire(ctx context.Context, orgID int64, q *questionnaires.Questionnaire, source []byte) (*PinnedQuestionnaire, error) {
-	id, err := s.PinVersion(ctx, &orgID, q, source)
+	var id int64
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		if id, err = pinVersion(tx, &orgID, q, source); err != nil {
+			return err
+		}
+		return audit(ctx, tx, orgID, auditEvent{Action: AuditQuestUpload, TargetType: "questionnaire", TargetID: id, Target: q.Key,
+			Detail: map[string]any{"version": q.Version, "hash": q.Hash}})
+	})
 	if err != nil {
 		return nil, err
 	}

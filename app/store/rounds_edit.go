@@ -27,6 +27,23 @@ type AssessmentPatch struct {
 	TeamsSet      bool
 }
 
+// fields names the settings a patch sets, in a fixed order.
+func (p AssessmentPatch) fields() []string {
+	var out []string
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"name", p.Name != nil}, {"due", p.Due != nil}, {"default_target", p.DefaultTarget != nil},
+		{"targets", p.TargetsSet}, {"capacity", p.Capacity != nil}, {"team_ids", p.TeamsSet},
+	} {
+		if f.set {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
 // UpdateAssessment changes a round's settings. Targets are checked against
 // the pinned questionnaires' scales. Teams may join an open round; a team
 // leaves only when none of its respondents has answered (its unused links
@@ -157,6 +174,19 @@ func (s *Store) UpdateAssessment(ctx context.Context, orgID, id int64, p Assessm
 				return fmt.Errorf("update assessment: %w", err)
 			}
 		}
+		if fields := p.fields(); len(fields) > 0 {
+			name := cur.Name
+			if p.Name != nil {
+				name = updates["name"].(string)
+			}
+			detail := map[string]any{"fields": fields}
+			if len(add)+len(drop) > 0 {
+				detail["teams_added"], detail["teams_removed"] = add, drop
+			}
+			if err := audit(ctx, tx, orgID, auditEvent{Action: AuditRoundEdited, TargetType: "round", TargetID: id, Target: name, Detail: detail}); err != nil {
+				return err
+			}
+		}
 		if stale {
 			return markStale(tx, orgID, id)
 		}
@@ -237,7 +267,7 @@ func (s *Store) DuplicateAssessment(ctx context.Context, orgID, id int64, name s
 				return fmt.Errorf("add team: %w", err)
 			}
 		}
-		return nil
+		return auditRound(ctx, tx, a, AuditRoundDup, map[string]any{"from_round_id": id, "from_round": src.Name})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("duplicate assessment: %w", err)
@@ -301,7 +331,7 @@ func (s *Store) DeleteAssessment(ctx context.Context, orgID, id int64, confirm s
 				return err
 			}
 		}
-		return nil
+		return audit(ctx, tx, orgID, auditEvent{Action: AuditRoundDeleted, TargetType: "round", TargetID: id, Target: cur.Name})
 	})
 }
 
@@ -321,7 +351,10 @@ func (s *Store) RegenerateInvitation(ctx context.Context, orgID, assessmentID, i
 		if inv.RevokedAt != nil {
 			return apperr.Errorf(apperr.EConflict, "This link was revoked: create a new link instead.")
 		}
-		return tx.Model(&models.Invitation{}).Where("id = ?", inv.ID).Update("token_hash", hash).Error
+		if err := tx.Model(&models.Invitation{}).Where("id = ?", inv.ID).Update("token_hash", hash).Error; err != nil {
+			return err
+		}
+		return auditLink(ctx, tx, &inv, AuditLinkRegen)
 	})
 	if err != nil {
 		return "", fmt.Errorf("regenerate invitation: %w", err)

@@ -113,7 +113,11 @@ func (s *Store) SetTeamMembers(ctx context.Context, orgID, teamID int64, userIDs
 				return err
 			}
 		}
-		return nil
+		var name string
+		if err := tx.Model(&models.Team{}).Where("id = ?", teamID).Pluck("name", &name).Error; err != nil {
+			return err
+		}
+		return audit(ctx, tx, orgID, auditEvent{Action: AuditTeamMembers, TargetType: "team", TargetID: teamID, Target: name, Detail: map[string]any{"user_ids": dedupe(userIDs)}})
 	})
 }
 

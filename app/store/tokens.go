@@ -8,6 +8,8 @@ import (
 	"gapmap/app/apperr"
 	"gapmap/app/secret"
 	"gapmap/models"
+
+	"gorm.io/gorm"
 )
 
 // TokenPrefix starts every personal API token.
@@ -31,7 +33,13 @@ func (s *Store) CreateToken(ctx context.Context, orgID, userID int64, name strin
 		return "", nil, err
 	}
 	t := &models.APIToken{OrgID: orgID, UserID: userID, Name: name, TokenHash: hash, Prefix: plain[:len(TokenPrefix)+6]}
-	if err := s.conn(ctx).Create(t).Error; err != nil {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(t).Error; err != nil {
+			return err
+		}
+		return audit(ctx, tx, orgID, auditEvent{Action: AuditTokenCreated, TargetType: "token", TargetID: t.ID, Target: name, Detail: map[string]any{"prefix": t.Prefix}})
+	})
+	if err != nil {
 		return "", nil, fmt.Errorf("create token: %w", err)
 	}
 	return plain, t, nil
@@ -46,20 +54,23 @@ func (s *Store) Tokens(ctx context.Context, orgID, userID int64) ([]models.APITo
 
 // RevokeToken revokes one of the user's tokens.
 func (s *Store) RevokeToken(ctx context.Context, orgID, userID, id int64) error {
-	res := s.conn(ctx).Model(&models.APIToken{}).
-		Where("id = ? AND org_id = ? AND user_id = ? AND revoked_at IS NULL", id, orgID, userID).Update("revoked_at", now())
-	if res.Error != nil {
-		return fmt.Errorf("revoke token: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return apperr.NotFound("token")
-	}
-	return nil
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var t models.APIToken
+		if err := tx.Where("id = ? AND org_id = ? AND user_id = ? AND revoked_at IS NULL", id, orgID, userID).Take(&t).Error; err != nil {
+			return notFound(err, "token")
+		}
+		if err := tx.Model(&t).Update("revoked_at", now()).Error; err != nil {
+			return fmt.Errorf("revoke token: %w", err)
+		}
+		return audit(ctx, tx, orgID, auditEvent{Action: AuditTokenRevoked, TargetType: "token", TargetID: id, Target: t.Name, Detail: map[string]any{"prefix": t.Prefix}})
+	})
 }
 
 // Principal is who a request acts as: a user in an organization with a role.
 type Principal struct {
 	UserID  int64
+	TokenID int64  // the API token the request authenticated with; 0 for a session
+	Token   string // that token's name
 	Email   string
 	OrgID   int64
 	OrgName string
@@ -83,6 +94,7 @@ func (s *Store) PrincipalByToken(ctx context.Context, plain string) (*Principal,
 		}
 		return nil, err
 	}
+	p.TokenID, p.Token = t.ID, t.Name
 	if t.LastUsedAt == nil || time.Since(*t.LastUsedAt) > tokenTouchInterval {
 		if err := s.conn(ctx).Model(&models.APIToken{}).Where("id = ?", t.ID).Update("last_used_at", now()).Error; err != nil {
 			return nil, fmt.Errorf("touch token: %w", err)

@@ -101,7 +101,7 @@ func TestTokenUseAndRevoke(t *testing.T) {
 		if err != nil {
 			t.Fatalf("PrincipalByToken: %v", err)
 		}
-		want := store.Principal{UserID: ann.ID, Email: "ann@example.com", OrgID: org.ID, OrgName: "Acme", Role: models.RoleOwner}
+		want := store.Principal{UserID: ann.ID, TokenID: tok.ID, Token: "ci", Email: "ann@example.com", OrgID: org.ID, OrgName: "Acme", Role: models.RoleOwner}
 		if *p != want {
 			t.Fatalf("principal = %+v, want %+v", *p, want)
 		}

@@ -46,6 +46,11 @@ func (s *Server) login(c *fiber.Ctx) error {
 	form := fiber.Map{"Title": "Log in", "Email": c.FormValue("email"), "Next": next}
 	user, err := s.store.Authenticate(c.UserContext(), c.FormValue("email"), c.FormValue("password"))
 	if err != nil {
+		if apperr.Code(err) == apperr.EUnauthorized {
+			if aerr := s.store.RecordSignIn(c.UserContext(), c.FormValue("email"), 0, 0, false); aerr != nil {
+				return aerr
+			}
+		}
 		return s.formError(c, "auth/login", form, err)
 	}
 	ms, err := s.store.Memberships(c.UserContext(), user.ID)
@@ -54,6 +59,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 	}
 	if len(ms) == 0 {
 		return s.formError(c, "auth/login", form, apperr.Errorf(apperr.EForbidden, "This account no longer belongs to any organization."))
+	}
+	if err := s.store.RecordSignIn(c.UserContext(), user.Email, user.ID, ms[0].OrgID, true); err != nil {
+		return err
 	}
 	if err := s.startSession(c, user.ID, ms[0].OrgID); err != nil {
 		return err
@@ -87,6 +95,11 @@ func (s *Server) startSession(c *fiber.Ctx, userID, orgID int64) error {
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
+	if p := principalOf(c); p != nil {
+		if err := s.store.RecordSignOut(c.UserContext(), p.OrgID); err != nil {
+			return err
+		}
+	}
 	sess, err := s.sessions.Get(c)
 	if err != nil {
 		return err

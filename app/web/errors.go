@@ -57,19 +57,24 @@ func fromFiber(fe *fiber.Error) *apperr.Error {
 	return apperr.Errorf(apperr.EInternal, "internal error")
 }
 
-// handleError is the one place where errors become responses: JSON
-// {"error","field"} for the API, an error page for browsers. Internal errors
-// are logged with the request id and never shown.
-func (s *Server) handleError(c *fiber.Ctx, err error) error {
+// appErrorOf is the application error that err answers as.
+func appErrorOf(err error) *apperr.Error {
 	var ae *apperr.Error
 	var fe *fiber.Error
 	switch {
 	case errors.As(err, &ae):
+		return ae
 	case errors.As(err, &fe):
-		ae = fromFiber(fe)
-	default:
-		ae = apperr.Errorf(apperr.EInternal, "internal error")
+		return fromFiber(fe)
 	}
+	return apperr.Errorf(apperr.EInternal, "internal error")
+}
+
+// handleError is the one place where errors become responses: JSON
+// {"error","field"} for the API, an error page for browsers. Internal errors
+// are logged with the request id and never shown.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	ae := appErrorOf(err)
 	status := statusOf(ae.Code)
 	msg := ae.Message
 	if status >= 500 {

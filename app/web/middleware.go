@@ -116,16 +116,16 @@ func (s *Server) recoverer() fiber.Handler {
 	}})
 }
 
-// rateLimit limits requests per client IP; failedOnly counts only failed
-// requests (failed logins, unknown tokens): those answered with status 400
-// or more, or ending in an error not yet turned into a response (fiber's
-// limiter would see such a request as a success); skip exempts requests the
-// limit is not about.
-func (s *Server) rateLimit(max int, window time.Duration, failedOnly bool, skip func(*fiber.Ctx) bool) fiber.Handler {
+// rateLimit limits requests per client IP. With failed set it counts only
+// the requests that failed (failed logins, unknown tokens): those whose
+// status failed accepts, including requests ending in an error not yet
+// turned into a response (fiber's limiter would see such a request as a
+// success); skip exempts requests the limit is not about.
+func (s *Server) rateLimit(max int, window time.Duration, failed func(status int) bool, skip func(*fiber.Ctx) bool) fiber.Handler {
 	limited := func() error {
 		return apperr.Errorf(apperr.ERateLimited, "Too many attempts. Wait a minute and try again.")
 	}
-	if failedOnly {
+	if failed != nil {
 		failures := newMissLimiter(max, window)
 		return func(c *fiber.Ctx) error {
 			if skip != nil && skip(c) {
@@ -137,7 +137,11 @@ func (s *Server) rateLimit(max int, window time.Duration, failedOnly bool, skip 
 				return limited()
 			}
 			err := c.Next()
-			if err != nil || c.Response().StatusCode() >= fiber.StatusBadRequest {
+			status := c.Response().StatusCode()
+			if err != nil {
+				status = statusOf(appErrorOf(err).Code)
+			}
+			if failed(status) {
 				failures.miss(ip, time.Now())
 			}
 			return err
@@ -166,12 +170,14 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/static/") {
 		return c.Next()
 	}
+	withActor(c, nil)
 	if tok := bearerToken(c); tok != "" {
 		p, err := s.store.PrincipalByToken(c.UserContext(), tok)
 		if err != nil {
 			return err
 		}
 		c.Locals(keyPrincipal, p)
+		withActor(c, p)
 		return c.Next()
 	}
 	if c.Cookies(sessionCookie) == "" {
@@ -205,6 +211,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	c.Locals(keyPrincipal, p)
+	withActor(c, p)
 	seen, _ := sess.Get(sessSeen).(int64)
 	if p.OrgID != oid || time.Since(time.Unix(seen, 0)) > time.Minute {
 		sess.Set(sessOrg, p.OrgID)

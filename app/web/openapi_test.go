@@ -331,6 +331,8 @@ func (f *oaFixture) cases() []oaCase {
 		{name: "delete team again", method: "DELETE", path: f.teamPath(""), token: owner, status: 404},
 		{name: "members", method: "GET", path: fixed("/api/v1/members"), token: owner, status: 200},
 		{name: "members as member", method: "GET", path: fixed("/api/v1/members"), token: member, status: 403},
+		{name: "audit", method: "GET", path: fixed("/api/v1/audit?limit=5"), token: owner, status: 200},
+		{name: "audit bad limit", method: "GET", path: fixed("/api/v1/audit?limit=0"), token: owner, status: 422, invalid: true},
 
 		{name: "questionnaires", method: "GET", path: fixed("/api/v1/questionnaires"), token: owner, status: 200},
 		{name: "questionnaires without credentials", method: "GET", path: fixed("/api/v1/questionnaires"), status: 401, invalid: true},

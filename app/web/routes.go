@@ -22,11 +22,15 @@ func (s *Server) routes() {
 	app.Get("/readyz", s.readyz)
 
 	lim := s.cfg.Limits
-	app.Use(s.rateLimit(lim.TokenFailures, time.Minute, true, func(c *fiber.Ctx) bool { return bearerToken(c) == "" }))
+	// A bearer token that is not valid is a failure; a valid token's 404 or
+	// 422 is not (tools make those while working normally).
+	badToken := func(status int) bool { return status == fiber.StatusUnauthorized }
+	anyError := func(status int) bool { return status >= fiber.StatusBadRequest }
+	app.Use(s.rateLimit(lim.TokenFailures, time.Minute, badToken, func(c *fiber.Ctx) bool { return bearerToken(c) == "" }))
 	app.Use(s.authenticate, s.csrfProtect())
 
-	loginLimit := s.rateLimit(lim.LoginFailures, time.Minute, true, nil)
-	signupLimit := s.rateLimit(lim.Signups, time.Hour, false, nil)
+	loginLimit := s.rateLimit(lim.LoginFailures, time.Minute, anyError, nil)
+	signupLimit := s.rateLimit(lim.Signups, time.Hour, nil, nil)
 	admin, leader, member := models.RoleAdmin, models.RoleLeader, models.RoleMember
 
 	// Pages.
@@ -51,8 +55,9 @@ func (s *Server) routes() {
 	app.Post("/members/:id/role", pageAuth(admin), s.setMemberRole)
 	app.Post("/members/:id/remove", pageAuth(admin), s.removeMember)
 	app.Post("/members/invites/:id/revoke", pageAuth(admin), s.revokeInvite)
+	app.Get("/audit", pageAuth(admin), s.auditPage)
 
-	uploadLimit := s.rateLimit(lim.Uploads, time.Minute, false, nil)
+	uploadLimit := s.rateLimit(lim.Uploads, time.Minute, nil, nil)
 	app.Get("/questionnaires", pageAuth(member), s.questionnairesPage)
 	app.Post("/questionnaires", pageAuth(admin), uploadLimit, s.uploadQuestionnaireForm)
 	app.Get("/questionnaires/:key", pageAuth(member), s.questionnairePage)
@@ -93,6 +98,7 @@ func (s *Server) routes() {
 	api.Delete("/teams/:id", apiAuth(admin), s.apiDeleteTeam)
 	api.Put("/teams/:id/members", apiAuth(admin), s.apiSetTeamMembers)
 	api.Get("/members", apiAuth(admin), s.apiMembers)
+	api.Get("/audit", apiAuth(admin), s.apiAudit)
 	api.Get("/questionnaires", apiAuth(member), s.apiQuestionnaires)
 	api.Post("/questionnaires", apiAuth(admin), uploadLimit, s.apiUploadQuestionnaire)
 	api.Get("/questionnaires/:key", apiAuth(member), s.apiQuestionnaire)

@@ -90,6 +90,7 @@ func New(d Deps) (*Server, error) {
 		results.Register(s.jobs, d.Store)
 	}
 	s.registerKVPurge()
+	s.registerAuditPurge()
 	s.charts = newChartCache(256)
 	if err := s.initCSRF(); err != nil {
 		return nil, err
@@ -135,6 +136,7 @@ func (s *Server) Serve(ln net.Listener) error {
 		ctx, cancel := context.WithCancel(context.Background())
 		s.stopJobs, s.jobsDone = cancel, make(chan struct{})
 		s.scheduleKVPurge()
+		s.scheduleAuditPurge()
 		go func() {
 			defer close(s.jobsDone)
 			s.jobs.Run(ctx)

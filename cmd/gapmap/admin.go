@@ -9,6 +9,8 @@ func adminCommands() []command {
 	return []command{
 		{name: "create-org", summary: "create an organization and its owner; prints the organization id", run: runCreateOrg},
 		{name: "token", summary: "create a personal API token; prints it on the last line", run: runToken},
+		{name: "export-org", summary: "write one organization's data to a zip (JSON Lines, questionnaires, manifest)", run: runExportOrg},
+		{name: "delete-org", summary: "delete one organization and everything it owns, in one transaction", run: runDeleteOrg},
 	}
 }
 
