@@ -301,6 +301,7 @@ func (b *builder) questionnaireSection(i int, q *questionnaires.Questionnaire) Q
 	for di := range q.Dimensions {
 		sec.Dimensions = append(sec.Dimensions, b.dimensionSection(q, &q.Dimensions[di], res, team))
 	}
+	sec.Measures = MeasureLines(res, team)
 	return sec
 }
 

@@ -275,6 +275,15 @@ func (m *md) questionnaire(r *Report, q QuestionnaireSection) {
 			}
 		}
 	}
+	if len(q.Measures) > 0 {
+		m.heading(3, "Measured answers")
+		m.para(measuresNote)
+		rows := make([][]string, len(q.Measures))
+		for i, l := range q.Measures {
+			rows[i] = []string{l.Question, l.Result}
+		}
+		m.table([]string{"Question", "Result"}, []bool{false, false}, rows)
+	}
 }
 
 func (m *md) breakdown(r *Report) {

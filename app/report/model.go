@@ -126,6 +126,7 @@ type QuestionnaireSection struct {
 	Scale      string
 	Computed   bool
 	Dimensions []DimensionSection
+	Measures   []MeasureLine // nps and number questions, when it has any
 }
 
 // LevelInfo is one level with its name and description.

@@ -11,6 +11,7 @@ import (
 
 	"gapmap/app/apperr"
 	"gapmap/app/charts"
+	"gapmap/app/report"
 	"gapmap/app/results"
 	"gapmap/app/scoring"
 	"gapmap/app/store"
@@ -313,7 +314,13 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	prevRounds := map[int64]*results.Round{}
-	var views []charts.TeamView
+	// teamSection is one questionnaire of the team view: its charts and
+	// cards, and what its nps and number questions say.
+	type teamSection struct {
+		charts.TeamView
+		Measures []report.MeasureLine
+	}
+	var views []teamSection
 	withheld := ""
 	for qi, q := range round.Questionnaires {
 		r := round.Results[qi]
@@ -344,7 +351,7 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 				prevName = pa.Name
 			}
 		}
-		views = append(views, charts.NewTeamView(fmt.Sprintf("t%d", qi), q, r, tr, prev, prevName))
+		views = append(views, teamSection{charts.NewTeamView(fmt.Sprintf("t%d", qi), q, r, tr, prev, prevName), report.MeasureLines(r, tr)})
 	}
 	return s.render(c, "dashboard/team", fiber.Map{
 		"Title": team.Name + " · " + a.Name, "Assessment": a, "Team": team, "Views": views,

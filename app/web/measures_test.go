@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -233,6 +234,24 @@ func TestResultsCarryMeasures(t *testing.T) {
 			if !strings.Contains(dash, w) {
 				t.Errorf("dashboard lacks %q", w)
 			}
+		}
+		// The team view, the report and report.md say them in words.
+		pages := map[string]string{
+			"team view": fmt.Sprintf("/assessments/%d/teams/%d", r.ID, blue),
+			"report":    fmt.Sprintf("/assessments/%d/report?team_id=%d", r.ID, blue),
+			"report.md": fmt.Sprintf("/assessments/%d/report.md?team_id=%d", r.ID, blue),
+		}
+		for what, path := range pages {
+			body := html.UnescapeString(string(ts.want(c.get(path), http.StatusOK, what).Body))
+			for _, w := range []string{"Measured answers", "NPS +33.3: 2 promoters, 0 passives and 1 detractor of 3 answers.", "Median 4 hours"} {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s lacks %q", what, w)
+				}
+			}
+		}
+		orgReport := string(ts.want(c.get(fmt.Sprintf("/assessments/%d/report.md", r.ID)), http.StatusOK, "organization report.md").Body)
+		if !strings.Contains(orgReport, "NPS 0: 2 promoters, 1 passive and 2 detractors of 5 answers.") {
+			t.Error("the organization's report.md lacks its NPS")
 		}
 	})
 }
