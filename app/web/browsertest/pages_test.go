@@ -111,6 +111,7 @@ func pgSetup(t *testing.T) *pgSite {
 		{name: "home", path: "/dashboard"},
 		{name: "teams", path: "/teams"},
 		{name: "members", path: "/members"},
+		{name: "audit log", path: "/audit"},
 		{name: "questionnaires", path: "/questionnaires"},
 		{name: "questionnaire", path: "/questionnaires/" + d.Shipped[0].Key},
 		{name: "tokens", path: "/tokens"},
