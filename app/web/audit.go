@@ -12,7 +12,6 @@ import (
 
 	"gapmap/app/apperr"
 	"gapmap/app/config"
-	"gapmap/app/jobs"
 	"gapmap/app/store"
 	"gapmap/models"
 )
@@ -155,33 +154,11 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 	return s.render(c, "members/audit", data)
 }
 
-// registerAuditPurge registers the job that deletes audit entries older
-// than the configured retention and schedules the next purge.
-func (s *Server) registerAuditPurge() {
-	s.jobs.Register(jobs.Kind{
-		Name: store.AuditPurgeKind,
-		Handle: func(ctx context.Context, _ []byte) error {
-			keep := s.cfg.AuditRetention
-			if keep <= 0 {
-				keep = config.DefaultAuditRetention
-			}
-			n, err := s.store.PurgeAudit(ctx, time.Now().Add(-keep))
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				s.log.Info("old audit entries purged", "rows", n)
-			}
-			return s.store.ScheduleAuditPurge(ctx, time.Now().UTC().Truncate(store.AuditPurgeEvery).Add(store.AuditPurgeEvery))
-		},
-	})
-}
-
-// scheduleAuditPurge starts the purge schedule.
-func (s *Server) scheduleAuditPurge() {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := s.store.ScheduleAuditPurge(ctx, time.Now()); err != nil {
-		s.log.Error("schedule audit purge", "err", err)
+// purgeAudit deletes audit entries older than the configured retention.
+func (s *Server) purgeAudit(ctx context.Context) (int64, error) {
+	keep := s.cfg.AuditRetention
+	if keep <= 0 {
+		keep = config.DefaultAuditRetention
 	}
+	return s.store.PurgeAudit(ctx, time.Now().Add(-keep))
 }

@@ -288,31 +288,54 @@ func (s *Server) initCSRF() error {
 	return nil
 }
 
-// registerKVPurge registers the job that deletes expired sessions and
-// schedules the next one a slot later (store.ScheduleKVPurge coalesces the
-// schedules of several instances).
-func (s *Server) registerKVPurge() {
-	s.jobs.Register(jobs.Kind{
-		Name: store.KVPurgeKind,
-		Handle: func(ctx context.Context, _ []byte) error {
-			n, err := s.store.DeleteExpiredKV(ctx)
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				s.log.Info("expired sessions purged", "rows", n)
-			}
-			return s.store.ScheduleKVPurge(ctx, time.Now().UTC().Truncate(store.KVPurgeEvery).Add(store.KVPurgeEvery))
-		},
-	})
+// purge is a periodic clean-up job: run deletes what is due and returns how
+// many rows went; schedule enqueues the next run at a time (coalesced per
+// slot by the store, so several instances store one job).
+type purge struct {
+	kind     string
+	what     string // for the log: "expired sessions"
+	every    time.Duration
+	schedule func(ctx context.Context, at time.Time) error
+	run      func(ctx context.Context) (int64, error)
 }
 
-// scheduleKVPurge starts the purge schedule: a purge now, which schedules
+// purges are the server's clean-up jobs: expired sessions, and audit
+// entries older than the retention.
+func (s *Server) purges() []purge {
+	return []purge{
+		{kind: store.KVPurgeKind, what: "expired sessions", every: store.KVPurgeEvery, schedule: s.store.ScheduleKVPurge, run: s.store.DeleteExpiredKV},
+		{kind: store.AuditPurgeKind, what: "old audit entries", every: store.AuditPurgeEvery, schedule: s.store.ScheduleAuditPurge, run: s.purgeAudit},
+	}
+}
+
+// registerPurges registers each clean-up job; a run schedules the next one
+// a slot later.
+func (s *Server) registerPurges() {
+	for _, p := range s.purges() {
+		s.jobs.Register(jobs.Kind{
+			Name: p.kind,
+			Handle: func(ctx context.Context, _ []byte) error {
+				n, err := p.run(ctx)
+				if err != nil {
+					return err
+				}
+				if n > 0 {
+					s.log.Info(p.what+" purged", "rows", n)
+				}
+				return p.schedule(ctx, time.Now().UTC().Truncate(p.every).Add(p.every))
+			},
+		})
+	}
+}
+
+// schedulePurges starts the schedules: a run of each now, which schedules
 // the next.
-func (s *Server) scheduleKVPurge() {
+func (s *Server) schedulePurges() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := s.store.ScheduleKVPurge(ctx, time.Now()); err != nil {
-		s.log.Error("schedule session purge", "err", err)
+	for _, p := range s.purges() {
+		if err := p.schedule(ctx, time.Now()); err != nil {
+			s.log.Error("schedule "+p.kind, "err", err)
+		}
 	}
 }

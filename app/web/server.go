@@ -89,8 +89,7 @@ func New(d Deps) (*Server, error) {
 		s.jobs = jobs.New(d.Store, jobs.Options{Log: d.Logger})
 		results.Register(s.jobs, d.Store)
 	}
-	s.registerKVPurge()
-	s.registerAuditPurge()
+	s.registerPurges()
 	s.charts = newChartCache(256)
 	if err := s.initCSRF(); err != nil {
 		return nil, err
@@ -135,8 +134,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	if s.jobsRunning.CompareAndSwap(false, true) {
 		ctx, cancel := context.WithCancel(context.Background())
 		s.stopJobs, s.jobsDone = cancel, make(chan struct{})
-		s.scheduleKVPurge()
-		s.scheduleAuditPurge()
+		s.schedulePurges()
 		go func() {
 			defer close(s.jobsDone)
 			s.jobs.Run(ctx)
