@@ -185,6 +185,24 @@ func TestAnonymousRoundWithholdsSmallTeams(t *testing.T) {
 			return p.text()
 		}
 		round := fmt.Sprintf("/assessments/%d", r.id)
+		other := ts.want(ts.call("POST", fmt.Sprintf("/api/v1/assessments/%d/duplicate", r.id), r.o.Token, map[string]any{"name": "Next survey"}),
+			http.StatusCreated, "duplicate").field(t, "id").(float64)
+		compare := fmt.Sprintf("%s/compare?with=%d", round, int64(other))
+		var cmp struct {
+			Questionnaires []struct {
+				Teams []struct {
+					ID         int64
+					Withheld   string
+					Dimensions []map[string]any
+				}
+			}
+		}
+		ts.want(ts.call("GET", "/api/v1"+compare, r.o.Token, nil), http.StatusOK, "compare").decode(t, &cmp)
+		for _, tm := range cmp.Questionnaires[0].Teams {
+			if tm.ID == r.small && (tm.Withheld != notEnough || len(tm.Dimensions) != 0) {
+				t.Errorf("compare shows the small team as %+v, want only the note", tm)
+			}
+		}
 		draft := ts.want(ts.call("POST", "/api/v1/join/"+r.bigLink, "", nil), http.StatusCreated, "join").field(t, "token").(string)
 		for _, tc := range []struct {
 			path string
@@ -200,6 +218,7 @@ func TestAnonymousRoundWithholdsSmallTeams(t *testing.T) {
 			{fmt.Sprintf("%s/teams/%d/report.md", round, r.small), []string{notEnough}},
 			{round + "/comments", []string{"Small: " + notEnough, bigComment}},
 			{"/s/" + draft + "/intro", []string{"This survey is anonymous"}},
+			{compare, []string{notEnough}},
 		} {
 			body := page(tc.path)
 			for _, w := range tc.want {

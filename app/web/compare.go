@@ -57,6 +57,11 @@ type compareTeam struct {
 	ID         int64        `json:"id"`
 	Name       string       `json:"name"`
 	Dimensions []compareDim `json:"dimensions"`
+	// Withheld and PreviousWithheld say, in an anonymous round, that the
+	// team has too few responses in this round or in the other one: it
+	// then shows nothing of that round.
+	Withheld         string `json:"withheld,omitempty"`
+	PreviousWithheld string `json:"previous_withheld,omitempty"`
 }
 
 type compareQuestionnaire struct {
@@ -89,7 +94,16 @@ func compareRounds(cur, prev *results.Round) []compareQuestionnaire {
 			for j := range res.Teams {
 				t := &res.Teams[j]
 				ct := compareTeam{ID: t.ID, Name: t.Name, Dimensions: []compareDim{}}
+				if t.Withheld {
+					ct.Withheld = withheldText(res, t)
+					cq.Teams = append(cq.Teams, ct)
+					continue
+				}
 				ot := old.Team(t.ID)
+				if ot != nil && ot.Withheld {
+					ct.PreviousWithheld = withheldText(old, ot)
+					ot = nil
+				}
 				for _, d := range q.Dimensions {
 					ct.Dimensions = append(ct.Dimensions, compareDimension(d, teamLevelScore(t.Dimension(d.Key)), teamLevelScore(ot.Dimension(d.Key))))
 				}
