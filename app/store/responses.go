@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -86,6 +88,21 @@ func (s *Store) Answers(ctx context.Context, responseID int64) ([]models.Answer,
 	return out, nil
 }
 
+// AnswersOf lists a response's answers to the named questions of one
+// questionnaire (a page of the survey), whatever else the response holds.
+func (s *Store) AnswersOf(ctx context.Context, responseID int64, questionnaire string, questions []string) ([]models.Answer, error) {
+	var out []models.Answer
+	if len(questions) == 0 {
+		return out, nil
+	}
+	err := s.conn(ctx).Where("response_id = ? AND questionnaire_key = ? AND question_key IN ?", responseID, questionnaire, questions).
+		Order("question_key").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("load answers: %w", err)
+	}
+	return out, nil
+}
+
 // AnswerWrite is one validated answer to store. Exactly one of Option (with
 // its Level), Value or NA is set. A nil Comment keeps the stored comment.
 // Revision, when set, is the response revision at which the writer last saw
@@ -162,6 +179,15 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 		q := tx.Where("response_id = ?", responseID)
 		if len(writes) == 1 {
 			q = q.Where("questionnaire_key = ? AND question_key = ?", writes[0].Questionnaire, writes[0].Question)
+		} else if len(writes) > 1 {
+			// Only the written questions: a page's writes cost the same
+			// whatever else the response holds.
+			qkeys, keys := map[string]bool{}, make([]string, 0, len(writes))
+			for _, w := range writes {
+				qkeys[w.Questionnaire] = true
+				keys = append(keys, w.Question)
+			}
+			q = q.Where("questionnaire_key IN ? AND question_key IN ?", slices.Sorted(maps.Keys(qkeys)), keys)
 		}
 		if err := q.Find(&stored).Error; err != nil {
 			return fmt.Errorf("load answers: %w", err)

@@ -5,6 +5,8 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -50,6 +52,8 @@ type Server struct {
 	sessions *session.Store
 	csrf     *csrfGuard
 	charts   *chartCache // built dashboards by snapshot version
+	pages    *pageCache  // rendered respondent pages
+	views    *html.Engine
 	shipped  []*questionnaires.Questionnaire
 	assets   *assetSet // fingerprinted, precompressed static files
 
@@ -90,6 +94,12 @@ func New(d Deps) (*Server, error) {
 	}
 	s.registerKVPurge()
 	s.charts = newChartCache(256)
+	s.views = engine
+	marker := make([]byte, 16)
+	if _, err := rand.Read(marker); err != nil {
+		return nil, fmt.Errorf("page cache marker: %w", err)
+	}
+	s.pages = newPageCache(1024, []byte("csrf"+hex.EncodeToString(marker)))
 	if err := s.initCSRF(); err != nil {
 		return nil, err
 	}
