@@ -11,6 +11,7 @@ import (
 
 	"gapmap/app/apperr"
 	"gapmap/app/charts"
+	"gapmap/app/recommend"
 	"gapmap/app/results"
 	"gapmap/app/scoring"
 	"gapmap/app/store"
@@ -105,6 +106,21 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	fresh, err := s.freshnessView(ctx, p.OrgID, a.ID)
+	if err != nil {
+		return err
+	}
+	planItems, err := s.store.PlanItems(ctx, p.OrgID, a.ID, 0)
+	if err != nil {
+		return err
+	}
+	title := "Dashboard · " + a.Name
+	pageKey, pageCacheable := dashboardKey(p.OrgID, a, plan, versions, fresh, planItems)
+	if pageCacheable {
+		if content, ok := s.bodies.get(pageKey); ok {
+			return s.renderCachedContent(c, fiber.Map{"Title": title}, content)
+		}
+	}
 	round, err := s.loadRound(ctx, p.OrgID, id)
 	if err != nil {
 		return err
@@ -129,18 +145,18 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	planStatus, err := s.planStatus(ctx, p.OrgID, a.ID, 0, items)
+	data := fiber.Map{
+		"Title": title, "Assessment": a, "Boards": boards, "Teams": a.Teams,
+		"Plan": recommend.Progress(items, planMapOf(planItems)), "PlanItems": len(items), "Freshness": fresh,
+	}
+	if !pageCacheable {
+		return s.render(c, "dashboard/assessment", data)
+	}
+	content, err := s.cacheContent(pageKey, "dashboard/assessment", data)
 	if err != nil {
 		return err
 	}
-	fresh, err := s.freshnessView(ctx, p.OrgID, a.ID)
-	if err != nil {
-		return err
-	}
-	return s.render(c, "dashboard/assessment", fiber.Map{
-		"Title": "Dashboard · " + a.Name, "Assessment": a, "Boards": boards, "Teams": a.Teams,
-		"Plan": planStatus, "PlanItems": len(items), "Freshness": fresh,
-	})
+	return s.renderCachedContent(c, fiber.Map{"Title": title}, content)
 }
 
 // buildBoards builds the dashboard of each questionnaire of a round that

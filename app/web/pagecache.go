@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/andybalholm/brotli"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -34,9 +35,10 @@ type pageCache struct {
 // cachedPage is one rendered page, never changed after put.
 type cachedPage struct {
 	key   string
-	parts [][]byte // the HTML, split where the CSRF token goes
-	defl  [][]byte // each part deflated on its own: all but the last end in a sync flush, the last is final
-	size  int      // of the parts together
+	ctype string
+	parts []segment // the page, split where the CSRF token goes; each deflated once
+	br    []byte    // the whole page brotli-compressed, when it carries no token
+	size  int       // of the parts together
 }
 
 func newPageCache(max int, marker []byte) *pageCache {
@@ -73,27 +75,33 @@ func (pc *pageCache) put(p *cachedPage) {
 // newCachedPage splits a rendered page at the CSRF marker and deflates
 // the parts once.
 func (pc *pageCache) newCachedPage(key string, html []byte) (*cachedPage, error) {
-	p := &cachedPage{key: key, parts: bytes.Split(html, pc.marker)}
-	var buf bytes.Buffer
-	for i, part := range p.parts {
+	parts := bytes.Split(html, pc.marker)
+	return newCachedBody(key, fiber.MIMETextHTMLCharsetUTF8, parts, len(parts) == 1)
+}
+
+// newCachedBody keeps parts (to be joined around a token) compressed
+// once: each deflated and, when withBrotli and there is one part,
+// brotli-compressed.
+func newCachedBody(key, ctype string, parts [][]byte, withBrotli bool) (*cachedPage, error) {
+	p := &cachedPage{key: key, ctype: ctype}
+	for _, part := range parts {
+		seg, err := deflateOnce(part)
+		if err != nil {
+			return nil, err
+		}
+		p.parts = append(p.parts, seg)
 		p.size += len(part)
-		buf.Reset()
-		w, err := flate.NewWriter(&buf, flate.DefaultCompression)
-		if err != nil {
+	}
+	if withBrotli && len(parts) == 1 {
+		var buf bytes.Buffer
+		w := brotli.NewWriterLevel(&buf, 6) // compressed once: 225 KB of results JSON in a few ms
+		if _, err := w.Write(parts[0]); err != nil {
 			return nil, err
 		}
-		if _, err := w.Write(part); err != nil {
+		if err := w.Close(); err != nil {
 			return nil, err
 		}
-		if i < len(p.parts)-1 {
-			err = w.Flush()
-		} else {
-			err = w.Close()
-		}
-		if err != nil {
-			return nil, err
-		}
-		p.defl = append(p.defl, bytes.Clone(buf.Bytes()))
+		p.br = buf.Bytes()
 	}
 	return p, nil
 }
@@ -101,52 +109,112 @@ func (pc *pageCache) newCachedPage(key string, html []byte) (*cachedPage, error)
 // needsToken reports whether the page carries a form (and so a CSRF token).
 func (p *cachedPage) needsToken() bool { return len(p.parts) > 1 }
 
+// send writes the page with token in place of the marker: brotli- or
+// gzip-encoded as the client accepts, else plain (and the compress
+// middleware then encodes it as for any page). Nothing is compressed per
+// request but the token (see gzipBody).
+func (p *cachedPage) send(c *fiber.Ctx, token string) error {
+	c.Set(fiber.HeaderContentType, p.ctype)
+	accepts := acceptedEncodings(c.Get(fiber.HeaderAcceptEncoding))
+	switch {
+	case p.br != nil && accepts["br"]:
+		c.Set(fiber.HeaderContentEncoding, "br")
+		c.Vary(fiber.HeaderAcceptEncoding)
+		return c.Send(p.br)
+	case accepts["gzip"]:
+		segs := make([]segment, 0, 2*len(p.parts))
+		for i, part := range p.parts {
+			if i > 0 {
+				segs = append(segs, segment{plain: []byte(token)})
+			}
+			segs = append(segs, part)
+		}
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		c.Vary(fiber.HeaderAcceptEncoding)
+		return c.Send(gzipBody(segs))
+	}
+	body := make([]byte, 0, p.size+len(token)*(len(p.parts)-1))
+	for i, part := range p.parts {
+		if i > 0 {
+			body = append(body, token...)
+		}
+		body = append(body, part.plain...)
+	}
+	return c.Send(body)
+}
+
+// segment is a piece of a body sent gzip-encoded: its bytes and, for a
+// piece built once and sent many times, its deflate stream (ending in a
+// sync flush), or nil for a piece compressed when sent.
+type segment struct {
+	plain []byte
+	defl  []byte
+}
+
+// deflateOnce compresses a piece that is sent many times.
+func deflateOnce(plain []byte) (segment, error) {
+	var buf bytes.Buffer
+	w, err := flate.NewWriter(&buf, flate.DefaultCompression)
+	if err != nil {
+		return segment{}, err
+	}
+	if _, err := w.Write(plain); err != nil {
+		return segment{}, err
+	}
+	if err := w.Flush(); err != nil {
+		return segment{}, err
+	}
+	return segment{plain: plain, defl: buf.Bytes()}, nil
+}
+
 // gzipHeader is a gzip member header: deflate, no flags, no time, unknown OS.
 var gzipHeader = [10]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 
-// send writes the page with token in place of the marker: gzip-encoded
-// when the client accepts gzip, else plain (and the compress middleware
-// then encodes it as for any page). The gzip body is the deflated parts
-// with the token between them in stored blocks, which RFC 1951 allows
-// anywhere in a stream: nothing is compressed per request.
-func (p *cachedPage) send(c *fiber.Ctx, token string) error {
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	if !acceptedEncodings(c.Get(fiber.HeaderAcceptEncoding))["gzip"] {
-		body := make([]byte, 0, p.size+len(token)*(len(p.parts)-1))
-		for i, part := range p.parts {
-			if i > 0 {
-				body = append(body, token...)
-			}
-			body = append(body, part...)
+// flateWriters keeps deflate compressors (about 1 MB each) for the pieces
+// compressed per request.
+var flateWriters = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, flate.BestSpeed)
+	return w
+}}
+
+// gzipBody encodes segments as one gzip member. Each segment is a run of
+// non-final deflate blocks that ends on a byte boundary (a sync flush, or
+// stored blocks), so the runs can follow each other: RFC 1951 lets any
+// block follow any other, and no run refers back into another. A final
+// empty stored block ends the stream. Segments built once are copied;
+// short ones built per request are stored, longer ones deflated.
+func gzipBody(segs []segment) []byte {
+	n := len(gzipHeader) + 5 + 8
+	for _, s := range segs {
+		n += len(s.defl) + len(s.plain)/2 + 5
+	}
+	out := bytes.NewBuffer(make([]byte, 0, n))
+	out.Write(gzipHeader[:])
+	crc, size := uint32(0), 0
+	for _, s := range segs {
+		crc = crc32.Update(crc, crc32.IEEETable, s.plain)
+		size += len(s.plain)
+		switch {
+		case s.defl != nil:
+			out.Write(s.defl)
+		case len(s.plain) < 512:
+			out.Write(storedBlock(nil, s.plain))
+		default:
+			w := flateWriters.Get().(*flate.Writer)
+			w.Reset(out)
+			_, _ = w.Write(s.plain) // a bytes.Buffer does not fail
+			_ = w.Flush()
+			flateWriters.Put(w)
 		}
-		return c.Send(body)
 	}
-	n := len(gzipHeader) + 8
-	for _, d := range p.defl {
-		n += len(d) + 5 + len(token)
-	}
-	body := make([]byte, 0, n)
-	body = append(body, gzipHeader[:]...)
-	crc := uint32(0)
-	for i, d := range p.defl {
-		if i > 0 {
-			body = storedBlock(body, token)
-			crc = crc32.Update(crc, crc32.IEEETable, []byte(token))
-		}
-		body = append(body, d...)
-		crc = crc32.Update(crc, crc32.IEEETable, p.parts[i])
-	}
-	size := p.size + len(token)*(len(p.parts)-1)
+	body := append(out.Bytes(), 1, 0, 0, 0xff, 0xff)
 	body = binary.LittleEndian.AppendUint32(body, crc)
-	body = binary.LittleEndian.AppendUint32(body, uint32(size))
-	c.Set(fiber.HeaderContentEncoding, "gzip")
-	c.Vary(fiber.HeaderAcceptEncoding)
-	return c.Send(body)
+	return binary.LittleEndian.AppendUint32(body, uint32(size))
 }
 
 // storedBlock appends b as non-final stored deflate blocks (at most 65,535
 // bytes each) to a stream that ends on a byte boundary.
-func storedBlock(dst []byte, b string) []byte {
+func storedBlock(dst, b []byte) []byte {
 	for first := true; first || len(b) > 0; first = false {
 		n := min(len(b), 0xffff)
 		dst = append(dst, 0, byte(n), byte(n>>8), ^byte(n), ^byte(n>>8))

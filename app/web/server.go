@@ -53,6 +53,7 @@ type Server struct {
 	csrf     *csrfGuard
 	charts   *chartCache // built dashboards by snapshot version
 	pages    *pageCache  // rendered respondent pages
+	bodies   *pageCache  // results JSON and dashboards by snapshot versions
 	views    *html.Engine
 	shipped  []*questionnaires.Questionnaire
 	assets   *assetSet // fingerprinted, precompressed static files
@@ -100,6 +101,10 @@ func New(d Deps) (*Server, error) {
 		return nil, fmt.Errorf("page cache marker: %w", err)
 	}
 	s.pages = newPageCache(1024, []byte("csrf"+hex.EncodeToString(marker)))
+	s.bodies = newPageCache(64, s.pages.marker)
+	if _, err := engine.Templates.New(contentTemplate).Parse(string(s.pages.marker)); err != nil {
+		return nil, fmt.Errorf("content marker template: %w", err)
+	}
 	if err := s.initCSRF(); err != nil {
 		return nil, err
 	}
