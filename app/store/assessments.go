@@ -310,19 +310,9 @@ func roundQuestionnaires(db *gorm.DB, assessmentID int64) ([]RoundQuestionnaire,
 // Assessments lists the organization's rounds, newest first, with the
 // progress of their active invitations.
 func (s *Store) Assessments(ctx context.Context, orgID int64) ([]AssessmentSummary, error) {
-	var as []models.Assessment
-	if err := s.conn(ctx).Where("org_id = ?", orgID).Order("created_at DESC, id DESC").Find(&as).Error; err != nil {
-		return nil, fmt.Errorf("list assessments: %w", err)
-	}
-	var keys []struct {
-		AssessmentID     int64
-		QuestionnaireKey string
-	}
-	err := s.conn(ctx).Table("assessment_questionnaires aq").Select("aq.assessment_id, aq.questionnaire_key").
-		Joins("JOIN assessments a ON a.id = aq.assessment_id").Where("a.org_id = ?", orgID).
-		Order("aq.assessment_id, aq.position").Scan(&keys).Error
+	out, err := s.RoundList(ctx, orgID)
 	if err != nil {
-		return nil, fmt.Errorf("list assessment questionnaires: %w", err)
+		return nil, err
 	}
 	var counts []struct {
 		AssessmentID int64
@@ -339,6 +329,37 @@ func (s *Store) Assessments(ctx context.Context, orgID int64) ([]AssessmentSumma
 	if err != nil {
 		return nil, fmt.Errorf("count responses: %w", err)
 	}
+	index := make(map[int64]int, len(out))
+	for i, a := range out {
+		index[a.ID] = i
+	}
+	for _, c := range counts {
+		if i, ok := index[c.AssessmentID]; ok {
+			out[i].Progress = Progress{Invitations: c.Invitations, Submitted: c.Submitted, InProgress: c.InProgress,
+				NotStarted: c.Invitations - c.Submitted - c.InProgress}
+		}
+	}
+	return out, nil
+}
+
+// RoundList lists the organization's rounds, newest first, with their
+// questionnaire keys but without progress (Assessments counts every
+// response of the organization for it).
+func (s *Store) RoundList(ctx context.Context, orgID int64) ([]AssessmentSummary, error) {
+	var as []models.Assessment
+	if err := s.conn(ctx).Where("org_id = ?", orgID).Order("created_at DESC, id DESC").Find(&as).Error; err != nil {
+		return nil, fmt.Errorf("list assessments: %w", err)
+	}
+	var keys []struct {
+		AssessmentID     int64
+		QuestionnaireKey string
+	}
+	err := s.conn(ctx).Table("assessment_questionnaires aq").Select("aq.assessment_id, aq.questionnaire_key").
+		Joins("JOIN assessments a ON a.id = aq.assessment_id").Where("a.org_id = ?", orgID).
+		Order("aq.assessment_id, aq.position").Scan(&keys).Error
+	if err != nil {
+		return nil, fmt.Errorf("list assessment questionnaires: %w", err)
+	}
 	out := make([]AssessmentSummary, len(as))
 	index := make(map[int64]int, len(as))
 	for i, a := range as {
@@ -348,12 +369,6 @@ func (s *Store) Assessments(ctx context.Context, orgID int64) ([]AssessmentSumma
 	for _, k := range keys {
 		if i, ok := index[k.AssessmentID]; ok {
 			out[i].QuestionnaireKeys = append(out[i].QuestionnaireKeys, k.QuestionnaireKey)
-		}
-	}
-	for _, c := range counts {
-		if i, ok := index[c.AssessmentID]; ok {
-			out[i].Progress = Progress{Invitations: c.Invitations, Submitted: c.Submitted, InProgress: c.InProgress,
-				NotStarted: c.Invitations - c.Submitted - c.InProgress}
 		}
 	}
 	return out, nil

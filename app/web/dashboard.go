@@ -94,7 +94,7 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	}
 	// The versions are read before the results, so that what is built from
 	// the results is never older than the key it is cached under.
-	list, err := s.store.Assessments(ctx, p.OrgID) // newest first
+	list, err := s.store.RoundList(ctx, p.OrgID) // newest first
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ func (p roundPlan) cacheKey(orgID, id int64, round *results.Round, versions map[
 // organization's rounds up to and including this one that used it, oldest
 // first (at most trendRounds).
 func (s *Server) roundHistory(ctx context.Context, orgID, assessmentID int64, current *results.Round) (map[string][]charts.RoundResult, error) {
-	list, err := s.store.Assessments(ctx, orgID) // newest first
+	list, err := s.store.RoundList(ctx, orgID) // newest first
 	if err != nil {
 		return nil, err
 	}
