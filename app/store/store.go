@@ -54,16 +54,26 @@ func SQLiteDSN(path string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + SQLitePragmas
 }
 
-// GormConfig is the GORM configuration gapmap uses.
+// GormConfig is the GORM configuration gapmap uses. Statements are
+// prepared once per connection and kept (at most preparedStatements of
+// them, least recently used out): parsing and planning a statement cost
+// about as much as running a primary-key read, and a survey request or an
+// autosave runs several.
 func GormConfig() *gorm.Config {
 	return &gorm.Config{
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
-		PrepareStmt:            false,
+		PrepareStmt:            true,
+		PrepareStmtMaxSize:     preparedStatements,
+		PrepareStmtTTL:         time.Hour,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		Logger:                 logger.Discard,
 	}
 }
+
+// preparedStatements bounds the statements kept prepared: the distinct
+// statements gapmap runs, with room for IN lists of several lengths.
+const preparedStatements = 1000
 
 // Open connects to the database named by dsn: a postgres:// URL, or else an
 // SQLite file path. It does not migrate.
