@@ -35,6 +35,10 @@ type Store struct {
 	// definitions caches parsed questionnaire versions by id: a version's
 	// content never changes, so it is parsed once per process.
 	definitions sync.Map
+	// pins caches each round's pinned questionnaires for survey links, by
+	// round id and creation time (a deleted round's id may come back on
+	// SQLite): a round's pins never change once it is created.
+	pins sync.Map
 	// writeMu queues this process's SQLite transactions in Go: SQLite runs
 	// one writer at a time anyway, and its busy handler sleeps in growing
 	// steps, which adds up to tens of milliseconds at the tail under load.

@@ -83,7 +83,7 @@ func (s *Server) renderCachedContent(c *fiber.Ctx, data fiber.Map, content *cach
 	if acceptedEncodings(c.Get(fiber.HeaderAcceptEncoding))["gzip"] {
 		c.Set(fiber.HeaderContentEncoding, "gzip")
 		c.Vary(fiber.HeaderAcceptEncoding)
-		return c.Send(gzipBody([]segment{{plain: head}, content.parts[0], {plain: tail}}))
+		return c.Send(gzipBody([]segment{{plain: head}, content.parts[0], {plain: tail}}, s.bodies.flate))
 	}
 	body := make([]byte, 0, len(head)+content.size+len(tail))
 	body = append(append(append(body, head...), content.parts[0].plain...), tail...)

@@ -30,6 +30,9 @@ type pageCache struct {
 	byKey  map[string]*list.Element
 	marker []byte       // stands for the CSRF token in rendered pages
 	builds atomic.Int64 // pages rendered (cache misses), for tests
+	// flate keeps deflate compressors (about 1 MB each) for the pieces
+	// compressed per request.
+	flate *sync.Pool
 }
 
 // cachedPage is one rendered page, never changed after put.
@@ -42,7 +45,11 @@ type cachedPage struct {
 }
 
 func newPageCache(max int, marker []byte) *pageCache {
-	return &pageCache{max: max, order: list.New(), byKey: map[string]*list.Element{}, marker: marker}
+	return &pageCache{max: max, order: list.New(), byKey: map[string]*list.Element{}, marker: marker,
+		flate: &sync.Pool{New: func() any {
+			w, _ := flate.NewWriter(nil, flate.BestSpeed)
+			return w
+		}}}
 }
 
 func (pc *pageCache) get(key string) (*cachedPage, bool) {
@@ -113,7 +120,7 @@ func (p *cachedPage) needsToken() bool { return len(p.parts) > 1 }
 // gzip-encoded as the client accepts, else plain (and the compress
 // middleware then encodes it as for any page). Nothing is compressed per
 // request but the token (see gzipBody).
-func (p *cachedPage) send(c *fiber.Ctx, token string) error {
+func (p *cachedPage) send(c *fiber.Ctx, token string, pool *sync.Pool) error {
 	c.Set(fiber.HeaderContentType, p.ctype)
 	accepts := acceptedEncodings(c.Get(fiber.HeaderAcceptEncoding))
 	switch {
@@ -131,7 +138,7 @@ func (p *cachedPage) send(c *fiber.Ctx, token string) error {
 		}
 		c.Set(fiber.HeaderContentEncoding, "gzip")
 		c.Vary(fiber.HeaderAcceptEncoding)
-		return c.Send(gzipBody(segs))
+		return c.Send(gzipBody(segs, pool))
 	}
 	body := make([]byte, 0, p.size+len(token)*(len(p.parts)-1))
 	for i, part := range p.parts {
@@ -170,20 +177,13 @@ func deflateOnce(plain []byte) (segment, error) {
 // gzipHeader is a gzip member header: deflate, no flags, no time, unknown OS.
 var gzipHeader = [10]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 
-// flateWriters keeps deflate compressors (about 1 MB each) for the pieces
-// compressed per request.
-var flateWriters = sync.Pool{New: func() any {
-	w, _ := flate.NewWriter(nil, flate.BestSpeed)
-	return w
-}}
-
 // gzipBody encodes segments as one gzip member. Each segment is a run of
 // non-final deflate blocks that ends on a byte boundary (a sync flush, or
 // stored blocks), so the runs can follow each other: RFC 1951 lets any
 // block follow any other, and no run refers back into another. A final
 // empty stored block ends the stream. Segments built once are copied;
 // short ones built per request are stored, longer ones deflated.
-func gzipBody(segs []segment) []byte {
+func gzipBody(segs []segment, pool *sync.Pool) []byte {
 	n := len(gzipHeader) + 5 + 8
 	for _, s := range segs {
 		n += len(s.defl) + len(s.plain)/2 + 5
@@ -200,11 +200,11 @@ func gzipBody(segs []segment) []byte {
 		case len(s.plain) < 512:
 			out.Write(storedBlock(nil, s.plain))
 		default:
-			w := flateWriters.Get().(*flate.Writer)
+			w := pool.Get().(*flate.Writer)
 			w.Reset(out)
 			_, _ = w.Write(s.plain) // a bytes.Buffer does not fail
 			_ = w.Flush()
-			flateWriters.Put(w)
+			pool.Put(w)
 		}
 	}
 	body := append(out.Bytes(), 1, 0, 0, 0xff, 0xff)

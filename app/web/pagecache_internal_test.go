@@ -38,7 +38,7 @@ func TestCachedPageSend(t *testing.T) {
 			}
 			want := strings.ReplaceAll(tc.html, marker, tc.token)
 			app := fiber.New()
-			app.Get("/", func(c *fiber.Ctx) error { return p.send(c, tc.token) })
+			app.Get("/", func(c *fiber.Ctx) error { return p.send(c, tc.token, pc.flate) })
 			for accept, wantEnc := range map[string]string{"": "", "gzip": "gzip", "br, gzip;q=0.5": "gzip", "gzip;q=0": "", "br": ""} {
 				if accept != "" && accept != "gzip" && accept != "gzip;q=0" && !p.needsToken() {
 					wantEnc = "br" // a page without a token is kept brotli-compressed too

@@ -210,7 +210,7 @@ func (s *Server) sendStoredResults(c *fiber.Ctx, orgID int64, a *store.Assessmen
 		key = fmt.Appendf(key, "|%s@%d", q.Key, t.UnixNano())
 	}
 	if p, ok := s.bodies.get(string(key)); ok {
-		return true, p.send(c, "")
+		return true, p.send(c, "", s.bodies.flate)
 	}
 	snaps, complete, err := s.store.OrderedSnapshots(ctx, orgID, a.ID)
 	if err != nil || !complete {
@@ -230,5 +230,5 @@ func (s *Server) sendStoredResults(c *fiber.Ctx, orgID int64, a *store.Assessmen
 	}
 	s.bodies.builds.Add(1)
 	s.bodies.put(p)
-	return true, p.send(c, "")
+	return true, p.send(c, "", s.bodies.flate)
 }

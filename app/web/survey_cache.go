@@ -53,7 +53,7 @@ func (s *Server) renderSurveyCached(c *fiber.Ctx, sc *surveyCtx, build func() (s
 	if p.needsToken() {
 		tok = s.csrfToken(c)
 	}
-	return p.send(c, tok)
+	return p.send(c, tok, s.pages.flate)
 }
 
 // cacheKey names a respondent page at path as the survey stands: the
