@@ -58,26 +58,20 @@ func SQLiteDSN(path string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + SQLitePragmas
 }
 
-// GormConfig is the GORM configuration gapmap uses. Statements are
-// prepared once per connection and kept (at most preparedStatements of
-// them, least recently used out): parsing and planning a statement cost
-// about as much as running a primary-key read, and a survey request or an
-// autosave runs several.
+// GormConfig is the GORM configuration gapmap uses. Statements are not
+// kept prepared: GORM v1.31's statement cache prepares a statement on the
+// pool while holding its lock, so with every connection held by a
+// transaction that waits for that lock the process deadlocks (seen on
+// PostgreSQL under the crash test's load).
 func GormConfig() *gorm.Config {
 	return &gorm.Config{
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
-		PrepareStmt:            true,
-		PrepareStmtMaxSize:     preparedStatements,
-		PrepareStmtTTL:         time.Hour,
+		PrepareStmt:            false,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		Logger:                 logger.Discard,
 	}
 }
-
-// preparedStatements bounds the statements kept prepared: the distinct
-// statements gapmap runs, with room for IN lists of several lengths.
-const preparedStatements = 1000
 
 // Open connects to the database named by dsn: a postgres:// URL, or else an
 // SQLite file path. It does not migrate.
