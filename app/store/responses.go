@@ -11,7 +11,6 @@ import (
 	"gorm.io/gorm/clause"
 
 	"gapmap/app/apperr"
-	"gapmap/app/secret"
 	"gapmap/models"
 )
 
@@ -35,7 +34,7 @@ type Survey struct {
 	Page             string
 	SubmittedAt      *time.Time
 	Questionnaires   []RoundQuestionnaire `gorm:"-"` // the pinned versions, in order; PreviousAssessmentID is not set
-	AssessmentMade   time.Time            `gorm:"column:assessment_created_at"`
+	AssessmentMade   time.Time            // when the round was created
 }
 
 // Editable reports whether answers may still change.
@@ -58,21 +57,10 @@ func (s *Store) SurveyByToken(ctx context.Context, plain string) (*Survey, error
 	if plain == "" || len(plain) > 200 {
 		return nil, errBadLink()
 	}
-	var rows []Survey
-	err := s.conn(ctx).Table("invitations i").
-		Select("i.id AS invitation_id, i.org_id, i.assessment_id, a.name AS assessment_name, a.status AS assessment_status, a.due, a.created_at AS assessment_created_at, "+
-			"i.team_id, t.name AS team_name, r.id AS response_id, r.status, r.revision, r.page, r.submitted_at").
-		Joins("JOIN assessments a ON a.id = i.assessment_id").
-		Joins("JOIN teams t ON t.id = i.team_id").
-		Joins("JOIN responses r ON r.invitation_id = i.id").
-		Where("i.token_hash = ? AND i.revoked_at IS NULL", secret.HashToken(plain)).Limit(1).Scan(&rows).Error
+	sv, err := s.surveyByTokenRow(ctx, plain)
 	if err != nil {
-		return nil, fmt.Errorf("resolve survey link: %w", err)
+		return nil, err
 	}
-	if len(rows) == 0 {
-		return nil, errBadLink()
-	}
-	sv := &rows[0]
 	if sv.Questionnaires, err = s.pinnedOf(ctx, sv.AssessmentID, sv.AssessmentMade); err != nil {
 		return nil, err
 	}
@@ -180,61 +168,6 @@ func (s *Store) lockResponse(tx *gorm.DB, responseID int64) (*responseState, err
 	return &rows[0], nil
 }
 
-// lockResponseWith is lockResponse that also reads the stored answer to
-// one question (nil when there is none), in the same statement.
-func (s *Store) lockResponseWith(tx *gorm.DB, responseID int64, questionnaire, question string) (*responseState, *models.Answer, error) {
-	q := "SELECT r.org_id, r.assessment_id, r.status, r.revision, r.page, a.status AS assessment_status, i.revoked_at, " +
-		"ans.response_id AS a_response_id, ans.option_key AS a_option_key, ans.level AS a_level, ans.value AS a_value, " +
-		"ans.na AS a_na, ans.comment AS a_comment, ans.revision AS a_revision, ans.updated_at AS a_updated_at " +
-		"FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN assessments a ON a.id = r.assessment_id " +
-		"LEFT JOIN answers ans ON ans.response_id = r.id AND ans.questionnaire_key = ? AND ans.question_key = ? " +
-		"WHERE r.id = ?"
-	if s.postgres {
-		q += " FOR UPDATE OF r"
-	}
-	var rows []struct {
-		OrgID            int64
-		AssessmentID     int64
-		Status           string
-		Revision         int64
-		Page             string
-		AssessmentStatus string
-		RevokedAt        *time.Time
-		AResponseID      *int64
-		AOptionKey       *string
-		ALevel           *int
-		AValue           *int
-		ANa              *bool
-		AComment         *string
-		ARevision        *int64
-		AUpdatedAt       *time.Time
-	}
-	if err := tx.Raw(q, questionnaire, question, responseID).Scan(&rows).Error; err != nil {
-		return nil, nil, fmt.Errorf("lock response: %w", err)
-	}
-	if len(rows) == 0 || rows[0].RevokedAt != nil {
-		return nil, nil, errBadLink()
-	}
-	r := rows[0]
-	st := &responseState{OrgID: r.OrgID, AssessmentID: r.AssessmentID, Status: r.Status, Revision: r.Revision,
-		Page: r.Page, AssessmentStatus: r.AssessmentStatus, RevokedAt: r.RevokedAt}
-	if r.AResponseID == nil {
-		return st, nil, nil
-	}
-	a := &models.Answer{ResponseID: responseID, QuestionnaireKey: questionnaire, QuestionKey: question,
-		OptionKey: r.AOptionKey, Level: r.ALevel, Value: r.AValue, NA: r.ANa != nil && *r.ANa}
-	if r.AComment != nil {
-		a.Comment = *r.AComment
-	}
-	if r.ARevision != nil {
-		a.Revision = *r.ARevision
-	}
-	if r.AUpdatedAt != nil {
-		a.UpdatedAt = *r.AUpdatedAt
-	}
-	return st, a, nil
-}
-
 type answerKey struct{ questionnaire, question string }
 
 // SaveAnswers stores answers of a draft response of an open round in one
@@ -243,23 +176,16 @@ type answerKey struct{ questionnaire, question string }
 // AnswerWrite.Revision) are left out and returned as conflicts; the others
 // are stored under the next revision of the response.
 func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []AnswerWrite, page string) (*SaveResult, error) {
+	if len(writes) == 1 {
+		return s.saveOne(ctx, responseID, writes[0], page)
+	}
 	res := &SaveResult{}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var st *responseState
-		var stored []models.Answer
-		var err error
-		if len(writes) == 1 {
-			// An autosave: the state and the stored answer in one statement.
-			var old *models.Answer
-			if st, old, err = s.lockResponseWith(tx, responseID, writes[0].Questionnaire, writes[0].Question); err != nil {
-				return err
-			}
-			if old != nil {
-				stored = append(stored, *old)
-			}
-		} else if st, err = s.lockResponse(tx, responseID); err != nil {
+		st, err := s.lockResponse(tx, responseID)
+		if err != nil {
 			return err
 		}
+		var stored []models.Answer
 		switch {
 		case st.AssessmentStatus != models.AssessmentOpen:
 			return errClosed()
@@ -267,7 +193,9 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 			return errSubmitted()
 		}
 		q := tx.Where("response_id = ?", responseID)
-		if len(writes) > 1 {
+		if len(writes) == 1 {
+			q = q.Where("questionnaire_key = ? AND question_key = ?", writes[0].Questionnaire, writes[0].Question)
+		} else if len(writes) > 1 {
 			// Only the written questions: a page's writes cost the same
 			// whatever else the response holds.
 			qkeys, keys := map[string]bool{}, make([]string, 0, len(writes))
@@ -277,10 +205,8 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 			}
 			q = q.Where("questionnaire_key IN ? AND question_key IN ?", slices.Sorted(maps.Keys(qkeys)), keys)
 		}
-		if len(writes) != 1 {
-			if err := q.Find(&stored).Error; err != nil {
-				return fmt.Errorf("load answers: %w", err)
-			}
+		if err := q.Find(&stored).Error; err != nil {
+			return fmt.Errorf("load answers: %w", err)
 		}
 		byKey := make(map[answerKey]models.Answer, len(stored))
 		for _, a := range stored {

@@ -39,6 +39,8 @@ type Store struct {
 	// round id and creation time (a deleted round's id may come back on
 	// SQLite): a round's pins never change once it is created.
 	pins sync.Map
+	// hotStmts are the prepared statements of survey links and autosaves.
+	hotStmts hotStatements
 	// writeMu queues this process's SQLite transactions in Go: SQLite runs
 	// one writer at a time anyway, and its busy handler sleeps in growing
 	// steps, which adds up to tens of milliseconds at the tail under load.
@@ -108,6 +110,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 
 // Close closes the connection pool.
 func (s *Store) Close() error {
+	s.hotStmts.close()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

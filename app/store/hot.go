@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"gapmap/app/secret"
+	"gapmap/models"
+)
+
+// The statements of the respondent's hot path (opening a survey link and
+// saving one answer) run through database/sql statements prepared once per
+// connection, not through GORM: for statements this small, building the
+// SQL and preparing it cost about as much as running it. GORM's own
+// statement cache is not used because it prepares on the pool while
+// holding its lock (a deadlock once every connection is in a transaction);
+// database/sql's Stmt waits for a connection without holding a lock.
+
+const (
+	sqlSurveyByToken = "SELECT i.id, i.org_id, i.assessment_id, a.name, a.status, a.due, a.created_at, " +
+		"i.team_id, t.name, r.id, r.status, r.revision, r.page, r.submitted_at " +
+		"FROM invitations i JOIN assessments a ON a.id = i.assessment_id JOIN teams t ON t.id = i.team_id " +
+		"JOIN responses r ON r.invitation_id = i.id WHERE i.token_hash = ? AND i.revoked_at IS NULL LIMIT 1"
+	sqlLockWith = "SELECT r.org_id, r.assessment_id, r.status, r.revision, r.page, a.status, i.revoked_at, " +
+		"ans.response_id, ans.option_key, ans.level, ans.value, ans.na, ans.comment, ans.revision, ans.updated_at " +
+		"FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN assessments a ON a.id = r.assessment_id " +
+		"LEFT JOIN answers ans ON ans.response_id = r.id AND ans.questionnaire_key = ? AND ans.question_key = ? " +
+		"WHERE r.id = ?"
+	sqlUpsertAnswer = "INSERT INTO answers (response_id, questionnaire_key, question_key, option_key, level, value, na, comment, revision, updated_at) " +
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (response_id, questionnaire_key, question_key) DO UPDATE SET " +
+		"option_key = excluded.option_key, level = excluded.level, value = excluded.value, na = excluded.na, " +
+		"comment = excluded.comment, revision = excluded.revision, updated_at = excluded.updated_at"
+	sqlUpdateResponse = "UPDATE responses SET revision = ?, page = ?, updated_at = ? WHERE id = ?"
+)
+
+// hotStatements are the prepared statements of the hot path, prepared on
+// first use (after migration).
+type hotStatements struct {
+	mu                               sync.Mutex
+	ready                            bool
+	survey, lockWith, upsert, update *sql.Stmt
+}
+
+// hot returns the prepared statements, preparing them the first time.
+func (s *Store) hot(ctx context.Context) (*hotStatements, error) {
+	h := &s.hotStmts
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ready {
+		return h, nil
+	}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	lock := sqlLockWith
+	if s.postgres {
+		lock += " FOR UPDATE OF r"
+	}
+	for _, p := range []struct {
+		dst **sql.Stmt
+		q   string
+	}{{&h.survey, sqlSurveyByToken}, {&h.lockWith, lock}, {&h.upsert, sqlUpsertAnswer}, {&h.update, sqlUpdateResponse}} {
+		if *p.dst, err = sqlDB.PrepareContext(ctx, s.rebind(p.q)); err != nil {
+			h.closeLocked()
+			return nil, fmt.Errorf("prepare statement: %w", err)
+		}
+	}
+	h.ready = true
+	return h, nil
+}
+
+func (h *hotStatements) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closeLocked()
+}
+
+func (h *hotStatements) closeLocked() {
+	for _, st := range []**sql.Stmt{&h.survey, &h.lockWith, &h.upsert, &h.update} {
+		if *st != nil {
+			(*st).Close()
+			*st = nil
+		}
+	}
+	h.ready = false
+}
+
+// rebind turns the ? placeholders of q into PostgreSQL's $1, $2, … there.
+func (s *Store) rebind(q string) string {
+	if !s.postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// surveyByTokenRow reads a survey link's row (without its pins).
+func (s *Store) surveyByTokenRow(ctx context.Context, plain string) (*Survey, error) {
+	h, err := s.hot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sv := &Survey{}
+	var due, submitted sql.NullTime
+	err = h.survey.QueryRowContext(ctx, secret.HashToken(plain)).Scan(&sv.InvitationID, &sv.OrgID, &sv.AssessmentID,
+		&sv.AssessmentName, &sv.AssessmentStatus, &due, &sv.AssessmentMade, &sv.TeamID, &sv.TeamName,
+		&sv.ResponseID, &sv.Status, &sv.Revision, &sv.Page, &submitted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errBadLink()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("resolve survey link: %w", err)
+	}
+	if due.Valid {
+		sv.Due = &due.Time
+	}
+	if submitted.Valid {
+		sv.SubmittedAt = &submitted.Time
+	}
+	return sv, nil
+}
+
+// saveOne is SaveAnswers of one answer (an autosave), in one transaction
+// of at most three statements: the response's state with the stored
+// answer (locked), the answer, the response's revision and page.
+func (s *Store) saveOne(ctx context.Context, responseID int64, w AnswerWrite, page string) (*SaveResult, error) {
+	h, err := s.hot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if !s.postgres {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
+	tx, err := sqlDB.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	res, err := s.saveOneTx(ctx, tx, h, responseID, w, page)
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit answer: %w", err)
+	}
+	return res, nil
+}
+
+func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, responseID int64, w AnswerWrite, page string) (*SaveResult, error) {
+	var (
+		st                   responseState
+		stPage               sql.NullString
+		revoked              sql.NullTime
+		aResp                sql.NullInt64
+		aOption, aComment    sql.NullString
+		aLevel, aValue, aRev sql.NullInt64
+		aNA                  sql.NullBool
+		aUpdated             sql.NullTime
+	)
+	err := tx.StmtContext(ctx, h.lockWith).QueryRowContext(ctx, w.Questionnaire, w.Question, responseID).Scan(
+		&st.OrgID, &st.AssessmentID, &st.Status, &st.Revision, &stPage, &st.AssessmentStatus, &revoked,
+		&aResp, &aOption, &aLevel, &aValue, &aNA, &aComment, &aRev, &aUpdated)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid) {
+		return nil, errBadLink()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock response: %w", err)
+	}
+	switch {
+	case st.AssessmentStatus != models.AssessmentOpen:
+		return nil, errClosed()
+	case st.Status != models.ResponseDraft:
+		return nil, errSubmitted()
+	}
+	res := &SaveResult{Revision: st.Revision}
+	rev, t := st.Revision+1, now()
+	row := models.Answer{ResponseID: responseID, QuestionnaireKey: w.Questionnaire, QuestionKey: w.Question,
+		OptionKey: w.Option, Level: w.Level, Value: w.Value, NA: w.NA, Revision: rev, UpdatedAt: t}
+	changed := true
+	if w.Comment != nil {
+		row.Comment = *w.Comment
+	}
+	if aResp.Valid {
+		old := models.Answer{ResponseID: responseID, QuestionnaireKey: w.Questionnaire, QuestionKey: w.Question,
+			OptionKey: nullString(aOption), Level: nullInt(aLevel), Value: nullInt(aValue), NA: aNA.Valid && aNA.Bool,
+			Comment: aComment.String, Revision: aRev.Int64, UpdatedAt: aUpdated.Time}
+		if w.Comment == nil {
+			row.Comment = old.Comment
+		}
+		switch {
+		case sameAnswer(old, row):
+			changed = false
+		case w.Revision != nil && old.Revision > *w.Revision:
+			res.Conflicts = append(res.Conflicts, old)
+			changed = false
+		}
+	}
+	newPage := stPage.String
+	if page != "" {
+		newPage = page
+	}
+	if !changed && newPage == stPage.String {
+		return res, nil
+	}
+	if changed {
+		res.Revision = rev
+		if _, err := tx.StmtContext(ctx, h.upsert).ExecContext(ctx, row.ResponseID, row.QuestionnaireKey, row.QuestionKey,
+			row.OptionKey, row.Level, row.Value, row.NA, row.Comment, row.Revision, row.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("store answer: %w", err)
+		}
+	}
+	// As GORM's Updates of the response would, updated_at changes with the page too.
+	if _, err := tx.StmtContext(ctx, h.update).ExecContext(ctx, res.Revision, newPage, t, responseID); err != nil {
+		return nil, fmt.Errorf("update response: %w", err)
+	}
+	return res, nil
+}
+
+func nullString(v sql.NullString) *string {
+	if !v.Valid {
+		return nil
+	}
+	return &v.String
+}
+
+func nullInt(v sql.NullInt64) *int {
+	if !v.Valid {
+		return nil
+	}
+	n := int(v.Int64)
+	return &n
+}
