@@ -286,8 +286,14 @@ func (s *Store) Assessment(ctx context.Context, orgID, id int64) (*AssessmentInf
 		return nil, err
 	}
 	info.Questionnaires = qs
-	err = s.conn(ctx).Table("teams t").Select("t.*").
-		Joins("JOIN assessment_teams at ON at.team_id = t.id").
+	// From the round's teams, not the organization's: SQLite would walk
+	// every team of the organization in name order otherwise (CROSS JOIN
+	// fixes its join order; PostgreSQL plans by its statistics).
+	join := "JOIN teams t ON t.id = at.team_id"
+	if !s.postgres {
+		join = "CROSS " + join
+	}
+	err = s.conn(ctx).Table("assessment_teams at").Select("t.*").Joins(join).
 		Where("at.assessment_id = ? AND t.org_id = ?", id, orgID).Order("t.name, t.id").Find(&info.Teams).Error
 	if err != nil {
 		return nil, fmt.Errorf("load assessment teams: %w", err)
