@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,9 +42,9 @@ const (
 // hotStatements are the prepared statements of the hot path, prepared on
 // first use (after migration).
 type hotStatements struct {
-	mu                               sync.Mutex
-	ready                            bool
-	survey, lockWith, upsert, update *sql.Stmt
+	mu                                           sync.Mutex
+	ready                                        bool
+	survey, lockWith, lockByLink, upsert, update *sql.Stmt
 }
 
 // hot returns the prepared statements, preparing them the first time.
@@ -58,14 +59,15 @@ func (s *Store) hot(ctx context.Context) (*hotStatements, error) {
 	if err != nil {
 		return nil, err
 	}
-	lock := sqlLockWith
+	lock, byLink := sqlLockWith, sqlLockWith+" AND i.token_hash = ?"
 	if s.postgres {
 		lock += " FOR UPDATE OF r"
+		byLink += " FOR UPDATE OF r"
 	}
 	for _, p := range []struct {
 		dst **sql.Stmt
 		q   string
-	}{{&h.survey, sqlSurveyByToken}, {&h.lockWith, lock}, {&h.upsert, sqlUpsertAnswer}, {&h.update, sqlUpdateResponse}} {
+	}{{&h.survey, sqlSurveyByToken}, {&h.lockWith, lock}, {&h.lockByLink, byLink}, {&h.upsert, sqlUpsertAnswer}, {&h.update, sqlUpdateResponse}} {
 		if *p.dst, err = sqlDB.PrepareContext(ctx, s.rebind(p.q)); err != nil {
 			h.closeLocked()
 			return nil, fmt.Errorf("prepare statement: %w", err)
@@ -82,7 +84,7 @@ func (h *hotStatements) close() {
 }
 
 func (h *hotStatements) closeLocked() {
-	for _, st := range []**sql.Stmt{&h.survey, &h.lockWith, &h.upsert, &h.update} {
+	for _, st := range []**sql.Stmt{&h.survey, &h.lockWith, &h.lockByLink, &h.upsert, &h.update} {
 		if *st != nil {
 			(*st).Close()
 			*st = nil
@@ -138,7 +140,10 @@ func (s *Store) surveyByTokenRow(ctx context.Context, plain string) (*Survey, er
 // saveOne is SaveAnswers of one answer (an autosave), in one transaction
 // of at most three statements: the response's state with the stored
 // answer (locked), the answer, the response's revision and page.
-func (s *Store) saveOne(ctx context.Context, responseID int64, w AnswerWrite, page string) (*SaveResult, error) {
+//
+// tokenHash, when set, must still be the hash of the response's link: the
+// link was resolved from memory (SaveAnswerByLink), not by this request.
+func (s *Store) saveOne(ctx context.Context, responseID int64, w AnswerWrite, page, tokenHash string) (*SaveResult, error) {
 	h, err := s.hot(ctx)
 	if err != nil {
 		return nil, err
@@ -155,7 +160,7 @@ func (s *Store) saveOne(ctx context.Context, responseID int64, w AnswerWrite, pa
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	res, err := s.saveOneTx(ctx, tx, h, responseID, w, page)
+	res, err := s.saveOneTx(ctx, tx, h, responseID, w, page, tokenHash)
 	if err != nil {
 		_ = tx.Rollback()
 		return nil, err
@@ -166,7 +171,7 @@ func (s *Store) saveOne(ctx context.Context, responseID int64, w AnswerWrite, pa
 	return res, nil
 }
 
-func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, responseID int64, w AnswerWrite, page string) (*SaveResult, error) {
+func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, responseID int64, w AnswerWrite, page, tokenHash string) (*SaveResult, error) {
 	var (
 		st                   responseState
 		stPage               sql.NullString
@@ -177,7 +182,11 @@ func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, res
 		aNA                  sql.NullBool
 		aUpdated             sql.NullTime
 	)
-	err := tx.StmtContext(ctx, h.lockWith).QueryRowContext(ctx, w.Questionnaire, w.Question, responseID).Scan(
+	lock, args := h.lockWith, []any{w.Questionnaire, w.Question, responseID}
+	if tokenHash != "" {
+		lock, args = h.lockByLink, append(args, tokenHash)
+	}
+	err := tx.StmtContext(ctx, lock).QueryRowContext(ctx, args...).Scan(
 		&st.OrgID, &st.AssessmentID, &st.Status, &st.Revision, &stPage, &st.AssessmentStatus, &revoked,
 		&aResp, &aOption, &aLevel, &aValue, &aNA, &aComment, &aRev, &aUpdated)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid) {
@@ -249,4 +258,62 @@ func nullInt(v sql.NullInt64) *int {
 	}
 	n := int(v.Int64)
 	return &n
+}
+
+// linkCache remembers, by token hash, the response and round each survey
+// link opened: facts that never change for a link (a regenerated link has
+// another hash; revocation is checked by the statement that writes). It is
+// bounded: it starts afresh when it holds maxLinks.
+type linkCache struct {
+	mu sync.Mutex
+	m  map[string]linkIdentity
+}
+
+type linkIdentity struct {
+	responseID int64
+	pins       pinsKey
+}
+
+const maxLinks = 100_000
+
+func (lc *linkCache) put(hash string, id linkIdentity) {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if lc.m == nil || len(lc.m) >= maxLinks {
+		lc.m = make(map[string]linkIdentity)
+	}
+	lc.m[hash] = id
+}
+
+func (lc *linkCache) get(hash string) (linkIdentity, bool) {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	id, ok := lc.m[hash]
+	return id, ok
+}
+
+// KnownLink returns, without reading the database, the response and the
+// pinned questionnaires of a survey link this process opened before. The
+// link may have been revoked since: SaveAnswerByLink checks.
+func (s *Store) KnownLink(plain string) (responseID int64, pins []RoundQuestionnaire, ok bool) {
+	if plain == "" || len(plain) > 200 {
+		return 0, nil, false
+	}
+	id, ok := s.links.get(secret.HashToken(plain))
+	if !ok {
+		return 0, nil, false
+	}
+	v, ok := s.pins.Load(id.pins)
+	if !ok {
+		return 0, nil, false
+	}
+	return id.responseID, slices.Clone(v.([]RoundQuestionnaire)), true
+}
+
+// SaveAnswerByLink is SaveAnswers of one answer to the response of a link
+// known from KnownLink: it also checks, under the lock, that the link
+// still opens that response and is not revoked (else the link is not
+// valid, as for SurveyByToken).
+func (s *Store) SaveAnswerByLink(ctx context.Context, plain string, responseID int64, w AnswerWrite, page string) (*SaveResult, error) {
+	return s.saveOne(ctx, responseID, w, page, secret.HashToken(plain))
 }

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"gapmap/app/apperr"
+	"gapmap/app/secret"
 	"gapmap/models"
 )
 
@@ -64,6 +65,7 @@ func (s *Store) SurveyByToken(ctx context.Context, plain string) (*Survey, error
 	if sv.Questionnaires, err = s.pinnedOf(ctx, sv.AssessmentID, sv.AssessmentMade); err != nil {
 		return nil, err
 	}
+	s.links.put(secret.HashToken(plain), linkIdentity{responseID: sv.ResponseID, pins: pinsKey{sv.AssessmentID, sv.AssessmentMade.UnixNano()}})
 	return sv, nil
 }
 
@@ -177,7 +179,7 @@ type answerKey struct{ questionnaire, question string }
 // are stored under the next revision of the response.
 func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []AnswerWrite, page string) (*SaveResult, error) {
 	if len(writes) == 1 {
-		return s.saveOne(ctx, responseID, writes[0], page)
+		return s.saveOne(ctx, responseID, writes[0], page, "")
 	}
 	res := &SaveResult{}
 	err := s.tx(ctx, func(tx *gorm.DB) error {

@@ -41,6 +41,8 @@ type Store struct {
 	pins sync.Map
 	// hotStmts are the prepared statements of survey links and autosaves.
 	hotStmts hotStatements
+	// links remembers which response each opened survey link leads to.
+	links linkCache
 	// writeMu queues this process's SQLite transactions in Go: SQLite runs
 	// one writer at a time anyway, and its busy handler sleeps in growing
 	// steps, which adds up to tens of milliseconds at the tail under load.

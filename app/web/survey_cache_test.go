@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -142,4 +143,53 @@ func TestSurveyPageCache(t *testing.T) {
 	if n := builds() - start; n != 3 {
 		t.Errorf("a page with a flash went through the cache: %d renders, want 3", n)
 	}
+}
+
+// TestKnownLinkAutosave: autosaves of a link the server opened before skip
+// reading the link, and still answer every refusal as before: a closed
+// round, a replaced link, a revoked link, bad input.
+func TestKnownLinkAutosave(t *testing.T) {
+	eachServer(t, nil, func(t *testing.T, ts *testServer) {
+		o := ts.newOrg("Acme", "Blue")
+		r := ts.newRound(o)
+		q := ts.shippedQ(cncf).Dimensions[0].Questions[0]
+		a := map[string]any{"questionnaire": cncf, "question": q.Key, "option": q.Options[1].Key}
+		tok := r.Tokens[0]
+		var regenerated struct{ Token string }
+		steps := []struct {
+			name   string
+			do     func()
+			token  func() string
+			body   any
+			status int
+			msg    string
+		}{
+			{name: "first save opens the link", token: func() string { return tok }, body: a, status: 200},
+			{name: "second save of the known link", token: func() string { return tok }, body: map[string]any{"questionnaire": cncf, "question": q.Key, "option": q.Options[2].Key}, status: 200},
+			{name: "bad option", token: func() string { return tok }, body: map[string]any{"questionnaire": cncf, "question": q.Key, "option": "nope"}, status: 422, msg: "is not an option"},
+			{name: "closed round", token: func() string { return tok }, body: a, status: 409, msg: "This assessment round is closed: answers can no longer be changed.",
+				do: func() {
+					ts.want(ts.call("POST", fmt.Sprintf("/api/v1/assessments/%d/close", r.ID), o.Token, nil), 200, "close")
+				}},
+			{name: "reopened", token: func() string { return tok }, body: a, status: 200, do: func() {
+				ts.want(ts.call("POST", fmt.Sprintf("/api/v1/assessments/%d/reopen", r.ID), o.Token, nil), 200, "reopen")
+			}},
+			{name: "replaced link", token: func() string { return tok }, body: a, status: 404, msg: "not valid", do: func() {
+				ts.want(ts.call("POST", fmt.Sprintf("/api/v1/assessments/%d/invitations/%d/regenerate", r.ID, r.InvIDs[0]), o.Token, nil), http.StatusCreated, "regenerate").decode(t, &regenerated)
+			}},
+			{name: "the new link", token: func() string { return regenerated.Token }, body: map[string]any{"questionnaire": cncf, "question": q.Key, "option": q.Options[3].Key}, status: 200},
+			{name: "revoked link", token: func() string { return regenerated.Token }, body: a, status: 404, msg: "not valid", do: func() {
+				ts.want(ts.call("DELETE", fmt.Sprintf("/api/v1/assessments/%d/invitations/%d", r.ID, r.InvIDs[0]), o.Token, nil), http.StatusNoContent, "revoke")
+			}},
+		}
+		for _, st := range steps {
+			if st.do != nil {
+				st.do()
+			}
+			res := ts.putAnswer(st.token(), st.body)
+			if res.Status != st.status || !strings.Contains(res.text(), st.msg) {
+				t.Errorf("%s: %s, want %d with %q", st.name, res, st.status, st.msg)
+			}
+		}
+	})
 }
