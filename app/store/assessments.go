@@ -320,8 +320,14 @@ func (s *Store) Assessment(ctx context.Context, orgID, id int64) (*AssessmentInf
 		return nil, err
 	}
 	info.Questionnaires = qs
-	err = s.conn(ctx).Table("teams t").Select("t.*").
-		Joins("JOIN assessment_teams at ON at.team_id = t.id").
+	// From the round's teams, not the organization's: SQLite would walk
+	// every team of the organization in name order otherwise (CROSS JOIN
+	// fixes its join order; PostgreSQL plans by its statistics).
+	join := "JOIN teams t ON t.id = at.team_id"
+	if !s.postgres {
+		join = "CROSS " + join
+	}
+	err = s.conn(ctx).Table("assessment_teams at").Select("t.*").Joins(join).
 		Where("at.assessment_id = ? AND t.org_id = ?", id, orgID).Order("t.name, t.id").Find(&info.Teams).Error
 	if err != nil {
 		return nil, fmt.Errorf("load assessment teams: %w", err)
@@ -344,19 +350,9 @@ func roundQuestionnaires(db *gorm.DB, assessmentID int64) ([]RoundQuestionnaire,
 // Assessments lists the organization's rounds, newest first, with the
 // progress of their active invitations.
 func (s *Store) Assessments(ctx context.Context, orgID int64) ([]AssessmentSummary, error) {
-	var as []models.Assessment
-	if err := s.conn(ctx).Where("org_id = ?", orgID).Order("created_at DESC, id DESC").Find(&as).Error; err != nil {
-		return nil, fmt.Errorf("list assessments: %w", err)
-	}
-	var keys []struct {
-		AssessmentID     int64
-		QuestionnaireKey string
-	}
-	err := s.conn(ctx).Table("assessment_questionnaires aq").Select("aq.assessment_id, aq.questionnaire_key").
-		Joins("JOIN assessments a ON a.id = aq.assessment_id").Where("a.org_id = ?", orgID).
-		Order("aq.assessment_id, aq.position").Scan(&keys).Error
+	out, err := s.RoundList(ctx, orgID)
 	if err != nil {
-		return nil, fmt.Errorf("list assessment questionnaires: %w", err)
+		return nil, err
 	}
 	var counts []struct {
 		AssessmentID int64
@@ -373,6 +369,37 @@ func (s *Store) Assessments(ctx context.Context, orgID int64) ([]AssessmentSumma
 	if err != nil {
 		return nil, fmt.Errorf("count responses: %w", err)
 	}
+	index := make(map[int64]int, len(out))
+	for i, a := range out {
+		index[a.ID] = i
+	}
+	for _, c := range counts {
+		if i, ok := index[c.AssessmentID]; ok {
+			out[i].Progress = Progress{Invitations: c.Invitations, Submitted: c.Submitted, InProgress: c.InProgress,
+				NotStarted: c.Invitations - c.Submitted - c.InProgress}
+		}
+	}
+	return out, nil
+}
+
+// RoundList lists the organization's rounds, newest first, with their
+// questionnaire keys but without progress (Assessments counts every
+// response of the organization for it).
+func (s *Store) RoundList(ctx context.Context, orgID int64) ([]AssessmentSummary, error) {
+	var as []models.Assessment
+	if err := s.conn(ctx).Where("org_id = ?", orgID).Order("created_at DESC, id DESC").Find(&as).Error; err != nil {
+		return nil, fmt.Errorf("list assessments: %w", err)
+	}
+	var keys []struct {
+		AssessmentID     int64
+		QuestionnaireKey string
+	}
+	err := s.conn(ctx).Table("assessment_questionnaires aq").Select("aq.assessment_id, aq.questionnaire_key").
+		Joins("JOIN assessments a ON a.id = aq.assessment_id").Where("a.org_id = ?", orgID).
+		Order("aq.assessment_id, aq.position").Scan(&keys).Error
+	if err != nil {
+		return nil, fmt.Errorf("list assessment questionnaires: %w", err)
+	}
 	out := make([]AssessmentSummary, len(as))
 	index := make(map[int64]int, len(as))
 	for i, a := range as {
@@ -382,12 +409,6 @@ func (s *Store) Assessments(ctx context.Context, orgID int64) ([]AssessmentSumma
 	for _, k := range keys {
 		if i, ok := index[k.AssessmentID]; ok {
 			out[i].QuestionnaireKeys = append(out[i].QuestionnaireKeys, k.QuestionnaireKey)
-		}
-	}
-	for _, c := range counts {
-		if i, ok := index[c.AssessmentID]; ok {
-			out[i].Progress = Progress{Invitations: c.Invitations, Submitted: c.Submitted, InProgress: c.InProgress,
-				NotStarted: c.Invitations - c.Submitted - c.InProgress}
 		}
 	}
 	return out, nil

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -34,7 +36,8 @@ type Survey struct {
 	SubmittedAt      *time.Time
 	Anonymity        string // the round's mode (models.AnonymityNamed, ...)
 	MinGroup         int
-	Questionnaires   []RoundQuestionnaire `gorm:"-"`
+	Questionnaires   []RoundQuestionnaire `gorm:"-"` // the pinned versions, in order; PreviousAssessmentID is not set
+	AssessmentMade   time.Time            // when the round was created
 }
 
 // Anonymous reports whether the round is anonymous.
@@ -60,25 +63,39 @@ func (s *Store) SurveyByToken(ctx context.Context, plain string) (*Survey, error
 	if plain == "" || len(plain) > 200 {
 		return nil, errBadLink()
 	}
-	var rows []Survey
-	err := s.conn(ctx).Table("invitations i").
-		Select("i.id AS invitation_id, i.org_id, i.assessment_id, a.name AS assessment_name, a.status AS assessment_status, a.due, "+
-			"i.team_id, t.name AS team_name, r.id AS response_id, r.status, r.revision, r.page, r.submitted_at, a.anonymity, a.min_group").
-		Joins("JOIN assessments a ON a.id = i.assessment_id").
-		Joins("JOIN teams t ON t.id = i.team_id").
-		Joins("JOIN responses r ON r.invitation_id = i.id").
-		Where("i.token_hash = ? AND i.revoked_at IS NULL", secret.HashToken(plain)).Limit(1).Scan(&rows).Error
+	sv, err := s.surveyByTokenRow(ctx, plain)
 	if err != nil {
-		return nil, fmt.Errorf("resolve survey link: %w", err)
-	}
-	if len(rows) == 0 {
-		return nil, errBadLink()
-	}
-	sv := &rows[0]
-	if sv.Questionnaires, err = roundQuestionnaires(s.conn(ctx), sv.AssessmentID); err != nil {
 		return nil, err
 	}
+	if sv.Questionnaires, err = s.pinnedOf(ctx, sv.AssessmentID, sv.AssessmentMade); err != nil {
+		return nil, err
+	}
+	s.links.put(secret.HashToken(plain), linkIdentity{responseID: sv.ResponseID, pins: pinsKey{sv.AssessmentID, sv.AssessmentMade.UnixNano()}})
 	return sv, nil
+}
+
+type pinsKey struct {
+	assessmentID int64
+	created      int64
+}
+
+// pinnedOf returns a round's pinned questionnaires without their links to
+// earlier rounds (which change when those rounds are deleted), read once
+// per round: the pins themselves never change.
+func (s *Store) pinnedOf(ctx context.Context, assessmentID int64, created time.Time) ([]RoundQuestionnaire, error) {
+	key := pinsKey{assessmentID, created.UnixNano()}
+	if v, ok := s.pins.Load(key); ok {
+		return slices.Clone(v.([]RoundQuestionnaire)), nil
+	}
+	qs, err := roundQuestionnaires(s.conn(ctx), assessmentID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range qs {
+		qs[i].PreviousAssessmentID = nil
+	}
+	s.pins.Store(key, slices.Clone(qs))
+	return qs, nil
 }
 
 // Answers lists a response's answers in questionnaire and question order of
@@ -86,6 +103,21 @@ func (s *Store) SurveyByToken(ctx context.Context, plain string) (*Survey, error
 func (s *Store) Answers(ctx context.Context, responseID int64) ([]models.Answer, error) {
 	var out []models.Answer
 	if err := s.conn(ctx).Where("response_id = ?", responseID).Order("questionnaire_key, question_key").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("load answers: %w", err)
+	}
+	return out, nil
+}
+
+// AnswersOf lists a response's answers to the named questions of one
+// questionnaire (a page of the survey), whatever else the response holds.
+func (s *Store) AnswersOf(ctx context.Context, responseID int64, questionnaire string, questions []string) ([]models.Answer, error) {
+	var out []models.Answer
+	if len(questions) == 0 {
+		return out, nil
+	}
+	err := s.conn(ctx).Where("response_id = ? AND questionnaire_key = ? AND question_key IN ?", responseID, questionnaire, questions).
+		Order("question_key").Find(&out).Error
+	if err != nil {
 		return nil, fmt.Errorf("load answers: %w", err)
 	}
 	return out, nil
@@ -161,22 +193,34 @@ type answerKey struct{ questionnaire, question string }
 // AnswerWrite.Revision) are left out and returned as conflicts; the others
 // are stored under the next revision of the response.
 func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []AnswerWrite, page string) (*SaveResult, error) {
+	if len(writes) == 1 && !writes[0].Clear {
+		return s.saveOne(ctx, responseID, writes[0], page, "")
+	}
 	res := &SaveResult{}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		st, err := s.lockResponse(tx, responseID)
 		if err != nil {
 			return err
 		}
+		var stored []models.Answer
 		switch {
 		case st.AssessmentStatus != models.AssessmentOpen:
 			return errClosed()
 		case st.Status != models.ResponseDraft:
 			return errSubmitted()
 		}
-		var stored []models.Answer
 		q := tx.Where("response_id = ?", responseID)
 		if len(writes) == 1 {
 			q = q.Where("questionnaire_key = ? AND question_key = ?", writes[0].Questionnaire, writes[0].Question)
+		} else if len(writes) > 1 {
+			// Only the written questions: a page's writes cost the same
+			// whatever else the response holds.
+			qkeys, keys := map[string]bool{}, make([]string, 0, len(writes))
+			for _, w := range writes {
+				qkeys[w.Questionnaire] = true
+				keys = append(keys, w.Question)
+			}
+			q = q.Where("questionnaire_key IN ? AND question_key IN ?", slices.Sorted(maps.Keys(qkeys)), keys)
 		}
 		if err := q.Find(&stored).Error; err != nil {
 			return fmt.Errorf("load answers: %w", err)

@@ -35,6 +35,14 @@ type Store struct {
 	// definitions caches parsed questionnaire versions by id: a version's
 	// content never changes, so it is parsed once per process.
 	definitions sync.Map
+	// pins caches each round's pinned questionnaires for survey links, by
+	// round id and creation time (a deleted round's id may come back on
+	// SQLite): a round's pins never change once it is created.
+	pins sync.Map
+	// hotStmts are the prepared statements of survey links and autosaves.
+	hotStmts hotStatements
+	// links remembers which response each opened survey link leads to.
+	links linkCache
 	// writeMu queues this process's SQLite transactions in Go: SQLite runs
 	// one writer at a time anyway, and its busy handler sleeps in growing
 	// steps, which adds up to tens of milliseconds at the tail under load.
@@ -54,7 +62,11 @@ func SQLiteDSN(path string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + SQLitePragmas
 }
 
-// GormConfig is the GORM configuration gapmap uses.
+// GormConfig is the GORM configuration gapmap uses. Statements are not
+// kept prepared: GORM v1.31's statement cache prepares a statement on the
+// pool while holding its lock, so with every connection held by a
+// transaction that waits for that lock the process deadlocks (seen on
+// PostgreSQL under the crash test's load).
 func GormConfig() *gorm.Config {
 	return &gorm.Config{
 		TranslateError:         true,
@@ -100,6 +112,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 
 // Close closes the connection pool.
 func (s *Store) Close() error {
+	s.hotStmts.close()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

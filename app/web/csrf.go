@@ -177,11 +177,15 @@ func (s *Server) newCSRFCookie(c *fiber.Ctx, session string) string {
 // is issued when the template writes it, so that only pages with a form
 // carry one (html/template prints it through its String method).
 type csrfValue struct {
-	s *Server
-	c *fiber.Ctx
+	s      *Server
+	c      *fiber.Ctx
+	marker string // printed instead of a token in pages rendered for the page cache
 }
 
 func (v csrfValue) String() string {
+	if v.marker != "" {
+		return v.marker
+	}
 	if v.s == nil {
 		return ""
 	}

@@ -11,6 +11,7 @@ import (
 
 	"gapmap/app/apperr"
 	"gapmap/app/charts"
+	"gapmap/app/recommend"
 	"gapmap/app/report"
 	"gapmap/app/results"
 	"gapmap/app/scoring"
@@ -94,7 +95,7 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	}
 	// The versions are read before the results, so that what is built from
 	// the results is never older than the key it is cached under.
-	list, err := s.store.Assessments(ctx, p.OrgID) // newest first
+	list, err := s.store.RoundList(ctx, p.OrgID) // newest first
 	if err != nil {
 		return err
 	}
@@ -105,6 +106,21 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	versions, err := s.store.SnapshotVersions(ctx, p.OrgID, plan.roundIDs())
 	if err != nil {
 		return err
+	}
+	fresh, err := s.freshnessView(ctx, p.OrgID, a.ID)
+	if err != nil {
+		return err
+	}
+	planItems, err := s.store.PlanItems(ctx, p.OrgID, a.ID, 0)
+	if err != nil {
+		return err
+	}
+	title := "Dashboard · " + a.Name
+	pageKey, pageCacheable := dashboardKey(p.OrgID, a, plan, versions, fresh, planItems)
+	if pageCacheable {
+		if content, ok := s.bodies.get(pageKey); ok {
+			return s.renderCachedContent(c, fiber.Map{"Title": title}, content)
+		}
 	}
 	round, err := s.loadRound(ctx, p.OrgID, id)
 	if err != nil {
@@ -130,22 +146,22 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	planStatus, err := s.planStatus(ctx, p.OrgID, a.ID, 0, items)
-	if err != nil {
-		return err
-	}
-	fresh, err := s.freshnessView(ctx, p.OrgID, a.ID)
-	if err != nil {
-		return err
-	}
 	teams, err := s.dashboardTeams(ctx, a, round)
 	if err != nil {
 		return err
 	}
-	return s.render(c, "dashboard/assessment", fiber.Map{
-		"Title": "Dashboard · " + a.Name, "Assessment": a, "Boards": boards, "Teams": teams,
-		"Plan": planStatus, "PlanItems": len(items), "Freshness": fresh,
-	})
+	data := fiber.Map{
+		"Title": title, "Assessment": a, "Boards": boards, "Teams": teams,
+		"Plan": recommend.Progress(items, planMapOf(planItems)), "PlanItems": len(items), "Freshness": fresh,
+	}
+	if !pageCacheable {
+		return s.render(c, "dashboard/assessment", data)
+	}
+	content, err := s.cacheContent(pageKey, "dashboard/assessment", data)
+	if err != nil {
+		return err
+	}
+	return s.renderCachedContent(c, fiber.Map{"Title": title}, content)
 }
 
 // buildBoards builds the dashboard of each questionnaire of a round that
@@ -237,7 +253,7 @@ func (p roundPlan) cacheKey(orgID, id int64, round *results.Round, versions map[
 // organization's rounds up to and including this one that used it, oldest
 // first (at most trendRounds).
 func (s *Server) roundHistory(ctx context.Context, orgID, assessmentID int64, current *results.Round) (map[string][]charts.RoundResult, error) {
-	list, err := s.store.Assessments(ctx, orgID) // newest first
+	list, err := s.store.RoundList(ctx, orgID) // newest first
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"gapmap/app/recommend"
 	"gapmap/app/store"
 	"gapmap/app/wording"
+	"gapmap/models"
 	"gapmap/questionnaires"
 )
 
@@ -107,13 +108,18 @@ func (s *Server) planMap(ctx context.Context, orgID, assessmentID, teamID int64)
 	if err != nil {
 		return nil, err
 	}
+	return planMapOf(items), nil
+}
+
+// planMapOf indexes stored plan items by recommendation.
+func planMapOf(items []models.PlanItem) map[recommend.PlanKey]recommend.Plan {
 	out := make(map[recommend.PlanKey]recommend.Plan, len(items))
 	for _, it := range items {
 		out[recommend.PlanKey{Questionnaire: it.QuestionnaireKey, Recommendation: it.RecommendationKey}] = recommend.Plan{
 			Owner: it.Owner, Quarter: it.Quarter, Status: it.Status, Notes: it.Notes,
 		}
 	}
-	return out, nil
+	return out
 }
 
 // planStatus returns how far the stored plan has come in each phase of the

@@ -74,6 +74,13 @@ func (s *Server) render(c *fiber.Ctx, name string, data fiber.Map) error {
 	if data == nil {
 		data = fiber.Map{}
 	}
+	layout := s.pageData(c, data)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Render(name, data, layout)
+}
+
+// pageData adds the keys every page uses to data and returns its layout.
+func (s *Server) pageData(c *fiber.Ctx, data fiber.Map) (layout string) {
 	var ch chrome
 	s.fillChrome(c, &ch, data["Orgs"] == nil)
 	data["Principal"] = ch.Principal
@@ -92,12 +99,11 @@ func (s *Server) render(c *fiber.Ctx, name string, data fiber.Map) error {
 		data["Title"] = ch.Title
 	}
 	data["Path"] = ch.Path
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	layout := "layouts/base"
+	layout = "layouts/base"
 	if l, ok := data["Layout"].(string); ok {
 		layout = l
 	}
-	return c.Render(name, data, layout)
+	return layout
 }
 
 // formError re-renders a form page with the error next to its field.

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -165,26 +166,8 @@ func (s *Server) apiResults(c *fiber.Ctx) error {
 	a := sc.a
 	head := fiber.Map{"id": a.ID, "name": a.Name, "status": a.Status}
 	if sc.teamID == 0 && p.Role.AtLeast(models.RoleLeader) {
-		// The whole round as stored: the snapshots are sent as they are,
-		// without decoding and encoding them again.
-		snaps, complete, err := s.store.OrderedSnapshots(c.UserContext(), p.OrgID, a.ID)
-		if err != nil {
+		if sent, err := s.sendStoredResults(c, p.OrgID, a, head); sent || err != nil {
 			return err
-		}
-		if complete {
-			at, pending, err := s.freshness(c.UserContext(), p.OrgID, a.ID)
-			if err != nil {
-				return err
-			}
-			c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-			body := append([]byte(`{"assessment":`), mustJSON(head)...)
-			body = append(body, `,"questionnaires":[`...)
-			body = append(body, bytes.Join(snaps, []byte(","))...)
-			body = append(body, `],"computed_at":`...)
-			body = append(body, mustJSON(at)...)
-			body = append(body, `,"pending":`...)
-			body = append(body, mustJSON(pending)...)
-			return c.Send(append(body, '}'))
 		}
 	}
 	round, err := s.scopedRound(c, p, sc)
@@ -196,4 +179,56 @@ func (s *Server) apiResults(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(out)
+}
+
+// sendStoredResults sends a whole round's results as stored, when every
+// snapshot is: the snapshots are joined without decoding and encoding
+// them again, and the answer is kept compressed in the page cache under
+// the versions of the snapshots (read before them, so that what is kept
+// is never older than its key), the round's name and status and the
+// freshness. Only callers who may see every team come here; the key
+// holds the organization. sent is false when a snapshot is missing.
+func (s *Server) sendStoredResults(c *fiber.Ctx, orgID int64, a *store.AssessmentInfo, head fiber.Map) (sent bool, err error) {
+	ctx := c.UserContext()
+	versions, err := s.store.SnapshotVersions(ctx, orgID, []int64{a.ID})
+	if err != nil {
+		return false, err
+	}
+	at, pending, err := s.freshness(ctx, orgID, a.ID)
+	if err != nil {
+		return false, err
+	}
+	key := fmt.Appendf(nil, "results|%d|%d|%q|%q|%t|", orgID, a.ID, a.Name, a.Status, pending)
+	if at != nil {
+		key = append(key, *at...)
+	}
+	for _, q := range a.Questionnaires {
+		t, ok := versions[a.ID][q.Key]
+		if !ok {
+			return false, nil
+		}
+		key = fmt.Appendf(key, "|%s@%d", q.Key, t.UnixNano())
+	}
+	if p, ok := s.bodies.get(string(key)); ok {
+		return true, p.send(c, "", s.bodies.flate)
+	}
+	snaps, complete, err := s.store.OrderedSnapshots(ctx, orgID, a.ID)
+	if err != nil || !complete {
+		return false, err
+	}
+	body := append([]byte(`{"assessment":`), mustJSON(head)...)
+	body = append(body, `,"questionnaires":[`...)
+	body = append(body, bytes.Join(snaps, []byte(","))...)
+	body = append(body, `],"computed_at":`...)
+	body = append(body, mustJSON(at)...)
+	body = append(body, `,"pending":`...)
+	body = append(body, mustJSON(pending)...)
+	body = append(body, '}')
+	p, err := newCachedBody(string(key), fiber.MIMEApplicationJSONCharsetUTF8, [][]byte{body}, true)
+	if err != nil {
+		return false, fmt.Errorf("cache results: %w", err)
+	}
+	s.bodies.builds.Add(1)
+	s.bodies.put(p)
+	return true, p.send(c, "", s.bodies.flate)
 }

@@ -5,6 +5,8 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -50,6 +52,9 @@ type Server struct {
 	sessions *session.Store
 	csrf     *csrfGuard
 	charts   *chartCache // built dashboards by snapshot version
+	pages    *pageCache  // rendered respondent pages
+	bodies   *pageCache  // results JSON and dashboards by snapshot versions
+	views    *html.Engine
 	shipped  []*questionnaires.Questionnaire
 	assets   *assetSet // fingerprinted, precompressed static files
 
@@ -91,6 +96,16 @@ func New(d Deps) (*Server, error) {
 	}
 	s.registerPurges()
 	s.charts = newChartCache(256)
+	s.views = engine
+	marker := make([]byte, 16)
+	if _, err := rand.Read(marker); err != nil {
+		return nil, fmt.Errorf("page cache marker: %w", err)
+	}
+	s.pages = newPageCache(1024, []byte("csrf"+hex.EncodeToString(marker)))
+	s.bodies = newPageCache(64, s.pages.marker)
+	if _, err := engine.Templates.New(contentTemplate).Parse(string(s.pages.marker)); err != nil {
+		return nil, fmt.Errorf("content marker template: %w", err)
+	}
 	if err := s.initCSRF(); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"gapmap/app/apperr"
 	"gapmap/app/store"
@@ -115,6 +116,9 @@ func (s *Server) apiSaveAnswer(c *fiber.Ctx) error {
 	if len(c.Body()) > maxAnswerBody {
 		return apperr.Errorf(apperr.ETooLarge, "The request body is larger than %d bytes.", maxAnswerBody)
 	}
+	if done, err := s.saveKnownLink(c); done {
+		return err
+	}
 	sc, err := s.openSurvey(c)
 	if err != nil {
 		return err
@@ -134,6 +138,11 @@ func (s *Server) apiSaveAnswer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.answerSaved(c, res)
+}
+
+// answerSaved answers a saved answer write, or one refused as stale.
+func (s *Server) answerSaved(c *fiber.Ctx, res *store.SaveResult) error {
 	if len(res.Conflicts) > 0 {
 		return &apperr.Error{
 			Code:    apperr.EConflict,
@@ -143,6 +152,41 @@ func (s *Server) apiSaveAnswer(c *fiber.Ctx) error {
 	}
 	s.metrics.AnswersSaved(1)
 	return c.JSON(fiber.Map{"revision": res.Revision})
+}
+
+// saveKnownLink saves an autosave of a link this process opened before
+// without reading the link first: the store checks the link, the state
+// and the stored answer in the statement that locks the response. It
+// handles only writes that succeed (or are refused as stale); on anything
+// else it changes nothing and returns done false, and the request takes
+// the usual way, which answers exactly as before.
+func (s *Server) saveKnownLink(c *fiber.Ctx) (done bool, err error) {
+	token := c.Params("token")
+	if s.surveyMisses.blocked(c.IP(), time.Now()) {
+		return false, nil
+	}
+	responseID, pins, ok := s.store.KnownLink(token)
+	if !ok {
+		return false, nil
+	}
+	qs, err := s.pinnedQuestionnaires(c.UserContext(), pins)
+	if err != nil {
+		return false, nil
+	}
+	var b answerBody
+	if decodeJSON(c, &b) != nil {
+		return false, nil
+	}
+	sc := newSurveyCtx(utils.CopyString(token), &store.Survey{ResponseID: responseID, Questionnaires: pins}, qs)
+	w, page, err := sc.validate(b)
+	if err != nil {
+		return false, nil
+	}
+	res, err := s.store.SaveAnswerByLink(c.UserContext(), sc.token, responseID, w, strconv.Itoa(page))
+	if err != nil {
+		return false, nil
+	}
+	return true, s.answerSaved(c, res)
 }
 
 // submit submits the response; the store enqueues the round's recompute.

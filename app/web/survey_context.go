@@ -24,6 +24,15 @@ type surveyPageRef struct {
 	D *questionnaires.Dimension
 }
 
+// keys lists the keys of the page's questions.
+func (p surveyPageRef) keys() []string {
+	out := make([]string, len(p.D.Questions))
+	for i, qu := range p.D.Questions {
+		out[i] = qu.Key
+	}
+	return out
+}
+
 // surveyCtx is an opened survey link with its pinned questionnaires.
 type surveyCtx struct {
 	token  string

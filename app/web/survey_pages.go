@@ -44,16 +44,18 @@ func (s *Server) surveyIntro(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderSurveyIntro(c *fiber.Ctx, sc *surveyCtx) error {
-	answers, err := s.store.Answers(c.UserContext(), sc.sv.ResponseID)
-	if err != nil {
-		return err
-	}
-	v := surveyIntroView{
-		surveyView: sc.view(sc.sv.AssessmentName, answers, 0),
-		Resume:     sc.url(sc.resumePath()),
-		Started:    len(answers) > 0,
-	}
-	return s.renderView(c, "survey/intro", surveyLayout, &v)
+	return s.renderSurveyCached(c, sc, func() (string, viewModel, error) {
+		answers, err := s.store.Answers(c.UserContext(), sc.sv.ResponseID)
+		if err != nil {
+			return "", nil, err
+		}
+		v := surveyIntroView{
+			surveyView: sc.view(sc.sv.AssessmentName, answers, 0),
+			Resume:     sc.url(sc.resumePath()),
+			Started:    len(answers) > 0,
+		}
+		return "survey/intro", &v, nil
+	})
 }
 
 // openSurveyPage resolves the token and the page number (:n) of a request.
@@ -78,12 +80,14 @@ func (s *Server) surveyPage(c *fiber.Ctx) error {
 	if !sc.sv.Editable() {
 		return c.Redirect(sc.url(""), fiber.StatusSeeOther)
 	}
-	answers, err := s.store.Answers(c.UserContext(), sc.sv.ResponseID)
-	if err != nil {
-		return err
-	}
-	v := sc.pageFormView(answers, n, nil, "")
-	return s.renderView(c, "survey/page", surveyLayout, &v)
+	return s.renderSurveyCached(c, sc, func() (string, viewModel, error) {
+		answers, err := s.store.Answers(c.UserContext(), sc.sv.ResponseID)
+		if err != nil {
+			return "", nil, err
+		}
+		v := sc.pageFormView(answers, n, nil, "")
+		return "survey/page", &v, nil
+	})
 }
 
 // surveySavePage answers POST /s/{token}/page/{n}: the form of a page
@@ -102,7 +106,7 @@ func (s *Server) surveySavePage(c *fiber.Ctx) error {
 	if r, err := strconv.ParseInt(c.FormValue("revision"), 10, 64); err == nil && r >= 0 {
 		form.revision = &r
 	}
-	stored, err := s.store.Answers(c.UserContext(), sc.sv.ResponseID)
+	stored, err := s.store.AnswersOf(c.UserContext(), sc.sv.ResponseID, sc.pages[n-1].Q.Key, sc.pages[n-1].keys())
 	if err != nil {
 		return err
 	}
@@ -139,20 +143,33 @@ func (s *Server) surveyReview(c *fiber.Ctx) error {
 	if !sc.sv.Editable() {
 		return c.Redirect(sc.url(""), fiber.StatusSeeOther)
 	}
-	return s.renderSurveyReview(c, sc, nil)
+	return s.renderSurveyCached(c, sc, func() (string, viewModel, error) {
+		v, err := s.surveyReviewView(c, sc, nil)
+		return "survey/review", v, err
+	})
 }
 
 func (s *Server) renderSurveyReview(c *fiber.Ctx, sc *surveyCtx, err error) error {
+	v, verr := s.surveyReviewView(c, sc, err)
+	if verr != nil {
+		return verr
+	}
+	return s.renderView(c, "survey/review", surveyLayout, v)
+}
+
+// surveyReviewView is the review page; err, when set, explains a refused
+// submission.
+func (s *Server) surveyReviewView(c *fiber.Ctx, sc *surveyCtx, err error) (*surveyReviewView, error) {
 	answers, aerr := s.store.Answers(c.UserContext(), sc.sv.ResponseID)
 	if aerr != nil {
-		return aerr
+		return nil, aerr
 	}
 	v := surveyReviewView{surveyView: sc.view("Review · "+sc.sv.AssessmentName, answers, len(sc.pages)+1)}
 	v.Unanswered = v.Answered < v.Total
 	if ae, ok := apperr.As(err); ok {
 		v.Alert = ae.Message
 	}
-	return s.renderView(c, "survey/review", surveyLayout, &v)
+	return &v, nil
 }
 
 // surveySubmitForm answers POST /s/{token}/submit (the review page's form).

@@ -27,7 +27,7 @@ type bench struct {
 	log  io.Writer
 
 	qs      []*questionnaires.Questionnaire
-	dbPath  string
+	dsn     string // the SQLite file, or the --postgres URL
 	main    *seededOrg
 	scaling []*seededOrg // 25 % and 50 % of the big round, each in its own organization
 	other   *seededOrg   // another organization, with a 10-response round
@@ -64,6 +64,10 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 		DurationS: o.Duration.Seconds(), WarmupS: o.Warmup.Seconds(), Repetitions: o.Reps,
 		Started: started.UTC().Format(time.RFC3339), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
 		CPU: cpuModel(), NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), LoadAvg: []string{loadAverage()},
+		Database: "sqlite", Instances: o.Instances,
+	}
+	if o.Postgres != "" {
+		b.rep.Config.Database = "postgres"
 	}
 	if err := b.seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
@@ -89,9 +93,15 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 }
 
 func (b *bench) seed(ctx context.Context) error {
-	b.dbPath = filepath.Join(b.dir, "gapmap.db")
+	b.dsn = filepath.Join(b.dir, "gapmap.db")
+	if b.opts.Postgres != "" {
+		if err := checkEmptyPostgres(ctx, b.opts.Postgres); err != nil {
+			return err
+		}
+		b.dsn = b.opts.Postgres
+	}
 	start := time.Now()
-	sd, err := seedDatabase(ctx, b.dbPath, b.opts, b.progress)
+	sd, err := seedDatabase(ctx, b.dsn, b.opts, b.progress)
 	if err != nil {
 		return err
 	}
@@ -117,13 +127,14 @@ type seeded struct {
 	other   *seededOrg // the organization of the 10-response round
 }
 
-// seedDatabase creates and migrates the SQLite database at path and seeds
+// seedDatabase creates and migrates the database dsn (an SQLite file or a
+// PostgreSQL URL) and seeds
 // it as the benchmark uses it: the main organization with the big round,
 // the organizations of the scaling metric, and another organization with a
 // 10-response round whose drafts autosave while the big round takes
 // submissions.
-func seedDatabase(ctx context.Context, path string, o *options, progress func(string, ...any)) (*seeded, error) {
-	st, err := store.Open(ctx, path)
+func seedDatabase(ctx context.Context, dsn string, o *options, progress func(string, ...any)) (*seeded, error) {
+	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -160,23 +171,28 @@ func seedDatabase(ctx context.Context, path string, o *options, progress func(st
 // loadMetrics runs every HTTP metric right after its baseline, so that
 // both see the same machine.
 func (b *bench) loadMetrics(ctx context.Context) error {
-	g, err := startGapmap(ctx, b.dir, b.dbPath)
+	g, err := b.startServers(ctx)
 	if err != nil {
 		return fmt.Errorf("start gapmap: %w", err)
 	}
 	defer g.Close()
+	gAddr := g.Addrs[0]
 	base, err := startBaselines(b.dir)
 	if err != nil {
 		return fmt.Errorf("start baselines: %w", err)
 	}
 	defer base.Close()
-	cookie, err := login(g.Addr)
+	cookie, err := login(gAddr)
 	if err != nil {
 		return err
 	}
 	o := b.opts
 	spec := func(addr string, build request) loadSpec {
-		return loadSpec{Addr: addr, Build: build, Connections: o.Connections, Warmup: o.Warmup, Duration: o.Duration}
+		ls := loadSpec{Addr: addr, Build: build, Connections: o.Connections, Warmup: o.Warmup, Duration: o.Duration}
+		if addr == gAddr {
+			ls.Addrs = g.Addrs // gapmap's connections spread over its instances
+		}
+		return ls
 	}
 	// group runs specs alternating; the first nBase are baselines.
 	group := func(names []string, nBase int, specs ...loadSpec) []loadResult {
@@ -191,11 +207,11 @@ func (b *bench) loadMetrics(ctx context.Context) error {
 
 	big, small := b.main.Big, b.main.Small
 	surveyTokens := append(append([]string{}, big.Tokens...), big.Drafts...)
-	gURL := "http://" + g.Addr
+	gURL := "http://" + gAddr
 
 	rs := group([]string{"plain", "survey_get"}, 1,
 		spec(base.Plain.Addr, get("http://"+base.Plain.Addr+"/", nil)),
-		spec(g.Addr, func(rng *rand.Rand, req *fasthttp.Request) {
+		spec(gAddr, func(rng *rand.Rand, req *fasthttp.Request) {
 			req.SetRequestURI(gURL + "/api/v1/survey/" + pick(rng, surveyTokens))
 		}))
 	b.addLoad("survey_get", rs[1], "plain", rs[0], 0.30, "ratio ≥ 0.30", "random survey tokens of the big round")
@@ -205,15 +221,15 @@ func (b *bench) loadMetrics(ctx context.Context) error {
 		spec(base.Insert.Addr, func(rng *rand.Rand, req *fasthttp.Request) {
 			put(req, "http://"+base.Insert.Addr+"/insert", pick(rng, bodies))
 		}),
-		spec(g.Addr, func(rng *rand.Rand, req *fasthttp.Request) {
+		spec(gAddr, func(rng *rand.Rand, req *fasthttp.Request) {
 			put(req, gURL+"/api/v1/survey/"+pick(rng, big.Drafts)+"/answers", pick(rng, bodies))
 		}))
 	m := b.addLoad("autosave", rs[1], "insert", rs[0], 0.60,
 		fmt.Sprintf("ratio ≥ 0.60, p99 ≤ 50 ms at %d connections, 0 errors", o.Connections),
 		fmt.Sprintf("random answers of %d draft responses", len(big.Drafts)))
 	m.Met = m.Met && rs[1].P99 <= 50 && rs[1].Errors == 0
-	if err := b.openJoinMetric(g.Addr, rs[0], func(build request) loadResult {
-		return group([]string{"open_join"}, 0, spec(g.Addr, build))[0]
+	if err := b.openJoinMetric(gAddr, rs[0], func(build request) loadResult {
+		return group([]string{"open_join"}, 0, spec(gAddr, build))[0]
 	}); err != nil {
 		return err
 	}
@@ -223,7 +239,7 @@ func (b *bench) loadMetrics(ctx context.Context) error {
 	// Same-bytes baselines: bare Fiber sends what gapmap sent, compressed
 	// the same way.
 	auth := "Bearer " + b.main.APIToken
-	c := newClient(g.Addr)
+	c := newClient(gAddr)
 	fresh := big.Fresh[len(big.Fresh)-2:] // an empty response, and one that will hold every answer
 	if err := b.fill(c, fresh[1:]); err != nil {
 		return err
@@ -259,10 +275,10 @@ func (b *bench) loadMetrics(ctx context.Context) error {
 		}),
 		spec(same.Addr, get(sameURL+"results", nil)),
 		spec(same.Addr, get(sameURL+"dashboard", nil)),
-		spec(g.Addr, get(gURL+resultsURI, func(req *fasthttp.Request) {
+		spec(gAddr, get(gURL+resultsURI, func(req *fasthttp.Request) {
 			req.Header.Set("Authorization", auth)
 		})),
-		spec(g.Addr, get(gURL+dashboardPath(small.ID), func(req *fasthttp.Request) {
+		spec(gAddr, get(gURL+dashboardPath(small.ID), func(req *fasthttp.Request) {
 			req.Header.Set("Cookie", cookie)
 		})))
 	b.addLoad("results", rs[3], "pk_read", rs[0], 0.50, "ratio ≥ 0.50", fmt.Sprintf("a %d-team round, bearer token", small.Teams))
@@ -276,8 +292,8 @@ func (b *bench) loadMetrics(ctx context.Context) error {
 	rs = group([]string{"same_bytes survey_page", "same_bytes survey_page_full", "survey_page", "survey_page_full"}, 2,
 		spec(same.Addr, get(sameURL+"survey_page", nil)),
 		spec(same.Addr, get(sameURL+"survey_page_full", nil)),
-		spec(g.Addr, get(gURL+"/s/"+fresh[0]+"/page/1", nil)),
-		spec(g.Addr, get(gURL+"/s/"+fresh[1]+"/page/1", nil)))
+		spec(gAddr, get(gURL+"/s/"+fresh[0]+"/page/1", nil)),
+		spec(gAddr, get(gURL+"/s/"+fresh[1]+"/page/1", nil)))
 	mp := b.addLoad("survey_page", rs[2], "same_bytes survey_page", rs[0], 0.50, "ratio ≥ 0.50",
 		"GET /s/{token}/page/1 of a response without answers, no cookie; "+sameBytesNote("survey_page", pages[2]))
 	pageRatio := mp.Ratio
@@ -340,12 +356,12 @@ func (b *bench) addLoad(name string, r loadResult, baseName string, base loadRes
 // gapmap and the baseline alike about a quarter of their time in a profile.
 func (b *bench) rescoreMetric(parent context.Context) error {
 	ctx := context.WithoutCancel(parent)
-	st, err := store.Open(ctx, b.dbPath)
+	st, err := store.Open(ctx, b.dsn)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	raw, err := openBaselineDB(b.dbPath)
+	raw, err := openRawDB(b.dsn)
 	if err != nil {
 		return err
 	}
@@ -479,7 +495,7 @@ func (b *bench) children(ctx context.Context, reps int, run func() (childResult,
 
 func (b *bench) exportChild(ctx context.Context, org *seededOrg, out string) (childResult, error) {
 	return runChild(ctx, []string{tokenEnv + "=" + org.APIToken}, childExport,
-		"--db", b.dbPath, "--assessment", strconv.FormatInt(org.Big.ID, 10), "--out", out)
+		"--db", b.dsn, "--assessment", strconv.FormatInt(org.Big.ID, 10), "--out", out)
 }
 
 // addScaling compares the time per 1,000 answers at 50 and 100 % with the

@@ -144,20 +144,39 @@ func streamChild(args []string) (childResult, error) {
 	start := time.Now()
 	f := excelize.NewFile()
 	defer f.Close()
-	sw, err := f.NewStreamWriter("Sheet1")
-	if err != nil {
-		return childResult{}, err
-	}
 	header := make([]any, *cols)
 	for c := range header {
 		header[c] = "Column " + strconv.Itoa(c+1)
 	}
-	if err := sw.SetRow("A1", header); err != nil {
-		return childResult{}, err
-	}
+	// A sheet holds at most excelize.TotalRows rows: more rows go on to
+	// further sheets, each with the header.
+	var sw *excelize.StreamWriter
+	sheetRow := 0
 	submitted := time.Date(2026, 3, 31, 14, 5, 0, 0, time.UTC)
 	row := make([]any, *cols)
 	for r := 0; r < *rows; r++ {
+		if sw == nil || sheetRow == excelize.TotalRows {
+			if sw != nil {
+				if err := sw.Flush(); err != nil {
+					return childResult{}, err
+				}
+			}
+			name := "Sheet1"
+			if sw != nil {
+				name = "Sheet" + strconv.Itoa(r/(excelize.TotalRows-1)+1)
+				if _, err := f.NewSheet(name); err != nil {
+					return childResult{}, err
+				}
+			}
+			var err error
+			if sw, err = f.NewStreamWriter(name); err != nil {
+				return childResult{}, err
+			}
+			if err := sw.SetRow("A1", header); err != nil {
+				return childResult{}, err
+			}
+			sheetRow = 1
+		}
 		p := pool[r%len(pool)]
 		sample := []any{
 			"Team " + strconv.Itoa(r/300+1), "respondent " + strconv.Itoa(r/60%5+1), submitted, p.qkey, p.dim,
@@ -166,7 +185,8 @@ func streamChild(args []string) (childResult, error) {
 		for c := range row {
 			row[c] = sample[c%len(sample)]
 		}
-		cell, err := excelize.CoordinatesToCellName(1, r+2)
+		sheetRow++
+		cell, err := excelize.CoordinatesToCellName(1, sheetRow)
 		if err != nil {
 			return childResult{}, err
 		}
@@ -174,8 +194,10 @@ func streamChild(args []string) (childResult, error) {
 			return childResult{}, err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return childResult{}, err
+	if sw != nil {
+		if err := sw.Flush(); err != nil {
+			return childResult{}, err
+		}
 	}
 	file, err := os.Create(*out)
 	if err != nil {

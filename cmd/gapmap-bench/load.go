@@ -27,7 +27,8 @@ type request func(rng *rand.Rand, req *fasthttp.Request)
 
 // loadSpec is one load run against one server.
 type loadSpec struct {
-	Addr        string // host:port
+	Addr        string   // host:port
+	Addrs       []string // when set, connection i goes to Addrs[i % len] instead of Addr
 	Build       request
 	Connections int
 	Warmup      time.Duration
@@ -105,7 +106,11 @@ func drive(spec loadSpec, warm, dur time.Duration) connStats {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			stats[i] = oneConn(spec, uint64(i)+uint64(measureFrom.UnixNano()), measureFrom, end)
+			cs := spec
+			if len(spec.Addrs) > 0 {
+				cs.Addr = spec.Addrs[i%len(spec.Addrs)]
+			}
+			stats[i] = oneConn(cs, uint64(i)+uint64(measureFrom.UnixNano()), measureFrom, end)
 		}(i)
 	}
 	wg.Wait()

@@ -6,7 +6,7 @@
 // their own floors, and prints a table or (--json) one JSON object.
 //
 //	go run ./cmd/gapmap-bench [--quick] [--json] [--teams N] [--respondents N]
-//	    [--connections N] [--duration D] [--warmup D]
+//	    [--connections N] [--duration D] [--warmup D] [--postgres URL --instances N]
 //	go run ./cmd/gapmap-bench seed --db PATH [--teams N] [--respondents N]
 //
 // seed only seeds a new database as the benchmark does, for probes from
@@ -28,11 +28,22 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"gapmap/app/config"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && os.Args[1] == childServe {
+		err := serveChild(ctx, os.Args[2:])
+		stop()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gapmap-bench serve:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if len(os.Args) > 1 && strings.HasPrefix(os.Args[1], "__") {
 		code := runChildCommand(ctx, os.Args[1], os.Args[2:])
 		stop()
@@ -64,6 +75,8 @@ type options struct {
 	Reps        int
 	Keep        bool
 	CPUProfile  string
+	Postgres    string // a PostgreSQL URL of an empty database, instead of an SQLite file
+	Instances   int    // gapmap processes sharing the PostgreSQL database
 }
 
 func parseOptions(args []string, stderr io.Writer) (*options, error) {
@@ -84,6 +97,8 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.Reps, "reps", 3, "repetitions of each in-process timing (rescore and its baseline)")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary directory (database, log, workbooks)")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the whole run (servers included) to this file")
+	fs.StringVar(&o.Postgres, "postgres", "", "seed and serve this PostgreSQL database (postgres://…, must be empty) instead of an SQLite file")
+	fs.IntVar(&o.Instances, "instances", 1, "gapmap processes serving the load together (more than 1 needs --postgres)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -114,6 +129,12 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		return nil, errors.New("--duration must be positive and --warmup not negative")
 	case o.Reps < 1:
 		return nil, errors.New("--reps must be at least 1")
+	case o.Instances < 1 || o.Instances > 8:
+		return nil, errors.New("--instances must be from 1 to 8")
+	case o.Instances > 1 && o.Postgres == "":
+		return nil, errors.New("--instances more than 1 needs --postgres: several processes share one PostgreSQL database")
+	case o.Postgres != "" && !config.IsPostgres(o.Postgres):
+		return nil, errors.New("--postgres takes a postgres:// URL")
 	}
 	return o, nil
 }

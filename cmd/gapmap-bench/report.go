@@ -32,6 +32,8 @@ type runConfig struct {
 	NumCPU       int       `json:"num_cpu"`
 	GOMAXPROCS   int       `json:"gomaxprocs"`
 	LoadAvg      []string  `json:"load_average"` // 1-minute load average at the start and the end, where known
+	Database     string    `json:"database"`     // "sqlite" or "postgres"
+	Instances    int       `json:"instances"`    // gapmap processes serving the load
 }
 
 type roundInfo struct {
@@ -150,6 +152,9 @@ func (r *report) writeTable(w io.Writer) {
 		c.Teams, c.Respondents, c.BigRound.Answers, c.SmallRound.Teams, c.Connections, fmtSeconds(c.DurationS), fmtSeconds(c.WarmupS))
 	fmt.Fprintf(w, "machine: %s, %d CPUs (GOMAXPROCS %d), %s %s/%s, load average %s; seeding %s, total %s\n\n",
 		c.CPU, c.NumCPU, c.GOMAXPROCS, c.GoVersion, c.OS, c.Arch, strings.Join(c.LoadAvg, " → "), fmtSeconds(c.SeedS), fmtSeconds(c.TotalS))
+	if c.Database == "postgres" {
+		fmt.Fprintf(w, "database: PostgreSQL, %d gapmap instance(s) (the insert and pk_read baselines stay on SQLite files)\n\n", c.Instances)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "metric\tgapmap\tp50 ms\tp99 ms\terrors\tbaseline\tbaseline value\tratio\tgoal\tmet\t")
 	for _, m := range r.Metrics {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/valyala/fasthttp"
 )
 
 // captured is one answer of gapmap, decompressed, to be sent again by the
@@ -34,9 +35,10 @@ func capture(c *client, name, uri string, headers map[string]string) (captured, 
 }
 
 // startSameBytes starts the same-bytes baseline: bare Fiber with the
-// compression gapmap uses (fiber's compress middleware at LevelBestSpeed),
-// answering GET /{name} with the captured body and content type, and
-// nothing else. It checks that it answers a browser with the encoding
+// compression gapmap uses (fiber's compress middleware at LevelBestSpeed,
+// or gzip at the same level for pages gapmap sent gzip-encoded to a
+// browser that accepts br too), answering GET /{name} with the captured
+// body and content type, compressed per request, and nothing else. It checks that it answers a browser with the encoding
 // gapmap chose.
 func startSameBytes(pages []captured) (running, error) {
 	r, err := serveFiber(func(app *fiber.App) {
@@ -45,6 +47,13 @@ func startSameBytes(pages []captured) (running, error) {
 			p := p
 			app.Get("/"+p.Name, func(c *fiber.Ctx) error {
 				c.Set(fiber.HeaderContentType, p.ContentType)
+				if p.Encoding == "gzip" {
+					// gapmap chose gzip although the client accepts br:
+					// compress as the middleware would, but with gzip.
+					c.Set(fiber.HeaderContentEncoding, "gzip")
+					c.Vary(fiber.HeaderAcceptEncoding)
+					return c.Send(fasthttp.AppendGzipBytesLevel(nil, p.Plain, fasthttp.CompressBestSpeed))
+				}
 				return c.Send(p.Plain)
 			})
 		}

@@ -167,12 +167,21 @@ func (s *submitted) percentiles() (p50, p99 float64) {
 
 // submissions starts gapmap again and runs submitMetrics.
 func (b *bench) submissions(ctx context.Context) error {
-	g, err := startGapmap(ctx, b.dir, b.dbPath)
+	g, err := b.startServers(ctx)
 	if err != nil {
 		return fmt.Errorf("start gapmap: %w", err)
 	}
 	defer g.Close()
-	return b.submitMetrics(g.Addr, b.autosaveP99)
+	acked, err := b.submitMetrics(g.Addrs, b.autosaveP99)
+	if err != nil {
+		return err
+	}
+	m, err := b.countLost(ctx, b.main, acked, len(oneAnswerEach(b.qs, rand.New(rand.NewPCG(1, 1)))))
+	if err != nil {
+		return err
+	}
+	b.rep.Metrics = append(b.rep.Metrics, m)
+	return nil
 }
 
 // submitMetrics measures submissions into the 10-response round of another
@@ -181,8 +190,22 @@ func (b *bench) submissions(ctx context.Context) error {
 // (autosave_during_submits), and how soon the results of the big round
 // include the last of them (results_freshness). Every response is filled
 // through the survey API first, untimed.
-func (b *bench) submitMetrics(gAddr string, autosaveP99 float64) error {
+//
+// With several instances, submissions go to each in turn and autosaves
+// spread over them. It returns how many submissions into the big round
+// were acknowledged.
+func (b *bench) submitMetrics(addrs []string, autosaveP99 float64) (int, error) {
+	gAddr := addrs[0]
 	c := newClient(gAddr)
+	clients := make([]*client, len(addrs))
+	for i, a := range addrs {
+		clients[i] = newClient(a)
+	}
+	turn := 0
+	nextClient := func() *client {
+		turn++
+		return clients[turn%len(clients)]
+	}
 	n := b.opts.submissions()
 	big, other := b.main.Big, b.other.Big
 	smallToks := other.Fresh[:n]
@@ -191,19 +214,19 @@ func (b *bench) submitMetrics(gAddr string, autosaveP99 float64) error {
 	b.progress("submissions: filling %d responses through the survey API ...", len(smallToks)+len(bigToks)+len(duringToks))
 	for _, toks := range [][]string{smallToks, bigToks, duringToks} {
 		if err := b.fill(c, toks); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	b.progress("submissions: %d into the %d-response round, then %d into the %d-response round, one by one", n, other.Responses, n, big.Responses)
 	var small, large submitted
 	for _, tok := range smallToks {
-		small.submit(c, tok)
+		small.submit(nextClient(), tok)
 	}
 	if err := b.waitFresh(c, b.other, other.Responses+int(small.ok), time.Minute); err != nil {
 		b.progress("submissions: %v", err)
 	}
 	for _, tok := range bigToks {
-		large.submit(c, tok)
+		large.submit(nextClient(), tok)
 	}
 	sp50, sp99 := small.percentiles()
 	bp50, bp99 := large.percentiles()
@@ -232,7 +255,7 @@ func (b *bench) submitMetrics(gAddr string, autosaveP99 float64) error {
 	b.progress("autosave_during_submits: %d connections autosave in another organization for %s after %s warm-up, %d submissions/s into the big round",
 		o.Connections, o.Duration, o.Warmup, submitRate)
 	bodies := answerBodies(b.qs)
-	spec := loadSpec{Addr: gAddr, Connections: o.Connections, Warmup: o.Warmup, Duration: o.Duration,
+	spec := loadSpec{Addr: gAddr, Addrs: addrs, Connections: o.Connections, Warmup: o.Warmup, Duration: o.Duration,
 		Build: func(rng *rand.Rand, req *fasthttp.Request) {
 			put(req, "http://"+gAddr+"/api/v1/survey/"+pick(rng, other.Drafts)+"/answers", pick(rng, bodies))
 		}}
@@ -249,7 +272,7 @@ func (b *bench) submitMetrics(gAddr string, autosaveP99 float64) error {
 				return
 			case <-tick.C:
 			}
-			during.submit(c, tok)
+			during.submit(nextClient(), tok)
 		}
 	}()
 	as := drive(spec, o.Warmup, o.Duration)
@@ -294,7 +317,7 @@ func (b *bench) submitMetrics(gAddr string, autosaveP99 float64) error {
 	mf.Ratio = mf.Value / 2
 	mf.Met = mf.Errors == 0 && mf.Value <= 2
 	b.rep.Metrics = append(b.rep.Metrics, mf)
-	return nil
+	return int(large.ok + during.ok), nil
 }
 
 // waitFresh polls the results API of the organization's big round until it

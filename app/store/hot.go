@@ -1,0 +1,340 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"gapmap/app/secret"
+	"gapmap/models"
+)
+
+// The statements of the respondent's hot path (opening a survey link and
+// saving one answer) run through database/sql statements prepared once per
+// connection, not through GORM: for statements this small, building the
+// SQL and preparing it cost about as much as running it. GORM's own
+// statement cache is not used because it prepares on the pool while
+// holding its lock (a deadlock once every connection is in a transaction);
+// database/sql's Stmt waits for a connection without holding a lock.
+
+const (
+	sqlSurveyByToken = "SELECT i.id, i.org_id, i.assessment_id, a.name, a.status, a.due, a.created_at, a.anonymity, a.min_group, " +
+		"i.team_id, t.name, r.id, r.status, r.revision, r.page, r.submitted_at " +
+		"FROM invitations i JOIN assessments a ON a.id = i.assessment_id JOIN teams t ON t.id = i.team_id " +
+		"JOIN responses r ON r.invitation_id = i.id WHERE i.token_hash = ? AND i.revoked_at IS NULL LIMIT 1"
+	sqlLockWith = "SELECT r.org_id, r.assessment_id, r.status, r.revision, r.page, a.status, a.anonymity, i.revoked_at, " +
+		"ans.response_id, ans.option_key, ans.level, ans.value, ans.na, ans.number, ans.text, ans.comment, ans.revision, ans.updated_at " +
+		"FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN assessments a ON a.id = r.assessment_id " +
+		"LEFT JOIN answers ans ON ans.response_id = r.id AND ans.questionnaire_key = ? AND ans.question_key = ? " +
+		"WHERE r.id = ?"
+	sqlUpsertAnswer = "INSERT INTO answers (response_id, questionnaire_key, question_key, option_key, level, value, na, number, text, comment, revision, updated_at) " +
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (response_id, questionnaire_key, question_key) DO UPDATE SET " +
+		"option_key = excluded.option_key, level = excluded.level, value = excluded.value, na = excluded.na, " +
+		"number = excluded.number, text = excluded.text, " +
+		"comment = excluded.comment, revision = excluded.revision, updated_at = excluded.updated_at"
+	sqlUpdateResponse = "UPDATE responses SET revision = ?, page = ?, updated_at = ? WHERE id = ?"
+)
+
+// hotStatements are the prepared statements of the hot path, prepared on
+// first use (after migration).
+type hotStatements struct {
+	mu                                           sync.Mutex
+	ready                                        bool
+	survey, lockWith, lockByLink, upsert, update *sql.Stmt
+}
+
+// hot returns the prepared statements, preparing them the first time.
+func (s *Store) hot(ctx context.Context) (*hotStatements, error) {
+	h := &s.hotStmts
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ready {
+		return h, nil
+	}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	lock, byLink := sqlLockWith, sqlLockWith+" AND i.token_hash = ?"
+	if s.postgres {
+		lock += " FOR UPDATE OF r"
+		byLink += " FOR UPDATE OF r"
+	}
+	for _, p := range []struct {
+		dst **sql.Stmt
+		q   string
+	}{{&h.survey, sqlSurveyByToken}, {&h.lockWith, lock}, {&h.lockByLink, byLink}, {&h.upsert, sqlUpsertAnswer}, {&h.update, sqlUpdateResponse}} {
+		if *p.dst, err = sqlDB.PrepareContext(ctx, s.rebind(p.q)); err != nil {
+			h.closeLocked()
+			return nil, fmt.Errorf("prepare statement: %w", err)
+		}
+	}
+	h.ready = true
+	return h, nil
+}
+
+func (h *hotStatements) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closeLocked()
+}
+
+func (h *hotStatements) closeLocked() {
+	for _, st := range []**sql.Stmt{&h.survey, &h.lockWith, &h.lockByLink, &h.upsert, &h.update} {
+		if *st != nil {
+			(*st).Close()
+			*st = nil
+		}
+	}
+	h.ready = false
+}
+
+// rebind turns the ? placeholders of q into PostgreSQL's $1, $2, … there.
+func (s *Store) rebind(q string) string {
+	if !s.postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// surveyByTokenRow reads a survey link's row (without its pins).
+func (s *Store) surveyByTokenRow(ctx context.Context, plain string) (*Survey, error) {
+	h, err := s.hot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sv := &Survey{}
+	var due, submitted sql.NullTime
+	err = h.survey.QueryRowContext(ctx, secret.HashToken(plain)).Scan(&sv.InvitationID, &sv.OrgID, &sv.AssessmentID,
+		&sv.AssessmentName, &sv.AssessmentStatus, &due, &sv.AssessmentMade, &sv.Anonymity, &sv.MinGroup, &sv.TeamID, &sv.TeamName,
+		&sv.ResponseID, &sv.Status, &sv.Revision, &sv.Page, &submitted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errBadLink()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("resolve survey link: %w", err)
+	}
+	if due.Valid {
+		sv.Due = &due.Time
+	}
+	if submitted.Valid {
+		sv.SubmittedAt = &submitted.Time
+	}
+	return sv, nil
+}
+
+// saveOne is SaveAnswers of one answer (an autosave), in one transaction
+// of at most three statements: the response's state with the stored
+// answer (locked), the answer, the response's revision and page.
+//
+// tokenHash, when set, must still be the hash of the response's link: the
+// link was resolved from memory (SaveAnswerByLink), not by this request.
+func (s *Store) saveOne(ctx context.Context, responseID int64, w AnswerWrite, page, tokenHash string) (*SaveResult, error) {
+	h, err := s.hot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if !s.postgres {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
+	tx, err := sqlDB.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	res, err := s.saveOneTx(ctx, tx, h, responseID, w, page, tokenHash)
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit answer: %w", err)
+	}
+	return res, nil
+}
+
+func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, responseID int64, w AnswerWrite, page, tokenHash string) (*SaveResult, error) {
+	var (
+		st                   responseState
+		stPage               sql.NullString
+		revoked              sql.NullTime
+		aResp                sql.NullInt64
+		aOption, aComment    sql.NullString
+		aText                sql.NullString
+		aNumber              sql.NullFloat64
+		aLevel, aValue, aRev sql.NullInt64
+		aNA                  sql.NullBool
+		aUpdated             sql.NullTime
+	)
+	lock, args := h.lockWith, []any{w.Questionnaire, w.Question, responseID}
+	if tokenHash != "" {
+		lock, args = h.lockByLink, append(args, tokenHash)
+	}
+	err := tx.StmtContext(ctx, lock).QueryRowContext(ctx, args...).Scan(
+		&st.OrgID, &st.AssessmentID, &st.Status, &st.Revision, &stPage, &st.AssessmentStatus, &st.Anonymity, &revoked,
+		&aResp, &aOption, &aLevel, &aValue, &aNA, &aNumber, &aText, &aComment, &aRev, &aUpdated)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid) {
+		return nil, errBadLink()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock response: %w", err)
+	}
+	switch {
+	case st.AssessmentStatus != models.AssessmentOpen:
+		return nil, errClosed()
+	case st.Status != models.ResponseDraft:
+		return nil, errSubmitted()
+	}
+	res := &SaveResult{Revision: st.Revision}
+	rev, t := st.Revision+1, st.stamp() // by day in an anonymous round
+	row := models.Answer{ResponseID: responseID, QuestionnaireKey: w.Questionnaire, QuestionKey: w.Question,
+		OptionKey: w.Option, Level: w.Level, Value: w.Value, NA: w.NA, Number: w.Number, Text: w.Text, Revision: rev, UpdatedAt: t}
+	changed := true
+	if w.Comment != nil {
+		row.Comment = *w.Comment
+	}
+	if aResp.Valid {
+		old := models.Answer{ResponseID: responseID, QuestionnaireKey: w.Questionnaire, QuestionKey: w.Question,
+			OptionKey: nullString(aOption), Level: nullInt(aLevel), Value: nullInt(aValue), NA: aNA.Valid && aNA.Bool,
+			Number: nullFloat(aNumber), Text: nullString(aText),
+			Comment: aComment.String, Revision: aRev.Int64, UpdatedAt: aUpdated.Time}
+		if w.Comment == nil {
+			row.Comment = old.Comment
+		}
+		switch {
+		case sameAnswer(old, row):
+			changed = false
+		case w.Revision != nil && old.Revision > *w.Revision:
+			res.Conflicts = append(res.Conflicts, old)
+			changed = false
+		}
+	}
+	newPage := stPage.String
+	if page != "" {
+		newPage = page
+	}
+	if !changed && newPage == stPage.String {
+		return res, nil
+	}
+	if changed {
+		res.Revision = rev
+		if _, err := tx.StmtContext(ctx, h.upsert).ExecContext(ctx, row.ResponseID, row.QuestionnaireKey, row.QuestionKey,
+			row.OptionKey, row.Level, row.Value, row.NA, row.Number, row.Text, row.Comment, row.Revision, row.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("store answer: %w", err)
+		}
+	}
+	// As GORM's Updates of the response would, updated_at changes with the page too.
+	if _, err := tx.StmtContext(ctx, h.update).ExecContext(ctx, res.Revision, newPage, t, responseID); err != nil {
+		return nil, fmt.Errorf("update response: %w", err)
+	}
+	return res, nil
+}
+
+func nullString(v sql.NullString) *string {
+	if !v.Valid {
+		return nil
+	}
+	return &v.String
+}
+
+func nullFloat(v sql.NullFloat64) *float64 {
+	if !v.Valid {
+		return nil
+	}
+	return &v.Float64
+}
+
+func nullInt(v sql.NullInt64) *int {
+	if !v.Valid {
+		return nil
+	}
+	n := int(v.Int64)
+	return &n
+}
+
+// linkCache remembers, by token hash, the response and round each survey
+// link opened: facts that never change for a link (a regenerated link has
+// another hash; revocation is checked by the statement that writes). It is
+// bounded: it starts afresh when it holds maxLinks.
+type linkCache struct {
+	mu sync.Mutex
+	m  map[string]linkIdentity
+}
+
+type linkIdentity struct {
+	responseID int64
+	pins       pinsKey
+}
+
+const maxLinks = 100_000
+
+func (lc *linkCache) put(hash string, id linkIdentity) {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if lc.m == nil || len(lc.m) >= maxLinks {
+		lc.m = make(map[string]linkIdentity)
+	}
+	lc.m[hash] = id
+}
+
+func (lc *linkCache) get(hash string) (linkIdentity, bool) {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	id, ok := lc.m[hash]
+	return id, ok
+}
+
+// KnownLink returns, without reading the database, the response and the
+// pinned questionnaires of a survey link this process opened before. The
+// link may have been revoked since: SaveAnswerByLink checks.
+func (s *Store) KnownLink(plain string) (responseID int64, pins []RoundQuestionnaire, ok bool) {
+	if plain == "" || len(plain) > 200 {
+		return 0, nil, false
+	}
+	id, ok := s.links.get(secret.HashToken(plain))
+	if !ok {
+		return 0, nil, false
+	}
+	v, ok := s.pins.Load(id.pins)
+	if !ok {
+		return 0, nil, false
+	}
+	return id.responseID, slices.Clone(v.([]RoundQuestionnaire)), true
+}
+
+// SaveAnswerByLink is SaveAnswers of one answer to the response of a link
+// known from KnownLink: it also checks, under the lock, that the link
+// still opens that response and is not revoked (else the link is not
+// valid, as for SurveyByToken).
+func (s *Store) SaveAnswerByLink(ctx context.Context, plain string, responseID int64, w AnswerWrite, page string) (*SaveResult, error) {
+	if w.Clear { // rare: removing an optional answer takes the general path
+		sv, err := s.SurveyByToken(ctx, plain)
+		if err != nil {
+			return nil, err
+		}
+		if sv.ResponseID != responseID {
+			return nil, errBadLink()
+		}
+		return s.SaveAnswers(ctx, responseID, []AnswerWrite{w}, page)
+	}
+	return s.saveOne(ctx, responseID, w, page, secret.HashToken(plain))
+}

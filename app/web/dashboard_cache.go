@@ -1,0 +1,94 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gapmap/app/store"
+	"gapmap/models"
+)
+
+// contentTemplate is a template, added to the engine at start-up, whose
+// output is the cache marker: rendering it inside a layout gives the
+// layout's head and tail around the place of a page's content.
+const contentTemplate = "web/content-marker"
+
+// dashboardKey names what a round's dashboard shows below the layout:
+// the round (name, capacity, teams, pinned versions), the version of every
+// snapshot its charts and trends read (as plan.cacheKey), the freshness,
+// and the stored plan's status per recommendation. The organization leads
+// the key; the route lets only leaders and above in, who all see every
+// team. ok is false while a snapshot of the round is missing.
+func dashboardKey(orgID int64, a *store.AssessmentInfo, plan roundPlan, versions map[int64]map[string]time.Time, fresh freshnessView, items []models.PlanItem) (string, bool) {
+	b := fmt.Appendf(nil, "dashboard|%d|%d|%q|%d|%s|%t", orgID, a.ID, a.Name, a.Capacity, fresh.ComputedAtISO, fresh.Pending)
+	for _, t := range a.Teams {
+		b = fmt.Appendf(b, "|t%d:%q", t.ID, t.Name)
+		if t.Size != nil { // the response rate
+			b = fmt.Appendf(b, ":%d", *t.Size)
+		}
+	}
+	for _, q := range a.Questionnaires {
+		if _, ok := versions[a.ID][q.Key]; !ok {
+			return "", false
+		}
+		b = fmt.Appendf(b, "|q%s:%d", q.Key, q.VersionID)
+	}
+	for i, r := range plan.rounds {
+		b = fmt.Appendf(b, "|r%d:%q", r.ID, r.Name)
+		for _, k := range plan.keys[i] {
+			b = append(b, ':')
+			b = append(b, k...)
+			b = append(b, '@')
+			b = strconv.AppendInt(b, versions[r.ID][k].UnixNano(), 10)
+		}
+	}
+	for _, it := range items {
+		b = fmt.Appendf(b, "|p%q:%q:%q", it.QuestionnaireKey, it.RecommendationKey, it.Status)
+	}
+	return string(b), true
+}
+
+// cacheContent renders a page's template without its layout and keeps it,
+// deflated once, in the body cache under key.
+func (s *Server) cacheContent(key, name string, data fiber.Map) (*cachedPage, error) {
+	var buf bytes.Buffer
+	if err := s.views.Render(&buf, name, data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	content, err := newCachedBody(key, fiber.MIMETextHTMLCharsetUTF8, [][]byte{buf.Bytes()}, false)
+	if err != nil {
+		return nil, fmt.Errorf("cache %s: %w", name, err)
+	}
+	s.bodies.builds.Add(1)
+	s.bodies.put(content)
+	return content, nil
+}
+
+// renderCachedContent writes a page inside the base layout as render does
+// (the principal, organizations, CSRF token and flash of this request),
+// with content, a page's template rendered once, in place of the template.
+// Only the layout is rendered and compressed per request.
+func (s *Server) renderCachedContent(c *fiber.Ctx, data fiber.Map, content *cachedPage) error {
+	layout := s.pageData(c, data)
+	var buf bytes.Buffer
+	if err := s.views.Render(&buf, contentTemplate, data, layout); err != nil {
+		return fmt.Errorf("render layout: %w", err)
+	}
+	head, tail, found := bytes.Cut(buf.Bytes(), s.pages.marker)
+	if !found || len(content.parts) != 1 {
+		return fmt.Errorf("render layout: no place for the content")
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	if acceptedEncodings(c.Get(fiber.HeaderAcceptEncoding))["gzip"] {
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		c.Vary(fiber.HeaderAcceptEncoding)
+		return c.Send(gzipBody([]segment{{plain: head}, content.parts[0], {plain: tail}}, s.bodies.flate))
+	}
+	body := make([]byte, 0, len(head)+content.size+len(tail))
+	body = append(append(append(body, head...), content.parts[0].plain...), tail...)
+	return c.Send(body)
+}

@@ -1,0 +1,94 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// renderSurveyCached writes a respondent page (in the survey layout)
+// through the page cache: build, which returns the template and its view,
+// runs only when the cache holds no page for what the request shows. A
+// request that carries a flash message is rendered as usual, since the
+// message belongs to it alone.
+//
+// Survey pages show no principal, organization or flash of their own: the
+// cache key (cacheKey) holds everything else they show. A survey template
+// that starts to show more must add it to the key.
+func (s *Server) renderSurveyCached(c *fiber.Ctx, sc *surveyCtx, build func() (string, viewModel, error)) error {
+	if c.Cookies(flashCookie) != "" {
+		name, v, err := build()
+		if err != nil {
+			return err
+		}
+		return s.renderView(c, name, surveyLayout, v)
+	}
+	key := sc.cacheKey(c.Path())
+	p, ok := s.pages.get(key)
+	if !ok {
+		name, v, err := build()
+		if err != nil {
+			return err
+		}
+		ch := v.pageChrome()
+		ch.CSRF, ch.CSRFField = csrfValue{marker: string(s.pages.marker)}, csrfField
+		ch.Errors = map[string]string{}
+		if ch.Title == "" {
+			ch.Title = "gapmap"
+		}
+		ch.Path = c.Path()
+		var buf bytes.Buffer
+		if err := s.views.Render(&buf, name, v, surveyLayout); err != nil {
+			return fmt.Errorf("render %s: %w", name, err)
+		}
+		if p, err = s.pages.newCachedPage(key, buf.Bytes()); err != nil {
+			return fmt.Errorf("cache %s: %w", name, err)
+		}
+		s.pages.builds.Add(1)
+		s.pages.put(p)
+	}
+	tok := ""
+	if p.needsToken() {
+		tok = s.csrfToken(c)
+	}
+	return p.send(c, tok, s.pages.flate)
+}
+
+// cacheKey names a respondent page at path as the survey stands: the
+// response and its revision (raised by every change of a stored answer),
+// the page the respondent resumes at, the states, names and due date the
+// pages show, and the pinned questionnaire versions. Strings are
+// length-prefixed so that no two surveys share a key.
+func (sc *surveyCtx) cacheKey(path string) string {
+	sv := sc.sv
+	b := make([]byte, 0, 160)
+	str := func(v string) {
+		b = strconv.AppendInt(b, int64(len(v)), 10)
+		b = append(b, ':')
+		b = append(b, v...)
+	}
+	num := func(v int64) {
+		b = strconv.AppendInt(b, v, 10)
+		b = append(b, ';')
+	}
+	str(path)
+	str(sc.token)
+	num(sv.ResponseID)
+	num(sv.Revision)
+	str(sv.Page)
+	str(sv.Status)
+	str(sv.AssessmentStatus)
+	str(sv.AssessmentName)
+	str(sv.TeamName)
+	if sv.Due != nil {
+		num(sv.Due.Unix())
+	} else {
+		str("")
+	}
+	for _, rq := range sv.Questionnaires {
+		num(rq.VersionID)
+	}
+	return string(b)
+}
