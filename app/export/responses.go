@@ -130,14 +130,45 @@ func (c *catalog) lookup(r *ResponseRow) answerText {
 	return out
 }
 
-// writeResponsesSheet streams the answer rows into the Responses sheet.
-func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook) error {
-	sw, err := f.NewStreamWriter(SheetResponses)
+// excelRows is the most rows a worksheet holds.
+const excelRows = 1_048_576
+
+// responsesWriter streams answer rows into the Responses sheet, and on into
+// "Responses 2", "Responses 3", … when a sheet is full: a round of a
+// million answers does not fit one worksheet.
+type responsesWriter struct {
+	f     *excelize.File
+	st    *styles
+	heads []string
+	max   int // rows per sheet, the header included
+	n     int // sheets started
+	sw    *excelize.StreamWriter
+	row   int // the last row written in the current sheet
+}
+
+func (w *responsesWriter) sheetName() string {
+	if w.n == 1 {
+		return SheetResponses
+	}
+	return SheetResponses + " " + strconv.Itoa(w.n)
+}
+
+// start begins the next sheet with its widths, frozen header and header.
+func (w *responsesWriter) start() error {
+	w.n++
+	name := w.sheetName()
+	if w.n > 1 {
+		if _, err := w.f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	sw, err := w.f.NewStreamWriter(name)
 	if err != nil {
 		return err
 	}
-	for i, w := range []float64{24, 18, 11, 17, 24, 24, 22, 50, 36, 9, 6, 40} {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+	w.sw, w.row = sw, 1
+	for i, width := range []float64{24, 18, 11, 17, 24, 24, 22, 50, 36, 9, 6, 40} {
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
 			return err
 		}
 	}
@@ -147,25 +178,62 @@ func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook) error {
 	}); err != nil {
 		return err
 	}
-	heads := responseHeaders()
-	head := make([]any, len(heads))
-	for i, h := range heads {
-		head[i] = excelize.Cell{StyleID: st.header, Value: h}
+	head := make([]any, len(w.heads))
+	for i, h := range w.heads {
+		head[i] = excelize.Cell{StyleID: w.st.header, Value: h}
 	}
-	if err := sw.SetRow("A1", head); err != nil {
+	return sw.SetRow("A1", head)
+}
+
+// add writes one row, starting the next sheet when this one is full.
+func (w *responsesWriter) add(vals []any) error {
+	if w.row >= w.max {
+		if err := w.finish(); err != nil {
+			return err
+		}
+		if err := w.start(); err != nil {
+			return err
+		}
+	}
+	w.row++
+	return w.sw.SetRow("A"+strconv.Itoa(w.row), vals)
+}
+
+// finish makes the current sheet's rows a table and flushes it.
+func (w *responsesWriter) finish() error {
+	if w.row > 1 {
+		stripes := true
+		name := "Responses"
+		if w.n > 1 {
+			name += strconv.Itoa(w.n)
+		}
+		if err := w.sw.AddTable(&excelize.Table{
+			Range: "A1:" + cell(len(w.heads), w.row), Name: name, StyleName: "TableStyleLight1", ShowRowStripes: &stripes,
+		}); err != nil {
+			return err
+		}
+	}
+	return w.sw.Flush()
+}
+
+// writeResponsesSheet streams the answer rows into the Responses sheet(s).
+func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook) error {
+	w := &responsesWriter{f: f, st: st, heads: responseHeaders(), max: wb.MaxSheetRows}
+	if w.max <= 1 || w.max > excelRows {
+		w.max = excelRows
+	}
+	if err := w.start(); err != nil {
 		return err
 	}
 	cat := newCatalog(wb.Questionnaires)
-	row := 1
-	vals := make([]any, len(heads))
+	vals := make([]any, len(w.heads))
 	date := excelize.Cell{StyleID: st.datetime}
 	if wb.Responses != nil {
-		err = wb.Responses(func(r *ResponseRow) error {
-			row++
+		err := wb.Responses(func(r *ResponseRow) error {
 			if r.Withheld != "" {
 				clear(vals)
 				vals[0], vals[1] = r.TeamName, r.Withheld
-				return sw.SetRow("A"+strconv.Itoa(row), vals)
+				return w.add(vals)
 			}
 			t := cat.lookup(r)
 			vals[0] = r.TeamName
@@ -195,21 +263,13 @@ func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook) error {
 			}
 			vals[10] = r.NA
 			vals[11] = r.Comment
-			return sw.SetRow("A"+strconv.Itoa(row), vals)
+			return w.add(vals)
 		})
 		if err != nil {
 			return fmt.Errorf("write responses: %w", err)
 		}
 	}
-	if row > 1 {
-		stripes := true
-		if err := sw.AddTable(&excelize.Table{
-			Range: "A1:" + cell(len(heads), row), Name: "Responses", StyleName: "TableStyleLight1", ShowRowStripes: &stripes,
-		}); err != nil {
-			return err
-		}
-	}
-	return sw.Flush()
+	return w.finish()
 }
 
 // WriteResponsesCSV writes the Responses sheet as RFC 4180 CSV with a

@@ -80,6 +80,10 @@ type Workbook struct {
 	// Responses streams the answer rows; nil writes a Responses sheet with
 	// its header only.
 	Responses ResponseSource
+	// MaxSheetRows is the most rows of a Responses sheet, its header
+	// included, before the rows go on in "Responses 2" and so on; 0 means
+	// Excel's limit of 1,048,576.
+	MaxSheetRows int
 }
 
 // Write writes the workbook as .xlsx to w. excelize assembles the zip in

@@ -615,3 +615,43 @@ func TestNoResponsesNoResults(t *testing.T) {
 		t.Errorf("Responses has %d rows, want the header only", len(rs))
 	}
 }
+
+// TestResponsesContinueOnMoreSheets checks that rows past a sheet's limit
+// go on in "Responses 2", "Responses 3", … each with its header, and that
+// no row is lost or repeated (a round of a million answers passes Excel's
+// 1,048,576 rows; the test lowers the limit).
+func TestResponsesContinueOnMoreSheets(t *testing.T) {
+	fx := newFixture(t, defaultTeams(), 3)
+	const per = 50 // rows per sheet, the header included
+	fx.wb.MaxSheetRows = per
+	if len(fx.rows) < 2*per {
+		t.Fatalf("the fixture has %d answers: too few to fill two sheets", len(fx.rows))
+	}
+	f := openBook(t, writeBook(t, fx.wb))
+	total := 0
+	for n := 1; ; n++ {
+		name := export.SheetResponses
+		if n > 1 {
+			name += " " + strconv.Itoa(n)
+		}
+		if idx, _ := f.GetSheetIndex(name); idx < 0 {
+			if want := (len(fx.rows) + per - 2) / (per - 1); n-1 != want {
+				t.Fatalf("%d Responses sheets, want %d", n-1, want)
+			}
+			break
+		}
+		rs := rows(t, f, name)
+		if len(rs) > per || rs[0][0] != "Team" {
+			t.Fatalf("%s: %d rows, header %q", name, len(rs), rs[0])
+		}
+		for _, r := range rs[1:] {
+			if want := fx.rows[total]; r[6] != want.Question || r[2] != strconv.FormatInt(want.ResponseID, 10) {
+				t.Fatalf("%s row = %q, want answer %d (%s of %d)", name, r, total, want.Question, want.ResponseID)
+			}
+			total++
+		}
+	}
+	if total != len(fx.rows) {
+		t.Fatalf("%d answer rows across the sheets, want %d", total, len(fx.rows))
+	}
+}
