@@ -167,7 +167,7 @@ func TestKnownLinkAutosave(t *testing.T) {
 			{name: "first save opens the link", token: func() string { return tok }, body: a, status: 200},
 			{name: "second save of the known link", token: func() string { return tok }, body: map[string]any{"questionnaire": cncf, "question": q.Key, "option": q.Options[2].Key}, status: 200},
 			{name: "bad option", token: func() string { return tok }, body: map[string]any{"questionnaire": cncf, "question": q.Key, "option": "nope"}, status: 422, msg: "is not an option"},
-			{name: "closed round", token: func() string { return tok }, body: a, status: 409, msg: "This assessment round is closed: answers can no longer be changed.",
+			{name: "closed round", token: func() string { return tok }, body: a, status: 409, msg: "This round is closed: answers can no longer be changed.",
 				do: func() {
 					ts.want(ts.call("POST", fmt.Sprintf("/api/v1/assessments/%d/close", r.ID), o.Token, nil), 200, "close")
 				}},
