@@ -38,15 +38,19 @@ func Parse(file string, data []byte) (*Questionnaire, error) {
 		p.errorf(0, "", "file is %d bytes; the limit is %d (1 MiB)", len(data), MaxFileSize)
 		return nil, p.result()
 	}
-	root := p.document(data)
-	if root == nil || !p.safe(root, "", 1) {
-		return nil, p.result()
+	clean, marks, more := scanText(data)
+	if clean == nil {
+		clean = data
 	}
 	sum := sha256.Sum256(data)
 	q := &Questionnaire{Hash: hex.EncodeToString(sum[:])}
-	p.questionnaire(root, q)
-	p.validate(q)
-	if len(p.errs) > 0 {
+	if root := p.document(clean); root != nil && p.safe(root, "", 1) {
+		p.questionnaire(root, q)
+		p.validate(q)
+	}
+	p.reportMarks(marks)
+	p.dropped += more
+	if len(p.errs) > 0 || p.dropped > 0 {
 		return nil, p.result()
 	}
 	q.finish()
@@ -95,7 +99,7 @@ func (p *parser) seen(path string) bool {
 func (p *parser) result() error {
 	slices.SortStableFunc(p.errs, func(a, b ValidationError) int { return a.Line - b.Line })
 	if p.dropped > 0 {
-		p.errs = append(p.errs, ValidationError{File: p.file, Message: fmt.Sprintf("%d more errors not shown", p.dropped)})
+		p.errs = append(p.errs, ValidationError{File: p.file, Message: fmt.Sprintf("%d more errors not shown", p.dropped), Omitted: p.dropped})
 	}
 	return p.errs
 }
@@ -323,6 +327,10 @@ func describe(n *yaml.Node) string {
 func (p *parser) text(dst *string) decodeFunc {
 	return func(n *yaml.Node, path string) bool {
 		if !p.scalar(n, path, "a string", "!!str") {
+			return false
+		}
+		if r, bad := controlIn(n.Value); bad {
+			p.errorf(n.Line, path, "contains the control character U+%04X (only tab, line feed and carriage return are allowed)", r)
 			return false
 		}
 		s := strings.TrimSpace(n.Value)

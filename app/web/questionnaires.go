@@ -64,7 +64,7 @@ func (s *Server) uploadQuestionnaire(c *fiber.Ctx, name string, data []byte) (*s
 	q, err := questionnaires.Parse(name, data)
 	var verrs questionnaires.ValidationErrors
 	if errors.As(err, &verrs) {
-		return nil, &apperr.Error{Code: apperr.EInvalid, Message: "The questionnaire is not valid: " + wording.Count(len(verrs), "problem") + " found.", Details: map[string]any{"errors": verrs}}
+		return nil, &apperr.Error{Code: apperr.EInvalid, Message: "The questionnaire is not valid: " + wording.Count(verrs.Count(), "problem") + " found.", Details: map[string]any{"errors": verrs}}
 	}
 	if err != nil {
 		return nil, apperr.Errorf(apperr.EInvalid, "The questionnaire could not be read: %v", err)
