@@ -29,6 +29,7 @@ type ScoredQuestionnaire struct {
 type ScoredAnswer struct {
 	QuestionnaireKey string
 	QuestionKey      string
+	OptionKey        string // the chosen option, "" on likert and measures
 	Level            int
 	Value            int
 	NA               bool
@@ -346,7 +347,7 @@ func (s *Store) scoringData(ctx context.Context, tx *gorm.DB, a models.Assessmen
 // assessment (revoked invitations left out) with one query, scanning rows directly (the hot path of a
 // rescore).
 func submittedResponses(ctx context.Context, tx *gorm.DB, assessmentID int64) ([]SubmittedResponse, error) {
-	rows, err := tx.WithContext(ctx).Raw(`SELECT r.id, r.team_id, a.questionnaire_key, a.question_key, a.level, a.value, a.na, a.number
+	rows, err := tx.WithContext(ctx).Raw(`SELECT r.id, r.team_id, a.questionnaire_key, a.question_key, a.option_key, a.level, a.value, a.na, a.number
 		FROM responses r JOIN invitations i ON i.id = r.invitation_id
 		LEFT JOIN answers a ON a.response_id = r.id
 		WHERE r.assessment_id = ? AND r.status = ? AND i.revoked_at IS NULL
@@ -359,12 +360,12 @@ func submittedResponses(ctx context.Context, tx *gorm.DB, assessmentID int64) ([
 	for rows.Next() {
 		var (
 			id, team     int64
-			qk, key      *string
+			qk, key, opt *string
 			level, value *int
 			na           *bool
 			number       *float64
 		)
-		if err := rows.Scan(&id, &team, &qk, &key, &level, &value, &na, &number); err != nil {
+		if err := rows.Scan(&id, &team, &qk, &key, &opt, &level, &value, &na, &number); err != nil {
 			return nil, fmt.Errorf("read answer: %w", err)
 		}
 		if len(out) == 0 || out[len(out)-1].ID != id {
@@ -374,6 +375,9 @@ func submittedResponses(ctx context.Context, tx *gorm.DB, assessmentID int64) ([
 			continue
 		}
 		a := ScoredAnswer{QuestionnaireKey: *qk, QuestionKey: *key, NA: na != nil && *na, Number: number}
+		if opt != nil {
+			a.OptionKey = *opt
+		}
 		if level != nil {
 			a.Level = *level
 		}
