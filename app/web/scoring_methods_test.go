@@ -1,0 +1,79 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"testing"
+
+	"gapmap/app/store"
+)
+
+// TestSAMMRoundEndToEnd: a questionnaire scored by samm, with areas and a
+// scale from 0, uploads, takes answers and gives the hand-computed scores
+// of app/scoring's TestScoreSAMM through the results API, areas included.
+func TestSAMMRoundEndToEnd(t *testing.T) {
+	src, err := os.ReadFile("../../questionnaires/testdata/formats/samm.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eachServer(t, nil, func(t *testing.T, ts *testServer) {
+		o := ts.newOrg("Acme", "Blue", "Red")
+		ts.want(ts.call("POST", "/api/v1/questionnaires", o.Token, src), http.StatusCreated, "upload samm")
+		r := ts.newRound(o, "tiny-secure")
+		ans := func(pairs ...string) []store.SeedAnswer {
+			var out []store.SeedAnswer
+			for i := 0; i+1 < len(pairs); i += 2 {
+				a := store.SeedAnswer{Questionnaire: "tiny-secure", Question: pairs[i]}
+				if pairs[i+1] == "na" {
+					a.NA = true
+				} else {
+					k, l := pairs[i+1], map[string]int{"none": 0, "some": 1, "most": 2, "all": 3}[pairs[i+1]]
+					a.Option, a.Level = &k, &l
+				}
+				out = append(out, a)
+			}
+			return out
+		}
+		blue, red := o.Teams[0].ID, o.Teams[1].ID
+		ts.seed(o, r.ID, []store.SeedResponse{
+			{TeamID: blue, Label: "r1", Submitted: true, Answers: ans("pipe-a1", "all", "pipe-a2", "most", "pipe-b1", "some", "pipe-b2", "none",
+				"deps-a1", "all", "deps-b1", "all", "alerts-1", "most", "alerts-2", "all")},
+			{TeamID: blue, Label: "r2", Submitted: true, Answers: ans("pipe-a1", "all", "pipe-a2", "all", "pipe-b1", "all", "pipe-b2", "all",
+				"deps-a1", "most", "deps-b1", "na", "alerts-1", "all", "alerts-2", "all")},
+			{TeamID: red, Label: "r3", Submitted: true, Answers: ans("pipe-a1", "some", "pipe-a2", "some", "pipe-b1", "most", "pipe-b2", "most",
+				"deps-a1", "none", "deps-b1", "some", "alerts-1", "none", "alerts-2", "some")},
+		})
+		res := ts.want(ts.call("GET", fmt.Sprintf("/api/v1/assessments/%d/results", r.ID), o.Token, nil), http.StatusOK, "results")
+		type lv struct {
+			Key   string
+			Level *int
+			Score *float64
+		}
+		var body struct {
+			Results []struct {
+				Overall    lv
+				Dimensions []lv
+				Areas      []lv
+				Teams      []struct {
+					Name  string
+					Areas []lv
+				}
+			} `json:"questionnaires"`
+		}
+		res.decode(t, &body)
+		if len(body.Results) != 1 {
+			t.Fatalf("results: %s", res.Body)
+		}
+		q := body.Results[0]
+		got, _ := json.Marshal([]any{q.Overall, q.Dimensions, q.Areas, q.Teams[0].Areas})
+		want := `[{"Key":"","Level":0,"Score":0.88},` +
+			`[{"Key":"pipeline","Level":1,"Score":1.09},{"Key":"deps","Level":0,"Score":0.44},{"Key":"alerts","Level":1,"Score":1}],` +
+			`[{"Key":"build","Level":0,"Score":0.77},{"Key":"run","Level":1,"Score":1}],` +
+			`[{"Key":"build","Level":1,"Score":1.09},{"Key":"run","Level":1,"Score":1.75}]]`
+		if string(got) != want {
+			t.Errorf("results\n got %s\nwant %s", got, want)
+		}
+	})
+}
