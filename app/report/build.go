@@ -466,7 +466,8 @@ func (b *builder) method() Method {
 	likert, level := false, false
 	for i, q := range in.Questionnaires {
 		mq := MethodQuestionnaire{Key: q.Key, Title: q.Title, Version: q.Version, Hash: q.Hash,
-			Scale: q.Scale, PassRatio: q.PassRatio, Levels: len(q.Levels)}
+			Scale: q.Scale, PassRatio: q.PassRatio, Levels: len(q.Levels), FirstLevel: q.FirstLevel(), Scoring: q.Method(),
+			Source: q.Source, License: q.License, Attribution: q.Attribution}
 		if mq.PassRatio == 0 {
 			mq.PassRatio = 0.75
 		}

@@ -218,7 +218,46 @@ func (m MethodQuestionnaire) ScaleText() string {
 	if m.Scale == "likert" {
 		return "agreement (1–5)"
 	}
+	if m.FirstLevel == 0 && m.Levels > 0 {
+		return "levels 0–" + strconv.Itoa(m.Levels-1)
+	}
 	return "levels 1–" + strconv.Itoa(m.Levels)
+}
+
+// ScoringText names the scoring method with its rule in a few words (the
+// rules in full are in app/scoring's documentation and the README).
+func (m MethodQuestionnaire) ScoringText() string {
+	switch m.Scoring {
+	case questionnaires.ScoringMean:
+		return "mean, the level is the whole part of the weighted mean of the answers' values"
+	case questionnaires.ScoringSAMM:
+		return "samm, answer values summed per group, groups averaged per dimension, dimensions per area, areas overall; the level is the whole part"
+	case questionnaires.ScoringActivities:
+		return "activities, the share of activities done; the level is the highest whose activities, with those below it, are done to the pass ratio"
+	}
+	if m.Scale == "likert" {
+		return "gated (the default), agreement scored 0–100 and leveled by its score"
+	}
+	return "gated (the default), a level counts when answers carrying the pass ratio of the weight reach it"
+}
+
+// Provenance is the questionnaire's source, license and attribution in
+// one sentence, or "" when it gives none.
+func (m MethodQuestionnaire) Provenance() string {
+	var parts []string
+	if m.Source != "" {
+		parts = append(parts, "source: "+m.Source)
+	}
+	if m.License != "" {
+		parts = append(parts, "license: "+m.License)
+	}
+	if m.Attribution != "" {
+		parts = append(parts, "attribution: "+m.Attribution)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return m.Title + " — " + strings.Join(parts, "; ") + "."
 }
 
 // WeightText is the dimension weight.

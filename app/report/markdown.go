@@ -339,6 +339,12 @@ func (m *md) method(r *Report) {
 	}
 	m.table([]string{"Questionnaire", "Key", "Version", "Content hash (SHA-256)", "Scale", "Pass ratio"},
 		[]bool{false, false, false, false, false, true}, rows)
+	for _, q := range mt.Questionnaires {
+		m.para("Scoring of " + q.Title + ": " + q.ScoringText() + ".")
+		if p := q.Provenance(); p != "" {
+			m.para(p)
+		}
+	}
 	m.heading(3, "Weights and targets")
 	rows = rows[:0]
 	for _, q := range mt.Questionnaires {

@@ -265,7 +265,11 @@ type MethodQuestionnaire struct {
 	Scale      string
 	PassRatio  float64
 	Levels     int
-	Dimensions []MethodDimension
+	FirstLevel int    // 1, or 0 for a scale numbered from 0
+	Scoring    string // questionnaires.Scoring*
+	// Where the questionnaire comes from, when it says so.
+	Source, License, Attribution string
+	Dimensions                   []MethodDimension
 }
 
 // MethodDimension is the weight and target of one dimension.
