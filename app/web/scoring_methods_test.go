@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 
 	"gapmap/app/store"
@@ -74,6 +75,22 @@ func TestSAMMRoundEndToEnd(t *testing.T) {
 			`[{"Key":"build","Level":1,"Score":1.09},{"Key":"run","Level":1,"Score":1.75}]]`
 		if string(got) != want {
 			t.Errorf("results\n got %s\nwant %s", got, want)
+		}
+
+		page := ts.client()
+		page.login(o.Owner.Email)
+		shown := page.get("/questionnaires/tiny-secure")
+		for _, s := range []string{"Scoring: samm", "imported from another model", "gapmap test fixture", "CC0-1.0",
+			"Written by the gapmap team for its tests.", "<h2>Areas</h2>", "Checked", "group a", "value 0.25"} {
+			if !strings.Contains(shown.text(), s) {
+				t.Errorf("questionnaire page lacks %q", s)
+			}
+		}
+		report := page.get(fmt.Sprintf("/assessments/%d/report", r.ID))
+		for _, s := range []string{"Scoring of Tiny secure delivery model: samm", "license: CC0-1.0", "levels 0–3"} {
+			if !strings.Contains(report.text(), s) {
+				t.Errorf("report lacks %q", s)
+			}
 		}
 	})
 }
