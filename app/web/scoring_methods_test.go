@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -8,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
+	"gapmap/app/export"
 	"gapmap/app/store"
 )
 
@@ -84,6 +88,28 @@ func TestSAMMRoundEndToEnd(t *testing.T) {
 			"Written by the gapmap team for its tests.", "<h2>Areas</h2>", "Checked", "group a", "value 0.25"} {
 			if !strings.Contains(shown.text(), s) {
 				t.Errorf("questionnaire page lacks %q", s)
+			}
+		}
+		xl := ts.want(ts.call("GET", fmt.Sprintf("/api/v1/assessments/%d/export.xlsx", r.ID), o.Token, nil), http.StatusOK, "workbook")
+		f, err := excelize.OpenReader(bytes.NewReader(xl.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rows, err := f.GetRows(export.SheetQuestionnaire)
+		if err != nil {
+			t.Fatal(err)
+		}
+		meta := map[string]string{}
+		for _, row := range rows {
+			if len(row) >= 2 {
+				meta[row[0]] = row[1]
+			}
+		}
+		for k, v := range map[string]string{"Scoring": "samm", "Origin": "imported", "Source": "gapmap test fixture",
+			"License": "CC0-1.0", "Attribution": "Written by the gapmap team for its tests."} {
+			if meta[k] != v {
+				t.Errorf("workbook Questionnaire sheet %s = %q, want %q", k, meta[k], v)
 			}
 		}
 		report := page.get(fmt.Sprintf("/assessments/%d/report", r.ID))
