@@ -174,12 +174,20 @@ func (d DimensionSection) GapText() string {
 // WeightText is the dimension weight.
 func (d DimensionSection) WeightText() string { return wording.Number(d.Weight) }
 
+// DefinitionChangedText warns that a dimension's trend compares two
+// different definitions.
+const DefinitionChangedText = "Its questions or weights changed since the previous round, so the two rounds are not measured the same way."
+
 // ChangeText is the change since the previous round, or "".
 func (d DimensionSection) ChangeText() string {
 	if d.Change == nil {
 		return ""
 	}
-	return changeText(d.Change.Level, d.Change.Score, d.Scale)
+	t := changeText(d.Change.Level, d.Change.Score, d.Scale)
+	if d.Previous != nil && d.Previous.DefinitionChanged {
+		t += " (definition changed)"
+	}
+	return t
 }
 
 // Label is the blocking question with its figure: how many teams it blocks,

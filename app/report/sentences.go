@@ -97,6 +97,9 @@ func (b *builder) dimensionText(q *questionnaires.Questionnaire, ds *DimensionSe
 		if ds.Change != nil {
 			fmt.Fprintf(&sb, " Since the previous round: %s.", changeText(ds.Change.Level, ds.Change.Score, q.Scale))
 		}
+		if ds.Previous != nil && ds.Previous.DefinitionChanged {
+			sb.WriteString(" " + DefinitionChangedText)
+		}
 		if ds.Current.Description != "" {
 			sb.WriteString(" At this level: ")
 			sb.WriteString(ds.Current.Description)

@@ -104,6 +104,7 @@ func Compute(d *store.ScoringData) ([]*scoring.Result, error) {
 			}
 			if prev.Key == rq.Key {
 				in.Previous = &prev
+				in.PreviousQuestionnaire = d.PreviousDefinitions[rq.Key]
 			}
 		}
 		score := scoring.Score

@@ -149,7 +149,7 @@ func (s *scorer) result() *Result {
 			}
 		}
 		if p := previous[dim.Key]; p != nil && p.Level != nil && p.Score != nil {
-			dr.Previous = &Trend{Level: *p.Level, Score: *p.Score}
+			dr.Previous = &Trend{Level: *p.Level, Score: *p.Score, DefinitionChanged: definitionChanged(in.PreviousQuestionnaire, &dim)}
 			if l != 0 {
 				dr.Change = &Trend{
 					Level: l + b.off - *p.Level,
@@ -268,4 +268,46 @@ func (b *builder) areas(levels []int, scores, shares []float64) []AreaResult {
 			Level: b.level(sm.level), LevelName: b.levelName(sm.level), Score: b.score(sm.level, sm.score)}
 	}
 	return out
+}
+
+// definitionChanged reports whether dimension dim is defined differently in
+// the previous questionnaire version: another weight, or scored questions
+// that differ in key or weight (order aside). Without a previous definition
+// nothing is known to have changed.
+func definitionChanged(prev *questionnaires.Questionnaire, dim *questionnaires.Dimension) bool {
+	if prev == nil {
+		return false
+	}
+	pd, ok := prev.Dimension(dim.Key)
+	if !ok {
+		return true
+	}
+	weight := func(w float64) float64 {
+		if w == 0 {
+			return 1
+		}
+		return w
+	}
+	if weight(pd.Weight) != weight(dim.Weight) {
+		return true
+	}
+	scored := func(d *questionnaires.Dimension) map[string]float64 {
+		out := map[string]float64{}
+		for _, q := range d.Questions {
+			if q.Scored() {
+				out[q.Key] = weight(q.Weight)
+			}
+		}
+		return out
+	}
+	was, now := scored(pd), scored(dim)
+	if len(was) != len(now) {
+		return true
+	}
+	for k, w := range now {
+		if pw, ok := was[k]; !ok || pw != w {
+			return true
+		}
+	}
+	return false
 }

@@ -169,6 +169,12 @@
 // level is null. Should the previous result list a dimension key twice,
 // the first entry counts. Without Input.Previous both are null everywhere.
 //
+// When Input.PreviousQuestionnaire (the version the previous result was
+// computed from) is given, "previous" carries definition_changed: true for a
+// dimension whose weight, or whose scored questions' keys or weights (order
+// aside, a weight of 0 counting as 1), differ from the current version's,
+// or which that version lacks. The field is absent otherwise.
+//
 // # Numbers, rounding and tolerance
 //
 // All rules compute on unrounded float64 values; rounding happens only when

@@ -41,6 +41,9 @@ type Input struct {
 	Responses     []Response // submitted responses only
 	Targets       Targets
 	Previous      *Result // the previous round's result for the same questionnaire, or nil
+	// PreviousQuestionnaire is the definition Previous was computed from,
+	// or nil when unknown; it lets the trend say which dimensions changed.
+	PreviousQuestionnaire *questionnaires.Questionnaire
 }
 
 // Result is the scored state of one questionnaire in one round. It is stored
@@ -118,6 +121,10 @@ type OrgBlocking struct {
 type Trend struct {
 	Level int     `json:"level"`
 	Score float64 `json:"score"`
+	// DefinitionChanged (previous block only): the dimension's scored
+	// questions or weights differ between the two rounds' questionnaire
+	// versions, so the two figures do not measure the same thing.
+	DefinitionChanged bool `json:"definition_changed,omitempty"`
 }
 
 // TeamResult is one team's result.

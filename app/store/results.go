@@ -52,6 +52,9 @@ type ScoringData struct {
 	// Previous holds the stored result snapshot (JSON) of each questionnaire's
 	// previous round, by questionnaire key, when there is one.
 	Previous map[string][]byte
+	// PreviousDefinitions holds the questionnaire version each previous
+	// result was computed from, by questionnaire key.
+	PreviousDefinitions map[string]*questionnaires.Questionnaire
 }
 
 // RecomputeKind names the job that recomputes a round's stored results.
@@ -313,7 +316,7 @@ func (s *Store) definition(tx *gorm.DB, versionID int64) (*questionnaires.Questi
 }
 
 func (s *Store) scoringData(ctx context.Context, tx *gorm.DB, a models.Assessment) (*ScoringData, error) {
-	d := &ScoringData{Assessment: a, Previous: map[string][]byte{}}
+	d := &ScoringData{Assessment: a, Previous: map[string][]byte{}, PreviousDefinitions: map[string]*questionnaires.Questionnaire{}}
 	var err error
 	if d.Questionnaires, err = s.pinnedDefinitions(tx, a.ID); err != nil {
 		return nil, err
@@ -336,8 +339,20 @@ func (s *Store) scoringData(ctx context.Context, tx *gorm.DB, a models.Assessmen
 		if err != nil {
 			return nil, fmt.Errorf("load previous result: %w", err)
 		}
-		if snap.Data != "" {
-			d.Previous[rq.Key] = []byte(snap.Data)
+		if snap.Data == "" {
+			continue
+		}
+		d.Previous[rq.Key] = []byte(snap.Data)
+		var versionIDs []int64
+		err = tx.Table("assessment_questionnaires").Where("assessment_id = ? AND questionnaire_key = ?", *rq.PreviousAssessmentID, rq.Key).
+			Limit(1).Pluck("version_id", &versionIDs).Error
+		if err != nil {
+			return nil, fmt.Errorf("load previous questionnaire version: %w", err)
+		}
+		if len(versionIDs) == 1 {
+			if d.PreviousDefinitions[rq.Key], err = s.definition(tx, versionIDs[0]); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return d, nil

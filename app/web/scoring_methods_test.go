@@ -120,3 +120,64 @@ func TestSAMMRoundEndToEnd(t *testing.T) {
 		}
 	})
 }
+
+// TestDefinitionChangedAcrossVersions: when a dimension's questions change
+// between the versions of two rounds, the results API marks its previous
+// block, and the results page, dashboard and report say so.
+func TestDefinitionChangedAcrossVersions(t *testing.T) {
+	v1, err := os.ReadFile("../../questionnaires/testdata/formats/samm.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := []byte(strings.Replace(strings.Replace(string(v1), "key: alerts-2", "key: alerts-3", 1), `version: "1"`, `version: "2"`, 1))
+	eachServer(t, nil, func(t *testing.T, ts *testServer) {
+		o := ts.newOrg("Acme", "Blue")
+		answers := func(last string) []store.SeedAnswer {
+			var out []store.SeedAnswer
+			for _, k := range []string{"pipe-a1", "pipe-a2", "pipe-b1", "pipe-b2", "deps-a1", "deps-b1", "alerts-1", last} {
+				opt, level := "most", 2
+				out = append(out, store.SeedAnswer{Questionnaire: "tiny-secure", Question: k, Option: &opt, Level: &level})
+			}
+			return out
+		}
+		var rounds []testRound
+		for i, src := range [][]byte{v1, v2} {
+			ts.want(ts.call("POST", "/api/v1/questionnaires", o.Token, src), http.StatusCreated, "upload")
+			r := ts.newRound(o, "tiny-secure")
+			ts.seed(o, r.ID, []store.SeedResponse{{TeamID: o.Teams[0].ID, Label: "r", Submitted: true, Answers: answers([]string{"alerts-2", "alerts-3"}[i])}})
+			rounds = append(rounds, r)
+		}
+		res := ts.want(ts.call("GET", fmt.Sprintf("/api/v1/assessments/%d/results", rounds[1].ID), o.Token, nil), http.StatusOK, "results")
+		var body struct {
+			Questionnaires []struct {
+				Dimensions []struct {
+					Key      string
+					Previous *struct {
+						DefinitionChanged *bool `json:"definition_changed"`
+					}
+				}
+			}
+		}
+		res.decode(t, &body)
+		for _, d := range body.Questionnaires[0].Dimensions {
+			if d.Previous == nil {
+				t.Fatalf("%s: no previous block", d.Key)
+			}
+			changed := d.Previous.DefinitionChanged != nil && *d.Previous.DefinitionChanged
+			if changed != (d.Key == "alerts") {
+				t.Errorf("%s: definition_changed %v", d.Key, d.Previous.DefinitionChanged)
+			}
+		}
+		page := ts.client()
+		page.login(o.Owner.Email)
+		for _, tc := range []struct{ path, want string }{
+			{fmt.Sprintf("/assessments/%d/results", rounds[1].ID), "(definition changed)"},
+			{fmt.Sprintf("/assessments/%d/dashboard", rounds[1].ID), "(definition changed)"},
+			{fmt.Sprintf("/assessments/%d/report", rounds[1].ID), "Its questions or weights changed since the previous round"},
+		} {
+			if r := page.get(tc.path); r.Status != http.StatusOK || strings.Count(r.text(), tc.want) == 0 {
+				t.Errorf("%s: status %d, lacks %q", tc.path, r.Status, tc.want)
+			}
+		}
+	})
+}
