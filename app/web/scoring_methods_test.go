@@ -81,8 +81,18 @@ func TestSAMMRoundEndToEnd(t *testing.T) {
 			t.Errorf("results\n got %s\nwant %s", got, want)
 		}
 
+		// The survey serves the new fields and saves answers of level 0.
+		ts.answerAll(r.Tokens[0])
+
 		page := ts.client()
 		page.login(o.Owner.Email)
+		sv := page.get("/s/" + r.Tokens[0])
+		for i := 0; i < 3 && sv.Status == http.StatusSeeOther; i++ {
+			sv = page.get(sv.Header.Get("Location"))
+		}
+		if sv.Status != http.StatusOK || !strings.Contains(sv.text(), "Is every alert triaged within a day?") {
+			t.Errorf("survey page: %d", sv.Status)
+		}
 		shown := page.get("/questionnaires/tiny-secure")
 		for _, s := range []string{"Scoring: samm", "imported from another model", "gapmap test fixture", "CC0-1.0",
 			"Written by the gapmap team for its tests.", "<h2>Areas</h2>", "Checked", "group a", "value 0.25"} {
