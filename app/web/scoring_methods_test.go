@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -92,6 +93,14 @@ func TestSAMMRoundEndToEnd(t *testing.T) {
 		}
 		if sv.Status != http.StatusOK || !strings.Contains(sv.text(), "Is every alert triaged within a day?") {
 			t.Errorf("survey page: %d", sv.Status)
+		}
+		page.get("/questionnaires")
+		up := page.send("POST", "/questionnaires", "application/x-www-form-urlencoded", url.Values{"yaml": {string(src)}}.Encode(), true)
+		if up.Status != http.StatusSeeOther {
+			t.Fatalf("form upload: %d", up.Status)
+		}
+		if flash := page.get(up.Header.Get("Location")).text(); !strings.Contains(flash, "warnings: help texts or recommendations are missing") {
+			t.Errorf("the upload's flash does not mention the warnings")
 		}
 		shown := page.get("/questionnaires/tiny-secure")
 		for _, s := range []string{"Scoring: samm", "imported from another model", "gapmap test fixture", "CC0-1.0",
