@@ -99,7 +99,12 @@ func (o OverallLine) LevelText() string {
 }
 
 // ScoreText is the overall score on its scale.
-func (o OverallLine) ScoreText() string { return ScoreText(o.Scale, o.MaxLevel, o.Score) }
+func (o OverallLine) ScoreText() string {
+	if o.scores.set {
+		return o.scores.text(o.Score)
+	}
+	return ScoreText(o.Scale, o.MaxLevel, o.Score)
+}
 
 // PercentText is the percent to target.
 func (o OverallLine) PercentText() string { return PercentText(o.PercentToTarget) }
@@ -161,7 +166,12 @@ func (d DimensionSection) LevelText() string {
 }
 
 // ScoreText is the dimension's score on its scale.
-func (d DimensionSection) ScoreText() string { return ScoreText(d.Scale, d.Levels, d.Score) }
+func (d DimensionSection) ScoreText() string {
+	if d.scores.set {
+		return d.scores.text(d.Score)
+	}
+	return ScoreText(d.Scale, d.Levels, d.Score)
+}
 
 // GapText is the gap or "—".
 func (d DimensionSection) GapText() string {
@@ -293,4 +303,29 @@ func ScoreText(scale string, levels int, v *float64) string {
 		return strconv.FormatFloat(*v, 'f', 1, 64) + " of 100"
 	}
 	return strconv.FormatFloat(*v, 'f', 2, 64) + " of " + strconv.Itoa(levels)
+}
+
+// scoreScale formats the scores of one questionnaire by its method: under
+// activities a share of 100, elsewhere on the level scale up to its top
+// level (which is N − 1 on a scale numbered from 0).
+type scoreScale struct {
+	set     bool
+	scale   string
+	percent bool
+	top     int
+}
+
+func scoresOf(q *questionnaires.Questionnaire) scoreScale {
+	return scoreScale{set: true, scale: q.Scale, percent: q.Method() == questionnaires.ScoringActivities,
+		top: q.FirstLevel() + len(q.Levels) - 1}
+}
+
+func (s scoreScale) text(v *float64) string {
+	switch {
+	case v == nil:
+		return "—"
+	case s.percent:
+		return strconv.FormatFloat(*v, 'f', 1, 64) + " of 100"
+	}
+	return ScoreText(s.scale, s.top, v)
 }

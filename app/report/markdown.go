@@ -217,6 +217,14 @@ func (m *md) questionnaire(r *Report, q QuestionnaireSection) {
 		m.para("This questionnaire has no results yet.")
 		return
 	}
+	if len(q.Areas) > 0 {
+		m.heading(3, "Areas")
+		rows := make([][]string, len(q.Areas))
+		for i, a := range q.Areas {
+			rows[i] = []string{a.Title, a.Dimensions, a.Level, a.Score}
+		}
+		m.table([]string{"Area", "Dimensions", "Level", "Score"}, []bool{false, false, false, true}, rows)
+	}
 	for _, d := range q.Dimensions {
 		m.heading(3, d.Title)
 		if d.Description != "" {

@@ -84,7 +84,7 @@ func (b *builder) dimensionText(q *questionnaires.Questionnaire, ds *DimensionSe
 		var sb strings.Builder
 		fmt.Fprintf(&sb, "Level %d%s", ds.Current.Level, nameSuffix(ds.Current.Name))
 		if ds.Score != nil {
-			fmt.Fprintf(&sb, " with a score of %s", ScoreText(q.Scale, len(q.Levels), ds.Score))
+			fmt.Fprintf(&sb, " with a score of %s", scoresOf(q).text(ds.Score))
 		}
 		switch {
 		case ds.Gap != nil && *ds.Gap > 0:

@@ -101,7 +101,7 @@ func (s *scorer) result() *Result {
 		floats: pool[float64]{size: 2 * entities},
 		bools:  pool[bool]{size: nt * nd},
 	}
-	if ix.likert {
+	if ix.likert || ix.method == questionnaires.ScoringActivities {
 		b.places = 1
 	}
 	for i, l := range ix.q.Levels {

@@ -156,8 +156,8 @@ func TestScoreActivities(t *testing.T) {
 			// no level-3 answer, so the climb ends at 2.
 			// Team 1 testing shares: 0.75, 0.875, 0.8; secrets 1, 0.75.
 			want := map[float64][]string{
-				1:    {"2 80", "1 66.67", "1 80", "2 100", "1 80", "1 83.33", "1 90"},
-				0.75: {"3 80", "1 66.67", "1 80", "2 100", "3 80", "2 83.33", "3 90"},
+				1:    {"2 80", "1 66.7", "1 80", "2 100", "1 80", "1 83.3", "1 90"},
+				0.75: {"3 80", "1 66.7", "1 80", "2 100", "3 80", "2 83.3", "3 90"},
 			}[pass]
 			checkFigures(t, []figure{
 				{"respondent 1 testing", r1.Dimensions[0].Level, r1.Dimensions[0].Score, want[0]},

@@ -132,10 +132,15 @@ func TestSAMMRoundEndToEnd(t *testing.T) {
 			}
 		}
 		report := page.get(fmt.Sprintf("/assessments/%d/report", r.ID))
-		for _, s := range []string{"Scoring of Tiny secure delivery model: samm", "license: CC0-1.0", "levels 0–3"} {
+		for _, s := range []string{"Scoring of Tiny secure delivery model: samm", "license: CC0-1.0", "levels 0–3",
+			"<h3>Areas</h3>", "<td>Pipeline hygiene, Dependency care</td>", "0.77"} {
 			if !strings.Contains(report.text(), s) {
 				t.Errorf("report lacks %q", s)
 			}
+		}
+		md := page.get(fmt.Sprintf("/assessments/%d/report.md", r.ID)).text()
+		if !strings.Contains(md, "| Build | Pipeline hygiene, Dependency care | 0 · Absent | 0.77 of 3 |") {
+			t.Errorf("report.md lacks the areas table:\n%s", md[:min(len(md), 3000)])
 		}
 	})
 }
