@@ -138,6 +138,10 @@ func TestSAMMRoundEndToEnd(t *testing.T) {
 				t.Errorf("report lacks %q", s)
 			}
 		}
+		dash := page.get(fmt.Sprintf("/assessments/%d/dashboard", r.ID)).text()
+		if !strings.Contains(dash, "<caption>Areas</caption>") || !strings.Contains(dash, "<th scope=\"row\">Build</th>") {
+			t.Errorf("dashboard lacks the areas table")
+		}
 		md := page.get(fmt.Sprintf("/assessments/%d/report.md", r.ID)).text()
 		if !strings.Contains(md, "| Build | Pipeline hygiene, Dependency care | 0 · Absent | 0.77 of 3 |") {
 			t.Errorf("report.md lacks the areas table:\n%s", md[:min(len(md), 3000)])
