@@ -125,6 +125,19 @@ func TestSAMMRoundEndToEnd(t *testing.T) {
 				meta[row[0]] = row[1]
 			}
 		}
+		summary, err := f.GetRows(export.SheetSummary)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var areaRows []string
+		for _, row := range summary {
+			if len(row) >= 5 && (row[0] == "Build" || row[0] == "Run") {
+				areaRows = append(areaRows, strings.Join(row[:5], "|"))
+			}
+		}
+		if got := strings.Join(areaRows, "\n"); got != "Build|0|Absent|0.77|pipeline, deps\nRun|1|Started|1.00|alerts" {
+			t.Errorf("workbook Summary areas:\n%s", got)
+		}
 		for k, v := range map[string]string{"Scoring": "samm", "Origin": "imported", "Source": "gapmap test fixture",
 			"License": "CC0-1.0", "Attribution": "Written by the gapmap team for its tests."} {
 			if meta[k] != v {
