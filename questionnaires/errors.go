@@ -13,6 +13,9 @@ type ValidationError struct {
 	Line    int    `json:"line"`
 	Path    string `json:"path"`
 	Message string `json:"message"`
+	// Omitted is set only on the closing "N more errors not shown" entry of
+	// a capped list: the N problems it stands for.
+	Omitted int `json:"-"`
 }
 
 func (e ValidationError) Error() string {
@@ -39,4 +42,18 @@ func (es ValidationErrors) Error() string {
 		lines[i] = e.Error()
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Count returns the number of problems found: each entry counts once, except
+// the closing entry of a capped list, which counts the problems it stands for.
+func (es ValidationErrors) Count() int {
+	n := 0
+	for _, e := range es {
+		if e.Omitted > 0 {
+			n += e.Omitted
+		} else {
+			n++
+		}
+	}
+	return n
 }

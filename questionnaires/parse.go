@@ -38,30 +38,38 @@ func Parse(file string, data []byte) (*Questionnaire, error) {
 		p.errorf(0, "", "file is %d bytes; the limit is %d (1 MiB)", len(data), MaxFileSize)
 		return nil, p.result()
 	}
-	root := p.document(data)
-	if root == nil || !p.safe(root, "", 1) {
-		return nil, p.result()
+	clean, marks, more := scanText(data)
+	if clean == nil {
+		clean = data
 	}
 	sum := sha256.Sum256(data)
 	q := &Questionnaire{Hash: hex.EncodeToString(sum[:])}
-	p.questionnaire(root, q)
-	p.validate(q)
-	if len(p.errs) > 0 {
+	if root := p.document(clean); root != nil && p.safe(root, "", 1) {
+		p.questionnaire(root, q)
+		p.validate(q)
+	}
+	p.reportMarks(marks)
+	p.dropped += more
+	if len(p.errs) > 0 || p.dropped > 0 {
 		return nil, p.result()
 	}
+	slices.SortStableFunc(p.warns, func(a, b ValidationError) int { return a.Line - b.Line })
+	q.warnings = p.warns
 	q.finish()
 	return q, nil
 }
 
 // parser walks one YAML document, filling a Questionnaire and collecting errors.
 type parser struct {
-	file    string
-	errs    ValidationErrors
-	dropped int
-	lines   map[string]int  // path of every field and list item present -> its line
-	bad     map[string]bool // paths present but not decoded (wrong type, bad value)
-	tooDeep bool
-	aliases map[string]bool // anchor names whose alias was reported
+	file     string
+	errs     ValidationErrors
+	warns    ValidationErrors
+	imported bool // origin: imported relaxes help texts and recommendations
+	dropped  int
+	lines    map[string]int  // path of every field and list item present -> its line
+	bad      map[string]bool // paths present but not decoded (wrong type, bad value)
+	tooDeep  bool
+	aliases  map[string]bool // anchor names whose alias was reported
 }
 
 func (p *parser) errorf(line int, path, format string, args ...any) {
@@ -70,6 +78,12 @@ func (p *parser) errorf(line int, path, format string, args ...any) {
 		return
 	}
 	p.errs = append(p.errs, ValidationError{File: p.file, Line: line, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) warnf(line int, path, format string, args ...any) {
+	if len(p.warns) < maxErrors {
+		p.warns = append(p.warns, ValidationError{File: p.file, Line: line, Path: path, Message: fmt.Sprintf(format, args...)})
+	}
 }
 
 // at reports an error at the line of path or of its nearest ancestor present.
@@ -95,7 +109,7 @@ func (p *parser) seen(path string) bool {
 func (p *parser) result() error {
 	slices.SortStableFunc(p.errs, func(a, b ValidationError) int { return a.Line - b.Line })
 	if p.dropped > 0 {
-		p.errs = append(p.errs, ValidationError{File: p.file, Message: fmt.Sprintf("%d more errors not shown", p.dropped)})
+		p.errs = append(p.errs, ValidationError{File: p.file, Message: fmt.Sprintf("%d more errors not shown", p.dropped), Omitted: p.dropped})
 	}
 	return p.errs
 }
@@ -213,10 +227,17 @@ type field struct {
 	name     string
 	required bool
 	decode   decodeFunc
+	soft     bool // missing: a warning instead of an error (imported files)
 }
 
-func req(name string, d decodeFunc) field { return field{name, true, d} }
-func opt(name string, d decodeFunc) field { return field{name, false, d} }
+func req(name string, d decodeFunc) field { return field{name: name, required: true, decode: d} }
+func opt(name string, d decodeFunc) field { return field{name: name, decode: d} }
+
+// relaxed is a field required except in an imported questionnaire, where
+// its absence is a warning.
+func (p *parser) relaxed(name string, d decodeFunc) field {
+	return field{name: name, required: true, decode: d, soft: p.imported}
+}
 
 func (p *parser) mapping(n *yaml.Node, path string, fields ...field) bool {
 	if !p.kind(n, path, yaml.MappingNode, "a mapping") {
@@ -247,6 +268,10 @@ func (p *parser) mapping(n *yaml.Node, path string, fields ...field) bool {
 	}
 	for _, f := range fields {
 		if _, ok := first[f.name]; f.required && !ok {
+			if f.soft {
+				p.warnf(n.Line, join(path, f.name), "missing (allowed in an imported questionnaire)")
+				continue
+			}
 			p.errorf(n.Line, join(path, f.name), "missing required field")
 		}
 	}
@@ -323,6 +348,10 @@ func describe(n *yaml.Node) string {
 func (p *parser) text(dst *string) decodeFunc {
 	return func(n *yaml.Node, path string) bool {
 		if !p.scalar(n, path, "a string", "!!str") {
+			return false
+		}
+		if r, bad := controlIn(n.Value); bad {
+			p.errorf(n.Line, path, "contains the control character U+%04X (only tab, line feed and carriage return are allowed)", r)
 			return false
 		}
 		s := strings.TrimSpace(n.Value)
@@ -415,6 +444,13 @@ func (p *parser) slugs(dst *[]string) decodeFunc {
 
 func (p *parser) questionnaire(n *yaml.Node, q *Questionnaire) {
 	q.PassRatio = DefaultPassRatio
+	// origin decides which fields are required everywhere else, so it is
+	// read first, wherever it stands.
+	for i := 0; n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+		if k, v := n.Content[i], n.Content[i+1]; k.Value == "origin" && v.Kind == yaml.ScalarNode && v.Value == OriginImported {
+			p.imported = true
+		}
+	}
 	p.mapping(n, "",
 		req("key", p.slug(&q.Key)),
 		req("version", p.text(&q.Version)),
@@ -425,7 +461,29 @@ func (p *parser) questionnaire(n *yaml.Node, q *Questionnaire) {
 		opt("pass_ratio", p.number(&q.PassRatio)),
 		req("levels", list(p, &q.Levels, p.level)),
 		req("dimensions", list(p, &q.Dimensions, p.dimension)),
-		req("recommendations", list(p, &q.Recommendations, p.recommendation)),
+		p.relaxed("recommendations", list(p, &q.Recommendations, p.recommendation)),
+		opt("scoring", p.oneOf(&q.Scoring, ScoringGated, ScoringMean, ScoringSAMM, ScoringActivities)),
+		opt("origin", p.oneOf(&q.Origin, OriginImported)),
+		opt("source", p.text(&q.Source)),
+		opt("license", p.text(&q.License)),
+		opt("attribution", p.text(&q.Attribution)),
+		opt("areas", list(p, &q.Areas, p.area)),
+	)
+}
+
+func (p *parser) area(n *yaml.Node, path string, a *Area) bool {
+	return p.mapping(n, path,
+		req("key", p.slug(&a.Key)),
+		req("title", p.text(&a.Title)),
+		opt("description", p.text(&a.Description)),
+		req("dimensions", p.slugs(&a.Dimensions)),
+	)
+}
+
+func (p *parser) group(n *yaml.Node, path string, g *Group) bool {
+	return p.mapping(n, path,
+		req("key", p.slug(&g.Key)),
+		req("title", p.text(&g.Title)),
 	)
 }
 
@@ -446,6 +504,8 @@ func (p *parser) dimension(n *yaml.Node, path string, d *Dimension) bool {
 		opt("weight", p.number(&d.Weight)),
 		opt("scale", p.oneOf(&d.Scale, ScaleLevel, ScaleLikert)),
 		req("questions", list(p, &d.Questions, p.question)),
+		opt("levels", list(p, &d.Levels, p.level)),
+		opt("groups", list(p, &d.Groups, p.group)),
 	)
 }
 
@@ -454,7 +514,7 @@ func (p *parser) question(n *yaml.Node, path string, q *Question) bool {
 	return p.mapping(n, path,
 		req("key", p.slug(&q.Key)),
 		req("text", p.text(&q.Text)),
-		req("help", p.text(&q.Help)),
+		p.relaxed("help", p.text(&q.Help)),
 		opt("weight", p.number(&q.Weight)),
 		opt("reverse", p.boolean(&q.Reverse)),
 		opt("options", list(p, &q.Options, p.option)),
@@ -463,6 +523,8 @@ func (p *parser) question(n *yaml.Node, path string, q *Question) bool {
 		opt("min", p.optNumber(&q.Min)),
 		opt("max", p.optNumber(&q.Max)),
 		opt("required", p.boolean(&q.Required)),
+		opt("level", p.optInt(&q.Level)),
+		opt("group", p.slug(&q.Group)),
 	)
 }
 
@@ -477,11 +539,23 @@ func (p *parser) optNumber(dst **float64) decodeFunc {
 	}
 }
 
+func (p *parser) optInt(dst **int) decodeFunc {
+	return func(n *yaml.Node, path string) bool {
+		var v int
+		if !p.integer(&v)(n, path) {
+			return false
+		}
+		*dst = &v
+		return true
+	}
+}
+
 func (p *parser) option(n *yaml.Node, path string, o *Option) bool {
 	return p.mapping(n, path,
 		req("level", p.integer(&o.Level)),
 		opt("key", p.slug(&o.Key)),
 		req("label", p.text(&o.Label)),
+		opt("value", p.optNumber(&o.Value)),
 	)
 }
 

@@ -12,14 +12,25 @@ import (
 // or a missing field is reported once.
 func (p *parser) validate(q *Questionnaire) {
 	n := len(q.Levels)
-	levelsOK := p.seen("levels") && n >= 2 // range checks against 1..n make sense
+	levelsOK := p.seen("levels") && n >= 2 // range checks against the scale make sense
+	gated := q.Method() == ScoringGated
+	first := 1
+	if n > 0 && q.Levels[0].Level == 0 && !gated && q.Scale == ScaleLevel {
+		first = 0
+	}
+	last := first + n - 1
 	if p.seen("levels") {
 		p.check("levels", n >= 2, "needs at least 2 levels, got %d", n)
 		for i, l := range q.Levels {
-			p.check(fmt.Sprintf("levels[%d].level", i), l.Level == i+1,
-				"levels must be numbered 1..%d in order: expected %d, got %d", n, i+1, l.Level)
+			if i == 0 && l.Level == 0 && first == 1 {
+				p.check("levels[0].level", false, "a scale may start at 0 only with scoring mean, samm or activities on the level scale")
+				continue
+			}
+			p.check(fmt.Sprintf("levels[%d].level", i), l.Level == first+i,
+				"levels must be numbered %d..%d in order: expected %d, got %d", first, last, first+i, l.Level)
 		}
 	}
+	p.check("scoring", gated || q.Scale == ScaleLevel, "scoring %s needs the level scale; likert statements are scored gated", q.Scoring)
 	p.check("pass_ratio", q.PassRatio > 0 && q.PassRatio <= 1, "must be in (0, 1], got %g", q.PassRatio)
 	p.check("dimensions", len(q.Dimensions) > 0, "needs at least one dimension")
 
@@ -28,11 +39,16 @@ func (p *parser) validate(q *Questionnaire) {
 		d, dp := &q.Dimensions[i], fmt.Sprintf("dimensions[%d]", i)
 		p.unique(dims, "dimension", d.Key, dp+".key")
 		p.check(dp+".weight", d.Weight > 0, "must be greater than 0, got %g", d.Weight)
-		if scored := scoredCount(d.Questions); scored == len(d.Questions) {
-			p.check(dp+".questions", scored >= 3, "needs at least 3 questions, got %d", scored)
-		} else {
-			p.check(dp+".questions", scored >= 3, "needs at least 3 scored questions besides its nps, number and text questions, got %d", scored)
+		minQ := 3
+		if p.imported {
+			minQ = 1
 		}
+		if scored := scoredCount(d.Questions); scored == len(d.Questions) {
+			p.check(dp+".questions", scored >= minQ, "needs at least %d questions, got %d", minQ, scored)
+		} else {
+			p.check(dp+".questions", scored >= minQ, "needs at least %d scored questions besides its nps, number and text questions, got %d", minQ, scored)
+		}
+		p.dimensionExtras(q, d, dp, first)
 		p.check(dp+".scale", !p.seen("scale") || d.Scale == q.Scale, "%q differs from the questionnaire's scale %q", d.Scale, q.Scale)
 		if d.Scale == "" {
 			d.Scale = q.Scale
@@ -55,8 +71,10 @@ func (p *parser) validate(q *Questionnaire) {
 				if _, ok := p.lines[qp+".options"]; ok {
 					p.at(qp+".options", "likert statements have no options: they are answered 1..5")
 				}
-			case levelsOK:
+			case levelsOK && gated:
 				p.levelQuestion(qu, qp, n)
+			case levelsOK:
+				p.valueQuestion(q, qu, qp, first, last)
 			}
 		}
 	}
@@ -70,7 +88,7 @@ func (p *parser) validate(q *Questionnaire) {
 		}
 		_, known := dims[r.Dimension]
 		p.check(rp+".dimension", known, "unknown dimension %q", r.Dimension)
-		p.check(rp+".to_level", !levelsOK || r.ToLevel >= 2 && r.ToLevel <= n, "must be a level from 2 to %d, got %d", n, r.ToLevel)
+		p.check(rp+".to_level", !levelsOK || r.ToLevel >= first+1 && r.ToLevel <= last, "must be a level from %d to %d, got %d", first+1, last, r.ToLevel)
 		p.check(rp+".impact", r.Impact >= 1 && r.Impact <= 3, "must be 1, 2 or 3, got %d", r.Impact)
 		p.check(rp+".effort", r.Effort >= 1 && r.Effort <= 3, "must be 1, 2 or 3, got %d", r.Effort)
 	}
@@ -81,9 +99,10 @@ func (p *parser) validate(q *Questionnaire) {
 		}
 	}
 	p.cycles(q.Recommendations, index)
-	if p.seen("recommendations") && levelsOK {
-		p.transitions(q, dims)
+	if (p.seen("recommendations") || p.imported) && levelsOK {
+		p.transitions(q, dims, first)
 	}
+	p.areas(q, dims)
 }
 
 func scoredCount(qs []Question) int {
@@ -188,14 +207,14 @@ func (p *parser) levelQuestion(q *Question, path string, n int) {
 
 // transitions requires at least 2 recommendations for each level a dimension
 // can reach.
-func (p *parser) transitions(q *Questionnaire, dims map[string]string) {
+func (p *parser) transitions(q *Questionnaire, dims map[string]string, first int) {
 	count := map[string][]int{}
 	for key := range dims {
-		count[key] = make([]int, len(q.Levels)+1)
+		count[key] = make([]int, first+len(q.Levels))
 	}
 	for i, r := range q.Recommendations {
 		rp := fmt.Sprintf("recommendations[%d]", i)
-		if c, ok := count[r.Dimension]; ok && p.seen(rp+".to_level") && r.ToLevel >= 2 && r.ToLevel < len(c) {
+		if c, ok := count[r.Dimension]; ok && p.seen(rp+".to_level") && r.ToLevel >= first+1 && r.ToLevel < len(c) {
 			c[r.ToLevel]++
 		}
 	}
@@ -204,9 +223,13 @@ func (p *parser) transitions(q *Questionnaire, dims map[string]string) {
 		if dims[d.Key] != dp+".key" {
 			continue
 		}
-		for l := 2; l <= len(q.Levels); l++ {
+		for l := first + 1; l < first+len(q.Levels); l++ {
 			if c := count[d.Key][l]; c < 2 {
-				p.at(dp, "needs at least 2 recommendations to reach level %d (%s), has %d", l, q.Levels[l-1].Name, c)
+				if p.imported {
+					p.warnf(p.line(dp), dp, "has %d recommendations to reach level %d (%s); 2 are advised", c, l, q.Levels[l-first].Name)
+					continue
+				}
+				p.at(dp, "needs at least 2 recommendations to reach level %d (%s), has %d", l, q.Levels[l-first].Name, c)
 			}
 		}
 	}
@@ -268,6 +291,9 @@ func (q *Questionnaire) finish() {
 			slices.SortStableFunc(qu.Options, func(a, b Option) int { return cmp.Compare(a.Level, b.Level) })
 			q.questionIndex[qu.Key] = questionRef{i, j}
 		}
+	}
+	if q.Recommendations == nil {
+		q.Recommendations = []Recommendation{}
 	}
 	for i := range q.Recommendations {
 		if q.Recommendations[i].Requires == nil {

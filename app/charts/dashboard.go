@@ -179,6 +179,9 @@ func upDown(v float64) string {
 type Dashboard struct {
 	Headline Headline
 	Charts   []Chart // radar, gap bars, heatmap, spread, trend, then the measures' charts (MeasureCharts)
+	// Areas is the organization's result per area, when the questionnaire
+	// groups its dimensions into areas; Levels colours them.
+	Areas []scoring.AreaResult
 }
 
 // NewDashboard builds the dashboard of one questionnaire of a round. history
@@ -192,6 +195,7 @@ func NewDashboard(prefix string, q *questionnaires.Questionnaire, r *scoring.Res
 	}
 	p := CleanID(prefix)
 	return Dashboard{
+		Areas:    r.Areas,
 		Headline: NewHeadline(q, r, prev, prevName),
 		Charts: append(about(q.Title,
 			Radar(p+"_radar", q, r),

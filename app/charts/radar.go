@@ -119,6 +119,9 @@ func Radar(id string, q *questionnaires.Questionnaire, r *scoring.Result) Chart 
 			} else {
 				prevText = s.levelName(&pl)
 			}
+			if d.Previous.DefinitionChanged {
+				prevText += " (definition changed)"
+			}
 		}
 		if d.Change != nil {
 			if s.likert {

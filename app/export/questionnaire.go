@@ -22,10 +22,10 @@ func writeQuestionnaire(f *excelize.File, st *styles, wb *Workbook) error {
 		}
 		s.str(1, row, q.Title, st.subtitle)
 		row++
-		for _, kv := range [][2]string{
+		for _, kv := range append([][2]string{
 			{"Key", q.Key}, {"Version", q.Version}, {"Content hash (SHA-256)", q.Hash},
 			{"Framework", q.Framework}, {"Scale", q.Scale},
-		} {
+		}, provenance(q)...) {
 			s.str(1, row, kv[0], st.label)
 			s.str(2, row, kv[1], st.text)
 			row++
@@ -93,4 +93,19 @@ func yesNo(b bool) string {
 		return "Yes"
 	}
 	return "No"
+}
+
+// provenance is the scoring method (when not the default) and the origin,
+// source, license and attribution a questionnaire gives, as label-value
+// rows; none for a questionnaire that gives none.
+func provenance(q *questionnaires.Questionnaire) [][2]string {
+	var out [][2]string
+	for _, kv := range [][2]string{
+		{"Scoring", q.Scoring}, {"Origin", q.Origin}, {"Source", q.Source}, {"License", q.License}, {"Attribution", q.Attribution},
+	} {
+		if kv[1] != "" && (kv[0] != "Scoring" || kv[1] != questionnaires.ScoringGated) {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

@@ -27,6 +27,7 @@ type qView struct {
 	R       *scoring.Result // nil: not scored
 	Overall scoring.Overall
 	Dims    []dimRow
+	Areas   []scoring.AreaResult // the organization's, or the team's in a team workbook
 }
 
 // views pairs questionnaires and results and picks the team's values in a
@@ -52,11 +53,11 @@ func views(wb *Workbook) []qView {
 		if wb.Round.TeamID != 0 {
 			team = v.R.Team(wb.Round.TeamID)
 		}
-		v.Overall = v.R.Overall
+		v.Overall, v.Areas = v.R.Overall, v.R.Areas
 		if wb.Round.TeamID != 0 {
-			v.Overall = scoring.Overall{}
+			v.Overall, v.Areas = scoring.Overall{}, nil
 			if team != nil {
-				v.Overall = team.Overall
+				v.Overall, v.Areas = team.Overall, team.Areas
 			}
 		}
 		for _, d := range v.R.Dimensions {
@@ -175,6 +176,27 @@ func writeSummary(f *excelize.File, st *styles, wb *Workbook) error {
 		s.str(7, row, v.Q.Key, st.text)
 		s.str(8, row, shortHash(v.Q.Hash), st.text)
 		row++
+	}
+
+	for _, v := range vs {
+		if len(v.Areas) == 0 {
+			continue
+		}
+		row++
+		s.str(1, row, v.Q.Title+": areas", st.subtitle)
+		row++
+		s.header(row, st.header, 1, "Area", "Level", "Level name", "Score", "Dimensions")
+		row++
+		for _, a := range v.Areas {
+			s.str(1, row, a.Title, st.wrap)
+			s.intp(2, row, a.Level, st.integer)
+			if a.LevelName != nil {
+				s.str(3, row, *a.LevelName, st.text)
+			}
+			s.floatp(4, row, a.Score, st.decimal)
+			s.str(5, row, strings.Join(a.Dimensions, ", "), st.wrap)
+			row++
+		}
 	}
 
 	for _, v := range vs {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 
 	"gapmap/app/recommend"
 	"gapmap/app/scoring"
@@ -126,7 +127,7 @@ func (b *builder) summary(r *Report) Summary {
 	anyPrev := false
 	for i, q := range b.in.Questionnaires {
 		res := b.in.Results[i]
-		line := OverallLine{Questionnaire: q.Key, Title: q.Title, Scale: q.Scale, MaxLevel: len(q.Levels), Computed: res != nil}
+		line := OverallLine{Questionnaire: q.Key, Title: q.Title, Scale: q.Scale, MaxLevel: len(q.Levels), Computed: res != nil, scores: scoresOf(q)}
 		if ov := b.overall(res); ov != nil {
 			line.Level, line.Score, line.PercentToTarget = ov.Level, ov.Score, ov.PercentToTarget
 			line.Class = questionnaires.LevelClass(ov.Level, len(q.Levels))
@@ -302,6 +303,29 @@ func (b *builder) questionnaireSection(i int, q *questionnaires.Questionnaire) Q
 		sec.Dimensions = append(sec.Dimensions, b.dimensionSection(q, &q.Dimensions[di], res, team))
 	}
 	sec.Measures = MeasureLines(res, team)
+	areas := res.Areas
+	if b.in.Team != nil {
+		areas = nil
+		if team != nil {
+			areas = team.Areas
+		}
+	}
+	for _, a := range areas {
+		titles := make([]string, len(a.Dimensions))
+		for j, key := range a.Dimensions {
+			titles[j] = key
+			if d, ok := q.Dimension(key); ok {
+				titles[j] = d.Title
+			}
+		}
+		name := ""
+		if a.LevelName != nil {
+			name = *a.LevelName
+		}
+		sec.Areas = append(sec.Areas, AreaLine{Title: a.Title, Dimensions: strings.Join(titles, ", "),
+			Level: LevelText(a.Level, name), Score: scoresOf(q).text(a.Score),
+			Class: questionnaires.LevelClass(a.Level, len(q.Levels))})
+	}
 	return sec
 }
 
@@ -309,7 +333,7 @@ func (b *builder) dimensionSection(q *questionnaires.Questionnaire, d *questionn
 	od := res.Dimension(d.Key)
 	ds := DimensionSection{
 		Questionnaire: q.Key, Key: d.Key, Title: d.Title, Description: d.Description,
-		Weight: dimWeight(q, d, od), Scale: q.Scale, Levels: len(q.Levels),
+		Weight: dimWeight(q, d, od), Scale: q.Scale, Levels: len(q.Levels), scores: scoresOf(q),
 	}
 	if ds.Title == "" {
 		ds.Title = d.Key
@@ -466,7 +490,8 @@ func (b *builder) method() Method {
 	likert, level := false, false
 	for i, q := range in.Questionnaires {
 		mq := MethodQuestionnaire{Key: q.Key, Title: q.Title, Version: q.Version, Hash: q.Hash,
-			Scale: q.Scale, PassRatio: q.PassRatio, Levels: len(q.Levels)}
+			Scale: q.Scale, PassRatio: q.PassRatio, Levels: len(q.Levels), FirstLevel: q.FirstLevel(), Scoring: q.Method(),
+			Source: q.Source, License: q.License, Attribution: q.Attribution}
 		if mq.PassRatio == 0 {
 			mq.PassRatio = 0.75
 		}

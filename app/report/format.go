@@ -99,7 +99,12 @@ func (o OverallLine) LevelText() string {
 }
 
 // ScoreText is the overall score on its scale.
-func (o OverallLine) ScoreText() string { return ScoreText(o.Scale, o.MaxLevel, o.Score) }
+func (o OverallLine) ScoreText() string {
+	if o.scores.set {
+		return o.scores.text(o.Score)
+	}
+	return ScoreText(o.Scale, o.MaxLevel, o.Score)
+}
 
 // PercentText is the percent to target.
 func (o OverallLine) PercentText() string { return PercentText(o.PercentToTarget) }
@@ -161,7 +166,12 @@ func (d DimensionSection) LevelText() string {
 }
 
 // ScoreText is the dimension's score on its scale.
-func (d DimensionSection) ScoreText() string { return ScoreText(d.Scale, d.Levels, d.Score) }
+func (d DimensionSection) ScoreText() string {
+	if d.scores.set {
+		return d.scores.text(d.Score)
+	}
+	return ScoreText(d.Scale, d.Levels, d.Score)
+}
 
 // GapText is the gap or "—".
 func (d DimensionSection) GapText() string {
@@ -174,12 +184,20 @@ func (d DimensionSection) GapText() string {
 // WeightText is the dimension weight.
 func (d DimensionSection) WeightText() string { return wording.Number(d.Weight) }
 
+// DefinitionChangedText warns that a dimension's trend compares two
+// different definitions.
+const DefinitionChangedText = "Its questions or weights changed since the previous round, so the two rounds are not measured the same way."
+
 // ChangeText is the change since the previous round, or "".
 func (d DimensionSection) ChangeText() string {
 	if d.Change == nil {
 		return ""
 	}
-	return changeText(d.Change.Level, d.Change.Score, d.Scale)
+	t := changeText(d.Change.Level, d.Change.Score, d.Scale)
+	if d.Previous != nil && d.Previous.DefinitionChanged {
+		t += " (definition changed)"
+	}
+	return t
 }
 
 // Label is the blocking question with its figure: how many teams it blocks,
@@ -218,7 +236,46 @@ func (m MethodQuestionnaire) ScaleText() string {
 	if m.Scale == "likert" {
 		return "agreement (1–5)"
 	}
+	if m.FirstLevel == 0 && m.Levels > 0 {
+		return "levels 0–" + strconv.Itoa(m.Levels-1)
+	}
 	return "levels 1–" + strconv.Itoa(m.Levels)
+}
+
+// ScoringText names the scoring method with its rule in a few words (the
+// rules in full are in app/scoring's documentation and the README).
+func (m MethodQuestionnaire) ScoringText() string {
+	switch m.Scoring {
+	case questionnaires.ScoringMean:
+		return "mean, the level is the whole part of the weighted mean of the answers' values"
+	case questionnaires.ScoringSAMM:
+		return "samm, answer values summed per group, groups averaged per dimension, dimensions per area, areas overall; the level is the whole part"
+	case questionnaires.ScoringActivities:
+		return "activities, the share of activities done; the level is the highest whose activities, with those below it, are done to the pass ratio"
+	}
+	if m.Scale == "likert" {
+		return "gated (the default), agreement scored 0–100 and leveled by its score"
+	}
+	return "gated (the default), a level counts when answers carrying the pass ratio of the weight reach it"
+}
+
+// Provenance is the questionnaire's source, license and attribution in
+// one sentence, or "" when it gives none.
+func (m MethodQuestionnaire) Provenance() string {
+	var parts []string
+	if m.Source != "" {
+		parts = append(parts, "source: "+m.Source)
+	}
+	if m.License != "" {
+		parts = append(parts, "license: "+m.License)
+	}
+	if m.Attribution != "" {
+		parts = append(parts, "attribution: "+m.Attribution)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return m.Title + " — " + strings.Join(parts, "; ") + "."
 }
 
 // WeightText is the dimension weight.
@@ -246,4 +303,29 @@ func ScoreText(scale string, levels int, v *float64) string {
 		return strconv.FormatFloat(*v, 'f', 1, 64) + " of 100"
 	}
 	return strconv.FormatFloat(*v, 'f', 2, 64) + " of " + strconv.Itoa(levels)
+}
+
+// scoreScale formats the scores of one questionnaire by its method: under
+// activities a share of 100, elsewhere on the level scale up to its top
+// level (which is N − 1 on a scale numbered from 0).
+type scoreScale struct {
+	set     bool
+	scale   string
+	percent bool
+	top     int
+}
+
+func scoresOf(q *questionnaires.Questionnaire) scoreScale {
+	return scoreScale{set: true, scale: q.Scale, percent: q.Method() == questionnaires.ScoringActivities,
+		top: q.FirstLevel() + len(q.Levels) - 1}
+}
+
+func (s scoreScale) text(v *float64) string {
+	switch {
+	case v == nil:
+		return "—"
+	case s.percent:
+		return strconv.FormatFloat(*v, 'f', 1, 64) + " of 100"
+	}
+	return ScoreText(s.scale, s.top, v)
 }

@@ -217,6 +217,14 @@ func (m *md) questionnaire(r *Report, q QuestionnaireSection) {
 		m.para("This questionnaire has no results yet.")
 		return
 	}
+	if len(q.Areas) > 0 {
+		m.heading(3, "Areas")
+		rows := make([][]string, len(q.Areas))
+		for i, a := range q.Areas {
+			rows[i] = []string{a.Title, a.Dimensions, a.Level, a.Score}
+		}
+		m.table([]string{"Area", "Dimensions", "Level", "Score"}, []bool{false, false, false, true}, rows)
+	}
 	for _, d := range q.Dimensions {
 		m.heading(3, d.Title)
 		if d.Description != "" {
@@ -339,6 +347,12 @@ func (m *md) method(r *Report) {
 	}
 	m.table([]string{"Questionnaire", "Key", "Version", "Content hash (SHA-256)", "Scale", "Pass ratio"},
 		[]bool{false, false, false, false, false, true}, rows)
+	for _, q := range mt.Questionnaires {
+		m.para("Scoring of " + q.Title + ": " + q.ScoringText() + ".")
+		if p := q.Provenance(); p != "" {
+			m.para(p)
+		}
+	}
 	m.heading(3, "Weights and targets")
 	rows = rows[:0]
 	for _, q := range mt.Questionnaires {

@@ -69,6 +69,7 @@ type OverallLine struct {
 	Class string
 	// Computed is false when the questionnaire has no stored result yet.
 	Computed bool
+	scores   scoreScale
 }
 
 // Change is the difference with the previous round.
@@ -127,6 +128,17 @@ type QuestionnaireSection struct {
 	Computed   bool
 	Dimensions []DimensionSection
 	Measures   []MeasureLine // nps and number questions, when it has any
+	Areas      []AreaLine    // when the questionnaire groups its dimensions into areas
+}
+
+// AreaLine is the result of one area (a group of dimensions): the
+// organization's, or the team's on a team report.
+type AreaLine struct {
+	Title      string
+	Dimensions string // the titles of its dimensions, joined
+	Level      string // "2 Name" or "—"
+	Score      string
+	Class      string
 }
 
 // LevelInfo is one level with its name and description.
@@ -144,7 +156,8 @@ type DimensionSection struct {
 	Description   string
 	Weight        float64
 	Scale         string
-	Levels        int    // N, the top level of the scale
+	Levels        int // N, the top level of the scale
+	scores        scoreScale
 	Class         string // CSS class of the level's colour
 	// Current is nil when the dimension has no level (nobody answered it).
 	Current *LevelInfo
@@ -265,7 +278,11 @@ type MethodQuestionnaire struct {
 	Scale      string
 	PassRatio  float64
 	Levels     int
-	Dimensions []MethodDimension
+	FirstLevel int    // 1, or 0 for a scale numbered from 0
+	Scoring    string // questionnaires.Scoring*
+	// Where the questionnaire comes from, when it says so.
+	Source, License, Attribution string
+	Dimensions                   []MethodDimension
 }
 
 // MethodDimension is the weight and target of one dimension.

@@ -84,7 +84,7 @@ func (b *builder) dimensionText(q *questionnaires.Questionnaire, ds *DimensionSe
 		var sb strings.Builder
 		fmt.Fprintf(&sb, "Level %d%s", ds.Current.Level, nameSuffix(ds.Current.Name))
 		if ds.Score != nil {
-			fmt.Fprintf(&sb, " with a score of %s", ScoreText(q.Scale, len(q.Levels), ds.Score))
+			fmt.Fprintf(&sb, " with a score of %s", scoresOf(q).text(ds.Score))
 		}
 		switch {
 		case ds.Gap != nil && *ds.Gap > 0:
@@ -96,6 +96,9 @@ func (b *builder) dimensionText(q *questionnaires.Questionnaire, ds *DimensionSe
 		}
 		if ds.Change != nil {
 			fmt.Fprintf(&sb, " Since the previous round: %s.", changeText(ds.Change.Level, ds.Change.Score, q.Scale))
+		}
+		if ds.Previous != nil && ds.Previous.DefinitionChanged {
+			sb.WriteString(" " + DefinitionChangedText)
 		}
 		if ds.Current.Description != "" {
 			sb.WriteString(" At this level: ")

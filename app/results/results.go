@@ -104,6 +104,7 @@ func Compute(d *store.ScoringData) ([]*scoring.Result, error) {
 			}
 			if prev.Key == rq.Key {
 				in.Previous = &prev
+				in.PreviousQuestionnaire = d.PreviousDefinitions[rq.Key]
 			}
 		}
 		score := scoring.Score
@@ -183,7 +184,7 @@ func responsesFor(key string, all []store.SubmittedResponse) []scoring.Response 
 			if a.QuestionnaireKey != key {
 				continue
 			}
-			answers = append(answers, scoring.Answer{Question: a.QuestionKey, Level: a.Level, Value: a.Value, NA: a.NA})
+			answers = append(answers, scoring.Answer{Question: a.QuestionKey, Option: a.OptionKey, Level: a.Level, Value: a.Value, NA: a.NA})
 		}
 		out[i] = scoring.Response{ID: r.ID, TeamID: r.TeamID, Answers: answers}
 	}

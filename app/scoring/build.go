@@ -1,6 +1,10 @@
 package scoring
 
-import "math"
+import (
+	"math"
+
+	"gapmap/questionnaires"
+)
 
 // pool hands out pointers into chunked backing arrays, so that the many
 // nullable values of a Result cost a few allocations instead of one each.
@@ -36,6 +40,7 @@ func round(x float64, decimals int) float64 {
 
 type builder struct {
 	s      *scorer
+	off    int      // level = code + off
 	names  []string // level names, 1-based through names[l-1]
 	places int      // decimals of a score
 	ints   pool[int]
@@ -47,7 +52,7 @@ func (b *builder) level(l int) *int {
 	if l == 0 {
 		return nil
 	}
-	return b.ints.ptr(l)
+	return b.ints.ptr(l + b.off)
 }
 
 func (b *builder) levelName(l int) *string {
@@ -68,7 +73,7 @@ func (b *builder) gap(l, target int) *int {
 	if l == 0 {
 		return nil
 	}
-	return b.ints.ptr(max(0, target-l))
+	return b.ints.ptr(max(0, target-(l+b.off)))
 }
 
 func (b *builder) overall(sm summary) Overall {
@@ -76,7 +81,7 @@ func (b *builder) overall(sm summary) Overall {
 		return Overall{}
 	}
 	return Overall{
-		Level:           b.ints.ptr(sm.level),
+		Level:           b.ints.ptr(sm.level + b.off),
 		LevelName:       b.levelName(sm.level),
 		Score:           b.floats.ptr(round(sm.score, b.places)),
 		PercentToTarget: b.floats.ptr(round(sm.percent, 1)),
@@ -89,13 +94,14 @@ func (s *scorer) result() *Result {
 	entities := (1 + nt + nr) * (nd + 1)
 	b := &builder{
 		s:      s,
+		off:    ix.first - 1,
 		names:  make([]string, ix.levels),
 		places: 2,
 		ints:   pool[int]{size: 4 * entities},
 		floats: pool[float64]{size: 2 * entities},
 		bools:  pool[bool]{size: nt * nd},
 	}
-	if ix.likert {
+	if ix.likert || ix.method == questionnaires.ScoringActivities {
 		b.places = 1
 	}
 	for i, l := range ix.q.Levels {
@@ -106,7 +112,7 @@ func (s *scorer) result() *Result {
 		Key:        ix.q.Key,
 		Version:    ix.q.Version,
 		Title:      ix.q.Title,
-		Overall:    b.overall(s.overall(s.orgLevel, s.orgScore)),
+		Overall:    b.overall(s.summarize(s.orgLevel, s.orgScore, s.orgShare, nil)),
 		Dimensions: make([]DimensionResult, nd),
 		Teams:      make([]TeamResult, nt),
 	}
@@ -129,7 +135,7 @@ func (s *scorer) result() *Result {
 			Title:     dim.Title,
 			Weight:    ix.dimW[d],
 			Level:     b.level(l),
-			LevelName: b.levelName(l),
+			LevelName: b.dimLevelName(&ix.q.Dimensions[d], l),
 			Score:     b.score(l, s.orgScore[d]),
 			Target:    s.targets[d],
 			Gap:       b.gap(l, s.targets[d]),
@@ -143,16 +149,17 @@ func (s *scorer) result() *Result {
 			}
 		}
 		if p := previous[dim.Key]; p != nil && p.Level != nil && p.Score != nil {
-			dr.Previous = &Trend{Level: *p.Level, Score: *p.Score}
+			dr.Previous = &Trend{Level: *p.Level, Score: *p.Score, DefinitionChanged: definitionChanged(in.PreviousQuestionnaire, &dim)}
 			if l != 0 {
 				dr.Change = &Trend{
-					Level: l - *p.Level,
+					Level: l + b.off - *p.Level,
 					Score: round(*dr.Score-*p.Score, b.places),
 				}
 			}
 		}
 		res.Dimensions[d] = dr
 	}
+	res.Areas = b.areas(s.orgLevel, s.orgScore, s.orgShare)
 
 	for t, team := range in.Teams {
 		row := t * nd
@@ -160,8 +167,9 @@ func (s *scorer) result() *Result {
 			ID:          team.ID,
 			Name:        team.Name,
 			Respondents: s.teamStart[t+1] - s.teamStart[t],
-			Overall:     b.overall(s.overall(s.teamLevel[row:row+nd], s.teamScore[row:row+nd])),
+			Overall:     b.overall(s.summarize(s.teamLevel[row:row+nd], s.teamScore[row:row+nd], shareRows(s.teamShare, row, nd, ix.levels), nil)),
 			Dimensions:  make([]TeamDimension, nd),
+			Areas:       b.areas(s.teamLevel[row:row+nd], s.teamScore[row:row+nd], shareRows(s.teamShare, row, nd, ix.levels)),
 		}
 		for d := range nd {
 			i := row + d
@@ -192,7 +200,7 @@ func (s *scorer) result() *Result {
 			rr := RespondentResult{
 				ResponseID: in.Responses[i].ID,
 				TeamID:     in.Responses[i].TeamID,
-				Overall:    b.overall(s.overall(s.respLevel[row:row+nd], s.respScore[row:row+nd])),
+				Overall:    b.overall(s.summarize(s.respLevel[row:row+nd], s.respScore[row:row+nd], shareRows(s.respShare, row, nd, ix.levels), nil)),
 				Dimensions: dims[row : row+nd : row+nd],
 			}
 			for d := range nd {
@@ -207,4 +215,99 @@ func (s *scorer) result() *Result {
 		}
 	}
 	return res
+}
+
+// dimLevelName is the name of level code l in dimension dim: the
+// dimension's own name when it overrides the levels.
+func (b *builder) dimLevelName(dim *questionnaires.Dimension, l int) *string {
+	if l == 0 {
+		return nil
+	}
+	if len(dim.Levels) == len(b.names) {
+		return &dim.Levels[l-1].Name
+	}
+	return &b.names[l-1]
+}
+
+// shareRows is the share vectors of one entity's dimensions, or nil.
+func shareRows(shares []float64, row, nd, n int) []float64 {
+	if shares == nil {
+		return nil
+	}
+	return shares[row*n : (row+nd)*n]
+}
+
+// summarize is one entity's summary over the dimensions dims (all when
+// nil): under gated scoring the weighted lower median of the levels and the
+// weighted mean score, else the method's own rule (valueSummary).
+func (s *scorer) summarize(levels []int, scores, shares []float64, dims []int) summary {
+	if s.ix.method != questionnaires.ScoringGated {
+		return s.valueSummary(levels, scores, shares, dims, dims == nil)
+	}
+	if dims == nil {
+		return s.overall(levels, scores)
+	}
+	masked := make([]int, len(levels))
+	for _, d := range dims {
+		masked[d] = levels[d]
+	}
+	return s.overall(masked, scores)
+}
+
+// areas is one entity's result per area, or nil without areas.
+func (b *builder) areas(levels []int, scores, shares []float64) []AreaResult {
+	s := b.s
+	if len(s.areaDims) == 0 {
+		return nil
+	}
+	out := make([]AreaResult, len(s.areaDims))
+	for i, dims := range s.areaDims {
+		a := s.ix.q.Areas[i]
+		sm := s.summarize(levels, scores, shares, dims)
+		out[i] = AreaResult{Key: a.Key, Title: a.Title, Dimensions: a.Dimensions,
+			Level: b.level(sm.level), LevelName: b.levelName(sm.level), Score: b.score(sm.level, sm.score)}
+	}
+	return out
+}
+
+// definitionChanged reports whether dimension dim is defined differently in
+// the previous questionnaire version: another weight, or scored questions
+// that differ in key or weight (order aside). Without a previous definition
+// nothing is known to have changed.
+func definitionChanged(prev *questionnaires.Questionnaire, dim *questionnaires.Dimension) bool {
+	if prev == nil {
+		return false
+	}
+	pd, ok := prev.Dimension(dim.Key)
+	if !ok {
+		return true
+	}
+	weight := func(w float64) float64 {
+		if w == 0 {
+			return 1
+		}
+		return w
+	}
+	if weight(pd.Weight) != weight(dim.Weight) {
+		return true
+	}
+	scored := func(d *questionnaires.Dimension) map[string]float64 {
+		out := map[string]float64{}
+		for _, q := range d.Questions {
+			if q.Scored() {
+				out[q.Key] = weight(q.Weight)
+			}
+		}
+		return out
+	}
+	was, now := scored(pd), scored(dim)
+	if len(was) != len(now) {
+		return true
+	}
+	for k, w := range now {
+		if pw, ok := was[k]; !ok || pw != w {
+			return true
+		}
+	}
+	return false
 }

@@ -169,6 +169,12 @@
 // level is null. Should the previous result list a dimension key twice,
 // the first entry counts. Without Input.Previous both are null everywhere.
 //
+// When Input.PreviousQuestionnaire (the version the previous result was
+// computed from) is given, "previous" carries definition_changed: true for a
+// dimension whose weight, or whose scored questions' keys or weights (order
+// aside, a weight of 0 counting as 1), differ from the current version's,
+// or which that version lacks. The field is absent otherwise.
+//
 // # Numbers, rounding and tolerance
 //
 // All rules compute on unrounded float64 values; rounding happens only when
@@ -196,6 +202,61 @@
 // (questionnaire order within a response and across dimensions, response ID
 // within a team, team ID across the organization), so that reordering the
 // input cannot change even the last bit of a score or a level.
+//
+// # Scoring methods
+//
+// A questionnaire names its method in its scoring field. Everything above
+// is the gated method, the default, and every questionnaire that names none
+// is scored by it exactly as before. The value-based methods below need the
+// level scale; their levels may be numbered from 0. Each answer is the chosen
+// option (Answer.Option, or for an answer stored without its key the first
+// option of Answer.Level), worth the option's value, or its level when it has
+// none. In every method, a team's score in a dimension is the mean of its
+// respondents' scores there, and its level follows from that score by the
+// method's level rule; the organization's score is the mean of the team
+// scores (each team weighs the same) and its level follows the same way. A
+// level is never outside the scale: a value-based level below the lowest
+// level is the lowest level, one above the highest the highest. Targets off
+// the scale are moved to its nearest end. These methods list no blocking
+// questions. Distribution, spread, disagreement, gaps, trends and rounding
+// (2 decimals, 1 for activities) work as under gated.
+//
+//   - mean: a respondent's dimension score is Σ q_i·x_i / Σ q_i over the
+//     applicable answers, x_i the option's value (or level); level = ⌊score⌋.
+//     The overall score is the weighted mean of the dimension scores, and
+//     its level ⌊score⌋.
+//   - samm: a question's score is its option's value; a group's score is
+//     the sum over its answered questions (question weights are not used);
+//     a dimension's score is the mean of its groups that have an answer (a
+//     dimension without groups is one group); level = ⌊score⌋. An area's score
+//     is the mean of its dimensions' scores, and the overall score the mean of
+//     the area scores (without areas, the weighted mean of the dimensions);
+//     each level is ⌊score⌋. With SAMM's values 0, 0.25, 0.5 and 1 and three
+//     questions per group the scores run 0..3.
+//   - activities: every question is a yes/no activity of a level (options
+//     worth 1 are done, 0 not done). Score = 100·(weight done)/(weight
+//     answered). For each level L, share_L = (weight done)/(weight answered)
+//     over the answered questions of level ≤ L (1 when there are none yet).
+//     The level reached climbs from the lowest level while share_L ≥ the pass
+//     ratio, and stops at the first level that misses it or above the
+//     highest level that has an answered question; the lowest level is always
+//     given (number the scale from 0 to tell "nothing reached" apart). A
+//     team's shares are the means of its respondents' shares per level, the
+//     organization's the means of the team shares, and their levels follow by
+//     the same climb; an overall or area level climbs the weighted mean of the
+//     dimension shares.
+//
+// # Areas
+//
+// When the questionnaire groups its dimensions into areas, the organization
+// and every team carry one result per area, in the questionnaire's order:
+// the score is the weighted mean of the area's dimension scores (null
+// dimensions left out) and the level follows the method's rule for an
+// overall level (gated: the weighted lower median of the dimension levels;
+// the others as above). Without areas the list is absent from the JSON.
+//
+// A dimension may name its own levels; its level_name is then taken from
+// them.
 //
 // # Output order
 //

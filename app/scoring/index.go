@@ -32,8 +32,10 @@ func invalid(format string, args ...any) error {
 // contiguous range dimStart[d]..dimStart[d+1]-1.
 type index struct {
 	q        *questionnaires.Questionnaire
+	method   string // questionnaires.Scoring*
 	likert   bool
 	levels   int // N
+	first    int // number of the lowest level: 1, or 0 outside gated scoring
 	pass     float64
 	qKey     []string
 	qWeight  []float64
@@ -44,6 +46,13 @@ type index struct {
 	dimKey   []string
 	dimPos   map[string]int
 	dimW     []float64
+	// Value-based methods: the options of each question, its level code
+	// (activities), its group within its dimension (samm), and the number
+	// of groups of each dimension.
+	qOpts     [][]questionnaires.Option
+	qCode     []int
+	qGroup    []int
+	dimGroups []int
 	// answerLevel maps a stored answer code (option level, or likert value
 	// after reverse scoring) to the level it stands for.
 	answerLevel []int
@@ -63,7 +72,15 @@ func newIndex(q *questionnaires.Questionnaire) (*index, error) {
 	if q == nil {
 		return nil, invalid("no questionnaire")
 	}
-	ix := &index{q: q}
+	ix := &index{q: q, method: q.Method(), first: 1}
+	switch ix.method {
+	case questionnaires.ScoringGated, questionnaires.ScoringMean, questionnaires.ScoringSAMM, questionnaires.ScoringActivities:
+	default:
+		return nil, invalid("questionnaire %q: unknown scoring %q", q.Key, q.Scoring)
+	}
+	if ix.method != questionnaires.ScoringGated && len(q.Levels) > 0 && q.Levels[0].Level == 0 {
+		ix.first = 0
+	}
 	switch q.Scale {
 	case questionnaires.ScaleLevel:
 	case questionnaires.ScaleLikert:
@@ -76,7 +93,7 @@ func newIndex(q *questionnaires.Questionnaire) (*index, error) {
 		return nil, invalid("questionnaire %q: %d levels, want 1..%d", q.Key, ix.levels, maxLevels)
 	}
 	for i, l := range q.Levels {
-		if l.Level != i+1 {
+		if l.Level != ix.first+i {
 			return nil, invalid("questionnaire %q: level #%d is numbered %d", q.Key, i+1, l.Level)
 		}
 	}
@@ -137,6 +154,12 @@ func newIndex(q *questionnaires.Questionnaire) (*index, error) {
 			ix.qKey = append(ix.qKey, qu.Key)
 			ix.qWeight = append(ix.qWeight, w)
 			ix.qReverse = append(ix.qReverse, ix.likert && qu.Reverse)
+			if ix.method != questionnaires.ScoringGated {
+				ix.addValueQuestion(d, qu)
+			}
+		}
+		if ix.method != questionnaires.ScoringGated {
+			ix.dimGroups = append(ix.dimGroups, max(1, len(d.Groups)))
 		}
 	}
 	ix.dimStart = append(ix.dimStart, len(ix.qKey))
@@ -155,8 +178,38 @@ func newIndex(q *questionnaires.Questionnaire) (*index, error) {
 	return ix, nil
 }
 
-// targets resolves the target of every dimension.
+// addValueQuestion records what the value-based methods read of a question.
+func (ix *index) addValueQuestion(d questionnaires.Dimension, qu questionnaires.Question) {
+	code := 1
+	if qu.Level != nil {
+		code = min(max(*qu.Level-ix.first+1, 1), ix.levels)
+	}
+	group := 0
+	for g := range d.Groups {
+		if d.Groups[g].Key == qu.Group {
+			group = g
+		}
+	}
+	ix.qOpts = append(ix.qOpts, qu.Options)
+	ix.qCode = append(ix.qCode, code)
+	ix.qGroup = append(ix.qGroup, group)
+}
+
+// targets resolves the target of every dimension. Outside gated scoring a
+// target off the scale is moved to its nearest end.
 func (ix *index) targets(t Targets) ([]int, error) {
+	if ix.method != questionnaires.ScoringGated {
+		last := ix.first + ix.levels - 1
+		out := make([]int, len(ix.dimKey))
+		for d, key := range ix.dimKey {
+			v, ok := t.Overrides[key]
+			if !ok {
+				v = t.Default
+			}
+			out[d] = min(max(v, ix.first), last)
+		}
+		return out, nil
+	}
 	if t.Default < 1 || t.Default > ix.levels {
 		return nil, invalid("default target %d, want 1..%d", t.Default, ix.levels)
 	}

@@ -8,6 +8,7 @@ import (
 // Answer is one answer of a response.
 type Answer struct {
 	Question string // question key
+	Option   string // level scale: the chosen option's key; value-based methods read its value
 	Level    int    // level scale: the level of the chosen option, 1..N
 	Value    int    // likert scale: 1 (strongly disagree) .. 5 (strongly agree), before reverse scoring
 	NA       bool   // not applicable: the answer is left out of every rule
@@ -40,6 +41,9 @@ type Input struct {
 	Responses     []Response // submitted responses only
 	Targets       Targets
 	Previous      *Result // the previous round's result for the same questionnaire, or nil
+	// PreviousQuestionnaire is the definition Previous was computed from,
+	// or nil when unknown; it lets the trend say which dimensions changed.
+	PreviousQuestionnaire *questionnaires.Questionnaire
 }
 
 // Result is the scored state of one questionnaire in one round. It is stored
@@ -50,6 +54,7 @@ type Result struct {
 	Title       string             `json:"title"`
 	Overall     Overall            `json:"overall"`
 	Dimensions  []DimensionResult  `json:"dimensions"`
+	Areas       []AreaResult       `json:"areas,omitempty"` // absent when the questionnaire has no areas
 	Teams       []TeamResult       `json:"teams"`
 	Respondents []RespondentResult `json:"respondents,omitempty"`
 	// Measures holds the nps and number questions' statistics. Score never
@@ -85,6 +90,17 @@ type DimensionResult struct {
 	Change       *Trend        `json:"change"`
 }
 
+// AreaResult is the result of one area (a group of dimensions) for the
+// organization or a team.
+type AreaResult struct {
+	Key        string   `json:"key"`
+	Title      string   `json:"title"`
+	Dimensions []string `json:"dimensions"`
+	Level      *int     `json:"level"`
+	LevelName  *string  `json:"level_name"`
+	Score      *float64 `json:"score"`
+}
+
 // Distribution summarizes the team levels of one dimension by nearest rank.
 type Distribution struct {
 	Min    *int `json:"min"`
@@ -105,6 +121,10 @@ type OrgBlocking struct {
 type Trend struct {
 	Level int     `json:"level"`
 	Score float64 `json:"score"`
+	// DefinitionChanged (previous block only): the dimension's scored
+	// questions or weights differ between the two rounds' questionnaire
+	// versions, so the two figures do not measure the same thing.
+	DefinitionChanged bool `json:"definition_changed,omitempty"`
 }
 
 // TeamResult is one team's result.
@@ -114,6 +134,7 @@ type TeamResult struct {
 	Respondents int             `json:"respondents"` // submitted responses, N/A-only ones included
 	Overall     Overall         `json:"overall"`
 	Dimensions  []TeamDimension `json:"dimensions"`
+	Areas       []AreaResult    `json:"areas,omitempty"`
 	// Measures is the team's statistics of the nps and number questions, in
 	// the order of Result.Measures.Questions (set by app/results).
 	Measures []measures.Measure `json:"measures,omitempty"`

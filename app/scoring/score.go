@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"gapmap/questionnaires"
 )
 
 const (
@@ -35,9 +37,15 @@ func Score(in Input) (*Result, error) {
 	if err := s.prepare(); err != nil {
 		return nil, err
 	}
-	s.scoreRespondents()
-	s.scoreTeams()
-	s.scoreOrganization()
+	if ix.method == questionnaires.ScoringGated {
+		s.scoreRespondents()
+		s.scoreTeams()
+		s.scoreOrganization()
+	} else {
+		s.scoreValueRespondents()
+		s.scoreValueTeams()
+		s.scoreValueOrganization()
+	}
 	return s.result(), nil
 }
 
@@ -72,6 +80,13 @@ type scorer struct {
 	orgBlock [][]OrgBlocking
 
 	weightAt []float64 // scratch of overall: dimension weight per level
+
+	// Value-based methods: the option value of each grid cell, and under
+	// activities the cumulative done share per level code of every entity
+	// and dimension ([entity*D+dimension]*N + code-1).
+	vals                           []float64
+	respShare, teamShare, orgShare []float64
+	areaDims                       [][]int // dimension positions of each area
 }
 
 func (s *scorer) prepare() error {
@@ -122,10 +137,29 @@ func (s *scorer) prepare() error {
 	}
 
 	s.grid = make([]uint8, nr*s.nq)
+	if ix.method != questionnaires.ScoringGated {
+		s.vals = make([]float64, nr*s.nq)
+	}
 	for ri, i := range s.order {
-		if err := s.fill(s.grid[ri*s.nq:(ri+1)*s.nq], &in.Responses[i]); err != nil {
+		row := s.grid[ri*s.nq : (ri+1)*s.nq]
+		var err error
+		if s.vals != nil {
+			err = s.fillValues(row, s.vals[ri*s.nq:(ri+1)*s.nq], &in.Responses[i])
+		} else {
+			err = s.fill(row, &in.Responses[i])
+		}
+		if err != nil {
 			return err
 		}
+	}
+	for _, a := range ix.q.Areas {
+		var dims []int
+		for _, key := range a.Dimensions {
+			if d, ok := ix.dimPos[key]; ok {
+				dims = append(dims, d)
+			}
+		}
+		s.areaDims = append(s.areaDims, dims)
 	}
 	return nil
 }

@@ -34,16 +34,25 @@ func (s *Store) PinVersion(ctx context.Context, orgID *int64, q *questionnaires.
 	return id, err
 }
 
+// pinVersion stores q unless a version with its exact content exists. The
+// version pinned, new or old, becomes the latest of its key: uploading the
+// bytes of an older version again brings that version back, so it takes the
+// next sequence number.
 func pinVersion(tx *gorm.DB, orgID *int64, q *questionnaires.Questionnaire, source []byte) (int64, error) {
-	var existing models.QuestionnaireVersion
-	query := tx.Select("id").Where("hash = ? AND key = ?", q.Hash, q.Key)
-	if orgID == nil {
-		query = query.Where("org_id IS NULL")
-	} else {
-		query = query.Where("org_id = ?", *orgID)
+	var seq int
+	seqQuery := ofOwner(tx.Model(&models.QuestionnaireVersion{}).Select("COALESCE(MAX(seq), 0)").Where("key = ?", q.Key), orgID)
+	if err := seqQuery.Scan(&seq).Error; err != nil {
+		return 0, fmt.Errorf("next questionnaire version: %w", err)
 	}
-	err := query.Take(&existing).Error
+	var existing models.QuestionnaireVersion
+	err := ofOwner(tx.Select("id", "seq").Where("hash = ? AND key = ?", q.Hash, q.Key), orgID).Take(&existing).Error
 	if err == nil {
+		if existing.Seq < seq {
+			err := tx.Model(&models.QuestionnaireVersion{}).Where("id = ?", existing.ID).Update("seq", seq+1).Error
+			if err != nil {
+				return 0, fmt.Errorf("make questionnaire version %d the latest: %w", existing.ID, err)
+			}
+		}
 		return existing.ID, nil
 	}
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
@@ -53,21 +62,20 @@ func pinVersion(tx *gorm.DB, orgID *int64, q *questionnaires.Questionnaire, sour
 	if err != nil {
 		return 0, fmt.Errorf("encode questionnaire: %w", err)
 	}
-	var seq int
-	seqQuery := tx.Model(&models.QuestionnaireVersion{}).Select("COALESCE(MAX(seq), 0)").Where("key = ?", q.Key)
-	if orgID == nil {
-		seqQuery = seqQuery.Where("org_id IS NULL")
-	} else {
-		seqQuery = seqQuery.Where("org_id = ?", *orgID)
-	}
-	if err := seqQuery.Scan(&seq).Error; err != nil {
-		return 0, fmt.Errorf("next questionnaire version: %w", err)
-	}
 	v := models.QuestionnaireVersion{OrgID: orgID, Key: q.Key, Version: q.Version, Seq: seq + 1, Hash: q.Hash, Title: q.Title, Source: string(source), Definition: string(def)}
 	if err := tx.Create(&v).Error; err != nil {
 		return 0, fmt.Errorf("store questionnaire version: %w", err)
 	}
 	return v.ID, nil
+}
+
+// ofOwner narrows a query of questionnaire versions to the org's uploads, or
+// to the shipped versions when orgID is nil.
+func ofOwner(query *gorm.DB, orgID *int64) *gorm.DB {
+	if orgID == nil {
+		return query.Where("org_id IS NULL")
+	}
+	return query.Where("org_id = ?", *orgID)
 }
 
 // UploadQuestionnaire stores an organization's own questionnaire. Uploading

@@ -29,6 +29,7 @@ type ScoredQuestionnaire struct {
 type ScoredAnswer struct {
 	QuestionnaireKey string
 	QuestionKey      string
+	OptionKey        string // the chosen option, "" on likert and measures
 	Level            int
 	Value            int
 	NA               bool
@@ -51,6 +52,9 @@ type ScoringData struct {
 	// Previous holds the stored result snapshot (JSON) of each questionnaire's
 	// previous round, by questionnaire key, when there is one.
 	Previous map[string][]byte
+	// PreviousDefinitions holds the questionnaire version each previous
+	// result was computed from, by questionnaire key.
+	PreviousDefinitions map[string]*questionnaires.Questionnaire
 }
 
 // RecomputeKind names the job that recomputes a round's stored results.
@@ -312,7 +316,7 @@ func (s *Store) definition(tx *gorm.DB, versionID int64) (*questionnaires.Questi
 }
 
 func (s *Store) scoringData(ctx context.Context, tx *gorm.DB, a models.Assessment) (*ScoringData, error) {
-	d := &ScoringData{Assessment: a, Previous: map[string][]byte{}}
+	d := &ScoringData{Assessment: a, Previous: map[string][]byte{}, PreviousDefinitions: map[string]*questionnaires.Questionnaire{}}
 	var err error
 	if d.Questionnaires, err = s.pinnedDefinitions(tx, a.ID); err != nil {
 		return nil, err
@@ -335,8 +339,20 @@ func (s *Store) scoringData(ctx context.Context, tx *gorm.DB, a models.Assessmen
 		if err != nil {
 			return nil, fmt.Errorf("load previous result: %w", err)
 		}
-		if snap.Data != "" {
-			d.Previous[rq.Key] = []byte(snap.Data)
+		if snap.Data == "" {
+			continue
+		}
+		d.Previous[rq.Key] = []byte(snap.Data)
+		var versionIDs []int64
+		err = tx.Table("assessment_questionnaires").Where("assessment_id = ? AND questionnaire_key = ?", *rq.PreviousAssessmentID, rq.Key).
+			Limit(1).Pluck("version_id", &versionIDs).Error
+		if err != nil {
+			return nil, fmt.Errorf("load previous questionnaire version: %w", err)
+		}
+		if len(versionIDs) == 1 {
+			if d.PreviousDefinitions[rq.Key], err = s.definition(tx, versionIDs[0]); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return d, nil
@@ -346,7 +362,7 @@ func (s *Store) scoringData(ctx context.Context, tx *gorm.DB, a models.Assessmen
 // assessment (revoked invitations left out) with one query, scanning rows directly (the hot path of a
 // rescore).
 func submittedResponses(ctx context.Context, tx *gorm.DB, assessmentID int64) ([]SubmittedResponse, error) {
-	rows, err := tx.WithContext(ctx).Raw(`SELECT r.id, r.team_id, a.questionnaire_key, a.question_key, a.level, a.value, a.na, a.number
+	rows, err := tx.WithContext(ctx).Raw(`SELECT r.id, r.team_id, a.questionnaire_key, a.question_key, a.option_key, a.level, a.value, a.na, a.number
 		FROM responses r JOIN invitations i ON i.id = r.invitation_id
 		LEFT JOIN answers a ON a.response_id = r.id
 		WHERE r.assessment_id = ? AND r.status = ? AND i.revoked_at IS NULL
@@ -359,12 +375,12 @@ func submittedResponses(ctx context.Context, tx *gorm.DB, assessmentID int64) ([
 	for rows.Next() {
 		var (
 			id, team     int64
-			qk, key      *string
+			qk, key, opt *string
 			level, value *int
 			na           *bool
 			number       *float64
 		)
-		if err := rows.Scan(&id, &team, &qk, &key, &level, &value, &na, &number); err != nil {
+		if err := rows.Scan(&id, &team, &qk, &key, &opt, &level, &value, &na, &number); err != nil {
 			return nil, fmt.Errorf("read answer: %w", err)
 		}
 		if len(out) == 0 || out[len(out)-1].ID != id {
@@ -374,6 +390,9 @@ func submittedResponses(ctx context.Context, tx *gorm.DB, assessmentID int64) ([
 			continue
 		}
 		a := ScoredAnswer{QuestionnaireKey: *qk, QuestionKey: *key, NA: na != nil && *na, Number: number}
+		if opt != nil {
+			a.OptionKey = *opt
+		}
 		if level != nil {
 			a.Level = *level
 		}

@@ -55,31 +55,33 @@ func (s *Server) apiQuestionnaire(c *fiber.Ctx) error {
 	return c.JSON(q)
 }
 
-// uploadQuestionnaire validates and stores an organization's questionnaire.
-// Invalid files give EInvalid with every problem in Details["errors"].
-func (s *Server) uploadQuestionnaire(c *fiber.Ctx, name string, data []byte) (*store.PinnedQuestionnaire, error) {
+// uploadQuestionnaire validates and stores an organization's questionnaire,
+// and returns it with the file's warnings. Invalid files give EInvalid with
+// every problem in Details["errors"].
+func (s *Server) uploadQuestionnaire(c *fiber.Ctx, name string, data []byte) (*store.PinnedQuestionnaire, questionnaires.ValidationErrors, error) {
 	if len(data) > maxQuestionnaireUpload {
-		return nil, apperr.Errorf(apperr.ETooLarge, "A questionnaire file may be at most 1 MiB.")
+		return nil, nil, apperr.Errorf(apperr.ETooLarge, "A questionnaire file may be at most 1 MiB.")
 	}
 	q, err := questionnaires.Parse(name, data)
 	var verrs questionnaires.ValidationErrors
 	if errors.As(err, &verrs) {
-		return nil, &apperr.Error{Code: apperr.EInvalid, Message: "The questionnaire is not valid: " + wording.Count(len(verrs), "problem") + " found.", Details: map[string]any{"errors": verrs}}
+		return nil, nil, &apperr.Error{Code: apperr.EInvalid, Message: "The questionnaire is not valid: " + wording.Count(verrs.Count(), "problem") + " found.", Details: map[string]any{"errors": verrs}}
 	}
 	if err != nil {
-		return nil, apperr.Errorf(apperr.EInvalid, "The questionnaire could not be read: %v", err)
+		return nil, nil, apperr.Errorf(apperr.EInvalid, "The questionnaire could not be read: %v", err)
 	}
 	for _, sq := range s.shipped {
 		if sq.Key == q.Key {
-			return nil, &apperr.Error{Code: apperr.EInvalid, Field: "key", Message: "The key " + q.Key + " belongs to a questionnaire shipped with gapmap; choose another key.",
+			return nil, nil, &apperr.Error{Code: apperr.EInvalid, Field: "key", Message: "The key " + q.Key + " belongs to a questionnaire shipped with gapmap; choose another key.",
 				Details: map[string]any{"errors": questionnaires.ValidationErrors{{File: name, Path: "key", Message: "reserved by a shipped questionnaire"}}}}
 		}
 	}
-	return s.store.UploadQuestionnaire(c.UserContext(), principalOf(c).OrgID, q, data)
+	p, err := s.store.UploadQuestionnaire(c.UserContext(), principalOf(c).OrgID, q, data)
+	return p, q.Warnings(), err
 }
 
 func (s *Server) apiUploadQuestionnaire(c *fiber.Ctx) error {
-	p, err := s.uploadQuestionnaire(c, "upload.yaml", c.Body())
+	p, _, err := s.uploadQuestionnaire(c, "upload.yaml", c.Body())
 	if err != nil {
 		return err
 	}
@@ -121,9 +123,16 @@ func (s *Server) uploadQuestionnaireForm(c *fiber.Ctx) error {
 		name, data = "pasted.yaml", []byte(c.FormValue("yaml"))
 	}
 	if err == nil {
-		var p *store.PinnedQuestionnaire
-		if p, err = s.uploadQuestionnaire(c, name, data); err == nil {
-			return s.redirectFlash(c, "/questionnaires/"+p.Q.Key, "success", "Questionnaire “"+p.Q.Title+"” stored as version "+itoa(p.Seq)+".")
+		var (
+			p        *store.PinnedQuestionnaire
+			warnings questionnaires.ValidationErrors
+		)
+		if p, warnings, err = s.uploadQuestionnaire(c, name, data); err == nil {
+			msg := "Questionnaire “" + p.Q.Title + "” stored as version " + itoa(p.Seq) + "."
+			if n := len(warnings); n > 0 {
+				msg += " " + wording.Count(n, "warning") + ": help texts or recommendations are missing, as an imported questionnaire allows (gapmap questionnaires validate lists them)."
+			}
+			return s.redirectFlash(c, "/questionnaires/"+p.Q.Key, "success", msg)
 		}
 	}
 	ae, ok := apperr.As(err)

@@ -64,6 +64,9 @@ func runQuestionnairesValidate(_ context.Context, args []string, e env) error {
 			continue
 		}
 		fmt.Fprintf(e.stdout, "ok  %s %s (%s)\n", q.Key, q.Version, q.Hash[:12])
+		for _, w := range q.Warnings() {
+			fmt.Fprintf(e.stdout, "warning: %s\n", w.Error())
+		}
 	}
 	if failed {
 		return fmt.Errorf("validation failed")
