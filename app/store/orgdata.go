@@ -59,6 +59,7 @@ func OrgTables() []OrgTable {
 		{Table: "result_snapshots", File: "results.jsonl", Where: "org_id = ?", Order: "assessment_id, questionnaire_key"},
 		{Table: "plan_items", File: "roadmap.jsonl", Where: "org_id = ?", Order: "assessment_id, team_id, questionnaire_key, recommendation_key"},
 		{Table: "audit_log", File: "audit.jsonl", Where: "org_id = ?", Order: "id"},
+		{Table: "outbox", File: "emails.jsonl", Where: "org_id = ?", Order: "id", Omit: []string{"body_text", "body_html"}},
 	}
 }
 
@@ -199,6 +200,11 @@ func (s *Store) DeleteOrg(ctx context.Context, orgID int64, confirm string) (map
 			}
 			removed["jobs"] = res.RowsAffected
 		}
+		res := tx.Where("kind = ? AND dedupe_key IN (SELECT 'email:' || id FROM outbox WHERE org_id = ?)", SendEmailKind, orgID).Delete(&models.Job{})
+		if res.Error != nil {
+			return fmt.Errorf("delete the organization's email jobs: %w", res.Error)
+		}
+		removed["jobs"] += res.RowsAffected
 		tables := OrgTables()
 		for i := len(tables) - 1; i >= 0; i-- {
 			t := tables[i]
