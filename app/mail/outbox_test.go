@@ -1,112 +1,21 @@
 package mail_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"mime"
 	"net"
-	"net/mail"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	smtp "github.com/emersion/go-smtp"
-
 	"gapmap/app/apperr"
 	"gapmap/app/jobs"
 	gmail "gapmap/app/mail"
+	"gapmap/app/mail/mailtest"
 	"gapmap/app/store"
 	"gapmap/app/store/storetest"
 	"gapmap/models"
 )
-
-// received is one message the test server was given (accepted or not).
-type received struct {
-	from, to  string
-	messageID string
-	subject   string
-	body      string
-	accepted  bool
-}
-
-// server is a real SMTP server (github.com/emersion/go-smtp) on a loopback
-// port. refuse says how many DATA commands in a row it answers with 451
-// before it accepts (-1: always).
-type server struct {
-	mu     sync.Mutex
-	got    []received
-	refuse int
-	addr   string
-	srv    *smtp.Server
-}
-
-func startServer(t *testing.T, refuse int) *server {
-	t.Helper()
-	s := &server{refuse: refuse}
-	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
-	s.srv.Domain = "localhost"
-	s.srv.ReadTimeout, s.srv.WriteTimeout = 10*time.Second, 10*time.Second
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.addr = l.Addr().String()
-	go func() { _ = s.srv.Serve(l) }()
-	t.Cleanup(func() { _ = s.srv.Close() })
-	return s
-}
-
-func (s *server) messages() []received {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]received(nil), s.got...)
-}
-
-type session struct {
-	s        *server
-	from, to string
-}
-
-func (x *session) Reset()        { x.from, x.to = "", "" }
-func (x *session) Logout() error { return nil }
-func (x *session) Mail(from string, _ *smtp.MailOptions) error {
-	x.from = from
-	return nil
-}
-func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	x.to = to
-	return nil
-}
-func (x *session) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	m, err := mail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		return err
-	}
-	body, _ := io.ReadAll(m.Body)
-	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-	if err != nil {
-		return err
-	}
-	rec := received{from: x.from, to: x.to, messageID: m.Header.Get("Message-ID"), subject: subject, body: string(body)}
-	x.s.mu.Lock()
-	defer x.s.mu.Unlock()
-	if x.s.refuse != 0 {
-		if x.s.refuse > 0 {
-			x.s.refuse--
-		}
-		x.s.got = append(x.s.got, rec)
-		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
-	}
-	rec.accepted = true
-	x.s.got = append(x.s.got, rec)
-	return nil
-}
 
 type clock struct {
 	mu sync.Mutex
@@ -179,8 +88,8 @@ func TestOutbox(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, st *store.Store) {
-				srv := startServer(t, tt.refuse)
-				r, c := setup(t, st, srv.addr)
+				srv := mailtest.Start(t, tt.refuse)
+				r, c := setup(t, st, srv.Addr)
 				id := queue(t, st, "Alice <alice@example.org>")
 				if e := email(t, st, id); e.Status != models.EmailQueued {
 					t.Fatalf("queued email: status %q", e.Status)
@@ -197,25 +106,25 @@ func TestOutbox(t *testing.T) {
 				if !strings.Contains(e.LastError, tt.errSubstr) {
 					t.Fatalf("last error = %q, want it to contain %q", e.LastError, tt.errSubstr)
 				}
-				got := srv.messages()
+				got := srv.Messages()
 				if len(got) != tt.attempts {
 					t.Fatalf("server saw %d attempts, want %d", len(got), tt.attempts)
 				}
 				want := "<" + e.MessageID + "@example.com>"
 				for i, m := range got {
-					if m.messageID != want {
-						t.Fatalf("attempt %d: Message-ID %q, want %q (stable across retries)", i+1, m.messageID, want)
+					if m.MessageID != want {
+						t.Fatalf("attempt %d: Message-ID %q, want %q (stable across retries)", i+1, m.MessageID, want)
 					}
-					if m.from != "gapmap@example.com" || m.to != "alice@example.org" || m.subject != "Your survey — Ünïcode" {
-						t.Fatalf("attempt %d: from %q to %q subject %q", i+1, m.from, m.to, m.subject)
+					if m.From != "gapmap@example.com" || m.To != "alice@example.org" || m.Subject != "Your survey — Ünïcode" {
+						t.Fatalf("attempt %d: from %q to %q subject %q", i+1, m.From, m.To, m.Subject)
 					}
-					if !strings.Contains(m.body, "please answer.") || !strings.Contains(m.body, "&lt;you&gt;") {
-						t.Fatalf("attempt %d: body lacks the text or HTML part:\n%s", i+1, m.body)
+					if !strings.Contains(m.Body, "please answer.") || !strings.Contains(m.Body, "&lt;you&gt;") {
+						t.Fatalf("attempt %d: body lacks the text or HTML part:\n%s", i+1, m.Body)
 					}
 				}
 				accepted := 0
 				for _, m := range got {
-					if m.accepted {
+					if m.Accepted {
 						accepted++
 					}
 				}
@@ -227,7 +136,7 @@ func TestOutbox(t *testing.T) {
 				}
 				c.Add(24 * time.Hour)
 				drain(t, r)
-				if n := len(srv.messages()); n != tt.attempts {
+				if n := len(srv.Messages()); n != tt.attempts {
 					t.Fatalf("a finished email was tried again: %d attempts", n)
 				}
 			})
@@ -258,8 +167,8 @@ func TestServerDown(t *testing.T) {
 		if n, _ := st.OutboxPending(context.Background()); n != 3 {
 			t.Fatalf("pending = %d, want 3", n)
 		}
-		srv := startServer(t, 0)
-		r2, c2 := setup(t, st, srv.addr)
+		srv := mailtest.Start(t, 0)
+		r2, c2 := setup(t, st, srv.Addr)
 		c2.Add(time.Hour) // past the back-off of the failed attempts
 		drain(t, r2)
 		for _, id := range ids {
@@ -267,7 +176,7 @@ func TestServerDown(t *testing.T) {
 				t.Fatalf("email %d after the relay came back: status %q, error %q", id, e.Status, e.LastError)
 			}
 		}
-		if got := srv.messages(); len(got) != 3 {
+		if got := srv.Messages(); len(got) != 3 {
 			t.Fatalf("delivered %d messages, want 3", len(got))
 		}
 	})
