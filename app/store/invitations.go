@@ -208,7 +208,8 @@ func (s *Store) invitationRows(ctx context.Context, orgID, assessmentID int64) *
 		Where("i.org_id = ? AND i.assessment_id = ?", orgID, assessmentID)
 }
 
-// lastEmail selects a column of the latest email of invitation i, or ”.
+// lastEmail selects a column of the latest email of invitation i, or an
+// empty string.
 func lastEmail(col string) string {
 	return "COALESCE((SELECT o." + col + " FROM outbox o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1), '')"
 }
