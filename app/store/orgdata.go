@@ -65,8 +65,9 @@ func OrgTables() []OrgTable {
 
 // GlobalTables are the tables that hold no organization's rows: sessions
 // and secrets (kv), queued work (jobs; an organization's pending jobs are
-// removed with it by DeleteOrg) and goose's version table.
-func GlobalTables() []string { return []string{"kv", "jobs", "goose_db_version"} }
+// removed with it by DeleteOrg), goose's version table, and password reset
+// links (an account's, not an organization's; removed with the account).
+func GlobalTables() []string { return []string{"kv", "jobs", "goose_db_version", "password_resets"} }
 
 // CountOrgRows counts an organization's rows per table.
 func (s *Store) CountOrgRows(ctx context.Context, orgID int64) (map[string]int64, error) {

@@ -25,5 +25,21 @@ CREATE INDEX outbox_org ON outbox(org_id);
 CREATE INDEX outbox_invitation ON outbox(invitation_id);
 CREATE INDEX outbox_status ON outbox(status);
 
+-- Password reset links: the hash of a single-use token valid until
+-- expires_at. sessions_after ends every session of a user that logged in at
+-- or before that Unix second (set when the password is reset).
+CREATE TABLE password_resets (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    expires_at DATETIME NOT NULL,
+    used_at    DATETIME,
+    created_at DATETIME NOT NULL
+);
+CREATE INDEX password_resets_user ON password_resets(user_id);
+ALTER TABLE users ADD COLUMN sessions_after INTEGER NOT NULL DEFAULT 0;
+
 -- +goose Down
+ALTER TABLE users DROP COLUMN sessions_after;
+DROP TABLE password_resets;
 DROP TABLE outbox;
