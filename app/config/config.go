@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
@@ -28,6 +29,9 @@ type Config struct {
 	Limits         Limits        // rate limits per client IP
 	MetricsAddr    string        // listen address of /metrics; empty: no metrics
 	AuditRetention time.Duration // audit entries older than this are deleted
+	SMTPURL        string        // smtp:// or smtps:// URL of the mail relay; empty: email is off
+	MailFrom       string        // From address of every email
+	MailMaxAge     time.Duration // a queued email not delivered after this long is given up
 
 	envErr error
 }
@@ -76,6 +80,9 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.BaseURL, "base-url", env("GAPMAP_BASE_URL", ""), "public URL used in links; default http://<addr> (GAPMAP_BASE_URL)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("GAPMAP_METRICS_ADDR", ""), "listen address of the Prometheus /metrics endpoint, e.g. 127.0.0.1:9090; empty: off (GAPMAP_METRICS_ADDR)")
 	fs.StringVar(&c.LogLevel, "log-level", env("GAPMAP_LOG_LEVEL", "info"), "debug, info, warn or error (GAPMAP_LOG_LEVEL)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", env("GAPMAP_SMTP_URL", ""), "mail relay, smtp://user:pass@host:port or smtps://…; empty: email is off (GAPMAP_SMTP_URL)")
+	fs.StringVar(&c.MailFrom, "mail-from", env("GAPMAP_MAIL_FROM", ""), "From address of the emails gapmap sends (GAPMAP_MAIL_FROM)")
+	fs.Func("mail-max-age", "how long a queued email is retried before it is given up, e.g. 48h (GAPMAP_MAIL_MAX_AGE; default 48h)", durationFlag(&c.MailMaxAge))
 	fs.Func("session-idle", "session idle timeout, e.g. 2h (GAPMAP_SESSION_IDLE; default 2h)", durationFlag(&c.SessionIdle))
 	fs.Func("session-max", "session absolute timeout, e.g. 24h (GAPMAP_SESSION_MAX; default 24h)", durationFlag(&c.SessionMax))
 	fs.Func("audit-retention", "how long audit entries are kept, in days (400d) or as a duration (GAPMAP_AUDIT_RETENTION; default 400d)", daysFlag(&c.AuditRetention))
@@ -86,6 +93,7 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	})
 	c.SessionIdle, c.SessionMax, c.BodyLimit = 2*time.Hour, 24*time.Hour, 4<<20
 	c.AuditRetention = DefaultAuditRetention
+	c.MailMaxAge = DefaultMailMaxAge
 	c.Limits = DefaultLimits()
 	c.TrustedProxies = splitList(getenv("GAPMAP_TRUSTED_PROXIES"))
 	for _, e := range []struct {
@@ -96,6 +104,7 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 		{"GAPMAP_SESSION_MAX", durationFlag(&c.SessionMax)},
 		{"GAPMAP_BODY_LIMIT", intFlag(&c.BodyLimit)},
 		{"GAPMAP_AUDIT_RETENTION", daysFlag(&c.AuditRetention)},
+		{"GAPMAP_MAIL_MAX_AGE", durationFlag(&c.MailMaxAge)},
 	} {
 		if v := getenv(e.name); v != "" && c.envErr == nil {
 			if err := e.set(v); err != nil {
@@ -165,12 +174,63 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("invalid --metrics-addr %q: the metrics need a listener of their own, not --addr", c.MetricsAddr)
 		}
 	}
+	if err := c.validateMail(); err != nil {
+		return err
+	}
 	for _, p := range c.TrustedProxies {
 		if net.ParseIP(p) == nil {
 			if _, _, err := net.ParseCIDR(p); err != nil {
 				return fmt.Errorf("invalid --trusted-proxies entry %q: want an IP or CIDR", p)
 			}
 		}
+	}
+	return nil
+}
+
+// DefaultMailMaxAge is how long a queued email is retried unless
+// configured otherwise.
+const DefaultMailMaxAge = 48 * time.Hour
+
+// MailEnabled reports whether email is configured (an SMTP URL is set).
+func (c Config) MailEnabled() bool { return c.SMTPURL != "" }
+
+// RedactedSMTP returns the SMTP URL with its password hidden, for logs.
+func (c Config) RedactedSMTP() string { return redact(c.SMTPURL) }
+
+func (c *Config) validateMail() error {
+	if c.SMTPURL == "" {
+		return nil
+	}
+	u, err := url.Parse(c.SMTPURL)
+	if err != nil {
+		return errors.New("invalid --smtp-url: not a URL; want smtp://user:pass@host:port or smtps://…")
+	}
+	if u.Scheme != "smtp" && u.Scheme != "smtps" {
+		return fmt.Errorf("invalid --smtp-url %q: the scheme must be smtp or smtps", redact(c.SMTPURL))
+	}
+	if u.Hostname() == "" {
+		return fmt.Errorf("invalid --smtp-url %q: no host", redact(c.SMTPURL))
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n <= 0 || n > 65535 {
+			return fmt.Errorf("invalid --smtp-url %q: port must be a number from 1 to 65535", redact(c.SMTPURL))
+		}
+	}
+	for k := range u.Query() {
+		if k != "insecure" {
+			return fmt.Errorf("invalid --smtp-url %q: unknown parameter %q (only insecure=1, for tests)", redact(c.SMTPURL), k)
+		}
+	}
+	if c.MailFrom == "" {
+		return errors.New("invalid --mail-from: required when --smtp-url is set, e.g. gapmap@example.com")
+	}
+	if a, err := mail.ParseAddress(c.MailFrom); err != nil || strings.ContainsAny(c.MailFrom, "\r\n") {
+		return fmt.Errorf("invalid --mail-from %q: want an email address such as gapmap@example.com", c.MailFrom)
+	} else if !strings.Contains(a.Address, "@") {
+		return fmt.Errorf("invalid --mail-from %q: want an email address such as gapmap@example.com", c.MailFrom)
+	}
+	if c.MailMaxAge < time.Minute {
+		return errors.New("invalid --mail-max-age: at least 1m")
 	}
 	return nil
 }

@@ -225,3 +225,53 @@ func TestIsPostgres(t *testing.T) {
 		}
 	}
 }
+
+func TestMail(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		enabled bool
+		wantErr string
+	}{
+		{name: "off by default"},
+		{name: "env", env: map[string]string{"GAPMAP_SMTP_URL": "smtp://u:s3cret@mail.example:587", "GAPMAP_MAIL_FROM": "gapmap@example.com"}, enabled: true},
+		{name: "flags, implicit TLS", args: []string{"--smtp-url", "smtps://mail.example:465", "--mail-from", "Gapmap <gapmap@example.com>"}, enabled: true},
+		{name: "insecure for tests", args: []string{"--smtp-url", "smtp://127.0.0.1:2525?insecure=1", "--mail-from", "a@b.example"}, enabled: true},
+		{name: "max age", args: []string{"--smtp-url", "smtp://h:25", "--mail-from", "a@b.example", "--mail-max-age", "2h"}, enabled: true},
+		{name: "no from", args: []string{"--smtp-url", "smtp://u:s3cret@h:25"}, wantErr: "--mail-from: required"},
+		{name: "bad scheme", args: []string{"--smtp-url", "http://u:s3cret@h:25", "--mail-from", "a@b.example"}, wantErr: "scheme must be smtp or smtps"},
+		{name: "no host", args: []string{"--smtp-url", "smtp://:25", "--mail-from", "a@b.example"}, wantErr: "no host"},
+		{name: "bad port", args: []string{"--smtp-url", "smtp://h:99999", "--mail-from", "a@b.example"}, wantErr: "port must be"},
+		{name: "unknown parameter", args: []string{"--smtp-url", "smtp://u:s3cret@h:25?tls=no", "--mail-from", "a@b.example"}, wantErr: "unknown parameter"},
+		{name: "bad from", args: []string{"--smtp-url", "smtp://h:25", "--mail-from", "not an address"}, wantErr: "--mail-from"},
+		{name: "max age too short", args: []string{"--smtp-url", "smtp://h:25", "--mail-from", "a@b.example", "--mail-max-age", "1s"}, wantErr: "--mail-max-age"},
+		{name: "bad max age env", env: map[string]string{"GAPMAP_MAIL_MAX_AGE": "soon"}, wantErr: "GAPMAP_MAIL_MAX_AGE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := load(tt.args, tt.env)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "s3cret") {
+					t.Fatalf("the error shows the password: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.MailEnabled() != tt.enabled {
+				t.Fatalf("MailEnabled() = %v, want %v", c.MailEnabled(), tt.enabled)
+			}
+			if strings.Contains(c.RedactedSMTP(), "s3cret") {
+				t.Fatalf("RedactedSMTP() = %q shows the password", c.RedactedSMTP())
+			}
+			if c.MailMaxAge < time.Minute {
+				t.Fatalf("MailMaxAge = %v", c.MailMaxAge)
+			}
+		})
+	}
+}

@@ -21,6 +21,8 @@ import (
 type Sources struct {
 	// PendingRounds counts the pending results.recompute jobs.
 	PendingRounds func() (int64, error)
+	// PendingEmails counts the outbox emails waiting to be sent.
+	PendingEmails func() (int64, error)
 	// DBStats returns the database pool's statistics.
 	DBStats func() sql.DBStats
 }
@@ -75,6 +77,18 @@ func New(src Sources) *Metrics {
 			Help: "Rounds whose results wait for a recompute (pending results.recompute jobs); NaN when the database does not answer.",
 		}, func() float64 {
 			n, err := src.PendingRounds()
+			if err != nil {
+				return math.NaN()
+			}
+			return float64(n)
+		}))
+	}
+	if src.PendingEmails != nil {
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "gapmap_outbox_pending",
+			Help: "Emails of the outbox waiting to be sent (queued or being retried); NaN when the database does not answer.",
+		}, func() float64 {
+			n, err := src.PendingEmails()
 			if err != nil {
 				return math.NaN()
 			}

@@ -32,6 +32,7 @@ func TestRecordAndExpose(t *testing.T) {
 	pending := int64(4)
 	m := metrics.New(metrics.Sources{
 		PendingRounds: func() (int64, error) { return pending, nil },
+		PendingEmails: func() (int64, error) { return 2, nil },
 		DBStats:       func() sql.DBStats { return sql.DBStats{OpenConnections: 3} },
 	})
 	m.Request("/s/:token", "GET", 200, 20*time.Millisecond)
@@ -56,6 +57,7 @@ func TestRecordAndExpose(t *testing.T) {
 		{"gapmap_results_recompute_seconds", dto.MetricType_HISTOGRAM, 1},
 		{"gapmap_results_pending_rounds", dto.MetricType_GAUGE, 4},
 		{"gapmap_db_open_connections", dto.MetricType_GAUGE, 3},
+		{"gapmap_outbox_pending", dto.MetricType_GAUGE, 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -89,6 +89,11 @@ func populate(t *testing.T, st *store.Store, name string, shared string) populat
 		t.Fatal(err)
 	}
 	p.secrets = append(p.secrets, tok, inv, link.Token)
+	mailSecret := "mail-body-secret-" + slug
+	if _, err := st.QueueEmail(ctx, store.NewEmail{OrgID: &org.ID, Purpose: "test", To: "x@" + slug + ".example", Subject: "s", Text: mailSecret, HTML: mailSecret}); err != nil {
+		t.Fatal(err)
+	}
+	p.secrets = append(p.secrets, mailSecret)
 	upload := *q
 	upload.Key = slug + "-own"
 	if _, err := st.UploadQuestionnaire(ctx, org.ID, &upload, []byte("key: "+upload.Key+"\n")); err != nil {

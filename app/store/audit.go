@@ -20,6 +20,7 @@ const (
 	AuditSignIn          = "auth.sign_in"
 	AuditSignInFailed    = "auth.sign_in_failed"
 	AuditSignOut         = "auth.sign_out"
+	AuditPasswordReset   = "auth.password_reset"
 	AuditOrgRenamed      = "org.renamed"
 	AuditOrgDeleted      = "org.deleted"
 	AuditMemberInvited   = "member.invited"
@@ -48,7 +49,7 @@ const (
 
 // AuditActions lists every audited action, for filters and documentation.
 var auditActions = []string{
-	AuditSignIn, AuditSignInFailed, AuditSignOut, AuditOrgRenamed, AuditOrgDeleted,
+	AuditSignIn, AuditSignInFailed, AuditSignOut, AuditPasswordReset, AuditOrgRenamed, AuditOrgDeleted,
 	AuditMemberInvited, AuditInviteRevoked, AuditMemberJoined, AuditRoleChanged,
 	AuditMemberRemoved, AuditTeamMembers, AuditTokenCreated, AuditTokenRevoked,
 	AuditRoundCreated, AuditRoundEdited, AuditRoundDup, AuditRoundClosed,

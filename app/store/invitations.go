@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -35,6 +36,7 @@ const (
 type NewInvitation struct {
 	TeamID int64
 	Label  string
+	Email  string // optional: the link is emailed to this address
 }
 
 // CreatedInvitation is a new invitation with its plain token, which exists
@@ -59,6 +61,9 @@ type InvitationStatus struct {
 	Answered     int
 	Total        int
 	SubmittedAt  *time.Time
+	Email        string // the address the link was last emailed to, if any
+	EmailStatus  string // its outbox status (models.EmailQueued, ...), empty without email
+	EmailError   string // the last error of sending it
 }
 
 // CleanLabel trims an invitation label; it may be empty.
@@ -76,6 +81,17 @@ func CleanLabel(label string) (string, error) {
 // CreateInvitations creates respondent links for teams of an open
 // assessment, each with an empty draft response, in one transaction.
 func (s *Store) CreateInvitations(ctx context.Context, orgID, assessmentID int64, createdBy *int64, reqs []NewInvitation) ([]CreatedInvitation, error) {
+	return s.CreateInvitationsMailed(ctx, orgID, assessmentID, createdBy, reqs, nil)
+}
+
+// InvitationMail writes the email that carries a new invitation's link to
+// its address (subject, text and HTML; the store fills in the rest).
+type InvitationMail func(inv CreatedInvitation) NewEmail
+
+// CreateInvitationsMailed is CreateInvitations that also queues, in the same
+// transaction, an email to every invitation that names an address. compose
+// nil means email is off: an address is then refused.
+func (s *Store) CreateInvitationsMailed(ctx context.Context, orgID, assessmentID int64, createdBy *int64, reqs []NewInvitation, compose InvitationMail) ([]CreatedInvitation, error) {
 	if len(reqs) == 0 {
 		return nil, apperr.Field("count", "Ask for at least one invitation.")
 	}
@@ -88,6 +104,12 @@ func (s *Store) CreateInvitations(ctx context.Context, orgID, assessmentID int64
 			return nil, err
 		}
 		reqs[i].Label = l
+		if reqs[i].Email, err = CleanEmail(reqs[i].Email); err != nil {
+			return nil, err
+		}
+		if reqs[i].Email != "" && compose == nil {
+			return nil, apperr.Field("email", "Email is off on this server (no SMTP relay is configured): send the link yourself.")
+		}
 	}
 	a, err := s.Assessment(ctx, orgID, assessmentID)
 	if err != nil {
@@ -111,6 +133,9 @@ func (s *Store) CreateInvitations(ctx context.Context, orgID, assessmentID int64
 			if round.Anonymous() && r.Label != "" {
 				return apperr.Field("label", "This round is anonymous: its links carry no labels, so that no response can be told apart by one.")
 			}
+			if round.Anonymous() && r.Email != "" {
+				return apperr.Field("email", "This round is anonymous: gapmap keeps no address with a link, since the address would identify the respondent. Send anonymous links yourself.")
+			}
 			if _, ok := names[r.TeamID]; !ok {
 				return apperr.Field("team_id", "The team does not take part in this round.")
 			}
@@ -129,7 +154,15 @@ func (s *Store) CreateInvitations(ctx context.Context, orgID, assessmentID int64
 			if err := auditLink(ctx, tx, &inv, AuditLinkCreated); err != nil {
 				return err
 			}
-			out = append(out, CreatedInvitation{Invitation: inv, TeamName: names[r.TeamID], Token: plain})
+			created := CreatedInvitation{Invitation: inv, TeamName: names[r.TeamID], Token: plain}
+			if r.Email != "" {
+				e := compose(created)
+				e.OrgID, e.InvitationID, e.Purpose, e.To = &orgID, &inv.ID, "invitation", r.Email
+				if _, err := queueEmail(tx, e); err != nil {
+					return err
+				}
+			}
+			out = append(out, created)
 		}
 		return nil
 	})
@@ -168,10 +201,34 @@ func (s *Store) invitationRows(ctx context.Context, orgID, assessmentID int64) *
 	return s.conn(ctx).Table("invitations i").
 		Select("i.id, i.assessment_id, i.team_id, t.name AS team_name, i.label, i.created_at, i.revoked_at, "+
 			"r.id AS response_id, r.status, r.submitted_at, "+
-			"(SELECT COUNT(*) FROM answers an WHERE an.response_id = r.id) AS answered").
+			"(SELECT COUNT(*) FROM answers an WHERE an.response_id = r.id) AS answered, "+
+			lastEmail("to_addr")+" AS email, "+lastEmail("status")+" AS email_status, "+lastEmail("last_error")+" AS email_error").
 		Joins("JOIN teams t ON t.id = i.team_id").
 		Joins("JOIN responses r ON r.invitation_id = i.id").
 		Where("i.org_id = ? AND i.assessment_id = ?", orgID, assessmentID)
+}
+
+// lastEmail selects a column of the latest email of invitation i, or an
+// empty string.
+func lastEmail(col string) string {
+	return "COALESCE((SELECT o." + col + " FROM outbox o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1), '')"
+}
+
+// MaxEmailLength is the longest email address accepted (RFC 5321).
+const MaxEmailLength = 254
+
+// CleanEmail checks an optional email address: empty, or one plain address
+// (no display name, no line breaks).
+func CleanEmail(addr string) (string, error) {
+	a := strings.TrimSpace(addr)
+	if a == "" {
+		return "", nil
+	}
+	p, err := mail.ParseAddress(a)
+	if err != nil || p.Address != a || len(a) > MaxEmailLength || strings.ContainsAny(a, "\r\n") {
+		return "", apperr.Field("email", "Give one email address such as name@example.com.")
+	}
+	return a, nil
 }
 
 // Invitations lists an assessment's invitations with their progress, by

@@ -59,13 +59,15 @@ func OrgTables() []OrgTable {
 		{Table: "result_snapshots", File: "results.jsonl", Where: "org_id = ?", Order: "assessment_id, questionnaire_key"},
 		{Table: "plan_items", File: "roadmap.jsonl", Where: "org_id = ?", Order: "assessment_id, team_id, questionnaire_key, recommendation_key"},
 		{Table: "audit_log", File: "audit.jsonl", Where: "org_id = ?", Order: "id"},
+		{Table: "outbox", File: "emails.jsonl", Where: "org_id = ?", Order: "id", Omit: []string{"body_text", "body_html"}},
 	}
 }
 
 // GlobalTables are the tables that hold no organization's rows: sessions
 // and secrets (kv), queued work (jobs; an organization's pending jobs are
-// removed with it by DeleteOrg) and goose's version table.
-func GlobalTables() []string { return []string{"kv", "jobs", "goose_db_version"} }
+// removed with it by DeleteOrg), goose's version table, and password reset
+// links (an account's, not an organization's; removed with the account).
+func GlobalTables() []string { return []string{"kv", "jobs", "goose_db_version", "password_resets"} }
 
 // CountOrgRows counts an organization's rows per table.
 func (s *Store) CountOrgRows(ctx context.Context, orgID int64) (map[string]int64, error) {
@@ -199,6 +201,11 @@ func (s *Store) DeleteOrg(ctx context.Context, orgID int64, confirm string) (map
 			}
 			removed["jobs"] = res.RowsAffected
 		}
+		res := tx.Where("kind = ? AND dedupe_key IN (SELECT 'email:' || id FROM outbox WHERE org_id = ?)", SendEmailKind, orgID).Delete(&models.Job{})
+		if res.Error != nil {
+			return fmt.Errorf("delete the organization's email jobs: %w", res.Error)
+		}
+		removed["jobs"] += res.RowsAffected
 		tables := OrgTables()
 		for i := len(tables) - 1; i >= 0; i-- {
 			t := tables[i]

@@ -75,6 +75,9 @@ type Principal struct {
 	OrgID   int64
 	OrgName string
 	Role    models.Role
+	// SessionsAfter ends the sessions that logged in at or before this Unix
+	// second (the last password reset).
+	SessionsAfter int64
 }
 
 // PrincipalByToken resolves a bearer token. Unknown and revoked tokens, and
@@ -107,7 +110,7 @@ func (s *Store) PrincipalByToken(ctx context.Context, plain string) (*Principal,
 func (s *Store) Principal(ctx context.Context, userID, orgID int64) (*Principal, error) {
 	var out []Principal
 	err := s.conn(ctx).Table("memberships m").
-		Select("u.id AS user_id, u.email, o.id AS org_id, o.name AS org_name, m.role").
+		Select("u.id AS user_id, u.email, o.id AS org_id, o.name AS org_name, m.role, u.sessions_after").
 		Joins("JOIN users u ON u.id = m.user_id").Joins("JOIN orgs o ON o.id = m.org_id").
 		Where("m.user_id = ? AND m.org_id = ?", userID, orgID).Limit(1).Scan(&out).Error
 	if err != nil {

@@ -11,7 +11,9 @@ import (
 
 	"gapmap/app/apperr"
 	"gapmap/app/export"
+	"gapmap/app/mail"
 	"gapmap/app/store"
+	"gapmap/models"
 )
 
 // surveyLink is the public URL of a survey token.
@@ -30,12 +32,23 @@ type invitationJSON struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	RevokedAt   *time.Time `json:"revoked_at"`
 	SubmittedAt *time.Time `json:"submitted_at"`
+	Email       *string    `json:"email"`
+	EmailStatus *string    `json:"email_status"`
+	EmailError  string     `json:"email_error"`
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func toInvitationJSON(inv store.InvitationStatus) invitationJSON {
 	return invitationJSON{
 		ID: inv.ID, TeamID: inv.TeamID, Team: inv.TeamName, Label: inv.Label, Status: inv.Status,
 		Answered: inv.Answered, Total: inv.Total, CreatedAt: inv.CreatedAt, RevokedAt: inv.RevokedAt, SubmittedAt: inv.SubmittedAt,
+		Email: nullable(inv.Email), EmailStatus: nullable(inv.EmailStatus), EmailError: inv.EmailError,
 	}
 }
 
@@ -43,7 +56,8 @@ func toInvitationJSON(inv store.InvitationStatus) invitationJSON {
 // creates the links.
 func (s *Server) createInvitations(c *fiber.Ctx, assessmentID int64, reqs []store.NewInvitation) ([]store.CreatedInvitation, error) {
 	p := principalOf(c)
-	if _, err := s.store.Assessment(c.UserContext(), p.OrgID, assessmentID); err != nil {
+	round, err := s.store.Assessment(c.UserContext(), p.OrgID, assessmentID)
+	if err != nil {
 		return nil, err
 	}
 	scope, err := s.manageScope(c, p)
@@ -56,7 +70,18 @@ func (s *Server) createInvitations(c *fiber.Ctx, assessmentID int64, reqs []stor
 		}
 	}
 	uid := p.UserID
-	return s.store.CreateInvitations(c.UserContext(), p.OrgID, assessmentID, &uid, reqs)
+	var compose store.InvitationMail
+	if s.cfg.MailEnabled() {
+		compose = func(inv store.CreatedInvitation) store.NewEmail {
+			d := mail.InvitationData{Org: p.OrgName, Round: round.Name, Team: inv.TeamName, Link: s.surveyLink(inv.Token)}
+			if round.Due != nil {
+				d.Due = round.Due.Format(time.DateOnly)
+			}
+			m := mail.Invitation(d)
+			return store.NewEmail{Subject: m.Subject, Text: m.Text, HTML: m.HTML}
+		}
+	}
+	return s.store.CreateInvitationsMailed(c.UserContext(), p.OrgID, assessmentID, &uid, reqs, compose)
 }
 
 // invitationInScope loads an invitation and checks the principal may manage it.
@@ -149,6 +174,7 @@ func (s *Server) apiCreateInvitation(c *fiber.Ctx) error {
 	var b struct {
 		TeamID int64  `json:"team_id"`
 		Label  string `json:"label"`
+		Email  string `json:"email"`
 	}
 	if err := decodeJSON(c, &b); err != nil {
 		return err
@@ -159,14 +185,16 @@ func (s *Server) apiCreateInvitation(c *fiber.Ctx) error {
 		}
 		return apperr.Field("team_id", "team_id is required: the id of a team taking part in the round.")
 	}
-	created, err := s.createInvitations(c, id, []store.NewInvitation{{TeamID: b.TeamID, Label: b.Label}})
+	created, err := s.createInvitations(c, id, []store.NewInvitation{{TeamID: b.TeamID, Label: b.Label, Email: b.Email}})
 	if err != nil {
 		return err
 	}
 	inv := created[0]
+	email := strings.TrimSpace(b.Email)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{
 		"id": inv.ID, "token": inv.Token, "url": s.surveyLink(inv.Token), "team_id": inv.TeamID, "label": inv.Label,
+		"email": nullable(email), "email_status": nullable(map[bool]string{true: models.EmailQueued}[email != ""]),
 	})
 }
 

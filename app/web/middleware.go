@@ -205,7 +205,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if p == nil {
+	if p == nil || iat <= p.SessionsAfter { // gone, or logged in before a password reset
 		_ = sess.Destroy()
 		c.Locals(keySession, "")
 		return c.Next()

@@ -55,6 +55,7 @@ const (
 	objPage          = "page"          // survey page number (not an object: always 1)
 	objOpenLink      = "openlink"      // open link id, of the assessment
 	objOpenToken     = "opentoken"     // plain token of that open link
+	objResetToken    = "resettoken"    // plain password reset token of an account outside the fixture's roles
 )
 
 // secRoute is one entry of the security matrix.
@@ -93,6 +94,10 @@ func secRoutes() map[string]secRoute {
 		"GET /login":                       {kind: secPublic},
 		"POST /login":                      {kind: secPublic, body: "email=nobody%40example.com&password=wrong+password+here"},
 		"POST /logout":                     {kind: secPublic},
+		"GET /password/forgot":             {kind: secPublic},
+		"POST /password/forgot":            {kind: secPublic, body: "email=nobody%40example.com"},
+		"GET /password/reset/:token":       {kind: secPublic, ids: map[string]string{"token": objResetToken}},
+		"POST /password/reset/:token":      {kind: secPublic, ids: map[string]string{"token": objResetToken}, body: "password=correct+horse+battery"},
 		"GET /invite/:token":               {kind: secPublic, ids: map[string]string{"token": objInviteToken}},
 		"POST /invite/:token":              {kind: secPublic, ids: map[string]string{"token": objInviteToken}, body: "password=correct+horse+battery"},
 		"POST /org/switch":                 {kind: secPage, min: member, body: "org_id={{org}}"},
@@ -359,6 +364,16 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 	o.obj[objQHash] = pq.Hash
 	o.obj[objSurvey] = invs[0].Token
 	o.obj[objInviteToken] = invPlain
+	if _, _, err := st.SignUp(ctx, "Reset "+tag, "reset-"+tag+"@example.com", "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	err = st.RequestPasswordReset(ctx, "reset-"+tag+"@example.com", func(tok string) store.NewEmail {
+		o.obj[objResetToken] = tok
+		return store.NewEmail{Subject: "Reset", Text: tok}
+	})
+	if err != nil || o.obj[objResetToken] == "" {
+		t.Fatalf("reset link: %v", err)
+	}
 	o.obj[objOrg] = i64(org.ID)
 	o.obj[objPage] = "1"
 	o.obj["question"] = o.question
@@ -380,7 +395,7 @@ var secNowhere = map[string]string{
 	objTeam: "999999", objAssessment: "999999", objInvitation: "999999", objMember: "999999", objOrgInvite: "999999",
 	objAPIToken: "999999", objQuestionnaire: "no-such-questionnaire", objQHash: strings.Repeat("0", 64), objSurvey: "s_nosuchtoken0000000000000000000000",
 	objInviteToken: "nosuchinvite000000000000000000000", objOrg: "999999", objPage: "1", "question": "no-such-question",
-	objOpenLink: "999999", objOpenToken: "j_nosuchtoken0000000000000000000000",
+	objOpenLink: "999999", objOpenToken: "j_nosuchtoken0000000000000000000000", objResetToken: "pr_nosuchtoken000000000000000000000",
 }
 
 // checkHeaders asserts the security headers of every response, and that no

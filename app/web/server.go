@@ -22,6 +22,7 @@ import (
 
 	"gapmap/app/config"
 	"gapmap/app/jobs"
+	"gapmap/app/mail"
 	"gapmap/app/metrics"
 	"gapmap/app/results"
 	"gapmap/app/store"
@@ -93,6 +94,13 @@ func New(d Deps) (*Server, error) {
 	if s.jobs == nil {
 		s.jobs = jobs.New(d.Store, jobs.Options{Log: d.Logger})
 		results.Register(s.jobs, d.Store)
+		if d.Config.MailEnabled() {
+			sender, err := mail.NewSender(d.Config.SMTPURL, d.Config.MailFrom)
+			if err != nil {
+				return nil, err
+			}
+			mail.Register(s.jobs, d.Store, sender, mail.Options{MaxAge: d.Config.MailMaxAge})
+		}
 	}
 	s.registerPurges()
 	s.charts = newChartCache(256)

@@ -27,6 +27,11 @@ func startMetrics(addr string, st *store.Store, log *slog.Logger) (*metrics.Metr
 			defer cancel()
 			return st.PendingJobs(ctx, store.RecomputeKind)
 		},
+		PendingEmails: func() (int64, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			return st.OutboxPending(ctx)
+		},
 		DBStats: st.DBStats,
 	})
 	ln, err := net.Listen("tcp", addr)
