@@ -1,20 +1,13 @@
 package web_test
 
 import (
-	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
 	"testing"
 
-	"gapmap/app/config"
-	"gapmap/app/store/storetest"
 	"gapmap/app/web"
-	"gapmap/questionnaires"
 )
 
 var chartData = regexp.MustCompile(`(?s)<script type="application/json" id="[^"]+">.*?</script>`)
@@ -23,25 +16,7 @@ var chartData = regexp.MustCompile(`(?s)<script type="application/json" id="[^"]
 // charts once and show the same options; a new snapshot (after a
 // submission) builds them again; another round is another entry.
 func TestDashboardChartCache(t *testing.T) {
-	st := storetest.SQLite(t)
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	cfg := config.Flags(fs, func(string) string { return "" })
-	if err := fs.Parse(nil); err != nil {
-		t.Fatal(err)
-	}
-	cfg.BaseURL = "http://gapmap.test"
-	if err := cfg.Finish(); err != nil {
-		t.Fatalf("config: %v", err)
-	}
-	shipped, err := questionnaires.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Questionnaires: shipped})
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
-	ts := &testServer{t: t, st: st, app: srv.App(), shipped: shipped, origin: &url.URL{Scheme: "http", Host: "gapmap.test"}}
+	srv, ts := cacheServer(t)
 
 	o := ts.newOrg("Cache Org", "Alpha team", "Beta team")
 	round := ts.newRound(o)

@@ -4,22 +4,16 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/base64"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/andybalholm/brotli"
 
-	"gapmap/app/config"
-	"gapmap/app/store/storetest"
 	"gapmap/app/web"
-	"gapmap/questionnaires"
 )
 
 // TestSurveyPageCache: respondent pages are rendered once per state of the
@@ -28,25 +22,7 @@ import (
 // request with a flash message is rendered on its own and shows the same
 // page around the message.
 func TestSurveyPageCache(t *testing.T) {
-	st := storetest.SQLite(t)
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	cfg := config.Flags(fs, func(string) string { return "" })
-	if err := fs.Parse(nil); err != nil {
-		t.Fatal(err)
-	}
-	cfg.BaseURL = "http://gapmap.test"
-	if err := cfg.Finish(); err != nil {
-		t.Fatalf("config: %v", err)
-	}
-	shipped, err := questionnaires.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Questionnaires: shipped})
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
-	ts := &testServer{t: t, st: st, app: srv.App(), shipped: shipped, origin: &url.URL{Scheme: "http", Host: "gapmap.test"}}
+	srv, ts := cacheServer(t)
 	o := ts.newOrg("Cache Org", "Blue")
 	r := ts.newRound(o)
 	base := "/s/" + r.Tokens[0]
