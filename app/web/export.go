@@ -122,17 +122,6 @@ func planMapOf(items []models.PlanItem) map[recommend.PlanKey]recommend.Plan {
 	return out
 }
 
-// planStatus returns how far the stored plan has come in each phase of the
-// roadmap (now, next, later: done, in progress, won't do, not started), for
-// the organization (teamID 0) or one team, for the roadmap items given.
-func (s *Server) planStatus(ctx context.Context, orgID, assessmentID, teamID int64, items []recommend.Item) ([]recommend.PhaseProgress, error) {
-	plan, err := s.planMap(ctx, orgID, assessmentID, teamID)
-	if err != nil {
-		return nil, err
-	}
-	return recommend.Progress(items, plan), nil
-}
-
 // roadmapImport is the outcome of applying a roadmap workbook.
 type roadmapImport struct {
 	AssessmentID int64 `json:"assessment_id"`
