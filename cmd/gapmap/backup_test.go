@@ -62,6 +62,9 @@ func startServer(t *testing.T, db string, extra ...string) *liveServer {
 	var once sync.Once
 	s.stop = func() {
 		once.Do(func() {
+			// Idle keep-alive connections of this test's clients would hold
+			// the graceful shutdown until they time out.
+			httpClient.CloseIdleConnections()
 			cancel()
 			select {
 			case err := <-done:
