@@ -38,6 +38,16 @@ const (
 		"number = excluded.number, text = excluded.text, " +
 		"comment = excluded.comment, revision = excluded.revision, updated_at = excluded.updated_at"
 	sqlUpdateResponse = "UPDATE responses SET revision = ?, page = ?, updated_at = ? WHERE id = ?"
+
+	// Joining an open link (OpenLinkByToken, JoinOpenLink).
+	sqlOpenLinkByToken = "SELECT id, assessment_id FROM open_links WHERE token_hash = ? AND revoked_at IS NULL LIMIT 1"
+	sqlJoinLock        = "SELECT l.org_id, l.assessment_id, l.team_id, a.status, a.anonymity, l.revoked_at, l.max_responses, l.joined " +
+		"FROM open_links l JOIN assessments a ON a.id = l.assessment_id WHERE l.id = ?"
+	sqlJoinCount     = "UPDATE open_links SET joined = joined + 1 WHERE id = ?"
+	sqlNewInvitation = "INSERT INTO invitations (org_id, assessment_id, team_id, label, token_hash, open_link_id, created_at) " +
+		"VALUES (?, ?, ?, '', ?, ?, ?) RETURNING id"
+	sqlNewResponse = "INSERT INTO responses (org_id, assessment_id, invitation_id, team_id, status, revision, page, created_at, updated_at) " +
+		"VALUES (?, ?, ?, ?, 'draft', 0, '', ?, ?)"
 )
 
 // hotStatements are the prepared statements of the hot path, prepared on
@@ -46,6 +56,13 @@ type hotStatements struct {
 	mu                                           sync.Mutex
 	ready                                        bool
 	survey, lockWith, lockByLink, upsert, update *sql.Stmt
+	openLink, joinLock, joinCount                *sql.Stmt
+	newInvitation, newResp                       *sql.Stmt
+}
+
+// all lists the statements, for preparing and closing them.
+func (h *hotStatements) all() []**sql.Stmt {
+	return []**sql.Stmt{&h.survey, &h.lockWith, &h.lockByLink, &h.upsert, &h.update, &h.openLink, &h.joinLock, &h.joinCount, &h.newInvitation, &h.newResp}
 }
 
 // hot returns the prepared statements, preparing them the first time.
@@ -60,15 +77,17 @@ func (s *Store) hot(ctx context.Context) (*hotStatements, error) {
 	if err != nil {
 		return nil, err
 	}
-	lock, byLink := sqlLockWith, sqlLockWith+" AND i.token_hash = ?"
+	lock, byLink, joinLock := sqlLockWith, sqlLockWith+" AND i.token_hash = ?", sqlJoinLock
 	if s.postgres {
 		lock += " FOR UPDATE OF r"
 		byLink += " FOR UPDATE OF r"
+		joinLock += " FOR UPDATE OF l"
 	}
 	for _, p := range []struct {
 		dst **sql.Stmt
 		q   string
-	}{{&h.survey, sqlSurveyByToken}, {&h.lockWith, lock}, {&h.lockByLink, byLink}, {&h.upsert, sqlUpsertAnswer}, {&h.update, sqlUpdateResponse}} {
+	}{{&h.survey, sqlSurveyByToken}, {&h.lockWith, lock}, {&h.lockByLink, byLink}, {&h.upsert, sqlUpsertAnswer}, {&h.update, sqlUpdateResponse},
+		{&h.openLink, sqlOpenLinkByToken}, {&h.joinLock, joinLock}, {&h.joinCount, sqlJoinCount}, {&h.newInvitation, sqlNewInvitation}, {&h.newResp, sqlNewResponse}} {
 		if *p.dst, err = sqlDB.PrepareContext(ctx, s.rebind(p.q)); err != nil {
 			h.closeLocked()
 			return nil, fmt.Errorf("prepare statement: %w", err)
@@ -85,7 +104,7 @@ func (h *hotStatements) close() {
 }
 
 func (h *hotStatements) closeLocked() {
-	for _, st := range []**sql.Stmt{&h.survey, &h.lockWith, &h.lockByLink, &h.upsert, &h.update} {
+	for _, st := range h.all() {
 		if *st != nil {
 			(*st).Close()
 			*st = nil
@@ -145,13 +164,28 @@ func (s *Store) surveyByTokenRow(ctx context.Context, plain string) (*Survey, er
 // tokenHash, when set, must still be the hash of the response's link: the
 // link was resolved from memory (SaveAnswerByLink), not by this request.
 func (s *Store) saveOne(ctx context.Context, responseID int64, w AnswerWrite, page, tokenHash string) (*SaveResult, error) {
-	h, err := s.hot(ctx)
+	var res *SaveResult
+	err := s.hotTx(ctx, func(tx *sql.Tx, h *hotStatements) error {
+		var err error
+		res, err = s.saveOneTx(ctx, tx, h, responseID, w, page, tokenHash)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
+	return res, nil
+}
+
+// hotTx runs fn in one database/sql transaction over the prepared
+// statements, queued like the store's other transactions on SQLite.
+func (s *Store) hotTx(ctx context.Context, fn func(tx *sql.Tx, h *hotStatements) error) error {
+	h, err := s.hot(ctx)
+	if err != nil {
+		return err
+	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if !s.postgres {
 		s.writeMu.Lock()
@@ -159,17 +193,16 @@ func (s *Store) saveOne(ctx context.Context, responseID int64, w AnswerWrite, pa
 	}
 	tx, err := sqlDB.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
+		return fmt.Errorf("begin: %w", err)
 	}
-	res, err := s.saveOneTx(ctx, tx, h, responseID, w, page, tokenHash)
-	if err != nil {
+	if err := fn(tx, h); err != nil {
 		_ = tx.Rollback()
-		return nil, err
+		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit answer: %w", err)
+		return fmt.Errorf("commit: %w", err)
 	}
-	return res, nil
+	return nil
 }
 
 func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, responseID int64, w AnswerWrite, page, tokenHash string) (*SaveResult, error) {
