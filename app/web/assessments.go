@@ -513,6 +513,7 @@ func (s *Server) renderAssessment(c *fiber.Ctx, data fiber.Map) error {
 	data["Invitations"] = rows
 	data["Progress"] = progress
 	data["InviteTeams"] = inviteTeams
+	data["MailOn"] = s.cfg.MailEnabled()
 	data["CanAdmin"] = p.Role.AtLeast(models.RoleAdmin)
 	data["CanLead"] = p.Role.AtLeast(models.RoleLeader)
 	data["Open"] = a.Status == models.AssessmentOpen

@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -115,4 +116,55 @@ func TestAnonymousRoundRefusesEmail(t *testing.T) {
 			t.Fatalf("relay saw %d messages", n)
 		}
 	})
+}
+
+// TestInvitationEmailForm invites a list of addresses from the round page:
+// one link per address, labelled with it, each emailed, and the page lists
+// their email status. Without SMTP the page offers no such field.
+func TestInvitationEmailForm(t *testing.T) {
+	srv := mailtest.Start(t, 0)
+	for _, on := range []bool{true, false} {
+		mutate := func(c *config.Config) {
+			if on {
+				c.SMTPURL, c.MailFrom = "smtp://"+srv.Addr+"?insecure=1", "gapmap@example.com"
+			}
+		}
+		eachServer(t, mutate, func(t *testing.T, ts *testServer) {
+			o := ts.newOrg("Form Org", "Blue")
+			r := ts.newRound(o)
+			c := ts.client()
+			c.login(o.Owner.Email)
+			page := fmt.Sprintf("/assessments/%d", r.ID)
+			if got := strings.Contains(c.get(page).text(), `name="emails"`); got != on {
+				t.Fatalf("email on %v: the round page offers the email field: %v", on, got)
+			}
+			if !on {
+				return
+			}
+			res := c.send("POST", page+"/invitations", "application/x-www-form-urlencoded",
+				"team_id="+fmt.Sprint(o.Teams[0].ID)+"&emails="+url.QueryEscape("ana@example.org\n\nbo@example.org\n"), true)
+			if res.Status != http.StatusCreated {
+				t.Fatalf("invite by email from the page: %s", res)
+			}
+			var list []map[string]any
+			ts.want(ts.call("GET", fmt.Sprintf("/api/v1/assessments/%d/invitations", r.ID), o.Token, nil), 200, "list").decode(t, &list)
+			emailed := map[string]bool{}
+			for _, inv := range list {
+				if inv["email_status"] != nil {
+					emailed[fmt.Sprint(inv["label"])] = true
+				}
+			}
+			if len(emailed) != 2 || !emailed["ana@example.org"] || !emailed["bo@example.org"] {
+				t.Fatalf("emailed links %v, want one per address", emailed)
+			}
+			if body := c.get(page).text(); !strings.Contains(body, "email ") {
+				t.Error("the round page does not show the links' email status")
+			}
+			bad := c.send("POST", page+"/invitations", "application/x-www-form-urlencoded",
+				"team_id="+fmt.Sprint(o.Teams[0].ID)+"&emails="+url.QueryEscape("not an address"), true)
+			if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.text(), "not an address") {
+				t.Errorf("a bad address from the page: %d, want 422 with the address kept in the form", bad.Status)
+			}
+		})
+	}
 }

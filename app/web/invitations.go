@@ -240,11 +240,11 @@ func (s *Server) createInvitationsForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	labels := c.FormValue("labels")
+	labels, emails := c.FormValue("labels"), c.FormValue("emails")
 	countText := strings.TrimSpace(c.FormValue("count"))
 	fail := func(err error) error {
 		return s.withFormError(c, err, func(data fiber.Map) error {
-			data["Labels"], data["Count"], data["TeamID"] = labels, countText, c.FormValue("team_id")
+			data["Labels"], data["Emails"], data["Count"], data["TeamID"] = labels, emails, countText, c.FormValue("team_id")
 			return s.renderAssessment(c, data)
 		})
 	}
@@ -256,6 +256,12 @@ func (s *Server) createInvitationsForm(c *fiber.Ctx) error {
 	for _, line := range strings.Split(labels, "\n") {
 		if l := strings.TrimSpace(line); l != "" {
 			reqs = append(reqs, store.NewInvitation{TeamID: teamID, Label: l})
+		}
+	}
+	// Each address gets a link of its own by email, labelled with it.
+	for _, line := range strings.Split(emails, "\n") {
+		if e := strings.TrimSpace(line); e != "" {
+			reqs = append(reqs, store.NewInvitation{TeamID: teamID, Label: e, Email: e})
 		}
 	}
 	if len(reqs) == 0 {
