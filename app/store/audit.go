@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,7 +48,7 @@ const (
 	AuditRoadmapImport   = "roadmap.imported"
 )
 
-// AuditActions lists every audited action, for filters and documentation.
+// auditActions lists every audited action, for filters and documentation.
 var auditActions = []string{
 	AuditSignIn, AuditSignInFailed, AuditSignOut, AuditPasswordReset, AuditOrgRenamed, AuditOrgDeleted,
 	AuditMemberInvited, AuditInviteRevoked, AuditMemberJoined, AuditRoleChanged,
@@ -201,7 +202,7 @@ func (s *Store) AuditLog(ctx context.Context, orgID int64, q AuditQuery) ([]mode
 	if q.Before < 0 {
 		return nil, 0, apperr.Field("before", "The cursor must be a positive number.")
 	}
-	if q.Action != "" && !validAction(q.Action) {
+	if q.Action != "" && !slices.Contains(auditActions, q.Action) {
 		return nil, 0, apperr.Field("action", "Unknown action %q: choose one of the listed actions.", q.Action)
 	}
 	db := s.conn(ctx).Where("org_id = ?", orgID)
@@ -235,15 +236,6 @@ func (s *Store) AuditLog(ctx context.Context, orgID int64, q AuditQuery) ([]mode
 // escapeLike escapes LIKE's wildcards with '!'.
 func escapeLike(s string) string {
 	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(s)
-}
-
-func validAction(a string) bool {
-	for _, x := range auditActions {
-		if x == a {
-			return true
-		}
-	}
-	return false
 }
 
 // AuditPurgeKind is the job that deletes audit entries older than the

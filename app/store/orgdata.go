@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -131,8 +130,6 @@ func exportValue(v any) any {
 		return x // encoding/json writes bytes as base64
 	case time.Time:
 		return x.UTC()
-	case sql.RawBytes:
-		return string(x)
 	}
 	return v
 }

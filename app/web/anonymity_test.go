@@ -449,16 +449,7 @@ func TestOpenLinkRateLimit(t *testing.T) {
 // dumpTables returns every row of every table as text, by table.
 func dumpTables(t *testing.T, db *gorm.DB) map[string]string {
 	t.Helper()
-	var tables []string
-	var err error
-	if db.Dialector.Name() == "postgres" {
-		err = db.Raw("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'").Scan(&tables).Error
-	} else {
-		err = db.Raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").Scan(&tables).Error
-	}
-	if err != nil {
-		t.Fatalf("list tables: %v", err)
-	}
+	tables := tableNames(t, db)
 	out := map[string]string{}
 	for _, tb := range tables {
 		rows, err := db.Raw(`SELECT * FROM "` + tb + `"`).Rows()

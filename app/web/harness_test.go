@@ -774,3 +774,17 @@ func sendOverWire(t *testing.T, method, target, contentType, bearer, body string
 	}
 	return status, lastErr
 }
+
+// tableNames lists the tables of the test database, on either dialect.
+func tableNames(t *testing.T, db *gorm.DB) []string {
+	t.Helper()
+	q := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+	if db.Dialector.Name() == "postgres" {
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+	}
+	var tables []string
+	if err := db.Raw(q).Scan(&tables).Error; err != nil {
+		t.Fatalf("list tables: %v", err)
+	}
+	return tables
+}

@@ -497,16 +497,7 @@ func (e *secEnv) fill(key string, rt secRoute, obj map[string]string) (method, p
 // pages fill when a round has none yet (loadRound in results.go).
 func secFingerprint(t *testing.T, db *gorm.DB) map[string]string {
 	t.Helper()
-	var tables []string
-	var err error
-	if db.Dialector.Name() == "postgres" {
-		err = db.Raw("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'").Scan(&tables).Error
-	} else {
-		err = db.Raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").Scan(&tables).Error
-	}
-	if err != nil {
-		t.Fatalf("list tables: %v", err)
-	}
+	tables := tableNames(t, db)
 	out := map[string]string{}
 	for _, tb := range tables {
 		if tb == "kv" || tb == "goose_db_version" || tb == "result_snapshots" {
