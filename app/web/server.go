@@ -93,13 +93,8 @@ func New(d Deps) (*Server, error) {
 	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, shipped: d.Questionnaires, jobs: d.Jobs, assets: assets, metrics: d.Metrics}
 	if s.jobs == nil {
 		s.jobs = jobs.New(d.Store, jobs.Options{Log: d.Logger})
-		results.Register(s.jobs, d.Store)
-		if d.Config.MailEnabled() {
-			sender, err := mail.NewSender(d.Config.SMTPURL, d.Config.MailFrom)
-			if err != nil {
-				return nil, err
-			}
-			mail.Register(s.jobs, d.Store, sender, mail.Options{MaxAge: d.Config.MailMaxAge})
+		if err := RegisterWork(s.jobs, d.Store, d.Config, nil, d.Logger); err != nil {
+			return nil, err
 		}
 	}
 	s.registerPurges()
@@ -151,6 +146,24 @@ func New(d Deps) (*Server, error) {
 
 // App returns the fiber application (tests drive it with app.Test).
 func (s *Server) App() *fiber.App { return s.app }
+
+// RegisterWork registers a gapmap process's background work on r: the
+// results recompute (timed by obs when it is set) and, when email is
+// configured, the outbox sender. It says plainly when email is off.
+func RegisterWork(r *jobs.Runner, st *store.Store, cfg config.Config, obs results.Observer, log *slog.Logger) error {
+	results.RegisterObserved(r, st, obs)
+	if !cfg.MailEnabled() {
+		log.Info("email is off: set --smtp-url (GAPMAP_SMTP_URL) and --mail-from to send invitations and password resets")
+		return nil
+	}
+	sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom)
+	if err != nil {
+		return err
+	}
+	mail.Register(r, st, sender, mail.Options{MaxAge: cfg.MailMaxAge})
+	log.Info("email is on", "smtp", cfg.RedactedSMTP(), "from", cfg.MailFrom, "give_up_after", cfg.MailMaxAge.String())
+	return nil
+}
 
 // Serve starts the job workers and answers on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {

@@ -13,7 +13,6 @@ import (
 
 	"gapmap/app/config"
 	"gapmap/app/jobs"
-	"gapmap/app/mail"
 	"gapmap/app/results"
 	"gapmap/app/scoring"
 	"gapmap/app/store"
@@ -67,8 +66,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer stopMetrics()
-	results.RegisterObserved(runner, st, m)
-	if err := registerMail(runner, st, *cfg, logger); err != nil {
+	if err := web.RegisterWork(runner, st, *cfg, m, logger); err != nil {
 		return err
 	}
 	if n, err := results.MarkOutdated(ctx, st); err != nil {
@@ -191,20 +189,4 @@ func newLogger(e env, level string) *slog.Logger {
 		w = os.Stderr
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
-}
-
-// registerMail registers the outbox sender when email is configured, and
-// says plainly when it is not.
-func registerMail(runner *jobs.Runner, st *store.Store, cfg config.Config, logger *slog.Logger) error {
-	if !cfg.MailEnabled() {
-		logger.Info("email is off: set --smtp-url (GAPMAP_SMTP_URL) and --mail-from to send invitations and password resets")
-		return nil
-	}
-	sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom)
-	if err != nil {
-		return err
-	}
-	mail.Register(runner, st, sender, mail.Options{MaxAge: cfg.MailMaxAge})
-	logger.Info("email is on", "smtp", cfg.RedactedSMTP(), "from", cfg.MailFrom, "give_up_after", cfg.MailMaxAge.String())
-	return nil
 }
