@@ -32,6 +32,9 @@ type Config struct {
 	SMTPURL        string        // smtp:// or smtps:// URL of the mail relay; empty: email is off
 	MailFrom       string        // From address of every email
 	MailMaxAge     time.Duration // a queued email not delivered after this long is given up
+	// WebhookAllowPrivate lets webhooks target loopback, private and
+	// link-local addresses (tests and closed networks only).
+	WebhookAllowPrivate bool
 
 	envErr error
 }
@@ -83,6 +86,7 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("GAPMAP_SMTP_URL", ""), "mail relay, smtp://user:pass@host:port or smtps://…; empty: email is off (GAPMAP_SMTP_URL)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("GAPMAP_MAIL_FROM", ""), "From address of the emails gapmap sends (GAPMAP_MAIL_FROM)")
 	fs.Func("mail-max-age", "how long a queued email is retried before it is given up, e.g. 48h (GAPMAP_MAIL_MAX_AGE; default 48h)", durationFlag(&c.MailMaxAge))
+	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", getenv("GAPMAP_WEBHOOK_ALLOW_PRIVATE") == "1", "let webhooks target loopback, private and link-local addresses; for tests and closed networks only (GAPMAP_WEBHOOK_ALLOW_PRIVATE=1)")
 	fs.Func("session-idle", "session idle timeout, e.g. 2h (GAPMAP_SESSION_IDLE; default 2h)", durationFlag(&c.SessionIdle))
 	fs.Func("session-max", "session absolute timeout, e.g. 24h (GAPMAP_SESSION_MAX; default 24h)", durationFlag(&c.SessionMax))
 	fs.Func("audit-retention", "how long audit entries are kept, in days (400d) or as a duration (GAPMAP_AUDIT_RETENTION; default 400d)", daysFlag(&c.AuditRetention))

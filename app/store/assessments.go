@@ -450,6 +450,12 @@ func (s *Store) setAssessmentStatus(ctx context.Context, orgID, id int64, status
 		if err := auditRound(ctx, tx, &a, action, nil); err != nil {
 			return err
 		}
+		if status == models.AssessmentClosed {
+			err := queueWebhookEvent(tx, orgID, models.EventRoundClosed, map[string]any{"round_id": a.ID, "name": a.Name, "closed_at": t.UTC()})
+			if err != nil {
+				return err
+			}
+		}
 		return markStale(tx, orgID, id)
 	})
 	if err != nil {

@@ -56,6 +56,7 @@ var auditActions = []string{
 	AuditRoundCreated, AuditRoundEdited, AuditRoundDup, AuditRoundClosed,
 	AuditRoundReopened, AuditRoundDeleted, AuditLinkCreated, AuditLinkRevoked,
 	AuditLinkRegen, AuditLinkReopened, AuditOpenLinkCreated, AuditOpenLinkRevoked, AuditQuestUpload, AuditRoadmapImport,
+	AuditWebhookCreated, AuditWebhookDeleted,
 }
 
 // AuditActions returns every audited action name.

@@ -259,8 +259,12 @@ func (s *Store) ApplyPlan(ctx context.Context, orgID, assessmentID, teamID int64
 		if err := tx.Model(&models.Assessment{}).Where("id = ?", assessmentID).Pluck("name", &name).Error; err != nil {
 			return fmt.Errorf("read round name: %w", err)
 		}
-		return audit(ctx, tx, orgID, auditEvent{Action: AuditRoadmapImport, TargetType: "round", TargetID: assessmentID, Target: name,
-			Detail: map[string]any{"team_id": teamID, "created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged}})
+		counts := map[string]any{"team_id": teamID, "created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged}
+		if err := audit(ctx, tx, orgID, auditEvent{Action: AuditRoadmapImport, TargetType: "round", TargetID: assessmentID, Target: name, Detail: counts}); err != nil {
+			return err
+		}
+		return queueWebhookEvent(tx, orgID, models.EventRoadmapImported, map[string]any{"round_id": assessmentID, "team_id": teamID,
+			"created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged})
 	})
 	if err != nil {
 		return nil, err

@@ -59,6 +59,8 @@ func OrgTables() []OrgTable {
 		{Table: "plan_items", File: "roadmap.jsonl", Where: "org_id = ?", Order: "assessment_id, team_id, questionnaire_key, recommendation_key"},
 		{Table: "audit_log", File: "audit.jsonl", Where: "org_id = ?", Order: "id"},
 		{Table: "outbox", File: "emails.jsonl", Where: "org_id = ?", Order: "id", Omit: []string{"body_text", "body_html"}},
+		{Table: "webhooks", File: "webhooks.jsonl", Where: "org_id = ?", Order: "id", Omit: []string{"secret"}},
+		{Table: "webhook_deliveries", File: "webhook_deliveries.jsonl", Where: "org_id = ?", Order: "id"},
 	}
 }
 
@@ -201,6 +203,11 @@ func (s *Store) DeleteOrg(ctx context.Context, orgID int64, confirm string) (map
 		res := tx.Where("kind = ? AND dedupe_key IN (SELECT 'email:' || id FROM outbox WHERE org_id = ?)", SendEmailKind, orgID).Delete(&models.Job{})
 		if res.Error != nil {
 			return fmt.Errorf("delete the organization's email jobs: %w", res.Error)
+		}
+		removed["jobs"] += res.RowsAffected
+		res = tx.Where("kind = ? AND dedupe_key IN (SELECT 'webhook:' || id FROM webhook_deliveries WHERE org_id = ?)", DeliverWebhookKind, orgID).Delete(&models.Job{})
+		if res.Error != nil {
+			return fmt.Errorf("delete the organization's webhook jobs: %w", res.Error)
 		}
 		removed["jobs"] += res.RowsAffected
 		tables := OrgTables()

@@ -152,6 +152,7 @@ type SaveResult struct {
 type responseState struct {
 	OrgID            int64
 	AssessmentID     int64
+	TeamID           int64
 	Status           string
 	Revision         int64
 	Page             string
@@ -169,7 +170,7 @@ func (st *responseState) stamp() time.Time {
 // response row until the transaction ends (SQLite transactions are
 // IMMEDIATE, so they already run one at a time).
 func (s *Store) lockResponse(tx *gorm.DB, responseID int64) (*responseState, error) {
-	q := "SELECT r.org_id, r.assessment_id, r.status, r.revision, r.page, a.status AS assessment_status, a.anonymity, i.revoked_at " +
+	q := "SELECT r.org_id, r.assessment_id, r.team_id, r.status, r.revision, r.page, a.status AS assessment_status, a.anonymity, i.revoked_at " +
 		"FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN assessments a ON a.id = r.assessment_id " +
 		"WHERE r.id = ?"
 	if s.postgres {
@@ -388,6 +389,9 @@ func (s *Store) Submit(ctx context.Context, responseID int64, required []Questio
 		if err := markStale(tx, st.OrgID, st.AssessmentID); err != nil {
 			return err
 		}
+		if err := queueWebhookEvent(tx, st.OrgID, models.EventResponseSubmitted, submittedEvent(st, responseID, t)); err != nil {
+			return err
+		}
 		res.SubmittedAt = t
 		return nil
 	})
@@ -400,4 +404,15 @@ func (s *Store) Submit(ctx context.Context, responseID int64, required []Questio
 type answerKeyRow struct {
 	QuestionnaireKey string
 	QuestionKey      string
+}
+
+// submittedEvent is the data of a response.submitted webhook event. An
+// anonymous round's event names no response, and its time is the round's
+// coarse stamp, so that a receiver cannot tie an answer to a person.
+func submittedEvent(st *responseState, responseID int64, at time.Time) map[string]any {
+	d := map[string]any{"round_id": st.AssessmentID, "team_id": st.TeamID, "submitted_at": at.UTC()}
+	if st.Anonymity != models.AnonymityAnonymous {
+		d["response_id"] = responseID
+	}
+	return d
 }

@@ -177,6 +177,10 @@ func (s *Store) WriteSnapshots(ctx context.Context, w SnapshotWrite) (bool, erro
 			}
 		}
 		stored = true
+		err = queueWebhookEvent(tx, w.OrgID, models.EventResultsUpdated, map[string]any{"round_id": w.AssessmentID, "computed_at": at.UTC()})
+		if err != nil {
+			return err
+		}
 		// Stored at the current revision: a waiting recompute of the round
 		// has nothing left to do (a running one finishes by itself).
 		err = tx.Where("kind = ? AND dedupe_key = ? AND lease_until IS NULL", RecomputeKind, recomputeKey(w.AssessmentID)).Delete(&models.Job{}).Error

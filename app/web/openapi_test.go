@@ -254,6 +254,7 @@ type oaFixture struct {
 	browser   *testClient // signed in as the owner
 	question  string
 	openLink  string // the token of an open link for one response
+	webhook   string // the path of a webhook
 }
 
 func newOAFixture(t *testing.T, ts *testServer) *oaFixture {
@@ -273,6 +274,8 @@ func newOAFixture(t *testing.T, ts *testServer) *oaFixture {
 	f.workbook = ts.want(ts.call("GET", f.roundPath("/export.xlsx"), o.Token, nil), http.StatusOK, "export").Body
 	link := ts.want(ts.call("POST", f.roundPath("/open-links"), o.Token, map[string]any{"team_id": o.Teams[0].ID, "max_responses": 1}), http.StatusCreated, "open link")
 	f.openLink = link.field(t, "token").(string)
+	hook := ts.want(ts.call("POST", "/api/v1/webhooks", o.Token, map[string]any{"url": "https://203.0.113.7/hook", "events": []string{"round.closed"}, "secret": "a secret of the fixture"}), http.StatusCreated, "webhook")
+	f.webhook = fmt.Sprintf("/api/v1/webhooks/%.0f", hook.field(t, "id").(float64))
 	return f
 }
 
@@ -333,6 +336,15 @@ func (f *oaFixture) cases() []oaCase {
 		{name: "members as member", method: "GET", path: fixed("/api/v1/members"), token: member, status: 403},
 		{name: "audit", method: "GET", path: fixed("/api/v1/audit?limit=5"), token: owner, status: 200},
 		{name: "audit bad limit", method: "GET", path: fixed("/api/v1/audit?limit=0"), token: owner, status: 422, invalid: true},
+		{name: "webhooks", method: "GET", path: fixed("/api/v1/webhooks"), token: owner, status: 200},
+		{name: "webhooks as member", method: "GET", path: fixed("/api/v1/webhooks"), token: member, status: 403},
+		{name: "create webhook", method: "POST", path: fixed("/api/v1/webhooks"), token: owner, contentType: js, body: raw(`{"url":"https://198.51.100.7/in","events":["response.submitted","results.updated"],"secret":"another secret, long enough"}`), status: 201},
+		{name: "create webhook on loopback", method: "POST", path: fixed("/api/v1/webhooks"), token: owner, contentType: js, body: raw(`{"url":"http://127.0.0.1:9/in","events":["round.closed"],"secret":"another secret, long enough"}`), status: 422},
+		{name: "create webhook short secret", method: "POST", path: fixed("/api/v1/webhooks"), token: owner, contentType: js, body: raw(`{"url":"https://198.51.100.7/in","events":["round.closed"],"secret":"short"}`), status: 422, invalid: true},
+		{name: "webhook deliveries", method: "GET", path: fixed(f.webhook + "/deliveries"), token: owner, status: 200},
+		{name: "webhook deliveries unknown", method: "GET", path: fixed("/api/v1/webhooks/999999/deliveries"), token: owner, status: 404},
+		{name: "delete webhook", method: "DELETE", path: fixed(f.webhook), token: owner, status: 204},
+		{name: "delete webhook again", method: "DELETE", path: fixed(f.webhook), token: owner, status: 404},
 
 		{name: "questionnaires", method: "GET", path: fixed("/api/v1/questionnaires"), token: owner, status: 200},
 		{name: "questionnaires without credentials", method: "GET", path: fixed("/api/v1/questionnaires"), status: 401, invalid: true},

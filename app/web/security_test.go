@@ -56,6 +56,7 @@ const (
 	objOpenLink      = "openlink"      // open link id, of the assessment
 	objOpenToken     = "opentoken"     // plain token of that open link
 	objResetToken    = "resettoken"    // plain password reset token of an account outside the fixture's roles
+	objWebhook       = "webhook"       // webhook id
 )
 
 // secRoute is one entry of the security matrix.
@@ -108,6 +109,10 @@ func secRoutes() map[string]secRoute {
 		"POST /teams/:id/members":          {kind: secPage, min: admin, ids: team, body: "user_ids={{member}}"},
 		"GET /members":                     {kind: secPage, min: admin},
 		"GET /audit":                       {kind: secPage, min: admin},
+		"GET /webhooks":                    {kind: secPage, min: admin},
+		"POST /webhooks":                   {kind: secPage, min: admin, body: "url=https%3A%2F%2F203.0.113.10%2Fhook&event_round.closed=1&secret=0123456789abcdef0123"},
+		"GET /webhooks/:id":                {kind: secPage, min: admin, ids: map[string]string{"id": objWebhook}},
+		"POST /webhooks/:id/delete":        {kind: secPage, min: admin, ids: map[string]string{"id": objWebhook}},
 		"POST /members/invite":             {kind: secPage, min: admin, body: "email=sec-invite%40example.com&role=member"},
 		"POST /members/:id/role":           {kind: secPage, min: admin, ids: map[string]string{"id": objMember}, body: "role=leader"},
 		"POST /members/:id/remove":         {kind: secPage, min: admin, ids: map[string]string{"id": objMember}},
@@ -180,6 +185,10 @@ func secRoutes() map[string]secRoute {
 		"PUT /api/v1/teams/:id/members":                                  {kind: secAPI, min: admin, ids: team, body: `{"user_ids":[{{member}}]}`},
 		"GET /api/v1/members":                                            {kind: secAPI, min: admin},
 		"GET /api/v1/audit":                                              {kind: secAPI, min: admin},
+		"GET /api/v1/webhooks":                                           {kind: secAPI, min: admin},
+		"POST /api/v1/webhooks":                                          {kind: secAPI, min: admin, body: `{"url":"https://203.0.113.10/hook","events":["round.closed"],"secret":"0123456789abcdef0123"}`},
+		"DELETE /api/v1/webhooks/:id":                                    {kind: secAPI, min: admin, ids: map[string]string{"id": objWebhook}},
+		"GET /api/v1/webhooks/:id/deliveries":                            {kind: secAPI, min: admin, ids: map[string]string{"id": objWebhook}},
 		"GET /api/v1/questionnaires":                                     {kind: secAPI, min: member},
 		"POST /api/v1/questionnaires":                                    {kind: secAPI, min: admin, body: "@yaml"},
 		"GET /api/v1/questionnaires/:key":                                {kind: secAPI, min: member, ids: map[string]string{"key": objQuestionnaire}},
@@ -360,6 +369,11 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 	o.obj[objMember] = i64(o.users[models.RoleMember].ID)
 	o.obj[objOrgInvite] = i64(inv.ID)
 	o.obj[objAPIToken] = i64(base.TokenID)
+	hook, err := st.CreateWebhook(ctx, org.ID, store.WebhookInput{URL: "https://203.0.113.10/" + tag, Events: []string{models.EventRoundClosed}, Secret: "0123456789abcdef0123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.obj[objWebhook] = i64(hook.ID)
 	o.obj[objQuestionnaire] = qkey
 	o.obj[objQHash] = pq.Hash
 	o.obj[objSurvey] = invs[0].Token
@@ -396,6 +410,7 @@ var secNowhere = map[string]string{
 	objAPIToken: "999999", objQuestionnaire: "no-such-questionnaire", objQHash: strings.Repeat("0", 64), objSurvey: "s_nosuchtoken0000000000000000000000",
 	objInviteToken: "nosuchinvite000000000000000000000", objOrg: "999999", objPage: "1", "question": "no-such-question",
 	objOpenLink: "999999", objOpenToken: "j_nosuchtoken0000000000000000000000", objResetToken: "pr_nosuchtoken000000000000000000000",
+	objWebhook: "999999",
 }
 
 // checkHeaders asserts the security headers of every response, and that no

@@ -26,6 +26,7 @@ import (
 	"gapmap/app/metrics"
 	"gapmap/app/results"
 	"gapmap/app/store"
+	"gapmap/app/webhooks"
 	"gapmap/questionnaires"
 	"gapmap/views"
 )
@@ -149,9 +150,10 @@ func (s *Server) App() *fiber.App { return s.app }
 
 // RegisterWork registers a gapmap process's background work on r: the
 // results recompute (timed by obs when it is set) and, when email is
-// configured, the outbox sender. It says plainly when email is off.
+// configured, the outbox sender; the webhook sender always. It says plainly when email is off.
 func RegisterWork(r *jobs.Runner, st *store.Store, cfg config.Config, obs results.Observer, log *slog.Logger) error {
 	results.RegisterObserved(r, st, obs)
+	webhooks.Register(r, st, webhooks.Options{AllowPrivate: cfg.WebhookAllowPrivate})
 	if !cfg.MailEnabled() {
 		log.Info("email is off: set --smtp-url (GAPMAP_SMTP_URL) and --mail-from to send invitations and password resets")
 		return nil
