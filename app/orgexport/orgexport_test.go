@@ -51,6 +51,11 @@ func populate(t *testing.T, st *store.Store, name string, shared string) populat
 		t.Fatal(err)
 	}
 	ids := []int64{teams[0].ID, teams[1].ID}
+	hookSecret := "webhook-secret-of-" + slug
+	if _, err := st.CreateWebhook(ctx, org.ID, store.WebhookInput{URL: "https://203.0.113.1/" + slug, Events: []string{"response.submitted", "results.updated"}, Secret: hookSecret}); err != nil {
+		t.Fatal(err)
+	}
+	p.secrets = append(p.secrets, hookSecret)
 	if err := st.SetTeamMembers(ctx, org.ID, ids[0], []int64{owner.ID}); err != nil {
 		t.Fatal(err)
 	}

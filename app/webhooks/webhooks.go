@@ -227,12 +227,12 @@ func refused(ip netip.Addr) string {
 		return "a loopback address"
 	case ip.IsPrivate():
 		return "a private address"
-	case ip.IsLinkLocalUnicast(), ip.IsLinkLocalMulticast():
+	case ip.IsMulticast():
+		return "a multicast address"
+	case ip.IsLinkLocalUnicast():
 		return "a link-local address (cloud metadata services live there)"
 	case ip.IsUnspecified():
 		return "an unspecified address"
-	case ip.IsMulticast(), ip.IsInterfaceLocalMulticast():
-		return "a multicast address"
 	case netip.MustParsePrefix("100.64.0.0/10").Contains(ip):
 		return "a shared (carrier-grade NAT) address"
 	case netip.MustParsePrefix("0.0.0.0/8").Contains(ip):
