@@ -14,6 +14,7 @@ import (
 	"gapmap/app/demo"
 	"gapmap/app/results"
 	"gapmap/app/store"
+	"gapmap/models"
 	"gapmap/questionnaires"
 )
 
@@ -95,6 +96,12 @@ func pgSetup(t *testing.T) *pgSite {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A webhook with a delivery of the closing (to a name that never
+	// resolves, so it stays queued with its error).
+	hook, err := st.CreateWebhook(ctx, d.OrgID, store.WebhookInput{URL: "https://hooks.example.invalid/gapmap?source=demo", Events: []string{models.EventRoundClosed, models.EventResultsUpdated}, Secret: "a webhook secret of the demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.CloseAssessment(ctx, d.OrgID, closed.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +119,8 @@ func pgSetup(t *testing.T) *pgSite {
 		{name: "teams", path: "/teams"},
 		{name: "members", path: "/members"},
 		{name: "audit log", path: "/audit"},
+		{name: "webhooks", path: "/webhooks"},
+		{name: "webhook deliveries", path: fmt.Sprintf("/webhooks/%d", hook.ID)},
 		{name: "questionnaires", path: "/questionnaires"},
 		{name: "questionnaire", path: "/questionnaires/" + d.Shipped[0].Key},
 		{name: "tokens", path: "/tokens"},
