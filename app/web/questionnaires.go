@@ -81,11 +81,16 @@ func (s *Server) uploadQuestionnaire(c *fiber.Ctx, name string, data []byte) (*s
 }
 
 func (s *Server) apiUploadQuestionnaire(c *fiber.Ctx) error {
-	p, _, err := s.uploadQuestionnaire(c, "upload.yaml", c.Body())
+	p, warnings, err := s.uploadQuestionnaire(c, "upload.yaml", c.Body())
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(p.Q)
+	// The stored questionnaire, with the problems that an imported file
+	// may have (missing help texts or recommendations) as "warnings".
+	return c.Status(fiber.StatusCreated).JSON(struct {
+		*questionnaires.Questionnaire
+		Warnings questionnaires.ValidationErrors `json:"warnings,omitempty"`
+	}{p.Q, warnings})
 }
 
 func (s *Server) questionnairesPage(c *fiber.Ctx) error {

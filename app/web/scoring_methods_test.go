@@ -26,7 +26,15 @@ func TestSAMMRoundEndToEnd(t *testing.T) {
 	}
 	eachServer(t, nil, func(t *testing.T, ts *testServer) {
 		o := ts.newOrg("Acme", "Blue", "Red")
-		ts.want(ts.call("POST", "/api/v1/questionnaires", o.Token, src), http.StatusCreated, "upload samm")
+		upload := ts.want(ts.call("POST", "/api/v1/questionnaires", o.Token, src), http.StatusCreated, "upload samm")
+		var uploaded struct {
+			Key      string
+			Warnings []struct{ Path, Message string }
+		}
+		upload.decode(t, &uploaded)
+		if uploaded.Key != "tiny-secure" || len(uploaded.Warnings) == 0 || uploaded.Warnings[0].Path == "" {
+			t.Errorf("the upload's answer lacks the warnings of an imported file: %.500s", upload.Body)
+		}
 		r := ts.newRound(o, "tiny-secure")
 		ans := func(pairs ...string) []store.SeedAnswer {
 			var out []store.SeedAnswer
