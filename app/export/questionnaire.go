@@ -45,6 +45,21 @@ func writeQuestionnaire(f *excelize.File, st *styles, wb *Workbook) error {
 		row++
 
 		s.header(row, st.header, 1, "Dimension", "Dimension key", "Question key", "Question", "Help", "Question weight", "Reverse", "Option key", "Level", "Option")
+		// Imported models' fields, in columns of their own after the
+		// usual ten, only for a questionnaire that uses them.
+		groups, levels, values := usesImportedFields(q)
+		extra := 11
+		col := map[string]int{}
+		for _, c := range []struct {
+			name string
+			on   bool
+		}{{"Group", groups}, {"Question level", levels}, {"Option value", values}} {
+			if c.on {
+				col[c.name] = extra
+				s.header(row, st.header, extra, c.name)
+				extra++
+			}
+		}
 		row++
 		for _, d := range q.Dimensions {
 			for _, qu := range d.Questions {
@@ -56,6 +71,12 @@ func writeQuestionnaire(f *excelize.File, st *styles, wb *Workbook) error {
 					s.str(5, row, qu.Help, st.wrap)
 					s.float(6, row, qu.Weight, st.decimal)
 					s.str(7, row, yesNo(qu.Reverse), st.text)
+					if c, ok := col["Group"]; ok && qu.Group != "" {
+						s.str(c, row, groupTitle(d, qu.Group), st.text)
+					}
+					if c, ok := col["Question level"]; ok && qu.Level != nil {
+						s.int(c, row, *qu.Level, st.integer)
+					}
 				}
 				if q.Scale == questionnaires.ScaleLikert || len(qu.Options) == 0 {
 					base()
@@ -68,6 +89,9 @@ func writeQuestionnaire(f *excelize.File, st *styles, wb *Workbook) error {
 					s.str(8, row, o.Key, st.text)
 					s.int(9, row, o.Level, st.integer)
 					s.str(10, row, o.Label, st.wrap)
+					if c, ok := col["Option value"]; ok && o.Value != nil {
+						s.float(c, row, *o.Value, st.decimal)
+					}
 					row++
 				}
 			}
@@ -108,4 +132,29 @@ func provenance(q *questionnaires.Questionnaire) [][2]string {
 		}
 	}
 	return out
+}
+
+// usesImportedFields reports whether any question of q has a group or a
+// level, and whether any option has a value.
+func usesImportedFields(q *questionnaires.Questionnaire) (groups, levels, values bool) {
+	for _, d := range q.Dimensions {
+		for _, qu := range d.Questions {
+			groups = groups || qu.Group != ""
+			levels = levels || qu.Level != nil
+			for _, o := range qu.Options {
+				values = values || o.Value != nil
+			}
+		}
+	}
+	return groups, levels, values
+}
+
+// groupTitle is the title of a dimension's group, or its key.
+func groupTitle(d questionnaires.Dimension, key string) string {
+	for _, g := range d.Groups {
+		if g.Key == key && g.Title != "" {
+			return g.Title
+		}
+	}
+	return key
 }

@@ -128,10 +128,24 @@ func TestSAMMRoundEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		meta := map[string]string{}
+		valueCol, groupCol, values := -1, -1, map[string]bool{}
 		for _, row := range rows {
 			if len(row) >= 2 {
 				meta[row[0]] = row[1]
 			}
+			for i, c := range row {
+				switch {
+				case c == "Option value":
+					valueCol = i
+				case c == "Group":
+					groupCol = i
+				case i == valueCol && len(row) > 8:
+					values[row[2]+"/"+row[7]+"="+c] = true
+				}
+			}
+		}
+		if valueCol < 10 || groupCol < 10 || !values["pipe-a1/some=0.25"] {
+			t.Errorf("workbook Questionnaire sheet: option value column %d, group column %d, values %v", valueCol, groupCol, values)
 		}
 		summary, err := f.GetRows(export.SheetSummary)
 		if err != nil {
