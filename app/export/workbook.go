@@ -22,6 +22,7 @@
 package export
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"strconv"
@@ -86,12 +87,14 @@ type Workbook struct {
 	MaxSheetRows int
 }
 
-// Write writes the workbook as .xlsx to w. excelize assembles the zip in
-// memory before writing it; the Responses rows themselves go through a
-// temporary file once they pass 16 MiB.
+// Write writes the workbook as .xlsx to w. The zip goes straight to w
+// (excelize would otherwise assemble the whole file in a buffer first), and
+// the Responses rows go through a temporary file once they pass 16 MiB, so
+// memory does not grow with the round.
 func Write(w io.Writer, wb *Workbook) error {
 	f := excelize.NewFile()
 	defer f.Close()
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	st, err := newStyles(f)
 	if err != nil {
 		return err
