@@ -166,6 +166,11 @@ func TestImportErrors(t *testing.T) {
 			de := writeTemp(t, "questions-de.yaml", strings.Replace(read(t, "testdata/pemm/questions-de.yaml"), `field_name: "uptake_2"`, `field_name: "uptake_9"`, 1))
 			return []string{"testdata/pemm/questions-en.yaml", de}
 		}, "questions-de.yaml", "categories[1].questions[1] differs from questions-en.yaml"},
+		{"pemm translation lacks a question", importer.PEMM, func(t *testing.T) []string {
+			en := read(t, "testdata/pemm/questions-en.yaml")
+			i, j := strings.Index(en, "      - id: 2\n        text: \"How do teams learn"), strings.Index(en, "  - id: \"feedback\"")
+			return []string{"testdata/pemm/questions-de.yaml", writeTemp(t, "questions-en.yaml", en[:i]+en[j:])}
+		}, "questions-de.yaml", "categories[1] (uptake) has 2 questions; in questions-en.yaml it has 1"},
 		{"pemm value missing", importer.PEMM, func(t *testing.T) []string {
 			return []string{writeTemp(t, "questions-en.yaml", strings.Replace(read(t, "testdata/pemm/questions-en.yaml"), "- value: 3", "- valeur: 3", 1))}
 		}, "questions-en.yaml", "categories[0].questions[0].options[2]: missing value"},

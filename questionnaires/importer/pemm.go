@@ -112,8 +112,11 @@ func samePEMM(base, other *pemmInput) error {
 		return errorf(other.file, 0, "has %d categories; %s has %d: the files must be translations of one assessment", len(oc), filepath.Base(base.file), len(bc))
 	}
 	for i := range bc {
-		if clean(bc[i].ID) != clean(oc[i].ID) || len(bc[i].Questions) != len(oc[i].Questions) {
-			return errorf(other.file, 0, "categories[%d] (%s) differs from %s's %s in its id or number of questions", i, clean(oc[i].ID), filepath.Base(base.file), clean(bc[i].ID))
+		if clean(bc[i].ID) != clean(oc[i].ID) {
+			return errorf(other.file, 0, "categories[%d] is %s; in %s it is %s: the files must be translations of one assessment", i, clean(oc[i].ID), filepath.Base(base.file), clean(bc[i].ID))
+		}
+		if len(bc[i].Questions) != len(oc[i].Questions) {
+			return errorf(other.file, 0, "categories[%d] (%s) has %d questions; in %s it has %d", i, clean(oc[i].ID), len(oc[i].Questions), filepath.Base(base.file), len(bc[i].Questions))
 		}
 		for j := range bc[i].Questions {
 			bq, oq := bc[i].Questions[j], oc[i].Questions[j]
