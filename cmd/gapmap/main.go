@@ -4,7 +4,7 @@
 //	gapmap migrate up|status          apply or list database migrations
 //	gapmap admin create-org ...       create an organization and its owner
 //	gapmap admin token ...            create a personal API token
-//	gapmap questionnaires list|validate
+//	gapmap questionnaires list|validate|import
 //	gapmap rescore [--assessment ID]  recompute stored results
 //	gapmap backup --out FILE          copy the SQLite database online
 //	gapmap restore --from FILE        replace the SQLite database with a backup
@@ -41,10 +41,14 @@ func main() {
 }
 
 // exitCode is the process status for what run returned: 0 for success and
-// for a requested help text (--help, -h), 1 for anything else.
+// for a requested help text (--help, -h), the status of an exitError, 1 for
+// anything else.
 func exitCode(err error) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
+	}
+	if s := statusOf(err); s != 0 {
+		return s
 	}
 	return 1
 }
@@ -70,7 +74,7 @@ func commands() []command {
 		{name: "serve", summary: "start the web server (the default command)", run: runServe},
 		{name: "migrate", summary: "apply (up) or list (status) database migrations", run: runMigrate, subs: migrateActions()},
 		{name: "admin", summary: "administration: create-org, token", subs: adminCommands()},
-		{name: "questionnaires", summary: "list or validate questionnaires", subs: questionnairesCommands()},
+		{name: "questionnaires", summary: "list, validate or import questionnaires", subs: questionnairesCommands()},
 		{name: "rescore", summary: "recompute stored results from the raw answers", run: runRescore},
 		{name: "backup", summary: "copy the SQLite database while the server runs, and check the copy", run: runBackup},
 		{name: "restore", summary: "replace the SQLite database with a backup (the server must be stopped)", run: runRestore},

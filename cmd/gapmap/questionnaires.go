@@ -13,6 +13,7 @@ func questionnairesCommands() []command {
 	return []command{
 		{name: "list", summary: "list the shipped questionnaires", run: runQuestionnairesList},
 		{name: "validate", summary: "validate FILEs (default: the shipped questionnaires); exits 1 and prints every error", run: runQuestionnairesValidate},
+		{name: "import", summary: "convert your copy of OWASP SAMM, DSOMM or the CNCF PEMM assessment into a questionnaire", run: runQuestionnairesImport},
 	}
 }
 
