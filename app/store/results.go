@@ -331,7 +331,7 @@ func (s *Store) scoringData(ctx context.Context, tx *gorm.DB, a models.Assessmen
 	if err != nil {
 		return nil, fmt.Errorf("load round teams: %w", err)
 	}
-	if d.Responses, err = submittedResponses(ctx, tx, a.ID); err != nil {
+	if d.Responses, err = s.submittedResponses(ctx, tx, a.ID); err != nil {
 		return nil, err
 	}
 	for _, rq := range d.Questionnaires {
@@ -360,56 +360,6 @@ func (s *Store) scoringData(ctx context.Context, tx *gorm.DB, a models.Assessmen
 		}
 	}
 	return d, nil
-}
-
-// submittedResponses reads every answer of the submitted responses of an
-// assessment (revoked invitations left out) with one query, scanning rows directly (the hot path of a
-// rescore).
-func submittedResponses(ctx context.Context, tx *gorm.DB, assessmentID int64) ([]SubmittedResponse, error) {
-	rows, err := tx.WithContext(ctx).Raw(`SELECT r.id, r.team_id, a.questionnaire_key, a.question_key, a.option_key, a.level, a.value, a.na, a.number
-		FROM responses r JOIN invitations i ON i.id = r.invitation_id
-		LEFT JOIN answers a ON a.response_id = r.id
-		WHERE r.assessment_id = ? AND r.status = ? AND i.revoked_at IS NULL
-		ORDER BY r.id`, assessmentID, models.ResponseSubmitted).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("load answers: %w", err)
-	}
-	defer rows.Close()
-	var out []SubmittedResponse
-	for rows.Next() {
-		var (
-			id, team     int64
-			qk, key, opt *string
-			level, value *int
-			na           *bool
-			number       *float64
-		)
-		if err := rows.Scan(&id, &team, &qk, &key, &opt, &level, &value, &na, &number); err != nil {
-			return nil, fmt.Errorf("read answer: %w", err)
-		}
-		if len(out) == 0 || out[len(out)-1].ID != id {
-			out = append(out, SubmittedResponse{ID: id, TeamID: team})
-		}
-		if qk == nil {
-			continue
-		}
-		a := ScoredAnswer{QuestionnaireKey: *qk, QuestionKey: *key, NA: na != nil && *na, Number: number}
-		if opt != nil {
-			a.OptionKey = *opt
-		}
-		if level != nil {
-			a.Level = *level
-		}
-		if value != nil {
-			a.Value = *value
-		}
-		cur := &out[len(out)-1]
-		cur.Answers = append(cur.Answers, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read answers: %w", err)
-	}
-	return out, nil
 }
 
 // Snapshots returns the stored result snapshots of an assessment by

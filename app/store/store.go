@@ -43,6 +43,9 @@ type Store struct {
 	hotStmts hotStatements
 	// links remembers which response each opened survey link leads to.
 	links linkCache
+	// answers keeps the answers of submitted responses per round, so that a
+	// recompute reads only what changed (answercache.go).
+	answers *answerCache
 	// writeMu queues this process's SQLite transactions in Go: SQLite runs
 	// one writer at a time anyway, and its busy handler sleeps in growing
 	// steps, which adds up to tens of milliseconds at the tail under load.
@@ -80,7 +83,7 @@ func GormConfig() *gorm.Config {
 // Open connects to the database named by dsn: a postgres:// URL, or else an
 // SQLite file path. It does not migrate.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{postgres: config.IsPostgres(dsn), jobSignal: make(chan struct{}, 1)}
+	s := &Store{postgres: config.IsPostgres(dsn), jobSignal: make(chan struct{}, 1), answers: newAnswerCache(defaultCachedAnswers)}
 	var dial gorm.Dialector
 	if s.postgres {
 		dial = postgres.Open(dsn)
