@@ -6,7 +6,11 @@ func (s *Store) ForgetCachedAnswers() { s.answers = newAnswerCache(s.answers.max
 
 // LimitCachedAnswers sets how many answers the cache may hold and reports
 // how many it holds, and for how many rounds.
-func (s *Store) LimitCachedAnswers(n int) { s.answers.mu.Lock(); s.answers.maxAnswers = n; s.answers.mu.Unlock() }
+func (s *Store) LimitCachedAnswers(n int) {
+	s.answers.mu.Lock()
+	s.answers.maxAnswers = n
+	s.answers.mu.Unlock()
+}
 
 // CachedAnswers reports the answers and rounds the cache holds.
 func (s *Store) CachedAnswers() (answers, rounds int) {
