@@ -114,7 +114,7 @@ func TestMetrics(t *testing.T) {
 				{ID: "b", FinishedAt: at(t, "2026-03-09T00:00:00Z"), Status: "success"}},
 			freq: want{ptr(0.5), dora.Medium}, cfr: want{ptr(0.0), dora.Elite}, deployments: 2},
 		{name: "unresolved incidents only", window: march,
-			incs: []dora.Incident{{ID: "a", StartedAt: at(t, "2026-03-02T00:00:00Z")}, {ID: "b", StartedAt: at(t, "2026-03-03T00:00:00Z"), DeploymentID: "gone"}},
+			incs:  []dora.Incident{{ID: "a", StartedAt: at(t, "2026-03-02T00:00:00Z")}, {ID: "b", StartedAt: at(t, "2026-03-03T00:00:00Z"), DeploymentID: "gone"}},
 			nIncs: 2},
 		{name: "offsets: the UTC day decides the window", window: march,
 			deps: []dora.Deployment{
