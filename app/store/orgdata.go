@@ -59,6 +59,10 @@ func OrgTables() []OrgTable {
 		{Table: "plan_items", File: "roadmap.jsonl", Where: "org_id = ?", Order: "assessment_id, team_id, questionnaire_key, recommendation_key"},
 		{Table: "audit_log", File: "audit.jsonl", Where: "org_id = ?", Order: "id"},
 		{Table: "outbox", File: "emails.jsonl", Where: "org_id = ?", Order: "id", Omit: []string{"body_text", "body_html"}},
+		{Table: "deployments", File: "deployments.jsonl", Where: "org_id = ?", Order: "id"},
+		{Table: "incidents", File: "incidents.jsonl", Where: "org_id = ?", Order: "id"},
+		// Rollups, rebuilt from the two above; their value lists are left out.
+		{Table: "dora_days", File: "delivery_days.jsonl", Where: "org_id = ?", Order: "team_id, day", Omit: []string{"lead_times", "recoveries"}},
 	}
 }
 
