@@ -71,17 +71,23 @@ func (s *Server) apiIngestDeployments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := eventItems(c, "deployments", deploymentColumns())
-	if err != nil {
-		return err
+	deps, ok := []dora.Deployment(nil), false
+	if !isCSV(c) {
+		deps, ok = fastDeployments(c.Body())
 	}
-	deps := make([]dora.Deployment, len(items))
-	for i, it := range items {
-		d, err := toDeployment(it)
+	if !ok {
+		items, err := eventItems(c.Body(), isCSV(c), "deployments", deploymentColumns())
 		if err != nil {
-			return itemError("deployments", i, err)
+			return err
 		}
-		deps[i] = d
+		deps = make([]dora.Deployment, len(items))
+		for i, it := range items {
+			d, err := toDeployment(it)
+			if err != nil {
+				return itemError("deployments", i, err)
+			}
+			deps[i] = d
+		}
 	}
 	res, err := s.store.IngestDeployments(c.UserContext(), principalOf(c).OrgID, teamID, deps)
 	if err != nil {
@@ -95,17 +101,23 @@ func (s *Server) apiIngestIncidents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := eventItems(c, "incidents", incidentColumns())
-	if err != nil {
-		return err
+	incs, ok := []dora.Incident(nil), false
+	if !isCSV(c) {
+		incs, ok = fastIncidents(c.Body())
 	}
-	incs := make([]dora.Incident, len(items))
-	for i, it := range items {
-		in, err := toIncident(it)
+	if !ok {
+		items, err := eventItems(c.Body(), isCSV(c), "incidents", incidentColumns())
 		if err != nil {
-			return itemError("incidents", i, err)
+			return err
 		}
-		incs[i] = in
+		incs = make([]dora.Incident, len(items))
+		for i, it := range items {
+			in, err := toIncident(it)
+			if err != nil {
+				return itemError("incidents", i, err)
+			}
+			incs[i] = in
+		}
 	}
 	res, err := s.store.IngestIncidents(c.UserContext(), principalOf(c).OrgID, teamID, incs)
 	if err != nil {
@@ -136,10 +148,9 @@ type item map[string]json.RawMessage
 
 // eventItems reads the items of an event request: one object, an object
 // {kind: [...]}, or text/csv with a header row naming the columns.
-func eventItems(c *fiber.Ctx, kind string, columns []string) ([]item, error) {
-	body := c.Body()
+func eventItems(body []byte, csv bool, kind string, columns []string) ([]item, error) {
 	var items []item
-	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), "text/csv") {
+	if csv {
 		var err error
 		if items, err = csvItems(body, kind, columns); err != nil {
 			return nil, err
@@ -153,7 +164,13 @@ func eventItems(c *fiber.Ctx, kind string, columns []string) ([]item, error) {
 			return nil, apperr.Errorf(apperr.EBadRequest, "The request body is not a JSON object: %s.", jsonProblem(err))
 		}
 		if list, ok := top[kind]; ok {
-			if len(top) != 1 {
+			others := 0
+			for k, v := range top {
+				if k != kind && string(v) != "null" {
+					others++
+				}
+			}
+			if others > 0 {
 				return nil, apperr.Field(kind, "Send either one item or {%q: [...]} alone.", kind)
 			}
 			if err := strictJSON(list, &items); err != nil {
@@ -177,6 +194,10 @@ func eventItems(c *fiber.Ctx, kind string, columns []string) ([]item, error) {
 		}
 	}
 	return items, nil
+}
+
+func isCSV(c *fiber.Ctx) bool {
+	return strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), "text/csv")
 }
 
 func strictJSON(data []byte, v any) error {

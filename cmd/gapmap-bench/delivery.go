@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -36,6 +37,7 @@ type deliveryOptions struct {
 	JSON           bool
 	Keep           bool
 	Postgres       string
+	CPUProfile     string
 }
 
 // deliveryReport is what the delivery sub-command prints.
@@ -98,6 +100,7 @@ func parseDeliveryOptions(args []string, stderr io.Writer) (*deliveryOptions, er
 	fs.BoolVar(&o.JSON, "json", false, "print one JSON object instead of a table")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary directory")
 	fs.StringVar(&o.Postgres, "postgres", "", "use this empty PostgreSQL database (postgres://…) instead of an SQLite file")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write CPU profiles of the two measured parts (not the seeding) to PREFIX.ingest and PREFIX.query")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -184,7 +187,10 @@ func runDelivery(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	for i := range batches {
 		batches[i] = benchDeployments(rng, fmt.Sprintf("ingest-%d-", i), ingestBatch, start.Add(time.Duration(i)*time.Hour), time.Hour)
 	}
-	rep.EventsIngest, err = measureIngest(ctx, client, base, token, st, org.ID, teams[0].ID, teams[1].ID, batches, o.Connections)
+	err = profiled(o.CPUProfile, "ingest", func() (err error) {
+		rep.EventsIngest, err = measureIngest(ctx, client, base, token, st, org.ID, teams[0].ID, teams[1].ID, batches, o.Connections)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -209,11 +215,17 @@ func runDelivery(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		"/api/v1/dora?from=" + now.AddDate(0, 0, -364).Format(time.DateOnly),
 	}
 	rows := make([]queryRow, len(paths))
-	for i, p := range paths {
-		if rows[i], err = measureQuery(client, base+p, token, o.Queries); err != nil {
-			return err
+	err = profiled(o.CPUProfile, "query", func() (err error) {
+		for i, p := range paths {
+			if rows[i], err = measureQuery(client, base+p, token, o.Queries); err != nil {
+				return err
+			}
+			rows[i].Path = p
 		}
-		rows[i].Path = p
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	rows[0].Goal, rows[0].Met = "p99 ≤ 100 ms", rows[0].P99 <= 100
 	rep.DoraQuery, rep.DoraQueryTeam, rep.DoraQueryYear = rows[0], rows[1], rows[2]
@@ -452,4 +464,22 @@ func writeDeliveryTable(w io.Writer, r *deliveryReport) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nanswer of %s: %s", r.DoraQuery.Path, r.DoraQuery.Answer)
+}
+
+// profiled runs fn, under a CPU profile written to prefix.name when prefix
+// is set.
+func profiled(prefix, name string, fn func() error) error {
+	if prefix == "" {
+		return fn()
+	}
+	f, err := os.Create(prefix + "." + name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	defer pprof.StopCPUProfile()
+	return fn()
 }
