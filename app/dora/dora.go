@@ -171,12 +171,12 @@ func (w Window) End() time.Time { return time.Unix(w.To*86400, 0).UTC() }
 // Totals are what the metrics of a window are computed from: the store
 // sums them from its per-day rollups, FromEvents from raw events.
 type Totals struct {
-	Days        int64   // the window's length
-	Deployments int64   // production deployments finished in the window
-	Failed      int64   // of which failed: status failure, or named by an incident
-	LeadTimes   []int64 // seconds, one per such deployment that has a lead time
-	Incidents   int64   // incidents started in the window
-	Recoveries  []int64 // seconds, one per incident resolved in the window
+	Days        int64  // the window's length
+	Deployments int64  // production deployments finished in the window
+	Failed      int64  // of which failed: status failure, or named by an incident
+	LeadTimes   Sample // seconds, one per such deployment that has a lead time
+	Incidents   int64  // incidents started in the window
+	Recoveries  Sample // seconds, one per incident resolved in the window
 }
 
 // FromEvents computes the totals of a window from raw events, the
@@ -185,6 +185,7 @@ type Totals struct {
 // deployments of their own team.
 func FromEvents(deps []Deployment, incs []Incident, w Window) Totals {
 	t := Totals{Days: w.Days()}
+	var leads, recoveries []int64
 	type key struct {
 		team int64
 		id   string
@@ -204,7 +205,7 @@ func FromEvents(deps []Deployment, incs []Incident, w Window) Totals {
 			t.Incidents++
 		}
 		if in.ResolvedAt != nil && w.Has(*in.ResolvedAt) {
-			t.Recoveries = append(t.Recoveries, Seconds(in.ResolvedAt.Sub(in.StartedAt)))
+			recoveries = append(recoveries, Seconds(in.ResolvedAt.Sub(in.StartedAt)))
 		}
 	}
 	seenDep := map[key]bool{}
@@ -222,9 +223,10 @@ func FromEvents(deps []Deployment, incs []Incident, w Window) Totals {
 			t.Failed++
 		}
 		if lt, ok := LeadTime(d); ok {
-			t.LeadTimes = append(t.LeadTimes, lt)
+			leads = append(leads, lt)
 		}
 	}
+	t.LeadTimes, t.Recoveries = NewSample(leads), NewSample(recoveries)
 	return t
 }
 
@@ -253,10 +255,10 @@ func (t Totals) Compute() Metrics {
 		m.DeploymentFrequency = metric(float64(t.Deployments)*7/float64(t.Days), FrequencyBand)
 		m.ChangeFailureRate = metric(float64(t.Failed)*100/float64(t.Deployments), FailureRateBand)
 	}
-	if med, ok := Median(t.LeadTimes); ok {
+	if med, ok := t.LeadTimes.Median(); ok {
 		m.LeadTime = metric(med/3600, LeadTimeBand)
 	}
-	if med, ok := Median(t.Recoveries); ok {
+	if med, ok := t.Recoveries.Median(); ok {
 		m.RecoveryTime = metric(med/3600, RecoveryBand)
 	}
 	return m

@@ -249,8 +249,27 @@ func TestMedian(t *testing.T) {
 		if n%2 == 0 {
 			want = (float64(sorted[n/2-1]) + float64(sorted[n/2])) / 2
 		}
-		if got, _ := dora.Median(vs); got != want {
+		if got, _ := dora.Median(slices.Clone(vs)); got != want {
 			t.Fatalf("Median(%v) = %v, want %v", sorted, got, want)
+		}
+		// The same values as a sample of several runs, some merged.
+		var s dora.Sample
+		cut := r.IntN(len(vs) + 1)
+		s.AddRun(dora.MergeRun(dora.EncodeRun(vs[:cut/2]), vs[cut/2:cut]))
+		s.AddRun(dora.EncodeRun(vs[cut:]))
+		if got, _ := s.Median(); got != want || s.Len() != n {
+			t.Fatalf("Sample(%v).Median() = %v (%d values), want %v", sorted, got, s.Len(), want)
+		}
+		if got := s.Values(); !slices.Equal(got, sorted) {
+			t.Fatalf("Values() = %v, want %v", got, sorted)
+		}
+		// Subtracting one run leaves the other.
+		a, b := dora.EncodeRun(vs[:cut]), dora.EncodeRun(vs[cut:])
+		both := dora.MergeRun(a, vs[cut:])
+		var left dora.Sample
+		left.AddRun(dora.SubtractRun(both, b))
+		if got, want := left.Values(), dora.NewSample(vs[:cut]).Values(); !slices.Equal(got, want) {
+			t.Fatalf("SubtractRun: %v, want %v", got, want)
 		}
 	}
 }

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,13 +21,13 @@ type Ingested struct {
 }
 
 // eventChunk is how many events go into one INSERT statement (11 columns:
-// 4,400 parameters, below SQLite's and PostgreSQL's limits).
-const eventChunk = 400
+// 11,000 parameters, below SQLite's 32,766 and PostgreSQL's 65,535).
+const eventChunk = 1000
 
 // dayDelta is what one ingest adds to a team's rollup of one day.
 type dayDelta struct {
 	deployments, failed, incidents int64
-	leadTimes, recoveries          []byte // varints, appended to the row's
+	leadTimes, recoveries          []int64 // seconds, merged into the row's runs
 }
 
 type dayDeltas map[int64]*dayDelta
@@ -70,15 +68,24 @@ func (s *Store) IngestDeployments(ctx context.Context, orgID, teamID int64, deps
 		if _, err := teamOf(tx, orgID, teamID); err != nil {
 			return err
 		}
+		// Incidents that name deployments are rare: look them up only when
+		// the team has any.
+		var naming []int
+		if err := tx.Raw("SELECT 1 FROM incidents WHERE team_id = ? AND deployment_id > '' LIMIT 1", teamID).Scan(&naming).Error; err != nil {
+			return fmt.Errorf("read incidents: %w", err)
+		}
 		deltas := dayDeltas{}
 		for chunk := range slices.Chunk(deps, eventChunk) {
-			ids := make([]string, len(chunk))
-			for i, d := range chunk {
-				ids[i] = d.ID
-			}
 			var namedIDs []string
-			if err := tx.Raw("SELECT DISTINCT deployment_id FROM incidents WHERE team_id = ? AND deployment_id IN ?", teamID, ids).Scan(&namedIDs).Error; err != nil {
-				return fmt.Errorf("read incidents: %w", err)
+			if len(naming) > 0 {
+				ids := make([]string, len(chunk))
+				for i, d := range chunk {
+					ids[i] = d.ID
+				}
+				err := tx.Raw("SELECT DISTINCT deployment_id FROM incidents WHERE team_id = ? AND deployment_id IN ?", teamID, ids).Scan(&namedIDs).Error
+				if err != nil {
+					return fmt.Errorf("read incidents: %w", err)
+				}
 			}
 			named := make(map[string]bool, len(namedIDs))
 			for _, id := range namedIDs {
@@ -122,7 +129,7 @@ func (s *Store) IngestDeployments(ctx context.Context, orgID, teamID int64, deps
 					dd.failed++
 				}
 				if v, ok := dora.LeadTime(d); ok {
-					dd.leadTimes = binary.AppendUvarint(dd.leadTimes, uint64(v))
+					dd.leadTimes = append(dd.leadTimes, v)
 				}
 			}
 		}
@@ -177,7 +184,7 @@ func (s *Store) IngestIncidents(ctx context.Context, orgID, teamID int64, incs [
 				deltas.of(dora.Day(in.StartedAt)).incidents++
 				if in.ResolvedAt != nil {
 					dd := deltas.of(dora.Day(*in.ResolvedAt))
-					dd.recoveries = binary.AppendUvarint(dd.recoveries, uint64(dora.Seconds(in.ResolvedAt.Sub(in.StartedAt))))
+					dd.recoveries = append(dd.recoveries, dora.Seconds(in.ResolvedAt.Sub(in.StartedAt)))
 				}
 				if in.DeploymentID != "" {
 					names = append(names, in.DeploymentID)
@@ -209,33 +216,61 @@ func (s *Store) IngestIncidents(ctx context.Context, orgID, teamID int64, incs [
 	return res, nil
 }
 
-// addDays adds deltas to a team's rollup rows, creating missing ones. The
-// rows are locked first on PostgreSQL (SQLite has one writer), so that
-// concurrent ingests of one team never lose each other's values.
+// addDays adds deltas to a team's rollup rows and to its organization's,
+// creating missing ones.
 func (s *Store) addDays(tx *gorm.DB, orgID, teamID int64, deltas dayDeltas) error {
 	if len(deltas) == 0 {
 		return nil
 	}
+	if err := s.addRollups(tx, rollupTeam(orgID, teamID), deltas); err != nil {
+		return err
+	}
+	return s.addRollups(tx, rollupOrg(orgID), deltas)
+}
+
+// rollup names the rows of one team, or of a whole organization.
+type rollup struct {
+	table   string
+	keyCols string // the columns besides day that identify a row
+	key     []any
+	where   string // selects those rows
+}
+
+func rollupTeam(orgID, teamID int64) rollup {
+	return rollup{table: "dora_days", keyCols: "org_id, team_id", key: []any{orgID, teamID}, where: "team_id = ?"}
+}
+
+func rollupOrg(orgID int64) rollup {
+	return rollup{table: "dora_org_days", keyCols: "org_id", key: []any{orgID}, where: "org_id = ?"}
+}
+
+func (r rollup) whereArgs() []any { return r.key[len(r.key)-1:] }
+
+// addRollups adds deltas to the rows of r. The rows are locked first on
+// PostgreSQL (SQLite has one writer), so that concurrent ingests never lose
+// each other's values.
+func (s *Store) addRollups(tx *gorm.DB, r rollup, deltas dayDeltas) error {
 	days := make([]int64, 0, len(deltas))
 	for d := range deltas {
 		days = append(days, d)
 	}
 	slices.Sort(days)
 	var b strings.Builder
-	b.WriteString("INSERT INTO dora_days (org_id, team_id, day, deployments, failed, lead_times, incidents, recoveries) VALUES ")
-	args := make([]any, 0, len(days)*5)
+	b.WriteString("INSERT INTO " + r.table + " (" + r.keyCols + ", day, deployments, failed, lead_times, incidents, recoveries) VALUES ")
+	marks := strings.Repeat("?,", len(r.key))
+	args := make([]any, 0, len(days)*(len(r.key)+3))
 	for i, d := range days {
 		if i > 0 {
 			b.WriteString(",")
 		}
-		b.WriteString("(?,?,?,0,0,?,0,?)")
-		args = append(args, orgID, teamID, d, []byte{}, []byte{})
+		b.WriteString("(" + marks + "?,0,0,?,0,?)")
+		args = append(append(args, r.key...), d, []byte{}, []byte{})
 	}
-	b.WriteString(" ON CONFLICT (team_id, day) DO NOTHING")
+	b.WriteString(" ON CONFLICT DO NOTHING")
 	if err := tx.Exec(b.String(), args...).Error; err != nil {
 		return fmt.Errorf("create rollups: %w", err)
 	}
-	q := "SELECT day, lead_times, recoveries FROM dora_days WHERE team_id = ? AND day IN ? ORDER BY day"
+	q := "SELECT day, lead_times, recoveries FROM " + r.table + " WHERE " + r.where + " AND day IN ? ORDER BY day"
 	if s.postgres {
 		q += " FOR UPDATE"
 	}
@@ -244,15 +279,42 @@ func (s *Store) addDays(tx *gorm.DB, orgID, teamID int64, deltas dayDeltas) erro
 		LeadTimes  []byte
 		Recoveries []byte
 	}
-	if err := tx.Raw(q, teamID, days).Scan(&rows).Error; err != nil {
+	if err := tx.Raw(q, append(r.whereArgs(), days)...).Scan(&rows).Error; err != nil {
 		return fmt.Errorf("read rollups: %w", err)
 	}
-	for _, r := range rows {
-		d := deltas[r.Day]
-		err := tx.Exec("UPDATE dora_days SET deployments = deployments + ?, failed = failed + ?, incidents = incidents + ?, lead_times = ?, recoveries = ? WHERE team_id = ? AND day = ?",
-			d.deployments, d.failed, d.incidents, append(r.LeadTimes, d.leadTimes...), append(r.Recoveries, d.recoveries...), teamID, r.Day).Error
+	for _, row := range rows {
+		d := deltas[row.Day]
+		err := tx.Exec("UPDATE "+r.table+" SET deployments = deployments + ?, failed = failed + ?, incidents = incidents + ?, lead_times = ?, recoveries = ? WHERE "+r.where+" AND day = ?",
+			append([]any{d.deployments, d.failed, d.incidents, dora.MergeRun(row.LeadTimes, d.leadTimes), dora.MergeRun(row.Recoveries, d.recoveries)},
+				append(r.whereArgs(), row.Day)...)...).Error
 		if err != nil {
 			return fmt.Errorf("update rollups: %w", err)
+		}
+	}
+	return nil
+}
+
+// subtractTeamDays takes a team's rollups out of its organization's, before
+// the team (and with it its events and rollups) is deleted.
+func subtractTeamDays(tx *gorm.DB, orgID, teamID int64) error {
+	var rows []struct {
+		Day                            int64
+		Deployments, Failed, Incidents int64
+		LeadTimes, Recoveries          []byte
+	}
+	err := tx.Raw("SELECT day, deployments, failed, incidents, lead_times, recoveries FROM dora_days WHERE org_id = ? AND team_id = ? ORDER BY day", orgID, teamID).Scan(&rows).Error
+	if err != nil {
+		return fmt.Errorf("read the team's rollups: %w", err)
+	}
+	for _, r := range rows {
+		var org struct{ LeadTimes, Recoveries []byte }
+		if err := tx.Raw("SELECT lead_times, recoveries FROM dora_org_days WHERE org_id = ? AND day = ?", orgID, r.Day).Scan(&org).Error; err != nil {
+			return fmt.Errorf("read the organization's rollups: %w", err)
+		}
+		err := tx.Exec("UPDATE dora_org_days SET deployments = deployments - ?, failed = failed - ?, incidents = incidents - ?, lead_times = ?, recoveries = ? WHERE org_id = ? AND day = ?",
+			r.Deployments, r.Failed, r.Incidents, dora.SubtractRun(org.LeadTimes, r.LeadTimes), dora.SubtractRun(org.Recoveries, r.Recoveries), orgID, r.Day).Error
+		if err != nil {
+			return fmt.Errorf("update the organization's rollups: %w", err)
 		}
 	}
 	return nil
@@ -285,8 +347,11 @@ func (s *Store) DoraTotalsByTeam(ctx context.Context, orgID int64, w dora.Window
 }
 
 func (s *Store) doraTotals(ctx context.Context, orgID, teamID int64, w dora.Window, perTeam bool) (map[int64]dora.Totals, error) {
-	q := "SELECT team_id, deployments, failed, lead_times, incidents, recoveries FROM dora_days WHERE org_id = ? AND day >= ? AND day <= ?"
+	q := "SELECT 0, deployments, failed, lead_times, incidents, recoveries FROM dora_org_days WHERE org_id = ? AND day >= ? AND day <= ?"
 	args := []any{orgID, w.From, w.To}
+	if perTeam {
+		q = "SELECT team_id, deployments, failed, lead_times, incidents, recoveries FROM dora_days WHERE org_id = ? AND day >= ? AND day <= ?"
+	}
 	if teamID != 0 {
 		q = "SELECT team_id, deployments, failed, lead_times, incidents, recoveries FROM dora_days WHERE org_id = ? AND team_id = ? AND day >= ? AND day <= ?"
 		args = []any{orgID, teamID, w.From, w.To}
@@ -299,7 +364,7 @@ func (s *Store) doraTotals(ctx context.Context, orgID, teamID int64, w dora.Wind
 	out := map[int64]dora.Totals{}
 	var (
 		team, deps, failed, incs int64
-		leads, recs              sql.RawBytes
+		leads, recs              []byte
 	)
 	for rows.Next() {
 		if err := rows.Scan(&team, &deps, &failed, &leads, &incs, &recs); err != nil {
@@ -313,26 +378,14 @@ func (s *Store) doraTotals(ctx context.Context, orgID, teamID int64, w dora.Wind
 		t.Deployments += deps
 		t.Failed += failed
 		t.Incidents += incs
-		t.LeadTimes = appendVarints(t.LeadTimes, leads)
-		t.Recoveries = appendVarints(t.Recoveries, recs)
+		t.LeadTimes.AddRun(leads)
+		t.Recoveries.AddRun(recs)
 		out[key] = t
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read delivery rollups: %w", err)
 	}
 	return out, nil
-}
-
-func appendVarints(dst []int64, b []byte) []int64 {
-	for len(b) > 0 {
-		v, n := binary.Uvarint(b)
-		if n <= 0 {
-			break
-		}
-		dst = append(dst, int64(v))
-		b = b[n:]
-	}
-	return dst
 }
 
 // teamOf loads a team of the organization inside a transaction.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"testing"
 	"time"
 
@@ -137,18 +136,7 @@ func TestRollupsMatchEvents(t *testing.T) {
 						ti = append(ti, in)
 					}
 				}
-				want := dora.FromEvents(td, ti, w)
-				got, err := s.DoraTotals(ctx, org.ID, team, w)
-				if err != nil {
-					t.Fatal(err)
-				}
-				slices.Sort(want.LeadTimes)
-				slices.Sort(want.Recoveries)
-				slices.Sort(got.LeadTimes)
-				slices.Sort(got.Recoveries)
-				if fmt.Sprint(got) != fmt.Sprint(want) {
-					t.Errorf("window %+v team %d:\n got %v\nwant %v", w, team, got, want)
-				}
+				checkTotals(t, s, org.ID, team, w, dora.FromEvents(td, ti, w))
 			}
 		}
 		by, err := s.DoraTotalsByTeam(ctx, org.ID, windows[0])
@@ -158,13 +146,47 @@ func TestRollupsMatchEvents(t *testing.T) {
 		if len(by) != 2 || by[ids[0]].Deployments == 0 {
 			t.Errorf("per team: %v", by)
 		}
+		// Deleting a team takes its events out of the organization's rollups.
+		if err := s.DeleteTeam(ctx, org.ID, ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		var keptD []dora.Deployment
+		var keptI []dora.Incident
+		for _, d := range deps {
+			if d.Team == ids[1] {
+				keptD = append(keptD, d)
+			}
+		}
+		for _, in := range incs {
+			if in.Team == ids[1] {
+				keptI = append(keptI, in)
+			}
+		}
+		for _, w := range windows {
+			checkTotals(t, s, org.ID, 0, w, dora.FromEvents(keptD, keptI, w))
+		}
 		// Another organization sees nothing and cannot write to these teams.
 		if got, _ := s.DoraTotals(ctx, other.ID, 0, windows[0]); got.Deployments != 0 || got.Incidents != 0 {
 			t.Errorf("another organization sees %+v", got)
 		}
-		_, err = s.IngestDeployments(ctx, other.ID, ids[0], deps[:1])
+		_, err = s.IngestDeployments(ctx, other.ID, ids[1], deps[:1])
 		if apperr.Code(err) != apperr.ENotFound {
 			t.Errorf("ingest into another organization's team: %v, want not found", err)
 		}
 	})
+}
+
+// checkTotals compares the store's totals of a window with want.
+func checkTotals(t *testing.T, s *store.Store, orgID, teamID int64, w dora.Window, want dora.Totals) {
+	t.Helper()
+	got, err := s.DoraTotals(context.Background(), orgID, teamID, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	show := func(x dora.Totals) string {
+		return fmt.Sprint(x.Days, x.Deployments, x.Failed, x.Incidents, x.LeadTimes.Values(), x.Recoveries.Values())
+	}
+	if show(got) != show(want) {
+		t.Errorf("window %+v team %d:\n got %s\nwant %s", w, teamID, show(got), show(want))
+	}
 }

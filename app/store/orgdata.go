@@ -63,6 +63,7 @@ func OrgTables() []OrgTable {
 		{Table: "incidents", File: "incidents.jsonl", Where: "org_id = ?", Order: "id"},
 		// Rollups, rebuilt from the two above; their value lists are left out.
 		{Table: "dora_days", File: "delivery_days.jsonl", Where: "org_id = ?", Order: "team_id, day", Omit: []string{"lead_times", "recoveries"}},
+		{Table: "dora_org_days", File: "delivery_org_days.jsonl", Where: "org_id = ?", Order: "day", Omit: []string{"lead_times", "recoveries"}},
 	}
 }
 

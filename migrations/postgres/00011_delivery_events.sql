@@ -44,8 +44,9 @@ CREATE INDEX incidents_deployment ON incidents(team_id, deployment_id);
 -- transaction of each ingest: production deployments finished that day,
 -- how many failed, their lead times, incidents started that day, and the
 -- recovery times of incidents resolved that day. Lead and recovery times are
--- unsigned varints in seconds, one per value: a window's exact medians read
--- one row per team and day instead of every event.
+-- sorted runs of 4-byte big-endian seconds (app/dora.Sample): a window's
+-- exact medians read one row per day and select by binary search, instead
+-- of reading every event.
 CREATE TABLE dora_days (
     org_id      BIGINT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
     team_id     BIGINT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
@@ -59,12 +60,27 @@ CREATE TABLE dora_days (
 );
 CREATE INDEX dora_days_org ON dora_days(org_id, day);
 
+-- The same per organization and day, over all its teams (the
+-- organization's metrics read 90 rows for 90 days, whatever the number of
+-- teams); deleting a team subtracts its rows.
+CREATE TABLE dora_org_days (
+    org_id      BIGINT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+    day         BIGINT NOT NULL,
+    deployments INTEGER NOT NULL DEFAULT 0,
+    failed      INTEGER NOT NULL DEFAULT 0,
+    lead_times  BYTEA NOT NULL,
+    incidents   INTEGER NOT NULL DEFAULT 0,
+    recoveries  BYTEA NOT NULL,
+    PRIMARY KEY (org_id, day)
+);
+
 -- Scopes limit an API token ('' keeps every right of its owner;
 -- 'events:write' allows the event endpoints only).
 ALTER TABLE api_tokens ADD COLUMN scopes TEXT NOT NULL DEFAULT '';
 
 -- +goose Down
 ALTER TABLE api_tokens DROP COLUMN scopes;
+DROP TABLE dora_org_days;
 DROP TABLE dora_days;
 DROP TABLE incidents;
 DROP TABLE deployments;
