@@ -273,3 +273,44 @@ func TestEventsScope(t *testing.T) {
 		}
 	})
 }
+
+// TestResultsCarryDora checks the "dora" field of the results API: absent
+// while no team sends events, then each visible team's metrics of the last
+// 90 days, on the stored (cached) path and the team-scoped one.
+func TestResultsCarryDora(t *testing.T) {
+	eachServer(t, nil, func(t *testing.T, ts *testServer) {
+		o := ts.newOrg("Results Dora Org", "Alpha", "Beta")
+		round := ts.newRound(o)
+		ts.seedLevels(o, round.ID, map[int64]int{o.Teams[0].ID: 2, o.Teams[1].ID: 3}, map[int64]int{o.Teams[0].ID: 3, o.Teams[1].ID: 4})
+		path := fmt.Sprintf("/api/v1/assessments/%d/results", round.ID)
+		var before map[string]any
+		ts.want(ts.call("GET", path, o.Token, nil), 200, "results").json(t, &before)
+		if _, ok := before["dora"]; ok {
+			t.Fatalf("dora present without events: %v", before["dora"])
+		}
+		fin := time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)
+		ts.want(ts.call("POST", teamPath(o.Teams[1].ID, "deployments"), o.Token, fmt.Sprintf(`{"id":"r1","finished_at":%q,"status":"failure","lead_time_seconds":1800}`, fin)), 200, "send")
+		var after struct {
+			Dora []map[string]any `json:"dora"`
+		}
+		ts.want(ts.call("GET", path, o.Token, nil), 200, "results").json(t, &after)
+		if len(after.Dora) != 2 || after.Dora[1]["team_id"] != float64(o.Teams[1].ID) || after.Dora[1]["deployments"] != 1.0 || after.Dora[0]["deployments"] != 0.0 {
+			t.Fatalf("dora = %v", after.Dora)
+		}
+		scoped := ts.want(ts.call("GET", fmt.Sprintf("%s?team_id=%d", path, o.Teams[1].ID), o.Token, nil), 200, "team results")
+		var one struct {
+			Dora []teamDora `json:"dora"`
+		}
+		scoped.json(t, &one)
+		if len(one.Dora) != 1 || one.Dora[0].LeadTime.MedianHours == nil || *one.Dora[0].LeadTime.MedianHours != 0.5 {
+			t.Fatalf("team-scoped dora = %s", scoped.Body)
+		}
+	})
+}
+
+type teamDora struct {
+	TeamID   int64 `json:"team_id"`
+	LeadTime struct {
+		MedianHours *float64 `json:"median_hours"`
+	} `json:"lead_time"`
+}
