@@ -1,13 +1,18 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
+	"gapmap/app/export"
 	"gapmap/app/store/storetest"
 	"gapmap/models"
 )
@@ -313,4 +318,30 @@ type teamDora struct {
 	LeadTime struct {
 		MedianHours *float64 `json:"median_hours"`
 	} `json:"lead_time"`
+}
+
+// TestWorkbookDeliverySheet checks that the round's workbook gets the
+// Delivery sheet once a team sends events.
+func TestWorkbookDeliverySheet(t *testing.T) {
+	ts := newTestServer(t, storetest.SQLite(t), nil)
+	o := ts.newOrg("Workbook Dora Org", "Alpha", "Beta")
+	round := ts.newRound(o)
+	path := fmt.Sprintf("/api/v1/assessments/%d/export.xlsx", round.ID)
+	hasDelivery := func() bool {
+		r := ts.want(ts.call("GET", path, o.Token, nil), 200, "export")
+		f, err := excelize.OpenReader(bytes.NewReader(r.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		return slices.Contains(f.GetSheetList(), export.SheetDelivery)
+	}
+	if hasDelivery() {
+		t.Fatal("Delivery sheet without events")
+	}
+	fin := time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)
+	ts.want(ts.call("POST", teamPath(o.Teams[0].ID, "deployments"), o.Token, fmt.Sprintf(`{"id":"w1","finished_at":%q,"status":"success"}`, fin)), 200, "send")
+	if !hasDelivery() {
+		t.Fatal("no Delivery sheet after events")
+	}
 }

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"gapmap/app/dora"
+	"gapmap/app/export"
 )
 
 // teamDoraJSON is one team's delivery metrics in the results API.
@@ -44,4 +47,37 @@ func (s *Server) roundDora(ctx context.Context, orgID int64, teamIDs []int64, no
 		return nil, fmt.Errorf("encode delivery metrics: %w", err)
 	}
 	return b, nil
+}
+
+// workbookDelivery is the Delivery sheet of a round's workbook: the last 90
+// days of the teams of scope (one team, or every visible team of the
+// round); nil when none of them has delivery events then.
+func (s *Server) workbookDelivery(c *fiber.Ctx, sc *roundScope, now time.Time) (*export.Delivery, error) {
+	acc, err := s.accessOf(c)
+	if err != nil {
+		return nil, err
+	}
+	w := dora.Window{To: dora.Day(now)}
+	w.From = w.To - defaultWindowDays + 1
+	by, err := s.store.DoraTotalsByTeam(c.UserContext(), principalOf(c).OrgID, w)
+	if err != nil || len(by) == 0 {
+		return nil, err
+	}
+	d := &export.Delivery{From: w.Start(), To: w.End()}
+	seen := false
+	for _, t := range sc.a.Teams {
+		if !acc.CanSee(t.ID) || (sc.teamID != 0 && sc.teamID != t.ID) {
+			continue
+		}
+		tot, ok := by[t.ID]
+		if !ok {
+			tot = dora.Totals{Days: w.Days()}
+		}
+		seen = seen || ok
+		d.Teams = append(d.Teams, export.DeliveryTeam{Name: t.Name, Metrics: tot.Compute()})
+	}
+	if !seen {
+		return nil, nil
+	}
+	return d, nil
 }
