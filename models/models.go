@@ -99,6 +99,7 @@ type APIToken struct {
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
+	Scopes     string // space-separated; "" keeps every right of the owner
 }
 
 // OrgInvite invites a person by link to join an org with a role.

@@ -85,6 +85,9 @@ type Workbook struct {
 	// included, before the rows go on in "Responses 2" and so on; 0 means
 	// Excel's limit of 1,048,576.
 	MaxSheetRows int
+	// Delivery, when set, adds the Delivery sheet of the teams' DORA
+	// metrics after the others.
+	Delivery *Delivery
 }
 
 // Write writes the workbook as .xlsx to w. The zip goes straight to w
@@ -122,6 +125,7 @@ func Write(w io.Writer, wb *Workbook) error {
 		{SheetResponses, writeResponsesSheet},
 		{SheetQuestionnaire, writeQuestionnaire},
 		{SheetComments, writeCommentsSheet},
+		{SheetDelivery, writeDelivery},
 	}
 	for _, s := range steps {
 		if err := s.fn(f, st, wb); err != nil {

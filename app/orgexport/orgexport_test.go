@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"gapmap/app/dora"
 	"gapmap/app/orgexport"
 	"gapmap/app/results"
 	"gapmap/app/store"
@@ -105,6 +106,14 @@ func populate(t *testing.T, st *store.Store, name string, shared string) populat
 		t.Fatal(err)
 	}
 	if _, err := st.ApplyPlan(ctx, org.ID, a.ID, 0, []store.PlanChange{{QuestionnaireKey: q.Key, RecommendationKey: "r1", Owner: "Ana"}}); err != nil {
+		t.Fatal(err)
+	}
+	fin := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	if _, err := st.IngestDeployments(ctx, org.ID, ids[0], []dora.Deployment{{ID: "deploy-1", FinishedAt: fin, Status: dora.StatusSuccess,
+		Commits: []dora.Commit{{SHA: "abc", CommittedAt: fin.Add(-time.Hour)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.IngestIncidents(ctx, org.ID, ids[0], []dora.Incident{{ID: "inc-1", StartedAt: fin, DeploymentID: "deploy-1"}}); err != nil {
 		t.Fatal(err)
 	}
 	if shared != "" { // an account in both organizations

@@ -61,6 +61,11 @@ func OrgTables() []OrgTable {
 		{Table: "outbox", File: "emails.jsonl", Where: "org_id = ?", Order: "id", Omit: []string{"body_text", "body_html"}},
 		{Table: "webhooks", File: "webhooks.jsonl", Where: "org_id = ?", Order: "id", Omit: []string{"secret"}},
 		{Table: "webhook_deliveries", File: "webhook_deliveries.jsonl", Where: "org_id = ?", Order: "id"},
+		{Table: "deployments", File: "deployments.jsonl", Where: "org_id = ?", Order: "id"},
+		{Table: "incidents", File: "incidents.jsonl", Where: "org_id = ?", Order: "id"},
+		// Rollups, rebuilt from the two above; their value lists are left out.
+		{Table: "dora_days", File: "delivery_days.jsonl", Where: "org_id = ?", Order: "team_id, day", Omit: []string{"lead_times", "recoveries"}},
+		{Table: "dora_org_days", File: "delivery_org_days.jsonl", Where: "org_id = ?", Order: "day", Omit: []string{"lead_times", "recoveries"}},
 	}
 }
 

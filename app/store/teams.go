@@ -68,14 +68,19 @@ func (s *Store) RenameTeam(ctx context.Context, orgID, id int64, name string) (*
 // DeleteTeam deletes a team of the organization with its invitations and
 // responses.
 func (s *Store) DeleteTeam(ctx context.Context, orgID, id int64) error {
-	res := s.conn(ctx).Where("org_id = ? AND id = ?", orgID, id).Delete(&models.Team{})
-	if res.Error != nil {
-		return fmt.Errorf("delete team: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return apperr.NotFound("team")
-	}
-	return nil
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := subtractTeamDays(tx, orgID, id); err != nil {
+			return err
+		}
+		res := tx.Where("org_id = ? AND id = ?", orgID, id).Delete(&models.Team{})
+		if res.Error != nil {
+			return fmt.Errorf("delete team: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return apperr.NotFound("team")
+		}
+		return nil
+	})
 }
 
 // TeamMemberIDs returns the user ids assigned to a team.

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"gapmap/app/apperr"
@@ -21,7 +23,17 @@ const tokenTouchInterval = time.Minute
 // CreateToken creates a personal API token and returns its plain text
 // (shown once) and its record.
 func (s *Store) CreateToken(ctx context.Context, orgID, userID int64, name string) (string, *models.APIToken, error) {
+	return s.CreateScopedToken(ctx, orgID, userID, name, nil)
+}
+
+// CreateScopedToken creates a personal API token limited to scopes (see
+// TokenScopes); none keeps every right of its owner.
+func (s *Store) CreateScopedToken(ctx context.Context, orgID, userID int64, name string, scopes []string) (string, *models.APIToken, error) {
 	name, err := CleanName("name", "Token name", name)
+	if err != nil {
+		return "", nil, err
+	}
+	scope, err := cleanScopes(scopes)
 	if err != nil {
 		return "", nil, err
 	}
@@ -32,12 +44,12 @@ func (s *Store) CreateToken(ctx context.Context, orgID, userID int64, name strin
 	if err != nil {
 		return "", nil, err
 	}
-	t := &models.APIToken{OrgID: orgID, UserID: userID, Name: name, TokenHash: hash, Prefix: plain[:len(TokenPrefix)+6]}
+	t := &models.APIToken{OrgID: orgID, UserID: userID, Name: name, TokenHash: hash, Prefix: plain[:len(TokenPrefix)+6], Scopes: scope}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(t).Error; err != nil {
 			return err
 		}
-		return audit(ctx, tx, orgID, auditEvent{Action: AuditTokenCreated, TargetType: "token", TargetID: t.ID, Target: name, Detail: map[string]any{"prefix": t.Prefix}})
+		return audit(ctx, tx, orgID, auditEvent{Action: AuditTokenCreated, TargetType: "token", TargetID: t.ID, Target: name, Detail: tokenDetail(t)})
 	})
 	if err != nil {
 		return "", nil, fmt.Errorf("create token: %w", err)
@@ -71,6 +83,8 @@ type Principal struct {
 	UserID  int64
 	TokenID int64  // the API token the request authenticated with; 0 for a session
 	Token   string // that token's name
+	// Scopes limit what the token may do; empty for every right of the role.
+	Scopes  string `gorm:"-"` // space-separated
 	Email   string
 	OrgID   int64
 	OrgName string
@@ -97,7 +111,7 @@ func (s *Store) PrincipalByToken(ctx context.Context, plain string) (*Principal,
 		}
 		return nil, err
 	}
-	p.TokenID, p.Token = t.ID, t.Name
+	p.TokenID, p.Token, p.Scopes = t.ID, t.Name, t.Scopes
 	if t.LastUsedAt == nil || time.Since(*t.LastUsedAt) > tokenTouchInterval {
 		if err := s.conn(ctx).Model(&models.APIToken{}).Where("id = ?", t.ID).Update("last_used_at", now()).Error; err != nil {
 			return nil, fmt.Errorf("touch token: %w", err)
@@ -120,4 +134,32 @@ func (s *Store) Principal(ctx context.Context, userID, orgID int64) (*Principal,
 		return nil, apperr.NotFound("membership")
 	}
 	return &out[0], nil
+}
+
+// ScopeEventsWrite limits a token to sending deployment and incident events.
+const ScopeEventsWrite = "events:write"
+
+// TokenScopes are the scopes a token may be limited to.
+func TokenScopes() []string { return []string{ScopeEventsWrite} }
+
+// cleanScopes checks scopes and joins them, sorted and without repeats.
+func cleanScopes(scopes []string) (string, error) {
+	var out []string
+	for _, sc := range scopes {
+		sc = strings.TrimSpace(sc)
+		if !slices.Contains(TokenScopes(), sc) {
+			return "", apperr.Field("scopes", "Unknown scope %q: the scopes are %s.", sc, strings.Join(TokenScopes(), ", "))
+		}
+		out = append(out, sc)
+	}
+	slices.Sort(out)
+	return strings.Join(slices.Compact(out), " "), nil
+}
+
+func tokenDetail(t *models.APIToken) map[string]any {
+	d := map[string]any{"prefix": t.Prefix}
+	if t.Scopes != "" {
+		d["scopes"] = t.Scopes
+	}
+	return d
 }

@@ -44,7 +44,12 @@ func (s *Server) exportWorkbook(c *fiber.Ctx) error {
 		return err
 	}
 	now := time.Now().UTC()
+	delivery, err := s.workbookDelivery(c, sc, now)
+	if err != nil {
+		return err
+	}
 	wb := &export.Workbook{
+		Delivery: delivery,
 		Round: export.Round{
 			AssessmentID: sc.a.ID, Name: sc.a.Name, Status: sc.a.Status,
 			CreatedAt: sc.a.CreatedAt, Due: sc.a.Due, ClosedAt: sc.a.ClosedAt,

@@ -176,6 +176,9 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		if !scopeAllows(p, c) {
+			return apperr.Errorf(apperr.EForbidden, "This token's scopes (%s) do not allow this request.", p.Scopes)
+		}
 		c.Locals(keyPrincipal, p)
 		withActor(c, p)
 		return c.Next()

@@ -431,7 +431,31 @@ func (f *oaFixture) cases() []oaCase {
 		{name: "save answer in a closed round", method: "PUT", path: fixed("/api/v1/survey/" + tok0 + "/answers"), contentType: js, body: answerFirst, status: 409},
 		{name: "reopen assessment", method: "POST", path: rp("/reopen"), token: owner, status: 200},
 		{name: "reopen unknown assessment", method: "POST", path: fixed("/api/v1/assessments/999999/reopen"), token: owner, status: 404},
+
+		{name: "create events token", method: "POST", path: fixed("/api/v1/tokens"), token: owner, contentType: js, body: raw(`{"name":"ci events","scopes":["events:write"]}`), status: 201},
+		{name: "create token with an unknown scope", method: "POST", path: fixed("/api/v1/tokens"), token: owner, contentType: js, body: raw(`{"name":"ci x","scopes":["admin"]}`), status: 422},
+		{name: "send deployments", method: "POST", path: f.eventsPath("deployments"), token: owner, contentType: js,
+			body: raw(`{"deployments":[{"id":"oa-1","finished_at":"2026-03-02T12:00:00+01:00","status":"success","commits":[{"sha":"abc","committed_at":"2026-03-02T10:00:00Z"}]},{"id":"oa-2","finished_at":"2026-03-03T12:00:00Z","status":"failure","environment":"production","lead_time_seconds":3600}]}`), status: 200},
+		{name: "send one deployment as csv", method: "POST", path: f.eventsPath("deployments"), token: owner, contentType: "text/csv",
+			body: raw("id,finished_at,status,commits\noa-3,2026-03-04T12:00:00Z,success,abc@2026-03-04T11:00:00Z\n"), status: 200},
+		{name: "send a deployment with a bad status", method: "POST", path: f.eventsPath("deployments"), token: owner, contentType: js,
+			body: raw(`{"id":"oa-4","finished_at":"2026-03-04T12:00:00Z","status":"maybe"}`), status: 422, invalid: true},
+		{name: "send deployments to an unknown team", method: "POST", path: fixed("/api/v1/teams/999999/deployments"), token: owner, contentType: js,
+			body: raw(`{"id":"oa-5","finished_at":"2026-03-04T12:00:00Z","status":"success"}`), status: 404},
+		{name: "send incidents", method: "POST", path: f.eventsPath("incidents"), token: owner, contentType: js,
+			body: raw(`{"id":"oa-i1","started_at":"2026-03-03T13:00:00Z","resolved_at":"2026-03-03T14:00:00Z","deployment_id":"oa-2"}`), status: 200},
+		{name: "send an incident resolved before it started", method: "POST", path: f.eventsPath("incidents"), token: owner, contentType: js,
+			body: raw(`{"incidents":[{"id":"oa-i2","started_at":"2026-03-03T13:00:00Z","resolved_at":"2026-03-03T12:00:00Z"}]}`), status: 422},
+		{name: "team dora", method: "GET", path: f.eventsPath("dora?from=2026-03-01&to=2026-03-28"), token: owner, status: 200},
+		{name: "team dora bad date", method: "GET", path: f.eventsPath("dora?from=yesterday"), token: owner, status: 422},
+		{name: "organization dora", method: "GET", path: fixed("/api/v1/dora"), token: owner, status: 200},
+		{name: "organization dora as member", method: "GET", path: fixed("/api/v1/dora"), token: member, status: 403},
 	}
+}
+
+// eventsPath is a path under the fixture's first team.
+func (f *oaFixture) eventsPath(suffix string) func() string {
+	return fixed(fmt.Sprintf("/api/v1/teams/%d/%s", f.o.Teams[0].ID, suffix))
 }
 
 // openLinkPath is the path of the round's first open link.

@@ -178,6 +178,22 @@ func (s *Server) apiResults(c *fiber.Ctx) error {
 	if err := s.addFreshness(c.UserContext(), out, p.OrgID, a.ID); err != nil {
 		return err
 	}
+	acc, err := s.accessOf(c)
+	if err != nil {
+		return err
+	}
+	var teams []int64
+	for _, id := range a.TeamIDs() {
+		if acc.CanSee(id) && (sc.teamID == 0 || sc.teamID == id) {
+			teams = append(teams, id)
+		}
+	}
+	if d, err := s.roundDora(c.UserContext(), p.OrgID, teams, time.Now()); err != nil || d != nil {
+		out["dora"] = d
+		if err != nil {
+			return err
+		}
+	}
 	return c.JSON(out)
 }
 
@@ -198,7 +214,11 @@ func (s *Server) sendStoredResults(c *fiber.Ctx, orgID int64, a *store.Assessmen
 	if err != nil {
 		return false, err
 	}
-	key := fmt.Appendf(nil, "results|%d|%d|%q|%q|%t|", orgID, a.ID, a.Name, a.Status, pending)
+	delivery, err := s.roundDora(ctx, orgID, a.TeamIDs(), time.Now())
+	if err != nil {
+		return false, err
+	}
+	key := fmt.Appendf(nil, "results|%d|%d|%q|%q|%t|%s|", orgID, a.ID, a.Name, a.Status, pending, delivery)
 	if at != nil {
 		key = append(key, *at...)
 	}
@@ -223,6 +243,9 @@ func (s *Server) sendStoredResults(c *fiber.Ctx, orgID int64, a *store.Assessmen
 	body = append(body, mustJSON(at)...)
 	body = append(body, `,"pending":`...)
 	body = append(body, mustJSON(pending)...)
+	if delivery != nil {
+		body = append(append(body, `,"dora":`...), delivery...)
+	}
 	body = append(body, '}')
 	p, err := newCachedBody(string(key), fiber.MIMEApplicationJSONCharsetUTF8, [][]byte{body}, true)
 	if err != nil {

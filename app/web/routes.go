@@ -167,6 +167,13 @@ func (s *Server) routes() {
 	api.Get("/assessments/:id/compare", apiAuth(member), s.apiCompare)
 	app.Get("/assessments/:id/comments", pageAuth(member), s.commentsPage)
 
+	// Delivery events in, DORA metrics out (tokens with the events:write
+	// scope reach the two POSTs only: scopeAllows).
+	api.Post("/teams/:id/deployments", apiAuth(member), s.apiIngestDeployments)
+	api.Post("/teams/:id/incidents", apiAuth(member), s.apiIngestIncidents)
+	api.Get("/teams/:id/dora", apiAuth(member), s.apiTeamDora)
+	api.Get("/dora", apiAuth(leader), s.apiOrgDora)
+
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
 

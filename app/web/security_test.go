@@ -209,6 +209,13 @@ func secRoutes() map[string]secRoute {
 		"GET /api/v1/assessments/:id/export.xlsx":                        {kind: secAPI, min: leader, ids: assessment, attachment: true},
 		"GET /api/v1/assessments/:id/responses.csv":                      {kind: secAPI, min: leader, ids: assessment, attachment: true},
 		"POST /api/v1/assessments/:id/roadmap.xlsx":                      {kind: secAPI, min: admin, ids: assessment, body: "PK not really a workbook"},
+
+		// Delivery events and metrics (events_test.go checks the scope and the
+		// team-lead rule beside the role).
+		"POST /api/v1/teams/:id/deployments": {kind: secAPI, min: member, ids: team, body: `{"id":"sec-deploy","finished_at":"2026-03-02T12:00:00Z","status":"success"}`},
+		"POST /api/v1/teams/:id/incidents":   {kind: secAPI, min: member, ids: team, body: `{"id":"sec-incident","started_at":"2026-03-02T12:00:00Z"}`},
+		"GET /api/v1/teams/:id/dora":         {kind: secAPI, min: member, ids: team},
+		"GET /api/v1/dora":                   {kind: secAPI, min: leader},
 	}
 }
 

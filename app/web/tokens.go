@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,10 +16,11 @@ type tokenJSON struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
 	RevokedAt  *time.Time `json:"revoked_at"`
+	Scopes     []string   `json:"scopes"`
 }
 
 func toTokenJSON(t models.APIToken) tokenJSON {
-	return tokenJSON{ID: t.ID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt}
+	return tokenJSON{ID: t.ID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt, Scopes: nonNil(strings.Fields(t.Scopes))}
 }
 
 func (s *Server) apiTokens(c *fiber.Ctx) error {
@@ -36,13 +38,14 @@ func (s *Server) apiTokens(c *fiber.Ctx) error {
 
 func (s *Server) apiCreateToken(c *fiber.Ctx) error {
 	var b struct {
-		Name string `json:"name"`
+		Name   string   `json:"name"`
+		Scopes []string `json:"scopes"`
 	}
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
 	p := principalOf(c)
-	plain, t, err := s.store.CreateToken(c.UserContext(), p.OrgID, p.UserID, b.Name)
+	plain, t, err := s.store.CreateScopedToken(c.UserContext(), p.OrgID, p.UserID, b.Name, b.Scopes)
 	if err != nil {
 		return err
 	}
@@ -86,7 +89,11 @@ func (s *Server) renderTokens(c *fiber.Ctx, data fiber.Map) error {
 
 func (s *Server) createToken(c *fiber.Ctx) error {
 	p := principalOf(c)
-	plain, t, err := s.store.CreateToken(c.UserContext(), p.OrgID, p.UserID, c.FormValue("name"))
+	var scopes []string
+	if c.FormValue("scope") != "" {
+		scopes = []string{c.FormValue("scope")}
+	}
+	plain, t, err := s.store.CreateScopedToken(c.UserContext(), p.OrgID, p.UserID, c.FormValue("name"), scopes)
 	if err != nil {
 		return s.withFormError(c, err, func(data fiber.Map) error {
 			data["NewName"] = c.FormValue("name")

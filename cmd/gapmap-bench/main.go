@@ -8,9 +8,11 @@
 //	go run ./cmd/gapmap-bench [--quick] [--json] [--teams N] [--respondents N]
 //	    [--connections N] [--duration D] [--warmup D] [--postgres URL --instances N]
 //	go run ./cmd/gapmap-bench seed --db PATH [--teams N] [--respondents N]
+//	go run ./cmd/gapmap-bench delivery [--quick] [--json] [--deployments N] [--incidents N]
 //
 // seed only seeds a new database as the benchmark does, for probes from
-// outside, and prints the owner's login as its last two lines.
+// outside, and prints the owner's login as its last two lines. delivery
+// measures the event API and the DORA metrics (delivery.go).
 //
 // The baseline servers use fiber and gorm directly, not app/web and
 // app/store, because they stand for those libraries' limits.
@@ -52,6 +54,10 @@ func main() {
 	runFn := run
 	if len(os.Args) > 1 && os.Args[1] == "seed" {
 		runFn = runSeed
+		os.Args = os.Args[1:]
+	}
+	if len(os.Args) > 1 && os.Args[1] == "delivery" {
+		runFn = runDelivery
 		os.Args = os.Args[1:]
 	}
 	if err := runFn(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
