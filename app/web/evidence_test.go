@@ -1,0 +1,122 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// evidenceState is the evidence part of GET /api/v1/survey/{token}.
+type evidenceState struct {
+	Revision int64
+	Answers  []struct {
+		Question string
+		Comment  string
+		Evidence *struct{ URL, Note string }
+	}
+}
+
+func (ts *testServer) evidenceOf(token, question string) (*struct{ URL, Note string }, int64) {
+	ts.t.Helper()
+	var sv evidenceState
+	ts.want(ts.call("GET", "/api/v1/survey/"+token, "", nil), http.StatusOK, "get survey").decode(ts.t, &sv)
+	for _, a := range sv.Answers {
+		if a.Question == question {
+			return a.Evidence, sv.Revision
+		}
+	}
+	return nil, sv.Revision
+}
+
+// TestEvidenceOnAnswers stores, keeps, replaces and removes the evidence
+// of an answer, and refuses bad evidence with 422 naming the field and
+// nothing stored, on the autosave's fast path (the link was opened) as on
+// its first write.
+func TestEvidenceOnAnswers(t *testing.T) {
+	eachServer(t, nil, func(t *testing.T, ts *testServer) {
+		o := ts.newOrg("Acme", "Blue")
+		r := ts.newRound(o, cncf)
+		tok := r.Tokens[0]
+		qu := ts.shippedQ(cncf).Dimensions[0].Questions[0]
+		answer := func(extra map[string]any) apiResult {
+			b := map[string]any{"questionnaire": cncf, "question": qu.Key, "option": qu.Options[1].Key}
+			for k, v := range extra {
+				b[k] = v
+			}
+			return ts.putAnswer(tok, b)
+		}
+		ev := map[string]any{"url": "https://grafana.example.com/d/deploys?from=now-90d", "note": "deploys per week, last quarter"}
+		ts.want(answer(map[string]any{"evidence": ev}), http.StatusOK, "answer with evidence")
+		got, rev := ts.evidenceOf(tok, qu.Key)
+		if got == nil || got.URL != ev["url"] || got.Note != ev["note"] {
+			t.Fatalf("stored evidence %+v, want %v", got, ev)
+		}
+
+		long := "https://example.com/" + strings.Repeat("a", 2049-len("https://example.com/"))
+		for _, tc := range []struct {
+			name  string
+			ev    any
+			field string
+		}{
+			{"ftp scheme", map[string]any{"url": "ftp://example.com/x"}, "evidence.url"},
+			{"javascript", map[string]any{"url": "javascript:alert(1)"}, "evidence.url"},
+			{"data url", map[string]any{"url": "data:text/html,<script>alert(1)</script>"}, "evidence.url"},
+			{"relative", map[string]any{"url": "/dashboards/1"}, "evidence.url"},
+			{"no host", map[string]any{"url": "https:///path"}, "evidence.url"},
+			{"too long", map[string]any{"url": long}, "evidence.url"},
+			{"control in url", map[string]any{"url": "https://example.com/\u0007x"}, "evidence.url"},
+			{"space in url", map[string]any{"url": "https://example.com/a b"}, "evidence.url"},
+			{"credentials", map[string]any{"url": "https://bob:secret@example.com/"}, "evidence.url"},
+			{"note without url", map[string]any{"note": "see the wiki"}, "evidence.url"},
+			{"note too long", map[string]any{"url": "https://example.com/", "note": strings.Repeat("n", 1001)}, "evidence.note"},
+			{"control in note", map[string]any{"url": "https://example.com/", "note": "a\u001bb"}, "evidence.note"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				res := ts.want(answer(map[string]any{"evidence": tc.ev}), http.StatusUnprocessableEntity, tc.name)
+				res.wantError(t, tc.field)
+				after, rev2 := ts.evidenceOf(tok, qu.Key)
+				if rev2 != rev || after == nil || after.URL != ev["url"] {
+					t.Errorf("after a refused write: revision %d (was %d), evidence %+v", rev2, rev, after)
+				}
+			})
+		}
+
+		// Exactly 2,048 characters is accepted; a write without evidence keeps it.
+		ok := long[:2048]
+		ts.want(answer(map[string]any{"evidence": map[string]any{"url": ok}}), http.StatusOK, "2048 characters")
+		ts.want(answer(map[string]any{"comment": "changed only the comment"}), http.StatusOK, "comment only")
+		if got, _ := ts.evidenceOf(tok, qu.Key); got == nil || got.URL != ok || got.Note != "" {
+			t.Fatalf("evidence after a write without it: %+v", got)
+		}
+		ts.want(answer(map[string]any{"evidence": map[string]any{"url": "", "note": ""}}), http.StatusOK, "remove")
+		if got, _ := ts.evidenceOf(tok, qu.Key); got != nil {
+			t.Fatalf("evidence after removal: %+v", got)
+		}
+	})
+}
+
+// TestEvidenceRefusedInAnonymousRounds: a link can tell who answered, so an
+// anonymous round takes no evidence, on the fast path as on the first write.
+func TestEvidenceRefusedInAnonymousRounds(t *testing.T) {
+	eachServer(t, nil, func(t *testing.T, ts *testServer) {
+		o := ts.newOrg("Anon", "Blue")
+		created := ts.want(ts.call("POST", "/api/v1/assessments", o.Token, map[string]any{
+			"name": "Dev survey", "questionnaires": []string{cncf}, "team_ids": []int64{o.Teams[0].ID},
+			"anonymity": map[string]any{"mode": "anonymous", "min_group": 3},
+		}), http.StatusCreated, "create anonymous round")
+		id := int64(created.field(t, "id").(float64))
+		link := ts.want(ts.call("POST", fmt.Sprintf("/api/v1/assessments/%d/open-links", id), o.Token, map[string]any{"team_id": o.Teams[0].ID}),
+			http.StatusCreated, "open link").field(t, "token").(string)
+		tok := ts.want(ts.send(httptest.NewRequest("POST", "/api/v1/join/"+link, nil)), http.StatusCreated, "join").field(t, "token").(string)
+		qu := ts.shippedQ(cncf).Dimensions[0].Questions[0]
+		for i := range 2 { // the first write opens the link, the second takes the fast path
+			res := ts.want(ts.putAnswer(tok, map[string]any{"questionnaire": cncf, "question": qu.Key, "option": qu.Options[0].Key,
+				"evidence": map[string]any{"url": "https://github.com/alice/fork"}}), http.StatusUnprocessableEntity, fmt.Sprint("evidence ", i))
+			res.wantError(t, "evidence")
+		}
+		ts.want(ts.putAnswer(tok, map[string]any{"questionnaire": cncf, "question": qu.Key, "option": qu.Options[0].Key,
+			"evidence": map[string]any{"url": ""}}), http.StatusOK, "empty evidence")
+	})
+}
