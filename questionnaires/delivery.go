@@ -69,15 +69,19 @@ func (p *parser) measureOf(dst **Measure) decodeFunc {
 	}
 }
 
-// deliveryMeasure checks a question's measure: only scored questions carry
-// one, and every band stands for a level of the scale.
-func (p *parser) deliveryMeasure(q *Question, path string, levelsOK bool, first, last int) {
+// deliveryMeasure checks a question's measure: only scored questions of
+// the level scale carry one, and every band stands for a level of it.
+func (p *parser) deliveryMeasure(q *Question, path, scale string, levelsOK bool, first, last int) {
 	mp := path + ".measure"
 	if q.Measure == nil || !p.seen(mp) {
 		return
 	}
 	if !q.Scored() {
 		p.at(mp, "only scored questions can be tied to a delivery metric (this one is %s)", q.Type)
+		return
+	}
+	if scale != ScaleLevel {
+		p.at(mp, "only questions of the level scale can be tied to a delivery metric (this questionnaire's scale is %s)", scale)
 		return
 	}
 	if !levelsOK {
