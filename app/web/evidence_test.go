@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
 // evidenceState is the evidence part of GET /api/v1/survey/{token}.
@@ -90,6 +93,23 @@ func TestEvidenceOnAnswers(t *testing.T) {
 		if got, _ := ts.evidenceOf(tok, qu.Key); got == nil || got.URL != ok || got.Note != "" {
 			t.Fatalf("evidence after a write without it: %+v", got)
 		}
+		// Requests and answers with evidence follow the OpenAPI document.
+		router, err := gorillamux.NewRouter(loadOpenAPI(t, ts))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := func(ev any) func() []byte {
+			return func() []byte {
+				b, _ := json.Marshal(map[string]any{"questionnaire": cncf, "question": qu.Key, "option": qu.Options[1].Key, "evidence": ev})
+				return b
+			}
+		}
+		put := "/api/v1/survey/" + tok + "/answers"
+		oaRun(t, ts, router, oaCase{name: "evidence", method: "PUT", path: fixed(put), contentType: "application/json", body: body(ev), status: http.StatusOK})
+		oaRun(t, ts, router, oaCase{name: "bad evidence", method: "PUT", path: fixed(put), contentType: "application/json",
+			body: body(map[string]any{"url": "ftp://example.com/"}), status: http.StatusUnprocessableEntity})
+		oaRun(t, ts, router, oaCase{name: "survey with evidence", method: "GET", path: fixed("/api/v1/survey/" + tok), status: http.StatusOK})
+
 		ts.want(answer(map[string]any{"evidence": map[string]any{"url": "", "note": ""}}), http.StatusOK, "remove")
 		if got, _ := ts.evidenceOf(tok, qu.Key); got != nil {
 			t.Fatalf("evidence after removal: %+v", got)
