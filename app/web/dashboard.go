@@ -384,8 +384,15 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 		views = append(views, teamSection{charts.NewTeamView(fmt.Sprintf("t%d", qi), q, r, tr, prev, prevName), report.MeasureLines(r, tr),
 			contradictionsCard{ID: fmt.Sprintf("t%d_contradictions", qi), Lines: questionLines(q, tr.Name, flags[q.Key][teamID])}})
 	}
+	evidence, err := s.teamEvidence(ctx, a, round.Questionnaires, teamID)
+	if err != nil {
+		return err
+	}
+	if withheld != "" {
+		evidence = nil
+	}
 	return s.render(c, "dashboard/team", fiber.Map{
-		"Title": team.Name + " · " + a.Name, "Assessment": a, "Team": team, "Views": views,
+		"Title": team.Name + " · " + a.Name, "Assessment": a, "Team": team, "Views": views, "Evidence": evidence,
 		"CanSeeAll": acc.SeesAll(), "Withheld": withheld,
 	})
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"gapmap/app/results"
 )
 
 // evidenceState is the evidence part of GET /api/v1/survey/{token}.
@@ -138,5 +141,53 @@ func TestEvidenceRefusedInAnonymousRounds(t *testing.T) {
 		}
 		ts.want(ts.putAnswer(tok, map[string]any{"questionnaire": cncf, "question": qu.Key, "option": qu.Options[0].Key,
 			"evidence": map[string]any{"url": ""}}), http.StatusOK, "empty evidence")
+	})
+}
+
+// TestEvidenceShown: the team view, the comments page and the report (HTML
+// and Markdown) show submitted evidence as an escaped link that opens in a
+// new tab without telling the target where it came from.
+func TestEvidenceShown(t *testing.T) {
+	eachServer(t, nil, func(t *testing.T, ts *testServer) {
+		o := ts.newOrg("Acme", "Blue")
+		r := ts.newRound(o, cncf)
+		tok := r.Tokens[0]
+		const link = `https://grafana.example.com/d/x?a=1&b="q"`
+		const note = `<b>deploys</b> per week`
+		qu := ts.shippedQ(cncf).Dimensions[0].Questions[0]
+		for _, a := range ts.allAnswers(tok) {
+			if a["question"] == qu.Key {
+				a["evidence"] = map[string]any{"url": link, "note": note}
+			}
+			ts.want(ts.putAnswer(tok, a), http.StatusOK, "answer")
+		}
+		ts.want(ts.call("POST", "/api/v1/survey/"+tok+"/submit", "", nil), http.StatusOK, "submit")
+		if err := results.Recompute(context.Background(), ts.st, o.ID, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		c := ts.client()
+		c.login(o.Owner.Email)
+		anchor := `<a class="evidence-link" href="https://grafana.example.com/d/x?a=1&amp;b=%22q%22" rel="noopener noreferrer" target="_blank">&lt;b&gt;deploys&lt;/b&gt; per week</a>`
+		for _, path := range []string{
+			fmt.Sprintf("/assessments/%d/teams/%d", r.ID, o.Teams[0].ID),
+			fmt.Sprintf("/assessments/%d/comments", r.ID),
+			fmt.Sprintf("/assessments/%d/report", r.ID),
+			fmt.Sprintf("/assessments/%d/teams/%d/report", r.ID, o.Teams[0].ID),
+		} {
+			res := c.get(path)
+			if res.Status != http.StatusOK {
+				t.Fatalf("GET %s: %s", path, res)
+			}
+			if !strings.Contains(res.text(), anchor) {
+				t.Errorf("GET %s lacks the evidence link %s", path, anchor)
+			}
+			if strings.Contains(res.text(), "<b>deploys") {
+				t.Errorf("GET %s shows the note unescaped", path)
+			}
+		}
+		md := c.get(fmt.Sprintf("/assessments/%d/report.md", r.ID)).text()
+		if want := `(<https://grafana.example.com/d/x?a=1&b="q">)`; !strings.Contains(md, want) || strings.Contains(md, "<b>") {
+			t.Errorf("the Markdown report lacks %s or shows markup:\n%s", want, md)
+		}
 	})
 }

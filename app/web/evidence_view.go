@@ -5,6 +5,7 @@ import (
 
 	"gapmap/app/report"
 	"gapmap/app/store"
+	"gapmap/questionnaires"
 )
 
 // evidenceLine is one piece of evidence as pages show it
@@ -30,6 +31,36 @@ func (s *Server) roundEvidence(ctx context.Context, a *store.AssessmentInfo, vis
 	out := make([]report.Evidence, len(rows))
 	for i, r := range rows {
 		out[i] = report.Evidence{Team: r.TeamName, QuestionnaireKey: r.QuestionnaireKey, QuestionKey: r.QuestionKey, URL: r.EvidenceURL, Note: r.EvidenceNote}
+	}
+	return out, nil
+}
+
+// commentEvidence is the evidence of a comments page row, or nil.
+func commentEvidence(r store.CommentRow) *evidenceLine {
+	if r.EvidenceURL == "" {
+		return nil
+	}
+	return &evidenceLine{Team: r.TeamName, URL: r.EvidenceURL, Note: r.EvidenceNote}
+}
+
+// teamEvidence lists the evidence of a team's submitted answers with the
+// questions' texts, in the order of the round's questionnaires.
+func (s *Server) teamEvidence(ctx context.Context, a *store.AssessmentInfo, qs []*questionnaires.Questionnaire, teamID int64) ([]evidenceLine, error) {
+	ev, err := s.roundEvidence(ctx, a, nil, teamID)
+	if err != nil || len(ev) == 0 {
+		return nil, err
+	}
+	var out []evidenceLine
+	for _, q := range qs {
+		for _, d := range q.Dimensions {
+			for _, qu := range d.Questions {
+				for _, e := range ev {
+					if e.QuestionnaireKey == q.Key && e.QuestionKey == qu.Key {
+						out = append(out, evidenceLine{Team: e.Team, Question: qu.Text, URL: e.URL, Note: e.Note})
+					}
+				}
+			}
+		}
 	}
 	return out, nil
 }
