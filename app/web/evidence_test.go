@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -188,6 +189,63 @@ func TestEvidenceShown(t *testing.T) {
 		md := c.get(fmt.Sprintf("/assessments/%d/report.md", r.ID)).text()
 		if want := `(<https://grafana.example.com/d/x?a=1&b="q">)`; !strings.Contains(md, want) || strings.Contains(md, "<b>") {
 			t.Errorf("the Markdown report lacks %s or shows markup:\n%s", want, md)
+		}
+	})
+}
+
+// TestEvidenceInSurveyForm: the survey page offers an evidence link and
+// note per scored question without JavaScript; the form saves them,
+// keeps a bad link on the page with its error, and removes them when
+// emptied.
+func TestEvidenceInSurveyForm(t *testing.T) {
+	eachServer(t, nil, func(t *testing.T, ts *testServer) {
+		o := ts.newOrg("Acme", "Blue")
+		r := ts.newRound(o, cncf)
+		tok := r.Tokens[0]
+		base := "/s/" + tok
+		b := ts.client()
+		d0 := ts.shippedQ(cncf).Dimensions[0]
+		q0, q1 := d0.Questions[0], d0.Questions[1]
+		page1 := b.get(base + "/page/1")
+		for _, want := range []string{`name="evidence_url:` + cncf + `:` + q0.Key + `"`, `name="evidence_note:` + cncf + `:` + q0.Key + `"`, `<details class="question-evidence"`} {
+			if !strings.Contains(page1.text(), want) {
+				t.Fatalf("page 1 lacks %s", want)
+			}
+		}
+		post := func(fields map[string]string) apiResult {
+			t.Helper()
+			page := b.get(base + "/page/1")
+			form := url.Values{"_csrf": {string(csrfInput.FindSubmatch(page.Body)[1])}, "nav": {"next"}}
+			for k, v := range fields {
+				form.Set(k, v)
+			}
+			return b.post(base+"/page/1", form)
+		}
+		name := func(kind string, q string) string { return kind + ":" + cncf + ":" + q }
+		const link = "https://wiki.example.com/platform/funding"
+		res := post(map[string]string{
+			name("answer", q0.Key): q0.Options[2].Key, name("evidence_url", q0.Key): link, name("evidence_note", q0.Key): "budget page",
+			name("answer", q1.Key): q1.Options[0].Key, name("evidence_url", q1.Key): "javascript:alert(1)",
+		})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.text(), "must start with https://") || !strings.Contains(res.text(), `value="javascript:alert(1)"`) {
+			t.Fatalf("a page with a bad evidence link: %s", res)
+		}
+		if got, _ := ts.evidenceOf(tok, q0.Key); got == nil || got.URL != link || got.Note != "budget page" {
+			t.Fatalf("evidence of the valid answer: %+v", got)
+		}
+		if got, _ := ts.evidenceOf(tok, q1.Key); got != nil {
+			t.Fatalf("the refused evidence was stored: %+v", got)
+		}
+		// The page shows the stored evidence, open; evidence without an answer asks for one.
+		if page := b.get(base + "/page/1").text(); !strings.Contains(page, `value="`+link+`"`) || !strings.Contains(page, `<details class="question-evidence" id="e-`+cncf+`-`+q0.Key+`" open>`) {
+			t.Errorf("page 1 does not show the stored evidence open")
+		}
+		if res := post(map[string]string{name("evidence_url", q1.Key): link}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.text(), "to save your evidence") {
+			t.Errorf("evidence without an answer: %s", res)
+		}
+		ts.want(post(map[string]string{name("answer", q0.Key): q0.Options[2].Key}), http.StatusSeeOther, "clear the evidence")
+		if got, _ := ts.evidenceOf(tok, q0.Key); got != nil {
+			t.Errorf("evidence after emptying the fields: %+v", got)
 		}
 	})
 }

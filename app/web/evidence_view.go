@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"strings"
 
 	"gapmap/app/report"
 	"gapmap/app/store"
+	"gapmap/models"
 	"gapmap/questionnaires"
 )
 
@@ -63,4 +65,32 @@ func (s *Server) teamEvidence(ctx context.Context, a *store.AssessmentInfo, qs [
 		}
 	}
 	return out, nil
+}
+
+// questionEvidence is the evidence part of a survey question
+// (views/survey/question.html): offered on scored questions of named
+// rounds, open when the question has evidence.
+type questionEvidence struct {
+	Offered                   bool
+	EvidenceURL, EvidenceNote string
+}
+
+// EvidenceID is the id of the evidence fields' group.
+func (v questionView) EvidenceID() string { return "e-" + strings.TrimPrefix(v.ID, "q-") }
+
+func (sc *surveyCtx) evidenceView(qu questionnaires.Question, a models.Answer) questionEvidence {
+	if !qu.Scored() || sc.sv.Anonymous() {
+		return questionEvidence{}
+	}
+	return questionEvidence{Offered: true, EvidenceURL: a.EvidenceURL, EvidenceNote: a.EvidenceNote}
+}
+
+// newEvidence reports whether a form posted evidence for a question that
+// it did not answer, other than the evidence stored with it.
+func newEvidence(f formAnswer, old models.Answer, ok bool) bool {
+	url, note := strings.TrimSpace(f.evidenceURL), strings.TrimSpace(f.evidenceNote)
+	if url == "" && note == "" {
+		return false
+	}
+	return !ok || old.EvidenceURL != url || old.EvidenceNote != note
 }
