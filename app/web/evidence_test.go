@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"gapmap/app/results"
+	"gapmap/app/store"
 )
 
 // evidenceState is the evidence part of GET /api/v1/survey/{token}.
@@ -88,6 +89,21 @@ func TestEvidenceOnAnswers(t *testing.T) {
 					t.Errorf("after a refused write: revision %d (was %d), evidence %+v", rev2, rev, after)
 				}
 			})
+		}
+
+		// The organization export carries it with the answer.
+		for _, tb := range store.OrgTables() {
+			if tb.Table != "answers" {
+				continue
+			}
+			found := false
+			err := ts.st.StreamOrgRows(context.Background(), tb, o.ID, func(row map[string]any) error {
+				found = found || (row["evidence_url"] == ev["url"] && row["evidence_note"] == ev["note"])
+				return nil
+			})
+			if err != nil || !found {
+				t.Errorf("the organization export's answers lack the evidence (%v)", err)
+			}
 		}
 
 		// Exactly 2,048 characters is accepted; a write without evidence keeps it.
