@@ -125,7 +125,8 @@ type Response struct {
 
 // Answer is one answer of a response. Exactly one of OptionKey (level
 // scale), Value (likert), Number (nps and number questions), Text (text
-// questions) or NA is set; Level caches the option's level.
+// questions) or NA is set; Level caches the option's level. EvidenceURL
+// and EvidenceNote are the respondent's evidence ("" when none).
 type Answer struct {
 	ResponseID       int64  `gorm:"primaryKey"`
 	QuestionnaireKey string `gorm:"primaryKey"`
@@ -137,6 +138,8 @@ type Answer struct {
 	Number           *float64
 	Text             *string
 	Comment          string
+	EvidenceURL      string
+	EvidenceNote     string
 	Revision         int64
 	UpdatedAt        time.Time
 }

@@ -525,6 +525,7 @@ func (p *parser) question(n *yaml.Node, path string, q *Question) bool {
 		opt("required", p.boolean(&q.Required)),
 		opt("level", p.optInt(&q.Level)),
 		opt("group", p.slug(&q.Group)),
+		opt("measure", p.measureOf(&q.Measure)),
 	)
 }
 

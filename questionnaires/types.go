@@ -117,6 +117,8 @@ type Question struct {
 
 	Level *int   `json:"level,omitempty"` // the maturity level the question belongs to
 	Group string `json:"group,omitempty"` // key of one of its dimension's groups
+
+	Measure *Measure `json:"measure,omitempty"` // the delivery metric the answer can be checked against
 }
 
 // Scored reports whether the question feeds maturity levels (it has no type).

@@ -57,6 +57,7 @@ func (p *parser) validate(q *Questionnaire) {
 			qu, qp := &d.Questions[j], fmt.Sprintf("%s.questions[%d]", dp, j)
 			p.unique(questions, "question", qu.Key, qp+".key")
 			p.check(qp+".weight", qu.Weight > 0, "must be greater than 0, got %g", qu.Weight)
+			p.deliveryMeasure(qu, qp, q.Scale, levelsOK, first, last)
 			_, typed := p.lines[qp+".type"]
 			if !typed {
 				p.check(qp+".required", false, "scored questions are always required; required applies to nps, number and text questions")

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"net/url"
 	"slices"
 
 	"github.com/xuri/excelize/v2"
@@ -20,15 +21,17 @@ type commentLine struct {
 	team           string
 	text           answerText
 	comment        string
+	evidence       [2]string // link and note
 }
 
-// writeCommentsSheet lists every answer of wb.Responses that has a comment,
-// and every answer to a text question (its text in the Comment column): in
+// writeCommentsSheet lists every answer of wb.Responses that has a comment
+// or evidence (a link, written as a hyperlink, and its note), and every
+// answer to a text question (its text in the Comment column): in
 // questionnaire and question order, teams in the order of the source.
 func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook) error {
 	s := st.sheet(f, SheetComments)
-	s.widths(20, 26, 26, 50, 30, 60)
-	s.header(1, st.header, 1, "Team", "Questionnaire", "Dimension", "Question", "Answer", "Comment")
+	s.widths(20, 26, 26, 50, 30, 60, 40, 40)
+	s.header(1, st.header, 1, "Team", "Questionnaire", "Dimension", "Question", "Answer", "Comment", "Evidence", "Evidence note")
 	if s.err != nil {
 		return s.err
 	}
@@ -59,12 +62,12 @@ func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook) error {
 	cat := newCatalog(wb.Questionnaires)
 	var lines []commentLine
 	err := wb.Responses(func(r *ResponseRow) error {
-		if (r.Comment == "" && r.Text == "") || r.Withheld != "" {
+		if (r.Comment == "" && r.Text == "" && r.EvidenceURL == "") || r.Withheld != "" {
 			return nil
 		}
 		l := commentLine{
 			qPos: qPos[r.Questionnaire], question: qOrder[r.Questionnaire][r.Question],
-			team: r.TeamName, text: cat.lookup(r), comment: r.Comment,
+			team: r.TeamName, text: cat.lookup(r), comment: r.Comment, evidence: [2]string{r.EvidenceURL, r.EvidenceNote},
 		}
 		if r.Text != "" {
 			l.text.answer, l.comment = WrittenAnswer, r.Text
@@ -89,6 +92,30 @@ func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook) error {
 		s.str(4, row, l.text.question, st.wrap)
 		s.str(5, row, l.text.answer, st.wrap)
 		s.str(6, row, l.comment, st.wrap)
+		s.evidence(7, row, l.evidence[0], i, st.wrap)
+		s.str(8, row, l.evidence[1], st.wrap)
 	}
 	return s.err
+}
+
+// maxHyperlinks is how many links one sheet may hold (Excel's limit is
+// 65,530); evidence beyond it is written as plain text.
+const maxHyperlinks = 65000
+
+// evidence writes an evidence link as text and, for http and https
+// addresses, as a hyperlink (the nth of the sheet).
+func (s *sheet) evidence(col, row int, link string, n int, style int) {
+	s.str(col, row, link, style)
+	if link == "" || n >= maxHyperlinks || s.err != nil {
+		return
+	}
+	if u, err := url.Parse(link); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return
+	}
+	cell, err := excelize.CoordinatesToCellName(col, row)
+	if err != nil {
+		s.keep(err)
+		return
+	}
+	s.keep(s.f.SetCellHyperLink(s.name, cell, link, "External"))
 }

@@ -11,7 +11,7 @@ func TestCommentsSheet(t *testing.T) {
 	fx := newFixture(t, defaultTeams(), 2)
 	f := openBook(t, writeBook(t, fx.wb))
 	rs := rows(t, f, export.SheetComments)
-	wantHead := []string{"Team", "Questionnaire", "Dimension", "Question", "Answer", "Comment"}
+	wantHead := []string{"Team", "Questionnaire", "Dimension", "Question", "Answer", "Comment", "Evidence", "Evidence note"}
 	if len(rs) == 0 || !slices.Equal(rs[0], wantHead) {
 		t.Fatalf("header %q, want %q", rs[0], wantHead)
 	}

@@ -30,6 +30,8 @@ type ResponseRow struct {
 	HasNumber     bool
 	Text          string
 	Comment       string
+	EvidenceURL   string // an http or https link backing the answer up; "" when none
+	EvidenceNote  string
 	// DayOnly writes SubmittedAt as a date (anonymous rounds keep days only).
 	DayOnly bool
 	// Withheld, when set, makes the row a withheld team's line: only

@@ -65,6 +65,7 @@ func (b *builder) build() *Report {
 	}
 	r.Summary = b.summary(r)
 	r.Method = b.method()
+	r.Contradictions, r.Evidence = b.contradictions(), b.evidence()
 	return r
 }
 

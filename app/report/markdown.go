@@ -114,6 +114,7 @@ func (m *md) report(r *Report) {
 	}
 
 	m.summary(r)
+	m.delivery(r)
 	m.roadmap(r)
 	for _, q := range r.Questionnaires {
 		m.questionnaire(r, q)

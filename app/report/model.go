@@ -29,6 +29,9 @@ type Report struct {
 	Questionnaires []QuestionnaireSection
 	Breakdown      []Breakdown
 	Method         Method
+	// Contradictions and Evidence: see delivery.go.
+	Contradictions []ContradictionLine
+	Evidence       []EvidenceLine
 	// Withheld is set on the report of a withheld team of an anonymous
 	// round ("not enough responses (3 of 5)"): the report shows nothing else.
 	Withheld string

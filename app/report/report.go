@@ -55,6 +55,10 @@ type Input struct {
 	// same questionnaire, or nil. PreviousName names that round.
 	Previous     []*scoring.Result
 	PreviousName string
+	// Evidence is the evidence respondents linked to their answers (the
+	// report's team only, in a team report); the results' teams carry their
+	// contradictions. Both are shown after the summary when there are any.
+	Evidence []Evidence
 	// Recommendations is the roadmap, in rank order (recommend.Build).
 	Recommendations []recommend.Item
 	// Capacity is the effort one phase holds (recommend.DefaultCapacity when

@@ -142,6 +142,10 @@ type TeamResult struct {
 	// it carries its id, name and count of responses, and nothing else
 	// (see ScoreAnonymous and MarshalJSON).
 	Withheld bool `json:"withheld,omitempty"`
+	// Contradictions are the team's answers that its measured delivery
+	// contradicts. Score never sets them and snapshots never hold them:
+	// the web layer adds them when it serves results (see Contradictions).
+	Contradictions []Contradiction `json:"contradictions,omitempty"`
 }
 
 // TeamDimension is one team's result in one dimension.

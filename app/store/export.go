@@ -29,6 +29,8 @@ type ExportRow struct {
 	Number           *float64 // nps and number questions
 	Text             string   // text questions
 	Comment          string
+	EvidenceURL      string
+	EvidenceNote     string
 }
 
 // StreamResponses calls fn for every answer of the submitted responses of
@@ -76,7 +78,7 @@ func (s *Store) StreamResponsesShuffled(ctx context.Context, orgID, assessmentID
 	// (assessment_id, status, team_id) index in id order, so rows come out
 	// already sorted, without a temporary B-tree over every answer.
 	// PostgreSQL plans it like any inner join.
-	query := `SELECT r.id, t.name, i.label, r.submitted_at, a.questionnaire_key, a.question_key, a.option_key, a.level, a.value, a.na, a.number, a.text, a.comment
+	query := `SELECT r.id, t.name, i.label, r.submitted_at, a.questionnaire_key, a.question_key, a.option_key, a.level, a.value, a.na, a.number, a.text, a.comment, a.evidence_url, a.evidence_note
 		FROM teams t
 		CROSS JOIN responses r
 		JOIN invitations i ON i.id = r.invitation_id
@@ -138,7 +140,7 @@ func (s *Store) StreamResponsesShuffled(ctx context.Context, orgID, assessmentID
 			text      sql.NullString
 		)
 		if err := rows.Scan(&r.ResponseID, &r.TeamName, &r.Respondent, &submitted, &r.QuestionnaireKey, &r.QuestionKey,
-			&option, &level, &value, &r.NA, &number, &text, &r.Comment); err != nil {
+			&option, &level, &value, &r.NA, &number, &text, &r.Comment, &r.EvidenceURL, &r.EvidenceNote); err != nil {
 			return fmt.Errorf("export responses: read answer: %w", err)
 		}
 		if len(batch) > 0 && batch[0].ResponseID != r.ResponseID {

@@ -28,15 +28,15 @@ const (
 		"FROM invitations i JOIN assessments a ON a.id = i.assessment_id JOIN teams t ON t.id = i.team_id " +
 		"JOIN responses r ON r.invitation_id = i.id WHERE i.token_hash = ? AND i.revoked_at IS NULL LIMIT 1"
 	sqlLockWith = "SELECT r.org_id, r.assessment_id, r.status, r.revision, r.page, a.status, a.anonymity, i.revoked_at, " +
-		"ans.response_id, ans.option_key, ans.level, ans.value, ans.na, ans.number, ans.text, ans.comment, ans.revision, ans.updated_at " +
+		"ans.response_id, ans.option_key, ans.level, ans.value, ans.na, ans.number, ans.text, ans.comment, ans.evidence_url, ans.evidence_note, ans.revision, ans.updated_at " +
 		"FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN assessments a ON a.id = r.assessment_id " +
 		"LEFT JOIN answers ans ON ans.response_id = r.id AND ans.questionnaire_key = ? AND ans.question_key = ? " +
 		"WHERE r.id = ?"
-	sqlUpsertAnswer = "INSERT INTO answers (response_id, questionnaire_key, question_key, option_key, level, value, na, number, text, comment, revision, updated_at) " +
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (response_id, questionnaire_key, question_key) DO UPDATE SET " +
+	sqlUpsertAnswer = "INSERT INTO answers (response_id, questionnaire_key, question_key, option_key, level, value, na, number, text, comment, evidence_url, evidence_note, revision, updated_at) " +
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (response_id, questionnaire_key, question_key) DO UPDATE SET " +
 		"option_key = excluded.option_key, level = excluded.level, value = excluded.value, na = excluded.na, " +
 		"number = excluded.number, text = excluded.text, " +
-		"comment = excluded.comment, revision = excluded.revision, updated_at = excluded.updated_at"
+		"comment = excluded.comment, evidence_url = excluded.evidence_url, evidence_note = excluded.evidence_note, revision = excluded.revision, updated_at = excluded.updated_at"
 	sqlUpdateResponse = "UPDATE responses SET revision = ?, page = ?, updated_at = ? WHERE id = ?"
 
 	// Joining an open link (OpenLinkByToken, JoinOpenLink).
@@ -212,6 +212,7 @@ func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, res
 		revoked              sql.NullTime
 		aResp                sql.NullInt64
 		aOption, aComment    sql.NullString
+		aEvURL, aEvNote      sql.NullString
 		aText                sql.NullString
 		aNumber              sql.NullFloat64
 		aLevel, aValue, aRev sql.NullInt64
@@ -224,7 +225,7 @@ func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, res
 	}
 	err := tx.StmtContext(ctx, lock).QueryRowContext(ctx, args...).Scan(
 		&st.OrgID, &st.AssessmentID, &st.Status, &st.Revision, &stPage, &st.AssessmentStatus, &st.Anonymity, &revoked,
-		&aResp, &aOption, &aLevel, &aValue, &aNA, &aNumber, &aText, &aComment, &aRev, &aUpdated)
+		&aResp, &aOption, &aLevel, &aValue, &aNA, &aNumber, &aText, &aComment, &aEvURL, &aEvNote, &aRev, &aUpdated)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid) {
 		return nil, errBadLink()
 	}
@@ -237,6 +238,9 @@ func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, res
 	case st.Status != models.ResponseDraft:
 		return nil, errSubmitted()
 	}
+	if err := checkEvidenceAllowed(st.Anonymity, w); err != nil {
+		return nil, err
+	}
 	res := &SaveResult{Revision: st.Revision}
 	rev, t := st.Revision+1, st.stamp() // by day in an anonymous round
 	row := models.Answer{ResponseID: responseID, QuestionnaireKey: w.Questionnaire, QuestionKey: w.Question,
@@ -245,13 +249,17 @@ func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, res
 	if w.Comment != nil {
 		row.Comment = *w.Comment
 	}
+	w.Evidence.apply(&row)
 	if aResp.Valid {
 		old := models.Answer{ResponseID: responseID, QuestionnaireKey: w.Questionnaire, QuestionKey: w.Question,
 			OptionKey: nullString(aOption), Level: nullInt(aLevel), Value: nullInt(aValue), NA: aNA.Valid && aNA.Bool,
 			Number: nullFloat(aNumber), Text: nullString(aText),
-			Comment: aComment.String, Revision: aRev.Int64, UpdatedAt: aUpdated.Time}
+			Comment: aComment.String, EvidenceURL: aEvURL.String, EvidenceNote: aEvNote.String, Revision: aRev.Int64, UpdatedAt: aUpdated.Time}
 		if w.Comment == nil {
 			row.Comment = old.Comment
+		}
+		if w.Evidence == nil {
+			row.EvidenceURL, row.EvidenceNote = old.EvidenceURL, old.EvidenceNote
 		}
 		switch {
 		case sameAnswer(old, row):
@@ -271,7 +279,7 @@ func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, res
 	if changed {
 		res.Revision = rev
 		if _, err := tx.StmtContext(ctx, h.upsert).ExecContext(ctx, row.ResponseID, row.QuestionnaireKey, row.QuestionKey,
-			row.OptionKey, row.Level, row.Value, row.NA, row.Number, row.Text, row.Comment, row.Revision, row.UpdatedAt); err != nil {
+			row.OptionKey, row.Level, row.Value, row.NA, row.Number, row.Text, row.Comment, row.EvidenceURL, row.EvidenceNote, row.Revision, row.UpdatedAt); err != nil {
 			return nil, fmt.Errorf("store answer: %w", err)
 		}
 	}

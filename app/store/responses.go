@@ -139,6 +139,7 @@ type AnswerWrite struct {
 	Text          *string
 	Clear         bool
 	Comment       *string
+	Evidence      *Evidence // nil keeps the stored evidence
 	Revision      *int64
 }
 
@@ -210,6 +211,11 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 		case st.Status != models.ResponseDraft:
 			return errSubmitted()
 		}
+		for _, w := range writes {
+			if err := checkEvidenceAllowed(st.Anonymity, w); err != nil {
+				return err
+			}
+		}
 		q := tx.Where("response_id = ?", responseID)
 		if len(writes) == 1 {
 			q = q.Where("questionnaire_key = ? AND question_key = ?", writes[0].Questionnaire, writes[0].Question)
@@ -256,6 +262,11 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 			} else if exists {
 				row.Comment = old.Comment
 			}
+			if w.Evidence != nil {
+				w.Evidence.apply(&row)
+			} else if exists {
+				row.EvidenceURL, row.EvidenceNote = old.EvidenceURL, old.EvidenceNote
+			}
 			switch {
 			case exists && sameAnswer(old, row):
 				continue
@@ -278,7 +289,7 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 		if len(rows) > 0 {
 			err := tx.Clauses(clause.OnConflict{
 				Columns:   []clause.Column{{Name: "response_id"}, {Name: "questionnaire_key"}, {Name: "question_key"}},
-				DoUpdates: clause.AssignmentColumns([]string{"option_key", "level", "value", "na", "number", "text", "comment", "revision", "updated_at"}),
+				DoUpdates: clause.AssignmentColumns([]string{"option_key", "level", "value", "na", "number", "text", "comment", "evidence_url", "evidence_note", "revision", "updated_at"}),
 			}).Create(&rows).Error
 			if err != nil {
 				return fmt.Errorf("store answers: %w", err)
@@ -308,7 +319,8 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID int64, writes []Answ
 
 func sameAnswer(a, b models.Answer) bool {
 	return eqPtr(a.OptionKey, b.OptionKey) && eqPtr(a.Value, b.Value) && a.NA == b.NA &&
-		eqPtr(a.Number, b.Number) && eqPtr(a.Text, b.Text) && a.Comment == b.Comment
+		eqPtr(a.Number, b.Number) && eqPtr(a.Text, b.Text) && a.Comment == b.Comment &&
+		a.EvidenceURL == b.EvidenceURL && a.EvidenceNote == b.EvidenceNote
 }
 
 func eqPtr[T comparable](a, b *T) bool {

@@ -13,6 +13,7 @@ import (
 // commentLine is one comment as the comments page shows it.
 type commentLine struct {
 	Team, Answer, Comment string
+	Evidence              *evidenceLine // nil: none
 }
 
 type commentQuestion struct {
@@ -50,11 +51,11 @@ func groupComments(qs []*questionnaires.Questionnaire, rows []store.CommentRow) 
 				}
 				cqu := commentQuestion{Text: qu.Text}
 				for _, r := range rs {
+					line := commentLine{Team: r.TeamName, Answer: answerLabel(qu, r), Comment: r.Comment, Evidence: commentEvidence(r)}
 					if r.Text != nil && *r.Text != "" {
-						cqu.Lines = append(cqu.Lines, commentLine{Team: r.TeamName, Answer: export.WrittenAnswer, Comment: *r.Text})
-						continue
+						line.Answer, line.Comment = export.WrittenAnswer, *r.Text
 					}
-					cqu.Lines = append(cqu.Lines, commentLine{Team: r.TeamName, Answer: answerLabel(qu, r), Comment: r.Comment})
+					cqu.Lines = append(cqu.Lines, line)
 				}
 				cd.Questions = append(cd.Questions, cqu)
 			}

@@ -117,6 +117,9 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	}
 	title := "Dashboard · " + a.Name
 	pageKey, pageCacheable := dashboardKey(p.OrgID, a, plan, versions, fresh, planItems)
+	if pageCacheable && s.hasMeasured(ctx, p.OrgID, a) {
+		pageCacheable = false // flags depend on measured data, not only on the snapshots
+	}
 	if pageCacheable {
 		if content, ok := s.bodies.get(pageKey); ok {
 			return s.renderCachedContent(c, fiber.Map{"Title": title}, content)
@@ -150,9 +153,14 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	flags, err := s.contradictionsOf(ctx, p.OrgID, a.ID, round.Questionnaires, roundTeamIDs(round))
+	if err != nil {
+		return err
+	}
 	data := fiber.Map{
 		"Title": title, "Assessment": a, "Boards": boards, "Teams": teams,
-		"Plan": recommend.Progress(items, planMapOf(planItems)), "PlanItems": len(items), "Freshness": fresh,
+		"Contradictions": contradictionsCard{ID: "contradictions", ShowTeam: true, Lines: contradictionLines(round, flags)},
+		"Plan":           recommend.Progress(items, planMapOf(planItems)), "PlanItems": len(items), "Freshness": fresh,
 	}
 	if !pageCacheable {
 		return s.render(c, "dashboard/assessment", data)
@@ -330,11 +338,17 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	prevRounds := map[int64]*results.Round{}
+	flags, err := s.contradictionsOf(ctx, p.OrgID, a.ID, round.Questionnaires, []int64{teamID})
+	if err != nil {
+		return err
+	}
 	// teamSection is one questionnaire of the team view: its charts and
-	// cards, and what its nps and number questions say.
+	// cards, what its nps and number questions say, and the answers its
+	// measured delivery contradicts.
 	type teamSection struct {
 		charts.TeamView
-		Measures []report.MeasureLine
+		Measures       []report.MeasureLine
+		Contradictions contradictionsCard
 	}
 	var views []teamSection
 	withheld := ""
@@ -367,10 +381,18 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 				prevName = pa.Name
 			}
 		}
-		views = append(views, teamSection{charts.NewTeamView(fmt.Sprintf("t%d", qi), q, r, tr, prev, prevName), report.MeasureLines(r, tr)})
+		views = append(views, teamSection{charts.NewTeamView(fmt.Sprintf("t%d", qi), q, r, tr, prev, prevName), report.MeasureLines(r, tr),
+			contradictionsCard{ID: fmt.Sprintf("t%d_contradictions", qi), Lines: questionLines(q, tr.Name, flags[q.Key][teamID])}})
+	}
+	evidence, err := s.teamEvidence(ctx, a, round.Questionnaires, teamID)
+	if err != nil {
+		return err
+	}
+	if withheld != "" {
+		evidence = nil
 	}
 	return s.render(c, "dashboard/team", fiber.Map{
-		"Title": team.Name + " · " + a.Name, "Assessment": a, "Team": team, "Views": views,
+		"Title": team.Name + " · " + a.Name, "Assessment": a, "Team": team, "Views": views, "Evidence": evidence,
 		"CanSeeAll": acc.SeesAll(), "Withheld": withheld,
 	})
 }

@@ -97,6 +97,7 @@ func (s *Server) namedResponseSource(ctx context.Context, orgID, assessmentID, t
 				TeamName: r.TeamName, Respondent: r.Respondent, ResponseID: r.ResponseID, SubmittedAt: r.SubmittedAt,
 				Questionnaire: r.QuestionnaireKey, Question: r.QuestionKey, Option: r.OptionKey,
 				Level: r.Level, Value: r.Value, NA: r.NA, Text: r.Text, Comment: r.Comment,
+				EvidenceURL: r.EvidenceURL, EvidenceNote: r.EvidenceNote,
 			}
 			if r.Number != nil {
 				row.Number, row.HasNumber = *r.Number, true

@@ -49,6 +49,15 @@ func (s *Server) buildReport(c *fiber.Ctx, p *store.Principal, sc *roundScope, w
 		return nil, err
 	}
 	round := full.ForTeam(teamID)
+	flags, err := s.contradictionsOf(ctx, p.OrgID, id, round.Questionnaires, roundTeamIDs(round))
+	if err != nil {
+		return nil, err
+	}
+	flags.attach(round)
+	evidence, err := s.roundEvidence(ctx, a, nil, teamID)
+	if err != nil {
+		return nil, err
+	}
 	items, err := s.recommendations(ctx, p.OrgID, &a.Assessment, round, teamID)
 	if err != nil {
 		return nil, err
@@ -80,6 +89,7 @@ func (s *Server) buildReport(c *fiber.Ctx, p *store.Principal, sc *roundScope, w
 		Capacity:        a.Capacity,
 		Answers:         counts,
 		Plan:            stored,
+		Evidence:        evidence,
 		Generated:       time.Now().UTC(),
 	}
 	for i, h := range hist {

@@ -165,7 +165,11 @@ func (s *Server) apiResults(c *fiber.Ctx) error {
 	}
 	a := sc.a
 	head := fiber.Map{"id": a.ID, "name": a.Name, "status": a.Status}
-	if sc.teamID == 0 && p.Role.AtLeast(models.RoleLeader) {
+	flags, err := s.resultFlags(c, a, sc.teamID)
+	if err != nil {
+		return err
+	}
+	if sc.teamID == 0 && p.Role.AtLeast(models.RoleLeader) && len(flags) == 0 {
 		if sent, err := s.sendStoredResults(c, p.OrgID, a, head); sent || err != nil {
 			return err
 		}
@@ -174,6 +178,7 @@ func (s *Server) apiResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	flags.attach(round)
 	out := fiber.Map{"assessment": head, "questionnaires": nonNil(round.Results)}
 	if err := s.addFreshness(c.UserContext(), out, p.OrgID, a.ID); err != nil {
 		return err

@@ -70,6 +70,8 @@ type Server struct {
 	jobsRunning atomic.Bool   // the worker pool runs (Serve); otherwise requests settle jobs themselves
 	stopJobs    func()        // ends the worker pool
 	jobsDone    chan struct{} // closed when the worker pool has stopped
+
+	measured MeasuredFunc // test hook of measuredFor; nil in production
 }
 
 // New builds the fiber application with every middleware and route.

@@ -21,18 +21,19 @@ const maxAnswerBody = 32 << 10
 
 // answerJSON is one answer in the survey API.
 type answerJSON struct {
-	Questionnaire string   `json:"questionnaire"`
-	Question      string   `json:"question"`
-	Option        *string  `json:"option,omitempty"`
-	Value         *float64 `json:"value,omitempty"`
-	Text          *string  `json:"text,omitempty"`
-	NA            bool     `json:"na,omitempty"`
-	Comment       string   `json:"comment"`
-	Revision      int64    `json:"revision"`
+	Questionnaire string        `json:"questionnaire"`
+	Question      string        `json:"question"`
+	Option        *string       `json:"option,omitempty"`
+	Value         *float64      `json:"value,omitempty"`
+	Text          *string       `json:"text,omitempty"`
+	NA            bool          `json:"na,omitempty"`
+	Comment       string        `json:"comment"`
+	Evidence      *evidenceJSON `json:"evidence,omitempty"`
+	Revision      int64         `json:"revision"`
 }
 
 func toAnswerJSON(a models.Answer) answerJSON {
-	out := answerJSON{Questionnaire: a.QuestionnaireKey, Question: a.QuestionKey, NA: a.NA, Comment: a.Comment, Revision: a.Revision}
+	out := answerJSON{Questionnaire: a.QuestionnaireKey, Question: a.QuestionKey, NA: a.NA, Comment: a.Comment, Evidence: evidenceOf(a), Revision: a.Revision}
 	if a.NA {
 		return out
 	}

@@ -149,20 +149,20 @@ func stateError(sv *store.Survey) error {
 
 // answerBody is the JSON of PUT /api/v1/survey/{token}/answers.
 type answerBody struct {
-	Questionnaire string   `json:"questionnaire"`
-	Question      string   `json:"question"`
-	Option        *string  `json:"option"`
-	Value         *float64 `json:"value"`
-	Text          *string  `json:"text"`
-	NA            *bool    `json:"na"`
-	Comment       *string  `json:"comment"`
-	Revision      *int64   `json:"revision"`
+	Questionnaire string        `json:"questionnaire"`
+	Question      string        `json:"question"`
+	Option        *string       `json:"option"`
+	Value         *float64      `json:"value"`
+	Text          *string       `json:"text"`
+	NA            *bool         `json:"na"`
+	Comment       *string       `json:"comment"`
+	Evidence      *evidenceJSON `json:"evidence"`
+	Revision      *int64        `json:"revision"`
 }
 
 // validate checks an answer against the pinned questionnaires and returns
 // the write to store and the page of the question.
-func (sc *surveyCtx) validate(b answerBody) (store.AnswerWrite, int, error) {
-	var w store.AnswerWrite
+func (sc *surveyCtx) validate(b answerBody) (w store.AnswerWrite, page int, err error) {
 	if b.Questionnaire == "" {
 		return w, 0, apperr.Field("questionnaire", "questionnaire is required: the key of a questionnaire of this survey.")
 	}
@@ -178,6 +178,9 @@ func (sc *surveyCtx) validate(b answerBody) (store.AnswerWrite, int, error) {
 		return w, 0, apperr.Field("question", "question %q is not a question of %q.", clip(b.Question), q.Key)
 	}
 	w = store.AnswerWrite{Questionnaire: q.Key, Question: qu.Key, Comment: b.Comment, Revision: b.Revision}
+	if w.Evidence, err = checkEvidence(b.Evidence, sc.sv.Anonymous()); err != nil {
+		return w, 0, err
+	}
 	na := b.NA != nil && *b.NA
 	if err := validateMeasure(&w, qu, b, na); err != errScored {
 		if err != nil {

@@ -14,10 +14,11 @@ import (
 
 // formAnswer is what the form posted for a question that could not be saved.
 type formAnswer struct {
-	choice  string
-	na      bool
-	comment string
-	err     string
+	choice                    string
+	na                        bool
+	comment                   string
+	evidenceURL, evidenceNote string
+	err                       string
 }
 
 // pageForm is what the form of one survey page posted. value returns a
@@ -51,6 +52,10 @@ func (sc *surveyCtx) planPage(n int, form pageForm, stored []models.Answer) page
 		f := formAnswer{choice: form.value("answer:" + name), na: form.value("na:"+name) != "", comment: strings.ReplaceAll(form.value("comment:"+name), "\r\n", "\n")}
 		comment := f.comment
 		b := answerBody{Questionnaire: p.Q.Key, Question: qu.Key, Comment: &comment, Revision: form.revision}
+		if qu.Scored() && !sc.sv.Anonymous() {
+			f.evidenceURL, f.evidenceNote = form.value("evidence_url:"+name), strings.ReplaceAll(form.value("evidence_note:"+name), "\r\n", "\n")
+			b.Evidence = &evidenceJSON{URL: f.evidenceURL, Note: f.evidenceNote}
+		}
 		if !qu.Scored() {
 			if w, write, problem := sc.planMeasure(p.Q.Key, qu, f, form.revision, have); problem != "" {
 				f.err = problem
@@ -77,6 +82,9 @@ func (sc *surveyCtx) planPage(n int, form pageForm, stored []models.Answer) page
 			old, ok := have[store.QuestionRef{Questionnaire: p.Q.Key, Question: qu.Key}]
 			if strings.TrimSpace(comment) != "" && (!ok || old.Comment != comment) {
 				f.err = "Choose an answer or “Not applicable” to save your comment."
+				pl.posted[name] = f
+			} else if newEvidence(f, old, ok) {
+				f.err = "Choose an answer or “Not applicable” to save your evidence."
 				pl.posted[name] = f
 			}
 			continue

@@ -40,6 +40,7 @@ type questionView struct {
 	Error              string
 	Page               int
 	Required           bool
+	questionEvidence   // the evidence link and note (scored questions, named rounds)
 
 	measureView // nps, number and text questions (views/survey/measure.html)
 }
@@ -110,6 +111,7 @@ func (sc *surveyCtx) views(answers []models.Answer, current int) ([]pageView, in
 		for _, qu := range p.D.Questions {
 			a, ok := byKey[store.QuestionRef{Questionnaire: p.Q.Key, Question: qu.Key}]
 			v := newQuestionView(p, qu, a, ok)
+			v.questionEvidence = sc.evidenceView(qu, a)
 			if v.Required {
 				required++
 				if ok {
@@ -197,6 +199,9 @@ func (sc *surveyCtx) pageFormView(answers []models.Answer, n int, posted map[str
 			continue
 		}
 		qv.Error, qv.Comment, qv.NA = f.err, f.comment, f.na
+		if qv.Offered {
+			qv.EvidenceURL, qv.EvidenceNote = f.evidenceURL, f.evidenceNote
+		}
 		if qv.Type != "" {
 			qv.Value, qv.Count = f.choice, utf8.RuneCountInString(f.choice)
 		}

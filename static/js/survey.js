@@ -50,7 +50,7 @@
  *
  *     <label class="check question-na"><input type="checkbox" name="na:{q}:{k}" value="1"> Not applicable</label>
  *     <div class="question-comment">
- *       <label for="c-{q}-{k}">Comment or evidence (optional)</label>
+ *       <label for="c-{q}-{k}">Comment (optional)</label>
  *       <textarea id="c-{q}-{k}" name="comment:{q}:{k}" maxlength="4096" rows="3"></textarea>
  *     </div>
  *     <span class="save-status" role="status" aria-live="polite"></span>

@@ -67,6 +67,13 @@ type btServer struct {
 // migrated SQLite database, and stops it when the test ends.
 func btStartServer(t *testing.T) *btServer {
 	t.Helper()
+	return btStartServerWith(t, nil)
+}
+
+// btStartServerWith is btStartServer with configure applied to the server
+// before it serves (test hooks such as SetMeasured); nil changes nothing.
+func btStartServerWith(t *testing.T, configure func(*web.Server)) *btServer {
+	t.Helper()
 	st := storetest.SQLite(t)
 	st.PasswordCost = 4
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -90,6 +97,9 @@ func btStartServer(t *testing.T) *btServer {
 	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Questionnaires: shipped})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if configure != nil {
+		configure(srv)
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()

@@ -1,0 +1,112 @@
+package browsertest_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"gapmap/app/results"
+	"gapmap/app/scoring"
+	"gapmap/app/store"
+	"gapmap/app/web"
+)
+
+// TestContradictionOnTheTeamView: a team that answered Optimizing (4) to
+// the question tied to deployment frequency, and whose measured
+// deployments are in the low band, sees the flag with both facts on its
+// team view, next to its evidence link (which opens in a new tab without a
+// referrer or an opener); axe-core finds no serious violation.
+func TestContradictionOnTheTeamView(t *testing.T) {
+	measured := map[string]scoring.Measured{}
+	srv := btStartServerWith(t, func(s *web.Server) {
+		s.SetMeasured(func(context.Context, int64, int64) (map[string]scoring.Measured, error) { return measured, nil })
+	})
+	b := btStartBrowser(t)
+	ctx := context.Background()
+	st := srv.Store
+	org, _, err := st.SignUp(ctx, "Acme", "lead@acme.example", svPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	team, err := st.CreateTeam(ctx, org.ID, "Payments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var choice []store.QuestionnaireChoice
+	for _, q := range srv.Shipped {
+		if q.Key == "cncf-platform-maturity" {
+			choice = append(choice, store.QuestionnaireChoice{Q: q})
+		}
+	}
+	q := choice[0].Q
+	a, err := st.CreateAssessment(ctx, org.ID, store.AssessmentInput{Name: "Q4 review", Questionnaires: choice, TeamIDs: []int64{team.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answers []store.SeedAnswer
+	for _, d := range q.Dimensions {
+		for _, qu := range d.Questions {
+			level := 2
+			if qu.Key == "msr-dora" {
+				level = 4
+			}
+			for _, o := range qu.Options {
+				if o.Level == level {
+					key, l := o.Key, o.Level
+					answers = append(answers, store.SeedAnswer{Questionnaire: q.Key, Question: qu.Key, Option: &key, Level: &l})
+				}
+			}
+		}
+	}
+	tokens, err := st.SeedResponses(ctx, org.ID, a.ID, []store.SeedResponse{{TeamID: team.ID, Label: "lead", Answers: answers}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, err := st.SurveyByToken(ctx, tokens[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, level := "l4", 4
+	_, dora, ok := q.Question("msr-dora")
+	if !ok {
+		t.Fatal("the CNCF questionnaire has no msr-dora question")
+	}
+	for _, o := range dora.Options {
+		if o.Level == 4 {
+			key = o.Key
+		}
+	}
+	if _, err := st.SaveAnswers(ctx, sv.ResponseID, []store.AnswerWrite{{Questionnaire: q.Key, Question: "msr-dora", Option: &key, Level: &level,
+		Evidence: &store.Evidence{URL: "https://grafana.example.com/d/dora", Note: "DORA dashboard"}}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Submit(ctx, sv.ResponseID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := results.Recompute(ctx, st, org.ID, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	v := 0.3
+	measured["deployment_frequency"] = scoring.Measured{Metric: "deployment_frequency", Value: &v, Unit: scoring.UnitPerWeek, Band: "low"}
+
+	b.login(srv.URL, "lead@acme.example", svPassword)
+	b.navigate(srv.URL + fmt.Sprintf("/assessments/%d/teams/%d", a.ID, team.ID))
+	b.run("wait for the flag", chromedp.WaitVisible(css(`section.contradictions td.contradiction`)))
+	const want = "answered Optimizing (4); measured deployments: 0.3 per week (low → 1)"
+	if got := btGet(b, "read the flag", chromedp.Text(css(`section.contradictions td.contradiction`))); strings.TrimSpace(got) != want {
+		t.Errorf("the team view flags %q, want %q", got, want)
+	}
+	if got := btGet(b, "read the flagged question", chromedp.Text(css(`section.contradictions th[scope=row]`))); !strings.Contains(got, "DORA metrics") {
+		t.Errorf("the flag names the question %q", got)
+	}
+	link := btEval[map[string]string](b, `(() => { const a = document.querySelector('a.evidence-link'); return a ? {href: a.href, rel: a.rel, target: a.target, text: a.textContent} : {}; })()`)
+	if link["href"] != "https://grafana.example.com/d/dora" || link["rel"] != "noopener noreferrer" || link["target"] != "_blank" || link["text"] != "DORA dashboard" {
+		t.Errorf("evidence link %v", link)
+	}
+	b.checkAxe("team view with a contradiction")
+	b.checkQuiet("team view with a contradiction")
+	b.screenshot("team-contradiction")
+}
