@@ -39,15 +39,13 @@ func (s *Server) contradictionsOf(ctx context.Context, orgID, assessmentID int64
 	if len(refs) == 0 || len(teamIDs) == 0 {
 		return nil, nil
 	}
-	measured := map[int64]map[string]scoring.Measured{}
+	measured, err := s.measuredFor(ctx, orgID, teamIDs)
+	if err != nil {
+		return nil, err
+	}
 	var withData []int64
 	for _, id := range teamIDs {
-		m, err := s.measuredFor(ctx, orgID, id)
-		if err != nil {
-			return nil, err
-		}
-		if len(m) > 0 {
-			measured[id] = m
+		if len(measured[id]) > 0 {
 			withData = append(withData, id)
 		}
 	}
@@ -216,11 +214,10 @@ func (s *Server) hasMeasured(ctx context.Context, orgID int64, a *store.Assessme
 	if len(measureRefs(qs)) == 0 {
 		return false
 	}
-	for _, t := range a.Teams {
-		m, err := s.measuredFor(ctx, orgID, t.ID)
-		if err != nil || len(m) > 0 {
-			return true
-		}
+	ids := make([]int64, len(a.Teams))
+	for i, t := range a.Teams {
+		ids[i] = t.ID
 	}
-	return false
+	m, err := s.measuredFor(ctx, orgID, ids)
+	return err != nil || len(m) > 0
 }
