@@ -44,6 +44,7 @@ type AssessmentInput struct {
 	Capacity       int    // 0: DefaultCapacity
 	Anonymity      string // "": models.AnonymityNamed
 	MinGroup       int    // 0: DefaultMinGroup
+	ReminderDays   []int  // days before Due to send reminders on (see CleanReminderDays)
 }
 
 // checkAnonymity validates a round's anonymity mode and minimum group size
@@ -129,6 +130,10 @@ func (s *Store) CreateAssessment(ctx context.Context, orgID int64, in Assessment
 	if err != nil {
 		return nil, err
 	}
+	reminderDays, err := CleanReminderDays(in.ReminderDays)
+	if err != nil {
+		return nil, err
+	}
 	capacity := in.Capacity
 	if capacity == 0 {
 		capacity = DefaultCapacity
@@ -156,7 +161,7 @@ func (s *Store) CreateAssessment(ctx context.Context, orgID int64, in Assessment
 	a := &models.Assessment{
 		OrgID: orgID, Name: name, Status: models.AssessmentOpen, Due: due,
 		DefaultTarget: target, Targets: string(targets), Capacity: capacity,
-		Anonymity: mode, MinGroup: minGroup,
+		Anonymity: mode, MinGroup: minGroup, ReminderDays: reminderDays,
 	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		var found int64

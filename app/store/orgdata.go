@@ -59,6 +59,9 @@ func OrgTables() []OrgTable {
 		{Table: "plan_items", File: "roadmap.jsonl", Where: "org_id = ?", Order: "assessment_id, team_id, questionnaire_key, recommendation_key"},
 		{Table: "audit_log", File: "audit.jsonl", Where: "org_id = ?", Order: "id"},
 		{Table: "outbox", File: "emails.jsonl", Where: "org_id = ?", Order: "id", Omit: []string{"body_text", "body_html"}},
+		{Table: "invitation_addresses", File: "invitation_addresses.jsonl", Where: "org_id = ?", Order: "invitation_id", Omit: []string{"token"}},
+		{Table: "reminders", File: "reminders.jsonl", Where: "org_id = ?", Order: "id", Omit: []string{"unsubscribe_hash"}},
+		{Table: "reminder_optouts", File: "reminder_optouts.jsonl", Where: "org_id = ?", Order: "assessment_id, address"},
 	}
 }
 

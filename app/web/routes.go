@@ -14,7 +14,7 @@ import (
 func (s *Server) routes() {
 	app := s.app
 	app.Use(s.requestID, s.logRequests, s.recoverer(), s.securityHeaders(), compressed())
-	app.Use([]string{"/s", "/api/v1/survey", "/j", "/api/v1/join"}, s.surveyHeaders) // survey links: no Referer, no caching, on errors too
+	app.Use([]string{"/s", "/api/v1/survey", "/j", "/api/v1/join", "/unsubscribe"}, s.surveyHeaders) // survey links: no Referer, no caching, on errors too
 	app.Use("/static", s.assets.serve)                                               // GET and HEAD of /static/<name>
 	app.Get("/api/v1/questionnaires/:key/versions/:hash", s.apiQuestionnaireVersion) // content only: no credentials
 
@@ -47,6 +47,8 @@ func (s *Server) routes() {
 	app.Get("/invite/:token", loginLimit, s.inviteForm)
 	app.Post("/invite/:token", loginLimit, s.acceptInvite)
 	app.Post("/org/switch", pageAuth(member), s.switchOrg)
+	app.Get("/unsubscribe/:token", loginLimit, s.unsubscribePage)
+	app.Post("/unsubscribe/:token", loginLimit, s.unsubscribe) // one-click (RFC 8058): no CSRF token
 
 	app.Get("/teams", pageAuth(member), s.teamsPage)
 	app.Post("/teams", pageAuth(admin), s.createTeam)
@@ -81,6 +83,7 @@ func (s *Server) routes() {
 	app.Post("/assessments/:id/invitations.csv", pageAuth(member), s.invitationsCSV)
 	app.Post("/assessments/:id/invitations/:invitation_id/revoke", pageAuth(member), s.revokeInvitationForm)
 	app.Post("/assessments/:id/invitations/:invitation_id/reopen", pageAuth(admin), s.reopenResponseForm)
+	app.Post("/assessments/:id/reminders", pageAuth(admin), s.sendRemindersForm)
 	app.Get("/s/:token", s.surveyStart)
 	app.Get("/s/:token/intro", s.surveyIntro)
 	app.Get("/s/:token/page/:n", s.surveyPage)
@@ -120,6 +123,7 @@ func (s *Server) routes() {
 	api.Post("/assessments/:id/invitations", apiAuth(member), s.apiCreateInvitation)
 	api.Delete("/assessments/:id/invitations/:invitation_id", apiAuth(member), s.apiRevokeInvitation)
 	api.Post("/assessments/:id/invitations/:invitation_id/reopen", apiAuth(admin), s.apiReopenResponse)
+	api.Post("/assessments/:id/reminders", apiAuth(admin), s.apiSendReminders)
 	api.Get("/assessments/:id/open-links", apiAuth(member), s.apiOpenLinks)
 	api.Post("/assessments/:id/open-links", apiAuth(member), s.apiCreateOpenLink)
 	api.Delete("/assessments/:id/open-links/:link_id", apiAuth(member), s.apiRevokeOpenLink)
