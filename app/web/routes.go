@@ -15,8 +15,8 @@ func (s *Server) routes() {
 	app := s.app
 	app.Use(s.requestID, s.logRequests, s.recoverer(), s.securityHeaders(), compressed())
 	app.Use([]string{"/s", "/api/v1/survey", "/j", "/api/v1/join", "/unsubscribe"}, s.surveyHeaders) // survey links: no Referer, no caching, on errors too
-	app.Use("/static", s.assets.serve)                                               // GET and HEAD of /static/<name>
-	app.Get("/api/v1/questionnaires/:key/versions/:hash", s.apiQuestionnaireVersion) // content only: no credentials
+	app.Use("/static", s.assets.serve)                                                               // GET and HEAD of /static/<name>
+	app.Get("/api/v1/questionnaires/:key/versions/:hash", s.apiQuestionnaireVersion)                 // content only: no credentials
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
