@@ -131,3 +131,11 @@ func (s *Server) unsubscribe(c *fiber.Ctx) error {
 	}
 	return s.render(c, "auth/unsubscribe", fiber.Map{"Title": "Unsubscribed", "U": u, "Done": true})
 }
+
+// privateLink keeps a page whose URL carries a token out of Referer
+// headers and caches, on errors too.
+func privateLink(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Next()
+}

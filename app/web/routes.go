@@ -14,9 +14,9 @@ import (
 func (s *Server) routes() {
 	app := s.app
 	app.Use(s.requestID, s.logRequests, s.recoverer(), s.securityHeaders(), compressed())
-	app.Use([]string{"/s", "/api/v1/survey", "/j", "/api/v1/join", "/unsubscribe"}, s.surveyHeaders) // survey links: no Referer, no caching, on errors too
-	app.Use("/static", s.assets.serve)                                                               // GET and HEAD of /static/<name>
-	app.Get("/api/v1/questionnaires/:key/versions/:hash", s.apiQuestionnaireVersion)                 // content only: no credentials
+	app.Use([]string{"/s", "/api/v1/survey", "/j", "/api/v1/join"}, s.surveyHeaders) // survey links: no Referer, no caching, on errors too
+	app.Use("/static", s.assets.serve)                                               // GET and HEAD of /static/<name>
+	app.Get("/api/v1/questionnaires/:key/versions/:hash", s.apiQuestionnaireVersion) // content only: no credentials
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
@@ -47,8 +47,8 @@ func (s *Server) routes() {
 	app.Get("/invite/:token", loginLimit, s.inviteForm)
 	app.Post("/invite/:token", loginLimit, s.acceptInvite)
 	app.Post("/org/switch", pageAuth(member), s.switchOrg)
-	app.Get("/unsubscribe/:token", loginLimit, s.unsubscribePage)
-	app.Post("/unsubscribe/:token", loginLimit, s.unsubscribe) // one-click (RFC 8058): no CSRF token
+	app.Get("/unsubscribe/:token", loginLimit, privateLink, s.unsubscribePage) // token in path: no Referer, no caching
+	app.Post("/unsubscribe/:token", loginLimit, privateLink, s.unsubscribe)    // one-click (RFC 8058): no CSRF token
 
 	app.Get("/teams", pageAuth(member), s.teamsPage)
 	app.Post("/teams", pageAuth(admin), s.createTeam)
