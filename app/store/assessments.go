@@ -422,15 +422,15 @@ func (s *Store) RoundList(ctx context.Context, orgID int64) ([]AssessmentSummary
 // CloseAssessment closes a round: no more answers, links stop working for
 // writes. Closing a closed round changes nothing.
 func (s *Store) CloseAssessment(ctx context.Context, orgID, id int64) (*AssessmentInfo, error) {
-	return s.setAssessmentStatus(ctx, orgID, id, models.AssessmentClosed)
+	return s.setAssessmentStatus(ctx, orgID, id, models.AssessmentClosed, nil)
 }
 
 // ReopenAssessment opens a closed round again.
 func (s *Store) ReopenAssessment(ctx context.Context, orgID, id int64) (*AssessmentInfo, error) {
-	return s.setAssessmentStatus(ctx, orgID, id, models.AssessmentOpen)
+	return s.setAssessmentStatus(ctx, orgID, id, models.AssessmentOpen, nil)
 }
 
-func (s *Store) setAssessmentStatus(ctx context.Context, orgID, id int64, status string) (*AssessmentInfo, error) {
+func (s *Store) setAssessmentStatus(ctx context.Context, orgID, id int64, status string, summary RoundSummaryMail) (*AssessmentInfo, error) {
 	t := now()
 	updates := map[string]any{"status": status, "updated_at": t, "closed_at": nil}
 	if status == models.AssessmentClosed {
@@ -454,6 +454,11 @@ func (s *Store) setAssessmentStatus(ctx context.Context, orgID, id int64, status
 		}
 		if err := auditRound(ctx, tx, &a, action, nil); err != nil {
 			return err
+		}
+		if status == models.AssessmentClosed && summary != nil {
+			if err := queueRoundSummary(tx, &a, summary); err != nil {
+				return err
+			}
 		}
 		return markStale(tx, orgID, id)
 	})

@@ -257,7 +257,7 @@ func (s *Server) apiAssessment(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCloseAssessment(c *fiber.Ctx) error {
-	return s.apiSetStatus(c, s.store.CloseAssessment)
+	return s.apiSetStatus(c, s.closeRound)
 }
 
 func (s *Server) apiReopenAssessment(c *fiber.Ctx) error {
@@ -535,7 +535,7 @@ func (s *Server) renderAssessment(c *fiber.Ctx, data fiber.Map) error {
 }
 
 func (s *Server) closeAssessment(c *fiber.Ctx) error {
-	a, err := s.setStatus(c, s.store.CloseAssessment)
+	a, err := s.setStatus(c, s.closeRound)
 	if err != nil {
 		return err
 	}

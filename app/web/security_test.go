@@ -56,6 +56,7 @@ const (
 	objOpenLink      = "openlink"      // open link id, of the assessment
 	objOpenToken     = "opentoken"     // plain token of that open link
 	objResetToken    = "resettoken"    // plain password reset token of an account outside the fixture's roles
+	objUnsubToken    = "unsubtoken"    // plain unsubscribe token of a reminder of the assessment
 )
 
 // secRoute is one entry of the security matrix.
@@ -88,19 +89,22 @@ func secRoutes() map[string]secRoute {
 		"GET /readyz":  {kind: secPublic},
 		// Content only, by its unguessable hash (TestQuestionnaireVersionAPI).
 		"GET /api/v1/questionnaires/:key/versions/:hash": {kind: secPublic, ids: map[string]string{"key": objQuestionnaire, "hash": objQHash}},
-		"GET /":                            {kind: secPublic},
-		"GET /signup":                      {kind: secPublic},
-		"POST /signup":                     {kind: secPublic, body: "org_name=Sec+Org&email=sec-signup%40example.com&password=correct+horse+battery"},
-		"GET /login":                       {kind: secPublic},
-		"POST /login":                      {kind: secPublic, body: "email=nobody%40example.com&password=wrong+password+here"},
-		"POST /logout":                     {kind: secPublic},
-		"GET /password/forgot":             {kind: secPublic},
-		"POST /password/forgot":            {kind: secPublic, body: "email=nobody%40example.com"},
-		"GET /password/reset/:token":       {kind: secPublic, ids: map[string]string{"token": objResetToken}},
-		"POST /password/reset/:token":      {kind: secPublic, ids: map[string]string{"token": objResetToken}, body: "password=correct+horse+battery"},
-		"GET /invite/:token":               {kind: secPublic, ids: map[string]string{"token": objInviteToken}},
-		"POST /invite/:token":              {kind: secPublic, ids: map[string]string{"token": objInviteToken}, body: "password=correct+horse+battery"},
-		"POST /org/switch":                 {kind: secPage, min: member, body: "org_id={{org}}"},
+		"GET /":                       {kind: secPublic},
+		"GET /signup":                 {kind: secPublic},
+		"POST /signup":                {kind: secPublic, body: "org_name=Sec+Org&email=sec-signup%40example.com&password=correct+horse+battery"},
+		"GET /login":                  {kind: secPublic},
+		"POST /login":                 {kind: secPublic, body: "email=nobody%40example.com&password=wrong+password+here"},
+		"POST /logout":                {kind: secPublic},
+		"GET /password/forgot":        {kind: secPublic},
+		"POST /password/forgot":       {kind: secPublic, body: "email=nobody%40example.com"},
+		"GET /password/reset/:token":  {kind: secPublic, ids: map[string]string{"token": objResetToken}},
+		"POST /password/reset/:token": {kind: secPublic, ids: map[string]string{"token": objResetToken}, body: "password=correct+horse+battery"},
+		"GET /invite/:token":          {kind: secPublic, ids: map[string]string{"token": objInviteToken}},
+		"POST /invite/:token":         {kind: secPublic, ids: map[string]string{"token": objInviteToken}, body: "password=correct+horse+battery"},
+		"POST /org/switch":            {kind: secPage, min: member, body: "org_id={{org}}"},
+		// One-click unsubscribe (RFC 8058): the token in the path is the credential.
+		"GET /unsubscribe/:token":          {kind: secPublic, ids: map[string]string{"token": objUnsubToken}},
+		"POST /unsubscribe/:token":         {kind: secPublic, ids: map[string]string{"token": objUnsubToken}, body: "List-Unsubscribe=One-Click"},
 		"GET /teams":                       {kind: secPage, min: member},
 		"POST /teams":                      {kind: secPage, min: admin, body: "name=Sec+team"},
 		"POST /teams/:id":                  {kind: secPage, min: admin, ids: team, body: "name=Renamed+team"},
@@ -129,6 +133,7 @@ func secRoutes() map[string]secRoute {
 		"POST /assessments/:id/invitations.csv":                   {kind: secPage, min: member, ids: assessment, body: "token={{survey}}", attachment: true},
 		"POST /assessments/:id/invitations/:invitation_id/revoke": {kind: secPage, min: member, ids: invitation},
 		"POST /assessments/:id/invitations/:invitation_id/reopen": {kind: secPage, min: admin, ids: invitation},
+		"POST /assessments/:id/reminders":                         {kind: secPage, min: admin, ids: assessment},
 		"GET /assessments/:id/results":                            {kind: secPage, min: member, ids: assessment},
 		"GET /dashboard":                                          {kind: secPage, min: leader},
 		"GET /assessments/:id/export.xlsx":                        {kind: secPage, min: leader, ids: assessment, attachment: true},
@@ -195,6 +200,7 @@ func secRoutes() map[string]secRoute {
 		"POST /api/v1/assessments/:id/invitations":                       {kind: secAPI, min: member, ids: assessment, body: `{"team_id":{{team}},"label":"sec"}`},
 		"DELETE /api/v1/assessments/:id/invitations/:invitation_id":      {kind: secAPI, min: member, ids: invitation},
 		"POST /api/v1/assessments/:id/invitations/:invitation_id/reopen": {kind: secAPI, min: admin, ids: invitation},
+		"POST /api/v1/assessments/:id/reminders":                         {kind: secAPI, min: admin, ids: assessment},
 		"GET /api/v1/assessments/:id/results":                            {kind: secAPI, min: member, ids: assessment},
 		"GET /api/v1/assessments/:id/recommendations":                    {kind: secAPI, min: member, ids: assessment},
 		"GET /api/v1/assessments/:id/export.xlsx":                        {kind: secAPI, min: leader, ids: assessment, attachment: true},
@@ -374,6 +380,18 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 	if err != nil || o.obj[objResetToken] == "" {
 		t.Fatalf("reset link: %v", err)
 	}
+	if _, err := st.CreateInvitationsMailed(ctx, org.ID, round.ID, &uid, []store.NewInvitation{{TeamID: team.ID, Email: "remind-" + tag + "@example.com"}},
+		func(store.CreatedInvitation) store.NewEmail {
+			return store.NewEmail{Subject: "Invitation", Text: "link"}
+		}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.QueueReminders(ctx, org.ID, round.ID, time.Now(), func(in store.ReminderInfo) store.NewEmail {
+		o.obj[objUnsubToken] = in.UnsubscribeToken
+		return store.NewEmail{Subject: "Reminder", Text: "link"}
+	}); err != nil || o.obj[objUnsubToken] == "" {
+		t.Fatalf("reminder: %v", err)
+	}
 	o.obj[objOrg] = i64(org.ID)
 	o.obj[objPage] = "1"
 	o.obj["question"] = o.question
@@ -396,6 +414,7 @@ var secNowhere = map[string]string{
 	objAPIToken: "999999", objQuestionnaire: "no-such-questionnaire", objQHash: strings.Repeat("0", 64), objSurvey: "s_nosuchtoken0000000000000000000000",
 	objInviteToken: "nosuchinvite000000000000000000000", objOrg: "999999", objPage: "1", "question": "no-such-question",
 	objOpenLink: "999999", objOpenToken: "j_nosuchtoken0000000000000000000000", objResetToken: "pr_nosuchtoken000000000000000000000",
+	objUnsubToken: "u_nosuchtoken0000000000000000000000",
 }
 
 // checkHeaders asserts the security headers of every response, and that no
@@ -824,7 +843,9 @@ func secFirstQuestion(e *secEnv, key string) string {
 
 // TestSecurityCSRF sends every state-changing request of a logged-in
 // browser without a CSRF token, and with a wrong one: 403, nothing changes.
-// Only the token-in-path survey API is exempt (it carries no cookie).
+// Only the token-in-path survey API (it carries no cookie) and one-click
+// unsubscribe links are exempt: mail clients POST those without cookies or
+// a form (RFC 8058), the token in the path being the only credential.
 func TestSecurityCSRF(t *testing.T) {
 	secEach(t, nil, func(t *testing.T, e *secEnv) {
 		matrix := secRoutes()
@@ -837,7 +858,7 @@ func TestSecurityCSRF(t *testing.T) {
 				continue
 			}
 			m, p, ct, body := e.fill(key, rt, e.a.obj)
-			if strings.HasPrefix(p, "/api/v1/survey/") {
+			if strings.HasPrefix(p, "/api/v1/survey/") || strings.HasPrefix(p, "/unsubscribe/") {
 				continue
 			}
 			if r := owner.send(m, p, ct, body, false); r.Status != http.StatusForbidden {
