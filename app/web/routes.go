@@ -62,6 +62,8 @@ func (s *Server) routes() {
 	app.Post("/members/:id/remove", pageAuth(admin), s.removeMember)
 	app.Post("/members/invites/:id/revoke", pageAuth(admin), s.revokeInvite)
 	app.Get("/audit", pageAuth(admin), s.auditPage)
+	app.Get("/emails", pageAuth(admin), s.emailsPage)
+	app.Post("/emails/:id/retry", pageAuth(admin), s.retryEmailForm)
 
 	uploadLimit := s.rateLimit(lim.Uploads, time.Minute, nil, nil)
 	app.Get("/questionnaires", pageAuth(member), s.questionnairesPage)

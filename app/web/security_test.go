@@ -57,6 +57,7 @@ const (
 	objOpenToken     = "opentoken"     // plain token of that open link
 	objResetToken    = "resettoken"    // plain password reset token of an account outside the fixture's roles
 	objUnsubToken    = "unsubtoken"    // plain unsubscribe token of a reminder of the assessment
+	objEmail         = "email"         // id of a given-up email of the organization's outbox
 )
 
 // secRoute is one entry of the security matrix.
@@ -112,6 +113,8 @@ func secRoutes() map[string]secRoute {
 		"POST /teams/:id/members":          {kind: secPage, min: admin, ids: team, body: "user_ids={{member}}"},
 		"GET /members":                     {kind: secPage, min: admin},
 		"GET /audit":                       {kind: secPage, min: admin},
+		"GET /emails":                      {kind: secPage, min: admin},
+		"POST /emails/:id/retry":           {kind: secPage, min: admin, ids: map[string]string{"id": objEmail}},
 		"POST /members/invite":             {kind: secPage, min: admin, body: "email=sec-invite%40example.com&role=member"},
 		"POST /members/:id/role":           {kind: secPage, min: admin, ids: map[string]string{"id": objMember}, body: "role=leader"},
 		"POST /members/:id/remove":         {kind: secPage, min: admin, ids: map[string]string{"id": objMember}},
@@ -392,6 +395,14 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 	}); err != nil || o.obj[objUnsubToken] == "" {
 		t.Fatalf("reminder: %v", err)
 	}
+	emailID, err := st.QueueEmail(ctx, store.NewEmail{OrgID: &org.ID, Purpose: "test", To: "bounce-" + tag + "@example.com", Subject: "Bounced", Text: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RecordEmailAttempt(ctx, emailID, time.Now(), "550 no such user", true); err != nil {
+		t.Fatal(err)
+	}
+	o.obj[objEmail] = i64(emailID)
 	o.obj[objOrg] = i64(org.ID)
 	o.obj[objPage] = "1"
 	o.obj["question"] = o.question
@@ -414,7 +425,7 @@ var secNowhere = map[string]string{
 	objAPIToken: "999999", objQuestionnaire: "no-such-questionnaire", objQHash: strings.Repeat("0", 64), objSurvey: "s_nosuchtoken0000000000000000000000",
 	objInviteToken: "nosuchinvite000000000000000000000", objOrg: "999999", objPage: "1", "question": "no-such-question",
 	objOpenLink: "999999", objOpenToken: "j_nosuchtoken0000000000000000000000", objResetToken: "pr_nosuchtoken000000000000000000000",
-	objUnsubToken: "u_nosuchtoken0000000000000000000000",
+	objUnsubToken: "u_nosuchtoken0000000000000000000000", objEmail: "999999",
 }
 
 // checkHeaders asserts the security headers of every response, and that no
