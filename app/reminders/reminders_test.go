@@ -302,3 +302,49 @@ func TestReminderDue(t *testing.T) {
 		}
 	}
 }
+
+// TestScanJob runs the periodic job through the durable runner with an
+// injected clock: the first run queues the day's reminders and schedules
+// the next run an hour later, which queues nothing more that day; the day
+// after, nothing is due.
+func TestScanJob(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, st, []int{3, 2})
+		f.invite(t, 0, "ana@example.org")
+		now := f.due.AddDate(0, 0, -3).Add(10*time.Hour + 30*time.Minute)
+		clock := func() time.Time { return now }
+		r := jobs.New(st, jobs.Options{Clock: clock, Jitter: func() float64 { return 0 }})
+		svc := &reminders.Service{Store: st, BaseURL: baseURL, Clock: clock}
+		svc.Register(r)
+		if err := svc.Schedule(ctx, now); err != nil {
+			t.Fatal(err)
+		}
+		reminded := func() int64 {
+			rows, err := st.CountOrgRows(ctx, f.orgID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rows["reminders"]
+		}
+		for i, step := range []struct {
+			advance time.Duration
+			ran     int
+			total   int64
+		}{
+			{0, 1, 1},                // the scan of 10:30 sends Ana's reminder
+			{10 * time.Minute, 0, 1}, // the next scan waits for 11:00
+			{20 * time.Minute, 1, 1}, // 11:00: nothing more today
+			{24 * time.Hour, 1, 2},   // the day after is 2 days before due: one more
+		} {
+			now = now.Add(step.advance)
+			ran, err := r.RunDue(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ran != step.ran || reminded() != step.total {
+				t.Fatalf("step %d at %s: %d scans ran, %d reminders; want %d, %d", i, now, ran, reminded(), step.ran, step.total)
+			}
+		}
+	})
+}
