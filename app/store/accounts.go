@@ -52,6 +52,10 @@ func CleanName(field, label, name string) (string, error) {
 	if !utf8.ValidString(n) || strings.ContainsRune(n, 0) {
 		return "", apperr.Field(field, "%s contains invalid characters.", label)
 	}
+	// Names reach email subjects and bodies: a line break could add a header.
+	if strings.ContainsAny(n, "\r\n") {
+		return "", apperr.Field(field, "%s must be on one line.", label)
+	}
 	return n, nil
 }
 
