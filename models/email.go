@@ -22,14 +22,15 @@ type Email struct {
 	BodyText     string
 	BodyHTML     string
 	MessageID    string
+	Status       string
+	Attempts     int
+	LastError    string
+	SentAt       *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+
 	// ListUnsubscribe is the one-click unsubscribe URL of a reminder ("" for none).
 	ListUnsubscribe string
-	Status          string
-	Attempts        int
-	LastError       string
-	SentAt          *time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
 }
 
 // TableName is the outbox's table.
