@@ -42,6 +42,7 @@ type Assessment struct {
 	Capacity      int
 	Anonymity     string // AnonymityNamed or AnonymityAnonymous
 	MinGroup      int    // anonymous rounds: fewest submitted responses a team's results are shown with
+	ReminderDays  string // JSON list of the days before Due on which reminders go out; "" for none
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	ClosedAt      *time.Time

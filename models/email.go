@@ -28,6 +28,9 @@ type Email struct {
 	SentAt       *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+
+	// ListUnsubscribe is the one-click unsubscribe URL of a reminder ("" for none).
+	ListUnsubscribe string
 }
 
 // TableName is the outbox's table.

@@ -36,6 +36,9 @@ type Message struct {
 	HTML      string // optional
 	MessageID string // the full Message-ID, with angle brackets
 	Date      time.Time
+	// ListUnsubscribe, when set, is an https URL sent as List-Unsubscribe
+	// with List-Unsubscribe-Post for one-click unsubscribe (RFC 8058).
+	ListUnsubscribe string
 }
 
 // Sender delivers messages to one SMTP relay. It is built from the
@@ -86,7 +89,7 @@ func (s *Sender) MessageID(local string) string {
 // Send delivers one message. Errors carry the server's reply (a 4xx or 5xx
 // code) or the connection failure.
 func (s *Sender) Send(ctx context.Context, m Message) error {
-	if strings.ContainsAny(m.To+m.Subject+m.MessageID, "\r\n") {
+	if strings.ContainsAny(m.To+m.Subject+m.MessageID+m.ListUnsubscribe, "\r\n") {
 		return errors.New("mail: line break in a header")
 	}
 	to, err := mail.ParseAddress(m.To)
@@ -176,6 +179,10 @@ func (s *Sender) compose(m Message, to *mail.Address) ([]byte, error) {
 		{"Message-ID", id},
 		{"MIME-Version", "1.0"},
 		{"Auto-Submitted", "auto-generated"},
+	}
+	if m.ListUnsubscribe != "" {
+		hdr = append(hdr, [2]string{"List-Unsubscribe", "<" + m.ListUnsubscribe + ">"},
+			[2]string{"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"})
 	}
 	for _, h := range hdr {
 		fmt.Fprintf(&b, "%s: %s\r\n", h[0], h[1])

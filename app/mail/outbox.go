@@ -65,7 +65,7 @@ func send(ctx context.Context, st *store.Store, s *Sender, opt Options, id int64
 		}
 		return st.RecordEmailAttempt(ctx, id, now, fmt.Sprintf("given up after %s: %s", opt.MaxAge, last), true)
 	}
-	serr := s.Send(ctx, Message{To: e.ToAddr, Subject: e.Subject, Text: e.BodyText, HTML: e.BodyHTML, MessageID: s.MessageID(e.MessageID), Date: now})
+	serr := s.Send(ctx, Message{To: e.ToAddr, Subject: e.Subject, Text: e.BodyText, HTML: e.BodyHTML, MessageID: s.MessageID(e.MessageID), Date: now, ListUnsubscribe: e.ListUnsubscribe})
 	if serr == nil {
 		return st.RecordEmailAttempt(ctx, id, opt.Clock(), "", false)
 	}

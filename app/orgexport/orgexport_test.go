@@ -100,6 +100,23 @@ func populate(t *testing.T, st *store.Store, name string, shared string) populat
 		t.Fatal(err)
 	}
 	p.secrets = append(p.secrets, mailSecret)
+	mailed, err := st.CreateInvitationsMailed(ctx, org.ID, a.ID, &owner.ID, []store.NewInvitation{{TeamID: ids[0], Email: "r@" + slug + ".example"}},
+		func(store.CreatedInvitation) store.NewEmail { return store.NewEmail{Subject: "s", Text: "t"} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.secrets = append(p.secrets, mailed[0].Token)
+	var unsub string
+	if _, err := st.QueueReminders(ctx, org.ID, a.ID, time.Now(), func(in store.ReminderInfo) store.NewEmail {
+		unsub = in.UnsubscribeToken
+		return store.NewEmail{Subject: "r", Text: "t"}
+	}); err != nil || unsub == "" {
+		t.Fatalf("queue reminders: %v", err)
+	}
+	if _, err := st.Unsubscribe(ctx, unsub); err != nil {
+		t.Fatal(err)
+	}
+	p.secrets = append(p.secrets, unsub)
 	upload := *q
 	upload.Key = slug + "-own"
 	if _, err := st.UploadQuestionnaire(ctx, org.ID, &upload, []byte("key: "+upload.Key+"\n")); err != nil {

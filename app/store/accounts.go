@@ -52,6 +52,10 @@ func CleanName(field, label, name string) (string, error) {
 	if !utf8.ValidString(n) || strings.ContainsRune(n, 0) {
 		return "", apperr.Field(field, "%s contains invalid characters.", label)
 	}
+	// Names reach email subjects and bodies: a line break could add a header.
+	if strings.ContainsAny(n, "\r\n") {
+		return "", apperr.Field(field, "%s must be on one line.", label)
+	}
 	return n, nil
 }
 
@@ -318,6 +322,17 @@ const InviteTTL = 7 * 24 * time.Hour
 // CreateInvite invites an email to an org with a role and returns the
 // plain token for the link (shown once).
 func (s *Store) CreateInvite(ctx context.Context, orgID, by int64, email string, role models.Role) (string, *models.OrgInvite, error) {
+	return s.CreateInviteMailed(ctx, orgID, by, email, role, nil)
+}
+
+// InviteMail writes the email that carries a new member invitation's link
+// (subject, text and HTML; the store fills in the rest).
+type InviteMail func(plain string, inv *models.OrgInvite) NewEmail
+
+// CreateInviteMailed is CreateInvite that also queues, in the same
+// transaction, the invitation email to the address (compose nil: email is
+// off, and nothing is sent).
+func (s *Store) CreateInviteMailed(ctx context.Context, orgID, by int64, email string, role models.Role, compose InviteMail) (string, *models.OrgInvite, error) {
 	email, err := NormalizeEmail(email)
 	if err != nil {
 		return "", nil, err
@@ -333,6 +348,13 @@ func (s *Store) CreateInvite(ctx context.Context, orgID, by int64, email string,
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(inv).Error; err != nil {
 			return err
+		}
+		if compose != nil {
+			e := compose(plain, inv)
+			e.OrgID, e.Purpose, e.To = &orgID, "member_invitation", email
+			if _, err := queueEmail(tx, e); err != nil {
+				return err
+			}
 		}
 		return audit(ctx, tx, orgID, auditEvent{Action: AuditMemberInvited, TargetType: "invite", TargetID: inv.ID, Target: email, Detail: map[string]any{"role": role}})
 	})

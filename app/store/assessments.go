@@ -44,6 +44,7 @@ type AssessmentInput struct {
 	Capacity       int    // 0: DefaultCapacity
 	Anonymity      string // "": models.AnonymityNamed
 	MinGroup       int    // 0: DefaultMinGroup
+	ReminderDays   []int  // days before Due to send reminders on (see CleanReminderDays)
 }
 
 // checkAnonymity validates a round's anonymity mode and minimum group size
@@ -129,6 +130,10 @@ func (s *Store) CreateAssessment(ctx context.Context, orgID int64, in Assessment
 	if err != nil {
 		return nil, err
 	}
+	reminderDays, err := CleanReminderDays(in.ReminderDays)
+	if err != nil {
+		return nil, err
+	}
 	capacity := in.Capacity
 	if capacity == 0 {
 		capacity = DefaultCapacity
@@ -156,7 +161,7 @@ func (s *Store) CreateAssessment(ctx context.Context, orgID int64, in Assessment
 	a := &models.Assessment{
 		OrgID: orgID, Name: name, Status: models.AssessmentOpen, Due: due,
 		DefaultTarget: target, Targets: string(targets), Capacity: capacity,
-		Anonymity: mode, MinGroup: minGroup,
+		Anonymity: mode, MinGroup: minGroup, ReminderDays: reminderDays,
 	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		var found int64
@@ -417,15 +422,15 @@ func (s *Store) RoundList(ctx context.Context, orgID int64) ([]AssessmentSummary
 // CloseAssessment closes a round: no more answers, links stop working for
 // writes. Closing a closed round changes nothing.
 func (s *Store) CloseAssessment(ctx context.Context, orgID, id int64) (*AssessmentInfo, error) {
-	return s.setAssessmentStatus(ctx, orgID, id, models.AssessmentClosed)
+	return s.setAssessmentStatus(ctx, orgID, id, models.AssessmentClosed, nil)
 }
 
 // ReopenAssessment opens a closed round again.
 func (s *Store) ReopenAssessment(ctx context.Context, orgID, id int64) (*AssessmentInfo, error) {
-	return s.setAssessmentStatus(ctx, orgID, id, models.AssessmentOpen)
+	return s.setAssessmentStatus(ctx, orgID, id, models.AssessmentOpen, nil)
 }
 
-func (s *Store) setAssessmentStatus(ctx context.Context, orgID, id int64, status string) (*AssessmentInfo, error) {
+func (s *Store) setAssessmentStatus(ctx context.Context, orgID, id int64, status string, summary RoundSummaryMail) (*AssessmentInfo, error) {
 	t := now()
 	updates := map[string]any{"status": status, "updated_at": t, "closed_at": nil}
 	if status == models.AssessmentClosed {
@@ -453,6 +458,11 @@ func (s *Store) setAssessmentStatus(ctx context.Context, orgID, id int64, status
 		if status == models.AssessmentClosed {
 			err := queueWebhookEvent(tx, orgID, models.EventRoundClosed, map[string]any{"round_id": a.ID, "name": a.Name, "closed_at": t.UTC()})
 			if err != nil {
+				return err
+			}
+		}
+		if status == models.AssessmentClosed && summary != nil {
+			if err := queueRoundSummary(tx, &a, summary); err != nil {
 				return err
 			}
 		}

@@ -161,6 +161,9 @@ func (s *Store) CreateInvitationsMailed(ctx context.Context, orgID, assessmentID
 				if _, err := queueEmail(tx, e); err != nil {
 					return err
 				}
+				if err := rememberAddress(tx, &inv, r.Email, plain); err != nil {
+					return err
+				}
 			}
 			out = append(out, created)
 		}

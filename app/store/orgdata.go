@@ -66,6 +66,9 @@ func OrgTables() []OrgTable {
 		// Rollups, rebuilt from the two above; their value lists are left out.
 		{Table: "dora_days", File: "delivery_days.jsonl", Where: "org_id = ?", Order: "team_id, day", Omit: []string{"lead_times", "recoveries"}},
 		{Table: "dora_org_days", File: "delivery_org_days.jsonl", Where: "org_id = ?", Order: "day", Omit: []string{"lead_times", "recoveries"}},
+		{Table: "invitation_addresses", File: "invitation_addresses.jsonl", Where: "org_id = ?", Order: "invitation_id", Omit: []string{"token"}},
+		{Table: "reminders", File: "reminders.jsonl", Where: "org_id = ?", Order: "id", Omit: []string{"unsubscribe_hash"}},
+		{Table: "reminder_optouts", File: "reminder_optouts.jsonl", Where: "org_id = ?", Order: "assessment_id, address"},
 	}
 }
 

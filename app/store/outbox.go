@@ -35,6 +35,9 @@ type NewEmail struct {
 	Subject      string
 	Text         string
 	HTML         string
+	// ListUnsubscribe is the one-click unsubscribe URL (reminders), sent
+	// as List-Unsubscribe with List-Unsubscribe-Post (RFC 8058).
+	ListUnsubscribe string
 }
 
 // QueueEmail stores one email and the job that sends it, in one transaction.
@@ -54,7 +57,7 @@ func queueEmail(tx *gorm.DB, e NewEmail) (int64, error) {
 	if e.To == "" || e.Purpose == "" {
 		return 0, errors.New("queue email: no recipient or purpose")
 	}
-	if strings.ContainsAny(e.To+e.Subject, "\r\n") {
+	if strings.ContainsAny(e.To+e.Subject+e.ListUnsubscribe, "\r\n") {
 		return 0, apperr.Errorf(apperr.EInvalid, "an email address or subject may not contain line breaks")
 	}
 	var b [16]byte
@@ -64,7 +67,7 @@ func queueEmail(tx *gorm.DB, e NewEmail) (int64, error) {
 	t := now()
 	row := models.Email{
 		OrgID: e.OrgID, InvitationID: e.InvitationID, Purpose: e.Purpose,
-		ToAddr: e.To, Subject: e.Subject, BodyText: e.Text, BodyHTML: e.HTML,
+		ToAddr: e.To, Subject: e.Subject, BodyText: e.Text, BodyHTML: e.HTML, ListUnsubscribe: e.ListUnsubscribe,
 		MessageID: hex.EncodeToString(b[:]), Status: models.EmailQueued, CreatedAt: t, UpdatedAt: t,
 	}
 	if err := tx.Create(&row).Error; err != nil {

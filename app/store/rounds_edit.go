@@ -25,6 +25,7 @@ type AssessmentPatch struct {
 	Capacity      *int
 	TeamIDs       []int64
 	TeamsSet      bool
+	ReminderDays  *[]int // nil: unchanged; an empty list turns reminders off
 }
 
 // fields names the settings a patch sets, in a fixed order.
@@ -36,6 +37,7 @@ func (p AssessmentPatch) fields() []string {
 	}{
 		{"name", p.Name != nil}, {"due", p.Due != nil}, {"default_target", p.DefaultTarget != nil},
 		{"targets", p.TargetsSet}, {"capacity", p.Capacity != nil}, {"team_ids", p.TeamsSet},
+		{"reminders", p.ReminderDays != nil},
 	} {
 		if f.set {
 			out = append(out, f.name)
@@ -70,6 +72,13 @@ func (s *Store) UpdateAssessment(ctx context.Context, orgID, id int64, p Assessm
 			due = &v
 		}
 		updates["due"] = due
+	}
+	if p.ReminderDays != nil {
+		days, err := CleanReminderDays(*p.ReminderDays)
+		if err != nil {
+			return nil, err
+		}
+		updates["reminder_days"] = days
 	}
 	if p.Capacity != nil {
 		if *p.Capacity < 1 || *p.Capacity > MaxCapacity {
@@ -240,6 +249,7 @@ func (s *Store) DuplicateAssessment(ctx context.Context, orgID, id int64, name s
 	a := &models.Assessment{
 		OrgID: orgID, Name: name, Status: models.AssessmentOpen, Due: due,
 		DefaultTarget: src.DefaultTarget, Targets: src.Targets, Capacity: src.Capacity, Anonymity: src.Anonymity, MinGroup: src.MinGroup,
+		ReminderDays: src.ReminderDays,
 	}
 	if a.Targets == "" {
 		a.Targets = "{}"

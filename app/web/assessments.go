@@ -27,6 +27,7 @@ type assessmentBody struct {
 	Due            *string        `json:"due"`
 	Capacity       *int           `json:"capacity"`
 	Anonymity      *anonymityJSON `json:"anonymity"`
+	Reminders      *remindersJSON `json:"reminders"`
 }
 
 // availableQuestionnaire is a questionnaire an assessment may use.
@@ -91,6 +92,9 @@ func (s *Server) createAssessment(ctx context.Context, orgID int64, b assessment
 		}
 		in.Capacity = *b.Capacity
 	}
+	if b.Reminders != nil {
+		in.ReminderDays = b.Reminders.DaysBeforeDue
+	}
 	if b.Due != nil && strings.TrimSpace(*b.Due) != "" {
 		d, err := time.Parse(time.DateOnly, strings.TrimSpace(*b.Due))
 		if err != nil {
@@ -125,6 +129,7 @@ type assessmentJSON struct {
 	Progress              *store.Progress         `json:"progress,omitempty"`
 	CreatedAt             time.Time               `json:"created_at"`
 	ClosedAt              *time.Time              `json:"closed_at"`
+	Reminders             remindersJSON           `json:"reminders"`
 }
 
 func dateString(t *time.Time) *string {
@@ -141,6 +146,7 @@ func toAssessmentJSON(a *store.AssessmentInfo, progress *store.Progress) assessm
 		Targets: a.TargetMap, Capacity: a.Capacity, Anonymity: anonymityOf(&a.Assessment), Questionnaires: []string{},
 		QuestionnaireVersions: []assessmentVersionJSON{}, TeamIDs: nonNil(a.TeamIDs()), Teams: nonNil(a.Teams),
 		Progress: progress, CreatedAt: a.CreatedAt, ClosedAt: a.ClosedAt,
+		Reminders: remindersJSON{DaysBeforeDue: store.ReminderDaysOf(&a.Assessment)},
 	}
 	for _, q := range a.Questionnaires {
 		out.Questionnaires = append(out.Questionnaires, q.Key)
@@ -251,7 +257,7 @@ func (s *Server) apiAssessment(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiCloseAssessment(c *fiber.Ctx) error {
-	return s.apiSetStatus(c, s.store.CloseAssessment)
+	return s.apiSetStatus(c, s.closeRound)
 }
 
 func (s *Server) apiReopenAssessment(c *fiber.Ctx) error {
@@ -529,7 +535,7 @@ func (s *Server) renderAssessment(c *fiber.Ctx, data fiber.Map) error {
 }
 
 func (s *Server) closeAssessment(c *fiber.Ctx) error {
-	a, err := s.setStatus(c, s.store.CloseAssessment)
+	a, err := s.setStatus(c, s.closeRound)
 	if err != nil {
 		return err
 	}

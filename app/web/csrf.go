@@ -81,7 +81,8 @@ func (g *csrfGuard) age(tok, session string) (time.Duration, bool) {
 // field _csrf or the X-Csrf-Token header must equal the CSRF cookie and
 // verify for the session cookie sent. Requests authenticated by a bearer
 // token, API requests without a session cookie (they are anonymous: the
-// route answers 401) and the token-in-path survey API carry no ambient
+// route answers 401), the token-in-path survey API and unsubscribe links
+// (one-click POSTs from mail clients, RFC 8058) carry no ambient
 // credentials and are exempt. Reads pass untouched: they get no token here
 // (see csrfToken).
 func (s *Server) csrfProtect() fiber.Handler {
@@ -96,7 +97,8 @@ func (s *Server) csrfProtect() fiber.Handler {
 		path := c.Path()
 		api := strings.HasPrefix(path, "/api/")
 		if bearerToken(c) != "" || (api && c.Cookies(sessionCookie) == "") ||
-			strings.HasPrefix(path, "/api/v1/survey/") || strings.HasPrefix(path, "/static/") {
+			strings.HasPrefix(path, "/api/v1/survey/") || strings.HasPrefix(path, "/static/") ||
+			strings.HasPrefix(path, "/unsubscribe/") {
 			return c.Next()
 		}
 		if c.Protocol() == "https" && !sameOriginReferer(c) {

@@ -32,7 +32,7 @@ func (s *Server) inviteMember(c *fiber.Ctx) error {
 	if role == models.RoleOwner && p.Role != models.RoleOwner {
 		role = ""
 	}
-	plain, inv, err := s.store.CreateInvite(c.UserContext(), p.OrgID, p.UserID, c.FormValue("email"), role)
+	plain, inv, err := s.store.CreateInviteMailed(c.UserContext(), p.OrgID, p.UserID, c.FormValue("email"), role, s.memberInviteMail(p.OrgName))
 	if err != nil {
 		return s.withFormError(c, err, func(data fiber.Map) error {
 			data["InviteEmail"], data["InviteRole"] = c.FormValue("email"), c.FormValue("role")
@@ -40,7 +40,7 @@ func (s *Server) inviteMember(c *fiber.Ctx) error {
 		})
 	}
 	c.Status(fiber.StatusCreated)
-	return s.renderMembers(c, fiber.Map{"InviteLink": s.cfg.BaseURL + "/invite/" + plain, "InvitedEmail": inv.Email})
+	return s.renderMembers(c, fiber.Map{"InviteLink": s.cfg.BaseURL + "/invite/" + plain, "InvitedEmail": inv.Email, "InviteMailed": s.cfg.MailEnabled()})
 }
 
 func (s *Server) setMemberRole(c *fiber.Ctx) error {

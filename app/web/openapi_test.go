@@ -20,6 +20,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"gapmap/app/config"
+	"gapmap/app/mail/mailtest"
 	"gapmap/app/store/storetest"
 	"gapmap/models"
 )
@@ -131,7 +132,12 @@ func TestOpenAPIRequestsAndResponses(t *testing.T) {
 	})
 	// Every operation has error cases, many with a bearer token: more than
 	// the default limit of failed token requests per minute.
-	moreFailures := func(c *config.Config) { c.Limits.TokenFailures = 100 }
+	// Email is on, so that the operations that need it can succeed.
+	relay := mailtest.Start(t, 0)
+	moreFailures := func(c *config.Config) {
+		c.Limits.TokenFailures = 100
+		c.SMTPURL, c.MailFrom = "smtp://"+relay.Addr+"?insecure=1", "gapmap@example.com"
+	}
 	eachServer(t, moreFailures, func(t *testing.T, ts *testServer) {
 		doc := loadOpenAPI(t, ts)
 		router, err := gorillamux.NewRouter(doc)
@@ -413,6 +419,8 @@ func (f *oaFixture) cases() []oaCase {
 		{name: "reopen response as member", method: "POST", path: f.invitationIDPath(1, "/reopen"), token: member, status: 403},
 		{name: "regenerate link", method: "POST", path: f.invitationIDPath(1, "/regenerate"), token: owner, status: 201},
 		{name: "regenerate link without credentials", method: "POST", path: f.invitationIDPath(1, "/regenerate"), status: 401, invalid: true},
+		{name: "send reminders", method: "POST", path: rp("/reminders"), token: owner, status: 202},
+		{name: "send reminders as member", method: "POST", path: rp("/reminders"), token: member, status: 403},
 
 		{name: "results", method: "GET", path: rp("/results"), token: owner, status: 200},
 		{name: "results of a team", method: "GET", path: func() string { return f.roundPath(fmt.Sprintf("/results?team_id=%d", team0)) }, token: owner, status: 200},

@@ -23,6 +23,7 @@ type patchAssessmentBody struct {
 	Targets       *map[string]int `json:"targets"`
 	Capacity      *int            `json:"capacity"`
 	TeamIDs       *[]int64        `json:"team_ids"`
+	Reminders     *remindersJSON  `json:"reminders"`
 }
 
 // duplicateBody is the optional JSON of POST .../duplicate.
@@ -71,6 +72,10 @@ func (b patchAssessmentBody) patch() (store.AssessmentPatch, error) {
 	}
 	if b.TeamIDs != nil {
 		p.TeamIDs, p.TeamsSet = *b.TeamIDs, true
+	}
+	if b.Reminders != nil {
+		days := nonNil(b.Reminders.DaysBeforeDue)
+		p.ReminderDays = &days
 	}
 	return p, nil
 }
@@ -180,6 +185,11 @@ func (s *Server) editAssessmentForm(c *fiber.Ctx) error {
 		return fail(err)
 	}
 	p.Due = &due
+	if days, ok, err := formReminderDays(c); err != nil {
+		return fail(err)
+	} else if ok {
+		p.ReminderDays = &days
+	}
 	for _, f := range []struct {
 		key string
 		dst **int
@@ -303,6 +313,7 @@ func (s *Server) addManageData(c *fiber.Ctx, a *store.AssessmentInfo, data fiber
 	if a.Due != nil {
 		data["DueValue"] = a.Due.UTC().Format(time.DateOnly)
 	}
+	data["ReminderDaysValue"] = reminderDaysText(&a.Assessment)
 	return nil
 }
 

@@ -47,6 +47,8 @@ func (s *Server) routes() {
 	app.Get("/invite/:token", loginLimit, s.inviteForm)
 	app.Post("/invite/:token", loginLimit, s.acceptInvite)
 	app.Post("/org/switch", pageAuth(member), s.switchOrg)
+	app.Get("/unsubscribe/:token", loginLimit, privateLink, s.unsubscribePage) // token in path: no Referer, no caching
+	app.Post("/unsubscribe/:token", loginLimit, privateLink, s.unsubscribe)    // one-click (RFC 8058): no CSRF token
 
 	app.Get("/teams", pageAuth(member), s.teamsPage)
 	app.Post("/teams", pageAuth(admin), s.createTeam)
@@ -64,6 +66,8 @@ func (s *Server) routes() {
 	app.Post("/webhooks", pageAuth(admin), s.createWebhookForm)
 	app.Get("/webhooks/:id", pageAuth(admin), s.webhookPage)
 	app.Post("/webhooks/:id/delete", pageAuth(admin), s.deleteWebhookForm)
+	app.Get("/emails", pageAuth(admin), s.emailsPage)
+	app.Post("/emails/:id/retry", pageAuth(admin), s.retryEmailForm)
 
 	uploadLimit := s.rateLimit(lim.Uploads, time.Minute, nil, nil)
 	app.Get("/questionnaires", pageAuth(member), s.questionnairesPage)
@@ -85,6 +89,7 @@ func (s *Server) routes() {
 	app.Post("/assessments/:id/invitations.csv", pageAuth(member), s.invitationsCSV)
 	app.Post("/assessments/:id/invitations/:invitation_id/revoke", pageAuth(member), s.revokeInvitationForm)
 	app.Post("/assessments/:id/invitations/:invitation_id/reopen", pageAuth(admin), s.reopenResponseForm)
+	app.Post("/assessments/:id/reminders", pageAuth(admin), s.sendRemindersForm)
 	app.Get("/s/:token", s.surveyStart)
 	app.Get("/s/:token/intro", s.surveyIntro)
 	app.Get("/s/:token/page/:n", s.surveyPage)
@@ -128,6 +133,7 @@ func (s *Server) routes() {
 	api.Post("/assessments/:id/invitations", apiAuth(member), s.apiCreateInvitation)
 	api.Delete("/assessments/:id/invitations/:invitation_id", apiAuth(member), s.apiRevokeInvitation)
 	api.Post("/assessments/:id/invitations/:invitation_id/reopen", apiAuth(admin), s.apiReopenResponse)
+	api.Post("/assessments/:id/reminders", apiAuth(admin), s.apiSendReminders)
 	api.Get("/assessments/:id/open-links", apiAuth(member), s.apiOpenLinks)
 	api.Post("/assessments/:id/open-links", apiAuth(member), s.apiCreateOpenLink)
 	api.Delete("/assessments/:id/open-links/:link_id", apiAuth(member), s.apiRevokeOpenLink)

@@ -57,6 +57,8 @@ const (
 	objOpenToken     = "opentoken"     // plain token of that open link
 	objResetToken    = "resettoken"    // plain password reset token of an account outside the fixture's roles
 	objWebhook       = "webhook"       // webhook id
+	objUnsubToken    = "unsubtoken"    // plain unsubscribe token of a reminder of the assessment
+	objEmail         = "email"         // id of a given-up email of the organization's outbox
 )
 
 // secRoute is one entry of the security matrix.
@@ -89,19 +91,22 @@ func secRoutes() map[string]secRoute {
 		"GET /readyz":  {kind: secPublic},
 		// Content only, by its unguessable hash (TestQuestionnaireVersionAPI).
 		"GET /api/v1/questionnaires/:key/versions/:hash": {kind: secPublic, ids: map[string]string{"key": objQuestionnaire, "hash": objQHash}},
-		"GET /":                            {kind: secPublic},
-		"GET /signup":                      {kind: secPublic},
-		"POST /signup":                     {kind: secPublic, body: "org_name=Sec+Org&email=sec-signup%40example.com&password=correct+horse+battery"},
-		"GET /login":                       {kind: secPublic},
-		"POST /login":                      {kind: secPublic, body: "email=nobody%40example.com&password=wrong+password+here"},
-		"POST /logout":                     {kind: secPublic},
-		"GET /password/forgot":             {kind: secPublic},
-		"POST /password/forgot":            {kind: secPublic, body: "email=nobody%40example.com"},
-		"GET /password/reset/:token":       {kind: secPublic, ids: map[string]string{"token": objResetToken}},
-		"POST /password/reset/:token":      {kind: secPublic, ids: map[string]string{"token": objResetToken}, body: "password=correct+horse+battery"},
-		"GET /invite/:token":               {kind: secPublic, ids: map[string]string{"token": objInviteToken}},
-		"POST /invite/:token":              {kind: secPublic, ids: map[string]string{"token": objInviteToken}, body: "password=correct+horse+battery"},
-		"POST /org/switch":                 {kind: secPage, min: member, body: "org_id={{org}}"},
+		"GET /":                       {kind: secPublic},
+		"GET /signup":                 {kind: secPublic},
+		"POST /signup":                {kind: secPublic, body: "org_name=Sec+Org&email=sec-signup%40example.com&password=correct+horse+battery"},
+		"GET /login":                  {kind: secPublic},
+		"POST /login":                 {kind: secPublic, body: "email=nobody%40example.com&password=wrong+password+here"},
+		"POST /logout":                {kind: secPublic},
+		"GET /password/forgot":        {kind: secPublic},
+		"POST /password/forgot":       {kind: secPublic, body: "email=nobody%40example.com"},
+		"GET /password/reset/:token":  {kind: secPublic, ids: map[string]string{"token": objResetToken}},
+		"POST /password/reset/:token": {kind: secPublic, ids: map[string]string{"token": objResetToken}, body: "password=correct+horse+battery"},
+		"GET /invite/:token":          {kind: secPublic, ids: map[string]string{"token": objInviteToken}},
+		"POST /invite/:token":         {kind: secPublic, ids: map[string]string{"token": objInviteToken}, body: "password=correct+horse+battery"},
+		"POST /org/switch":            {kind: secPage, min: member, body: "org_id={{org}}"},
+		// One-click unsubscribe (RFC 8058): the token in the path is the credential.
+		"GET /unsubscribe/:token":          {kind: secPublic, ids: map[string]string{"token": objUnsubToken}},
+		"POST /unsubscribe/:token":         {kind: secPublic, ids: map[string]string{"token": objUnsubToken}, body: "List-Unsubscribe=One-Click"},
 		"GET /teams":                       {kind: secPage, min: member},
 		"POST /teams":                      {kind: secPage, min: admin, body: "name=Sec+team"},
 		"POST /teams/:id":                  {kind: secPage, min: admin, ids: team, body: "name=Renamed+team"},
@@ -113,6 +118,8 @@ func secRoutes() map[string]secRoute {
 		"POST /webhooks":                   {kind: secPage, min: admin, body: "url=https%3A%2F%2F203.0.113.10%2Fhook&event_round.closed=1&secret=0123456789abcdef0123"},
 		"GET /webhooks/:id":                {kind: secPage, min: admin, ids: map[string]string{"id": objWebhook}},
 		"POST /webhooks/:id/delete":        {kind: secPage, min: admin, ids: map[string]string{"id": objWebhook}},
+		"GET /emails":                      {kind: secPage, min: admin},
+		"POST /emails/:id/retry":           {kind: secPage, min: admin, ids: map[string]string{"id": objEmail}},
 		"POST /members/invite":             {kind: secPage, min: admin, body: "email=sec-invite%40example.com&role=member"},
 		"POST /members/:id/role":           {kind: secPage, min: admin, ids: map[string]string{"id": objMember}, body: "role=leader"},
 		"POST /members/:id/remove":         {kind: secPage, min: admin, ids: map[string]string{"id": objMember}},
@@ -134,6 +141,7 @@ func secRoutes() map[string]secRoute {
 		"POST /assessments/:id/invitations.csv":                   {kind: secPage, min: member, ids: assessment, body: "token={{survey}}", attachment: true},
 		"POST /assessments/:id/invitations/:invitation_id/revoke": {kind: secPage, min: member, ids: invitation},
 		"POST /assessments/:id/invitations/:invitation_id/reopen": {kind: secPage, min: admin, ids: invitation},
+		"POST /assessments/:id/reminders":                         {kind: secPage, min: admin, ids: assessment},
 		"GET /assessments/:id/results":                            {kind: secPage, min: member, ids: assessment},
 		"GET /dashboard":                                          {kind: secPage, min: leader},
 		"GET /assessments/:id/export.xlsx":                        {kind: secPage, min: leader, ids: assessment, attachment: true},
@@ -204,6 +212,7 @@ func secRoutes() map[string]secRoute {
 		"POST /api/v1/assessments/:id/invitations":                       {kind: secAPI, min: member, ids: assessment, body: `{"team_id":{{team}},"label":"sec"}`},
 		"DELETE /api/v1/assessments/:id/invitations/:invitation_id":      {kind: secAPI, min: member, ids: invitation},
 		"POST /api/v1/assessments/:id/invitations/:invitation_id/reopen": {kind: secAPI, min: admin, ids: invitation},
+		"POST /api/v1/assessments/:id/reminders":                         {kind: secAPI, min: admin, ids: assessment},
 		"GET /api/v1/assessments/:id/results":                            {kind: secAPI, min: member, ids: assessment},
 		"GET /api/v1/assessments/:id/recommendations":                    {kind: secAPI, min: member, ids: assessment},
 		"GET /api/v1/assessments/:id/export.xlsx":                        {kind: secAPI, min: leader, ids: assessment, attachment: true},
@@ -395,6 +404,26 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 	if err != nil || o.obj[objResetToken] == "" {
 		t.Fatalf("reset link: %v", err)
 	}
+	if _, err := st.CreateInvitationsMailed(ctx, org.ID, round.ID, &uid, []store.NewInvitation{{TeamID: team.ID, Email: "remind-" + tag + "@example.com"}},
+		func(store.CreatedInvitation) store.NewEmail {
+			return store.NewEmail{Subject: "Invitation", Text: "link"}
+		}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.QueueReminders(ctx, org.ID, round.ID, time.Now(), func(in store.ReminderInfo) store.NewEmail {
+		o.obj[objUnsubToken] = in.UnsubscribeToken
+		return store.NewEmail{Subject: "Reminder", Text: "link"}
+	}); err != nil || o.obj[objUnsubToken] == "" {
+		t.Fatalf("reminder: %v", err)
+	}
+	emailID, err := st.QueueEmail(ctx, store.NewEmail{OrgID: &org.ID, Purpose: "test", To: "bounce-" + tag + "@example.com", Subject: "Bounced", Text: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RecordEmailAttempt(ctx, emailID, time.Now(), "550 no such user", true); err != nil {
+		t.Fatal(err)
+	}
+	o.obj[objEmail] = i64(emailID)
 	o.obj[objOrg] = i64(org.ID)
 	o.obj[objPage] = "1"
 	o.obj["question"] = o.question
@@ -417,7 +446,8 @@ var secNowhere = map[string]string{
 	objAPIToken: "999999", objQuestionnaire: "no-such-questionnaire", objQHash: strings.Repeat("0", 64), objSurvey: "s_nosuchtoken0000000000000000000000",
 	objInviteToken: "nosuchinvite000000000000000000000", objOrg: "999999", objPage: "1", "question": "no-such-question",
 	objOpenLink: "999999", objOpenToken: "j_nosuchtoken0000000000000000000000", objResetToken: "pr_nosuchtoken000000000000000000000",
-	objWebhook: "999999",
+	objWebhook:    "999999",
+	objUnsubToken: "u_nosuchtoken0000000000000000000000", objEmail: "999999",
 }
 
 // checkHeaders asserts the security headers of every response, and that no
@@ -846,7 +876,9 @@ func secFirstQuestion(e *secEnv, key string) string {
 
 // TestSecurityCSRF sends every state-changing request of a logged-in
 // browser without a CSRF token, and with a wrong one: 403, nothing changes.
-// Only the token-in-path survey API is exempt (it carries no cookie).
+// Only the token-in-path survey API (it carries no cookie) and one-click
+// unsubscribe links are exempt: mail clients POST those without cookies or
+// a form (RFC 8058), the token in the path being the only credential.
 func TestSecurityCSRF(t *testing.T) {
 	secEach(t, nil, func(t *testing.T, e *secEnv) {
 		matrix := secRoutes()
@@ -859,7 +891,7 @@ func TestSecurityCSRF(t *testing.T) {
 				continue
 			}
 			m, p, ct, body := e.fill(key, rt, e.a.obj)
-			if strings.HasPrefix(p, "/api/v1/survey/") {
+			if strings.HasPrefix(p, "/api/v1/survey/") || strings.HasPrefix(p, "/unsubscribe/") {
 				continue
 			}
 			if r := owner.send(m, p, ct, body, false); r.Status != http.StatusForbidden {

@@ -24,6 +24,7 @@ import (
 	"gapmap/app/jobs"
 	"gapmap/app/mail"
 	"gapmap/app/metrics"
+	"gapmap/app/reminders"
 	"gapmap/app/results"
 	"gapmap/app/store"
 	"gapmap/app/webhooks"
@@ -165,6 +166,7 @@ func RegisterWork(r *jobs.Runner, st *store.Store, cfg config.Config, obs result
 		return err
 	}
 	mail.Register(r, st, sender, mail.Options{MaxAge: cfg.MailMaxAge})
+	(&reminders.Service{Store: st, BaseURL: cfg.BaseURL, Log: log}).Register(r)
 	log.Info("email is on", "smtp", cfg.RedactedSMTP(), "from", cfg.MailFrom, "give_up_after", cfg.MailMaxAge.String())
 	return nil
 }
@@ -175,6 +177,7 @@ func (s *Server) Serve(ln net.Listener) error {
 		ctx, cancel := context.WithCancel(context.Background())
 		s.stopJobs, s.jobsDone = cancel, make(chan struct{})
 		s.schedulePurges()
+		s.scheduleReminders()
 		go func() {
 			defer close(s.jobsDone)
 			s.jobs.Run(ctx)

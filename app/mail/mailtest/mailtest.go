@@ -21,6 +21,7 @@ type Received struct {
 	MessageID string
 	Subject   string
 	Body      string // the raw body after the headers
+	Header    mail.Header
 	Accepted  bool
 }
 
@@ -33,6 +34,8 @@ type Server struct {
 	refuse int
 	Addr   string // host:port to connect to
 	srv    *smtp.Server
+	ln     net.Listener
+	stop   int // accept this many messages, then take no new connection (0: no limit)
 }
 
 // Start starts a server that lives until the test ends.
@@ -46,10 +49,19 @@ func Start(t testing.TB, refuse int) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Addr = l.Addr().String()
+	s.Addr, s.ln = l.Addr().String(), l
 	go func() { _ = s.srv.Serve(l) }()
 	t.Cleanup(func() { _ = s.srv.Close() })
 	return s
+}
+
+// StopAfter makes the server stop listening once it has accepted n more
+// messages, as a relay that dies in the middle of a batch: the n-th is
+// acknowledged, later connections are refused.
+func (s *Server) StopAfter(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stop = n
 }
 
 // Messages returns the messages given so far, accepted or not.
@@ -88,7 +100,7 @@ func (x *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	rec := Received{From: x.from, To: x.to, MessageID: m.Header.Get("Message-ID"), Subject: subject, Body: string(body)}
+	rec := Received{From: x.from, To: x.to, MessageID: m.Header.Get("Message-ID"), Subject: subject, Body: string(body), Header: m.Header}
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
 	if x.s.refuse != 0 {
@@ -100,5 +112,10 @@ func (x *session) Data(r io.Reader) error {
 	}
 	rec.Accepted = true
 	x.s.got = append(x.s.got, rec)
+	if x.s.stop > 0 {
+		if x.s.stop--; x.s.stop == 0 {
+			_ = x.s.ln.Close()
+		}
+	}
 	return nil
 }
