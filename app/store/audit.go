@@ -46,6 +46,7 @@ const (
 	AuditOpenLinkRevoked = "open_link.revoked"
 	AuditQuestUpload     = "questionnaire.uploaded"
 	AuditRoadmapImport   = "roadmap.imported"
+	AuditSSOConfigured   = "sso.configured"
 )
 
 // auditActions lists every audited action, for filters and documentation.
@@ -56,6 +57,7 @@ var auditActions = []string{
 	AuditRoundCreated, AuditRoundEdited, AuditRoundDup, AuditRoundClosed,
 	AuditRoundReopened, AuditRoundDeleted, AuditLinkCreated, AuditLinkRevoked,
 	AuditLinkRegen, AuditLinkReopened, AuditOpenLinkCreated, AuditOpenLinkRevoked, AuditQuestUpload, AuditRoadmapImport,
+	AuditSSOConfigured,
 }
 
 // AuditActions returns every audited action name.

@@ -59,6 +59,9 @@ func OrgTables() []OrgTable {
 		{Table: "plan_items", File: "roadmap.jsonl", Where: "org_id = ?", Order: "assessment_id, team_id, questionnaire_key, recommendation_key"},
 		{Table: "audit_log", File: "audit.jsonl", Where: "org_id = ?", Order: "id"},
 		{Table: "outbox", File: "emails.jsonl", Where: "org_id = ?", Order: "id", Omit: []string{"body_text", "body_html"}},
+		{Table: "sso_configs", File: "sso.jsonl", Where: "org_id = ?", Order: "id", Omit: []string{"client_secret"}},
+		{Table: "sso_domains", File: "sso_domains.jsonl", Where: "org_id = ?", Order: "id"},
+		{Table: "sso_identities", File: "sso_identities.jsonl", Where: "org_id = ?", Order: "id"},
 	}
 }
 
