@@ -25,6 +25,7 @@ import (
 	"gapmap/app/mail"
 	"gapmap/app/metrics"
 	"gapmap/app/results"
+	"gapmap/app/sso"
 	"gapmap/app/store"
 	"gapmap/questionnaires"
 	"gapmap/views"
@@ -69,6 +70,8 @@ type Server struct {
 	jobsRunning atomic.Bool   // the worker pool runs (Serve); otherwise requests settle jobs themselves
 	stopJobs    func()        // ends the worker pool
 	jobsDone    chan struct{} // closed when the worker pool has stopped
+
+	ssoClient *sso.Client // sign-ins through organizations' OpenID providers
 }
 
 // New builds the fiber application with every middleware and route.
@@ -99,6 +102,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.registerPurges()
 	s.charts = newChartCache(256)
+	s.ssoClient = sso.New(nil)
 	s.views = engine
 	marker := make([]byte, 16)
 	if _, err := rand.Read(marker); err != nil {
