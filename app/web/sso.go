@@ -138,6 +138,9 @@ func (s *Server) ssoStart(c *fiber.Ctx) error {
 		return s.formError(c, "auth/login", form, err)
 	}
 	authURL, pend, err := s.ssoClient.Begin(ctx, s.ssoSettings(cfg))
+	if err == nil && (strings.ContainsAny(authURL, "\r\n") || !(strings.HasPrefix(authURL, "https://") || strings.HasPrefix(authURL, "http://"))) {
+		err = apperr.Errorf(apperr.EUnavailable, "The identity provider's authorization endpoint is not a web address.")
+	}
 	if err != nil {
 		return s.formError(c, "auth/login", form, err)
 	}
@@ -151,7 +154,12 @@ func (s *Server) ssoStart(c *fiber.Ctx) error {
 	}
 	c.Cookie(&fiber.Cookie{Name: ssoCookie, Value: pend.State, Path: "/sso", HTTPOnly: true, Secure: s.cfg.Secure(),
 		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().Add(ssoPendingTTL)})
-	return c.Redirect(authURL, fiber.StatusSeeOther)
+	// Not a redirect: the log-in page's CSP (form-action 'self') would stop
+	// a form submission that redirects to the provider's origin. A Refresh
+	// (and a link) starts a new navigation instead.
+	c.Set("Refresh", "0;url="+authURL)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, "sso/continue", fiber.Map{"Title": "Signing in to " + cfg.OrgName, "URL": authURL, "OrgName": cfg.OrgName})
 }
 
 func (s *Server) ssoSettings(cfg *store.SSOConfig) sso.Settings {

@@ -3,10 +3,12 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -50,6 +52,7 @@ func (ts *testServer) ssoBrowser(op *ssotest.Provider) *ssoBrowser {
 type ssoPage struct {
 	status int
 	url    *url.URL
+	header http.Header
 	body   string
 }
 
@@ -63,7 +66,7 @@ func (b *ssoBrowser) read(resp *http.Response, err error) ssoPage {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	return ssoPage{status: resp.StatusCode, url: resp.Request.URL, body: string(data)}
+	return ssoPage{status: resp.StatusCode, url: resp.Request.URL, header: resp.Header, body: string(data)}
 }
 
 func (b *ssoBrowser) get(path string) ssoPage {
@@ -84,8 +87,23 @@ func (b *ssoBrowser) start(org string) ssoPage {
 	if m == nil {
 		b.t.Fatal("no CSRF field on the login page")
 	}
-	return b.postForm("/sso/start", url.Values{"_csrf": {m[1]}, "org": {org}, "next": {"/api/v1/me"}})
+	r := b.postForm("/sso/start", url.Values{"_csrf": {m[1]}, "org": {org}, "next": {"/api/v1/me"}})
+	if r.status != http.StatusOK {
+		return r
+	}
+	// The page goes on to the provider by a Refresh header and a link, as
+	// a browser would (not a redirect: see ssoStart).
+	link := ssoContinue.FindStringSubmatch(r.body)
+	if link == nil {
+		b.t.Fatalf("no link to the provider: %.300s", r.body)
+	}
+	if to := html.UnescapeString(link[1]); r.header.Get("Refresh") != "0;url="+to || !strings.HasPrefix(to, b.op.Issuer+"/") {
+		b.t.Fatalf("Refresh %q and link %q differ or leave the provider", r.header.Get("Refresh"), to)
+	}
+	return b.read(b.client.Get(html.UnescapeString(link[1])))
 }
+
+var ssoContinue = regexp.MustCompile(`id="sso-continue" href="([^"]+)"`)
 
 // signIn signs in through org's provider as the provider's user and
 // returns the page gapmap ends on.
