@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"strings"
 	"time"
@@ -177,7 +178,7 @@ func (s *Server) ssoCallback(c *fiber.Ctx) error {
 		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Unix(1, 0)})
 	form := fiber.Map{"Title": "Log in", "Next": "/"}
 	fail := func(err error) error { return s.formError(c, "auth/login", form, err) }
-	if state == "" || cookie == "" || state != cookie {
+	if state == "" || subtle.ConstantTimeCompare([]byte(state), []byte(cookie)) != 1 {
 		return fail(apperr.Errorf(apperr.EUnauthorized, "This sign-in was not started in this browser, or it took too long. Start again."))
 	}
 	kv := s.store.KV("sso")
