@@ -178,6 +178,7 @@ func TestSSOSignIn(t *testing.T) {
 		op.AddUser("bob", "bob@bravo.example", true, "gm-leaders")
 		op.AddUser("eve", "eve@elsewhere.example", true, "gm-admins")
 		op.AddUser("owner", "owner@acme.example", true)
+		op.AddUser("unverified", "uma@acme.example", false)
 
 		t.Run("first sign-in creates a member with the claim's role", func(t *testing.T) {
 			b := ts.ssoBrowser(op)
@@ -235,6 +236,7 @@ func TestSSOSignIn(t *testing.T) {
 			}{
 				{"domain outside the list", "acme", "eve", ssotest.Honest, http.StatusForbidden, "is not on the organization&#39;s list", "domain"},
 				{"another organization's person through Acme", "acme", "bob", ssotest.Honest, http.StatusForbidden, "is not on the organization&#39;s list", "domain"},
+				{"unverified email", "acme", "unverified", ssotest.Honest, http.StatusForbidden, "did not vouch for an email", "email_unverified"},
 				{"wrong audience", "acme", "ana", ssotest.WrongAudience, http.StatusUnauthorized, "issued to another application", "audience"},
 				{"wrong nonce", "acme", "ana", ssotest.WrongNonce, http.StatusUnauthorized, "belongs to another sign-in", "nonce"},
 				{"expired token", "acme", "ana", ssotest.Expired, http.StatusUnauthorized, "has expired", "expired"},

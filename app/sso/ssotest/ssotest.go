@@ -152,7 +152,7 @@ func (s *opStorage) SetUserinfoFromRequest(ctx context.Context, ui *oidc.UserInf
 	if err := s.Storage.SetUserinfoFromRequest(ctx, ui, req, scopes); err != nil {
 		return err
 	}
-	ui.AppendClaims(RoleClaim, s.groupsOf(req.GetSubject()))
+	s.extraClaims(ui, req.GetSubject())
 	return nil
 }
 
@@ -161,8 +161,18 @@ func (s *opStorage) SetUserinfoFromToken(ctx context.Context, ui *oidc.UserInfo,
 	if err := s.Storage.SetUserinfoFromToken(ctx, ui, tokenID, subject, origin); err != nil {
 		return err
 	}
-	ui.AppendClaims(RoleClaim, s.groupsOf(ui.Subject))
+	s.extraClaims(ui, ui.Subject)
 	return nil
+}
+
+// extraClaims adds the groups, and says "email_verified": false outright
+// for an unverified address (the example omits a false value, as some
+// providers do; others, such as Keycloak, send it).
+func (s *opStorage) extraClaims(ui *oidc.UserInfo, subject string) {
+	ui.AppendClaims(RoleClaim, s.groupsOf(subject))
+	if ui.Email != "" && !bool(ui.EmailVerified) {
+		ui.AppendClaims("email_verified", false)
+	}
 }
 
 // GetClientByClientID gives clients whose ID tokens are already expired
