@@ -364,6 +364,17 @@ func TestPasswordLoginOff(t *testing.T) {
 		if r.Status != http.StatusForbidden {
 			t.Errorf("switch into Acme with a password session: %s", r)
 		}
+		// Removed from Other, the password session does not fall back into Acme.
+		admin, err := ts.st.UserByEmail(context.Background(), "admin@acme.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.st.RemoveMember(context.Background(), other.ID, admin.ID); err != nil {
+			t.Fatal(err)
+		}
+		if r := c.get("/api/v1/me"); r.Status != http.StatusUnauthorized {
+			t.Errorf("after leaving Other, the password session reads %s", r)
+		}
 	})
 }
 
