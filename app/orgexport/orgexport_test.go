@@ -117,6 +117,15 @@ func populate(t *testing.T, st *store.Store, name string, shared string) populat
 		t.Fatal(err)
 	}
 	p.secrets = append(p.secrets, unsub)
+	ssoSecret := "sso-client-secret-" + slug
+	if _, err := st.SaveSSOConfig(ctx, org.ID, store.SSOInput{Slug: slug, Issuer: "https://login." + slug + ".example", ClientID: "gapmap",
+		ClientSecret: ssoSecret, Domains: []string{slug + ".example"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SSOSignIn(ctx, store.SSOLogin{OrgID: org.ID, Issuer: "https://login." + slug + ".example", Subject: "s1", Email: "sso@" + slug + ".example"}); err != nil {
+		t.Fatal(err)
+	}
+	p.secrets = append(p.secrets, ssoSecret)
 	upload := *q
 	upload.Key = slug + "-own"
 	if _, err := st.UploadQuestionnaire(ctx, org.ID, &upload, []byte("key: "+upload.Key+"\n")); err != nil {

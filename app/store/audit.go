@@ -46,6 +46,7 @@ const (
 	AuditOpenLinkRevoked = "open_link.revoked"
 	AuditQuestUpload     = "questionnaire.uploaded"
 	AuditRoadmapImport   = "roadmap.imported"
+	AuditSSOConfigured   = "sso.configured"
 )
 
 // auditActions lists every audited action, for filters and documentation.
@@ -57,6 +58,7 @@ var auditActions = []string{
 	AuditRoundReopened, AuditRoundDeleted, AuditLinkCreated, AuditLinkRevoked,
 	AuditLinkRegen, AuditLinkReopened, AuditOpenLinkCreated, AuditOpenLinkRevoked, AuditQuestUpload, AuditRoadmapImport,
 	AuditWebhookCreated, AuditWebhookDeleted,
+	AuditSSOConfigured,
 }
 
 // AuditActions returns every audited action name.

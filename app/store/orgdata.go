@@ -69,6 +69,9 @@ func OrgTables() []OrgTable {
 		{Table: "invitation_addresses", File: "invitation_addresses.jsonl", Where: "org_id = ?", Order: "invitation_id", Omit: []string{"token"}},
 		{Table: "reminders", File: "reminders.jsonl", Where: "org_id = ?", Order: "id", Omit: []string{"unsubscribe_hash"}},
 		{Table: "reminder_optouts", File: "reminder_optouts.jsonl", Where: "org_id = ?", Order: "assessment_id, address"},
+		{Table: "sso_configs", File: "sso.jsonl", Where: "org_id = ?", Order: "id", Omit: []string{"client_secret"}},
+		{Table: "sso_domains", File: "sso_domains.jsonl", Where: "org_id = ?", Order: "id"},
+		{Table: "sso_identities", File: "sso_identities.jsonl", Where: "org_id = ?", Order: "id"},
 	}
 }
 

@@ -60,6 +60,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if len(ms) == 0 {
 		return s.formError(c, "auth/login", form, apperr.Errorf(apperr.EForbidden, "This account no longer belongs to any organization."))
 	}
+	if ms, err = s.passwordOrgs(c, ms); err != nil {
+		return s.formError(c, "auth/login", form, err)
+	}
 	if err := s.store.RecordSignIn(c.UserContext(), user.Email, user.ID, ms[0].OrgID, true); err != nil {
 		return err
 	}
@@ -71,6 +74,12 @@ func (s *Server) login(c *fiber.Ctx) error {
 
 // startSession logs a user in under a new session id (no fixation).
 func (s *Server) startSession(c *fiber.Ctx, userID, orgID int64) error {
+	return s.startSessionVia(c, userID, orgID, 0)
+}
+
+// startSessionVia starts a session; ssoOrg names the organization whose
+// single sign-on it went through (0: a password).
+func (s *Server) startSessionVia(c *fiber.Ctx, userID, orgID, ssoOrg int64) error {
 	sess, err := s.sessions.Get(c)
 	if err != nil {
 		return err
@@ -86,6 +95,9 @@ func (s *Server) startSession(c *fiber.Ctx, userID, orgID int64) error {
 	sess.Set(sessOrg, orgID)
 	sess.Set(sessLogin, now)
 	sess.Set(sessSeen, now)
+	if ssoOrg != 0 {
+		sess.Set(sessSSO, ssoOrg)
+	}
 	id := sess.ID() // Save releases sess
 	if err := sess.Save(); err != nil {
 		return err
@@ -117,7 +129,11 @@ func (s *Server) switchOrg(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.Membership(c.UserContext(), p.UserID, orgID); err != nil {
+	m, err := s.store.Membership(c.UserContext(), p.UserID, orgID)
+	if err != nil {
+		return err
+	}
+	if err := s.passwordSwitchAllowed(c, m); err != nil {
 		return err
 	}
 	sess, err := s.sessions.Get(c)
@@ -148,6 +164,9 @@ func (s *Server) acceptInvite(c *fiber.Ctx) error {
 	user, orgID, err := s.store.AcceptInvite(c.UserContext(), token, c.FormValue("password"))
 	if err != nil {
 		return s.formError(c, "auth/invite", fiber.Map{"Title": "Join " + info.OrgName, "Invite": info, "Token": token}, err)
+	}
+	if _, err := s.passwordOrgs(c, []store.Membership{{OrgID: orgID, OrgName: info.OrgName, Role: info.Invite.Role}}); err != nil {
+		return s.redirectFlash(c, "/login", "success", "You joined "+info.OrgName+", which signs in with single sign-on: use “Sign in with SSO”.")
 	}
 	if err := s.startSession(c, user.ID, orgID); err != nil {
 		return err

@@ -233,6 +233,11 @@ func (s *Server) fallbackOrg(c *fiber.Ctx, uid int64) (*store.Principal, error) 
 	if err != nil || len(ms) == 0 {
 		return nil, err
 	}
+	if ms, err = s.passwordOrgs(c, ms); apperr.Code(err) == apperr.EForbidden {
+		return nil, nil // only organizations that sign in with SSO are left
+	} else if err != nil {
+		return nil, err
+	}
 	return s.store.Principal(c.UserContext(), uid, ms[0].OrgID)
 }
 

@@ -351,6 +351,11 @@ func (f *oaFixture) cases() []oaCase {
 		{name: "webhook deliveries unknown", method: "GET", path: fixed("/api/v1/webhooks/999999/deliveries"), token: owner, status: 404},
 		{name: "delete webhook", method: "DELETE", path: fixed(f.webhook), token: owner, status: 204},
 		{name: "delete webhook again", method: "DELETE", path: fixed(f.webhook), token: owner, status: 404},
+		{name: "sso not configured", method: "GET", path: fixed("/api/v1/sso"), token: owner, status: 404},
+		{name: "configure sso", method: "PUT", path: fixed("/api/v1/sso"), token: owner, contentType: js, body: raw(`{"slug":"openapi","issuer":"https://login.openapi.example","client_id":"gapmap","client_secret":"s3cret","domains":["openapi.example"],"role_claim":"groups","admin_values":["admins"],"leader_values":[],"password_login_off":false}`), status: 200},
+		{name: "configure sso with a plain http issuer", method: "PUT", path: fixed("/api/v1/sso"), token: owner, contentType: js, body: raw(`{"slug":"openapi","issuer":"http://login.openapi.example","client_id":"gapmap","domains":["openapi.example"]}`), status: 422},
+		{name: "sso", method: "GET", path: fixed("/api/v1/sso"), token: owner, status: 200},
+		{name: "sso as member", method: "GET", path: fixed("/api/v1/sso"), token: member, status: 403},
 
 		{name: "questionnaires", method: "GET", path: fixed("/api/v1/questionnaires"), token: owner, status: 200},
 		{name: "questionnaires without credentials", method: "GET", path: fixed("/api/v1/questionnaires"), status: 401, invalid: true},

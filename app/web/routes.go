@@ -49,6 +49,10 @@ func (s *Server) routes() {
 	app.Post("/org/switch", pageAuth(member), s.switchOrg)
 	app.Get("/unsubscribe/:token", loginLimit, privateLink, s.unsubscribePage) // token in path: no Referer, no caching
 	app.Post("/unsubscribe/:token", loginLimit, privateLink, s.unsubscribe)    // one-click (RFC 8058): no CSRF token
+	app.Post("/sso/start", loginLimit, s.ssoStart)
+	app.Get("/sso/callback", loginLimit, s.ssoCallback)
+	app.Get("/settings/sso", pageAuth(models.RoleOwner), s.ssoSettingsPage)
+	app.Post("/settings/sso", pageAuth(models.RoleOwner), s.saveSSOSettings)
 
 	app.Get("/teams", pageAuth(member), s.teamsPage)
 	app.Post("/teams", pageAuth(admin), s.createTeam)
@@ -116,6 +120,8 @@ func (s *Server) routes() {
 	api.Post("/webhooks", apiAuth(admin), s.apiCreateWebhook)
 	api.Delete("/webhooks/:id", apiAuth(admin), s.apiDeleteWebhook)
 	api.Get("/webhooks/:id/deliveries", apiAuth(admin), s.apiWebhookDeliveries)
+	api.Get("/sso", apiAuth(models.RoleOwner), s.apiSSO)
+	api.Put("/sso", apiAuth(models.RoleOwner), s.apiPutSSO)
 	api.Get("/questionnaires", apiAuth(member), s.apiQuestionnaires)
 	api.Post("/questionnaires", apiAuth(admin), uploadLimit, s.apiUploadQuestionnaire)
 	api.Get("/questionnaires/:key", apiAuth(member), s.apiQuestionnaire)

@@ -104,6 +104,10 @@ func secRoutes() map[string]secRoute {
 		"GET /invite/:token":          {kind: secPublic, ids: map[string]string{"token": objInviteToken}},
 		"POST /invite/:token":         {kind: secPublic, ids: map[string]string{"token": objInviteToken}, body: "password=correct+horse+battery"},
 		"POST /org/switch":            {kind: secPage, min: member, body: "org_id={{org}}"},
+		"POST /sso/start":             {kind: secPublic, body: "org=nobody"},
+		"GET /sso/callback":           {kind: secPublic},
+		"GET /settings/sso":           {kind: secPage, min: owner},
+		"POST /settings/sso":          {kind: secPage, min: owner, body: "slug=sec-matrix&issuer=https%3A%2F%2Flogin.example.com&client_id=x&client_secret=y&domains=example.com"},
 		// One-click unsubscribe (RFC 8058): the token in the path is the credential.
 		"GET /unsubscribe/:token":          {kind: secPublic, ids: map[string]string{"token": objUnsubToken}},
 		"POST /unsubscribe/:token":         {kind: secPublic, ids: map[string]string{"token": objUnsubToken}, body: "List-Unsubscribe=One-Click"},
@@ -197,6 +201,8 @@ func secRoutes() map[string]secRoute {
 		"POST /api/v1/webhooks":                                          {kind: secAPI, min: admin, body: `{"url":"https://203.0.113.10/hook","events":["round.closed"],"secret":"0123456789abcdef0123"}`},
 		"DELETE /api/v1/webhooks/:id":                                    {kind: secAPI, min: admin, ids: map[string]string{"id": objWebhook}},
 		"GET /api/v1/webhooks/:id/deliveries":                            {kind: secAPI, min: admin, ids: map[string]string{"id": objWebhook}},
+		"GET /api/v1/sso":                                                {kind: secAPI, min: owner},
+		"PUT /api/v1/sso":                                                {kind: secAPI, min: owner, body: `{"slug":"sec-matrix","issuer":"https://login.example.com","client_id":"x","client_secret":"y","domains":["example.com"]}`},
 		"GET /api/v1/questionnaires":                                     {kind: secAPI, min: member},
 		"POST /api/v1/questionnaires":                                    {kind: secAPI, min: admin, body: "@yaml"},
 		"GET /api/v1/questionnaires/:key":                                {kind: secAPI, min: member, ids: map[string]string{"key": objQuestionnaire}},
@@ -327,6 +333,9 @@ func (e *secEnv) newOrg(name, tag string) *secOrg {
 			teams = []int64{team.ID}
 		}
 		o.users[r], o.bearer[r] = e.addPerson(base, string(r)+"-"+tag+"@example.com", r, teams...)
+	}
+	if _, err := st.SaveSSOConfig(ctx, org.ID, store.SSOInput{Slug: "sec-" + tag, Issuer: "https://login.example.com", ClientID: tag, ClientSecret: "s", Domains: []string{tag + ".example.com"}}); err != nil {
+		t.Fatal(err)
 	}
 	invPlain, inv, err := st.CreateInvite(ctx, org.ID, owner.ID, "pending-"+tag+"@example.com", models.RoleMember)
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 	"gapmap/app/metrics"
 	"gapmap/app/reminders"
 	"gapmap/app/results"
+	"gapmap/app/sso"
 	"gapmap/app/store"
 	"gapmap/app/webhooks"
 	"gapmap/questionnaires"
@@ -73,6 +74,7 @@ type Server struct {
 	jobsDone    chan struct{} // closed when the worker pool has stopped
 
 	measured MeasuredFunc // test hook of measuredFor; nil in production
+	ssoClient *sso.Client // sign-ins through organizations' OpenID providers
 }
 
 // New builds the fiber application with every middleware and route.
@@ -103,6 +105,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.registerPurges()
 	s.charts = newChartCache(256)
+	s.ssoClient = sso.New(nil)
 	s.views = engine
 	marker := make([]byte, 16)
 	if _, err := rand.Read(marker); err != nil {
