@@ -73,8 +73,8 @@ type Server struct {
 	stopJobs    func()        // ends the worker pool
 	jobsDone    chan struct{} // closed when the worker pool has stopped
 
-	measured MeasuredFunc // test hook of measuredFor; nil in production
-	ssoClient *sso.Client // sign-ins through organizations' OpenID providers
+	measured  MeasuredFunc // test hook of measuredFor; nil in production
+	ssoClient *sso.Client  // sign-ins through organizations' OpenID providers
 }
 
 // New builds the fiber application with every middleware and route.
