@@ -150,4 +150,3 @@ func TestLocalized(t *testing.T) {
 		t.Errorf("after ParseJSON: title = %q", got)
 	}
 }
-
