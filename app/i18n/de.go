@@ -104,6 +104,7 @@ func german() map[string]string {
 		"join.continue": "Weiter zur Umfrage",
 		"join.title":    "Ihr Umfragelink",
 
+		"js.progress":    "{answered} von {total} Fragen beantwortet",
 		"js.retry":       "Diese Antwort konnte nicht gespeichert werden. Prüfen Sie Ihre Verbindung; wir versuchen es weiter.",
 		"js.need":        "Wählen Sie eine Antwort, damit diese Frage gespeichert wird.",
 		"js.needcomment": "Wählen Sie eine Antwort oder „Nicht zutreffend“, damit Ihr Kommentar gespeichert wird.",

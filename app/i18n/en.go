@@ -113,6 +113,7 @@ func english() map[string]string {
 		"join.title":    "Your survey link",
 
 		// The survey script's status texts (static/js/survey.js).
+		"js.progress":    "{answered} of {total} questions answered",
 		"js.retry":       "This answer could not be saved. Check your connection; we keep trying.",
 		"js.need":        "Choose an answer to save this question.",
 		"js.needcomment": "Choose an answer or “Not applicable” to save your comment.",

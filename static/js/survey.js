@@ -242,9 +242,11 @@
     var max = progressEl.getAttribute('max');
     var value = (parseInt(progressEl.getAttribute('value'), 10) || 0) + 1;
     progressEl.setAttribute('value', String(value));
-    progressEl.textContent = value + ' of ' + max;
+    var words = msg('progress', '{answered} of {total} questions answered')
+      .replace('{answered}', value).replace('{total}', max);
+    progressEl.textContent = words;
     if (progressLabel) {
-      progressLabel.textContent = value + ' of ' + max + ' questions answered';
+      progressLabel.textContent = words;
     }
   }
 
