@@ -116,7 +116,7 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	title := "Dashboard · " + a.Name
-	pageKey, pageCacheable := dashboardKey(p.OrgID, a, plan, versions, fresh, planItems)
+	pageKey, pageCacheable := dashboardKey(p.OrgID, a, plan, versions, fresh, planItems, readingLang(ctx))
 	if pageCacheable {
 		if content, ok := s.bodies.get(pageKey); ok {
 			return s.renderCachedContent(c, fiber.Map{"Title": title}, content)
@@ -153,6 +153,7 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	data := fiber.Map{
 		"Title": title, "Assessment": a, "Boards": boards, "Teams": teams,
 		"Plan": recommend.Progress(items, planMapOf(planItems)), "PlanItems": len(items), "Freshness": fresh,
+		"Languages": s.readingPicker(c, p.OrgID, a.ID),
 	}
 	if !pageCacheable {
 		return s.render(c, "dashboard/assessment", data)
@@ -234,7 +235,7 @@ func (p roundPlan) cacheKey(orgID, id int64, round *results.Round, versions map[
 		if round.Results[qi] == nil {
 			return "", false
 		}
-		fmt.Fprintf(&b, "|q%d:%s:%s", qi, q.Key, q.Hash)
+		fmt.Fprintf(&b, "|q%d:%s:%s:%s", qi, q.Key, q.Hash, q.Lang())
 	}
 	for i, a := range p.rounds {
 		fmt.Fprintf(&b, "|r%d:%q", a.ID, a.Name)
@@ -371,7 +372,7 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 	}
 	return s.render(c, "dashboard/team", fiber.Map{
 		"Title": team.Name + " · " + a.Name, "Assessment": a, "Team": team, "Views": views,
-		"CanSeeAll": acc.SeesAll(), "Withheld": withheld,
+		"CanSeeAll": acc.SeesAll(), "Withheld": withheld, "Languages": s.readingPicker(c, p.OrgID, a.ID),
 	})
 }
 

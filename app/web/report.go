@@ -193,6 +193,7 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 		"MarkdownURL":   mdURL,
 		"ExportURL":     exportURL(id, teamID),
 		"CanImport":     p.Role.AtLeast(models.RoleAdmin),
+		"Languages":     s.readingPicker(c, p.OrgID, id),
 	})
 }
 

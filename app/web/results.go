@@ -19,6 +19,15 @@ import (
 // cheap) is computed once here; when a recompute is due, its results stay
 // missing (nil) until the job has run.
 func (s *Server) loadRound(ctx context.Context, orgID, assessmentID int64) (*results.Round, error) {
+	r, err := s.loadStoredRound(ctx, orgID, assessmentID)
+	if err != nil {
+		return nil, err
+	}
+	return localizeRound(r, readingLang(ctx)), nil
+}
+
+// loadStoredRound is loadRound in the questionnaires' own language.
+func (s *Server) loadStoredRound(ctx context.Context, orgID, assessmentID int64) (*results.Round, error) {
 	r, err := results.Load(ctx, s.store, orgID, assessmentID)
 	if err != nil {
 		return nil, err
@@ -165,7 +174,7 @@ func (s *Server) apiResults(c *fiber.Ctx) error {
 	}
 	a := sc.a
 	head := fiber.Map{"id": a.ID, "name": a.Name, "status": a.Status}
-	if sc.teamID == 0 && p.Role.AtLeast(models.RoleLeader) {
+	if sc.teamID == 0 && p.Role.AtLeast(models.RoleLeader) && readingLang(c.UserContext()) == "" {
 		if sent, err := s.sendStoredResults(c, p.OrgID, a, head); sent || err != nil {
 			return err
 		}
