@@ -150,3 +150,49 @@ func TestLocalized(t *testing.T) {
 		t.Errorf("after ParseJSON: title = %q", got)
 	}
 }
+
+// TestShippedGerman: the two shipped maturity questionnaires translate every
+// text into German: levels, dimensions, questions with help and options,
+// and recommendations.
+func TestShippedGerman(t *testing.T) {
+	all, err := questionnaires.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range all {
+		if q.Key == "developer-experience" {
+			continue
+		}
+		de := q.Translations["de"]
+		if de == nil || de.Title == "" || de.Description == "" {
+			t.Errorf("%s: no German title or description", q.Key)
+			continue
+		}
+		for _, l := range q.Levels {
+			if lt := de.Levels[l.Level]; lt.Name == "" || lt.Description == "" {
+				t.Errorf("%s: level %d untranslated", q.Key, l.Level)
+			}
+		}
+		for _, d := range q.Dimensions {
+			if dt := de.Dimensions[d.Key]; dt.Title == "" || dt.Description == "" {
+				t.Errorf("%s: dimension %s untranslated", q.Key, d.Key)
+			}
+			for _, qu := range d.Questions {
+				qt := de.Questions[qu.Key]
+				if qt.Text == "" || qt.Help == "" {
+					t.Errorf("%s: question %s untranslated", q.Key, qu.Key)
+				}
+				for _, o := range qu.Options {
+					if qt.Options[o.Key] == "" {
+						t.Errorf("%s: option %s of %s untranslated", q.Key, o.Key, qu.Key)
+					}
+				}
+			}
+		}
+		for _, r := range q.Recommendations {
+			if rt := de.Recommendations[r.Key]; rt.Title == "" || rt.Detail == "" {
+				t.Errorf("%s: recommendation %s untranslated", q.Key, r.Key)
+			}
+		}
+	}
+}
