@@ -73,6 +73,7 @@ func german() map[string]string {
 		"survey.done.standing":       "Wo Ihr Team steht",
 		"survey.done.standing.note":  "Die Stufen Ihres Teams aus allen abgesendeten Antworten des Teams, neben denen der Organisation, so wie die Ergebnisse der Runde sie ausweisen. Die Stufen ändern sich, wenn weitere Antworten eintreffen.",
 		"survey.done.withheld":       "Die Ergebnisse Ihres Teams werden vorerst zurückgehalten: %s.",
+		"survey.done.notenough":      "zu wenige Antworten (%d von %d)",
 		"survey.done.results":        "Ergebnisse: %s",
 		"survey.done.dimension":      "Dimension",
 		"survey.done.team":           "Ihr Team",

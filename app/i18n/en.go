@@ -79,6 +79,7 @@ func english() map[string]string {
 		"survey.done.standing":       "Where your team stands",
 		"survey.done.standing.note":  "Your team's levels from every submitted response of the team, beside the organization's, as the round's results state them. Levels update as more responses arrive.",
 		"survey.done.withheld":       "Your team's results are withheld for now: %s.",
+		"survey.done.notenough":      "not enough responses (%d of %d)",
 		"survey.done.results":        "Results: %s",
 		"survey.done.dimension":      "Dimension",
 		"survey.done.team":           "Your team",

@@ -196,10 +196,14 @@ func (sc *surveyCtx) stateAlert(err error) string {
 }
 
 // localizeResults gives a respondent's results the titles and level names
-// of the survey's language. The results are copied: they are shared.
+// of the survey's language, and says why a team is withheld in it. The
+// results are copied: they are shared.
 func (sc *surveyCtx) localizeResults(res []surveyTeamResults) []surveyTeamResults {
 	out := slices.Clone(res)
 	for i := range out {
+		if out[i].Withheld != "" && out[i].Team != nil && sc.cat.Interface(sc.lang) != i18n.English {
+			out[i].Withheld = sc.t("survey.done.notenough", out[i].Team.Respondents, sc.sv.MinGroup)
+		}
 		q := sc.questionnaire(out[i].Key)
 		if q == nil || q.Lang() == q.SourceLanguage() {
 			continue

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"gapmap/app/store/storetest"
 )
 
 // TestSurveyLanguage: Accept-Language: de gives the survey in German
@@ -74,4 +76,25 @@ func TestSurveyLanguage(t *testing.T) {
 		res := fresh.doHeaders("GET", "/s/"+r.Tokens[1]+"/review", "", "", de)
 		page(res.text(), []string{"Diese Fragen haben noch keine Antwort"}, nil)
 	})
+}
+
+// TestSurveyDoneInGerman: after submitting, a German respondent of a small
+// team in an anonymous round reads why the team's results are withheld,
+// and the results table, in German.
+func TestSurveyDoneInGerman(t *testing.T) {
+	ts := newTestServer(t, storetest.SQLite(t), nil)
+	r := newAnonRound(t, ts)
+	small := r.tokens[len(r.tokens)-1]
+	res := ts.client().doHeaders("GET", "/s/"+small, "", "", map[string]string{"Accept-Language": "de"})
+	body := res.text()
+	for _, want := range []string{"Die Ergebnisse Ihres Teams werden vorerst zurückgehalten: zu wenige Antworten (3 von 5).", "Wo Ihr Team steht", "Investition", `<html lang="de">`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("done page lacks %q", want)
+		}
+	}
+	for _, not := range []string{notEnough, "Where your team stands", "Investment"} {
+		if strings.Contains(body, not) {
+			t.Errorf("done page shows the English %q", not)
+		}
+	}
 }
