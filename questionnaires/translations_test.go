@@ -151,18 +151,15 @@ func TestLocalized(t *testing.T) {
 	}
 }
 
-// TestShippedGerman: the two shipped maturity questionnaires translate every
-// text into German: levels, dimensions, questions with help and options,
-// and recommendations.
+// TestShippedGerman: every shipped questionnaire translates every text into
+// German: levels, dimensions, questions with help, units and options, and
+// recommendations.
 func TestShippedGerman(t *testing.T) {
 	all, err := questionnaires.Shipped()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range all {
-		if q.Key == "developer-experience" {
-			continue
-		}
 		de := q.Translations["de"]
 		if de == nil || de.Title == "" || de.Description == "" {
 			t.Errorf("%s: no German title or description", q.Key)
@@ -179,7 +176,7 @@ func TestShippedGerman(t *testing.T) {
 			}
 			for _, qu := range d.Questions {
 				qt := de.Questions[qu.Key]
-				if qt.Text == "" || qt.Help == "" {
+				if qt.Text == "" || qt.Help == "" || (qu.Unit != "") != (qt.Unit != "") {
 					t.Errorf("%s: question %s untranslated", q.Key, qu.Key)
 				}
 				for _, o := range qu.Options {
