@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -95,6 +96,36 @@ func TestSurveyDoneInGerman(t *testing.T) {
 	for _, not := range []string{notEnough, "Where your team stands", "Investment"} {
 		if strings.Contains(body, not) {
 			t.Errorf("done page shows the English %q", not)
+		}
+	}
+}
+
+// TestSurveyMeasuresInGerman: likert statements, nps, number and text
+// questions of the developer-experience survey read in German.
+func TestSurveyMeasuresInGerman(t *testing.T) {
+	ts := newTestServer(t, storetest.SQLite(t), nil)
+	o := ts.newOrg("Acme", "Blue")
+	r := ts.newRound(o, devx)
+	b := ts.client()
+	de := map[string]string{"Accept-Language": "de"}
+	var all strings.Builder
+	for n := 1; n <= 5; n++ {
+		res := b.doHeaders("GET", fmt.Sprintf("/s/%s/page/%d", r.Tokens[0], n), "", "", de)
+		if res.Status != http.StatusOK {
+			t.Fatalf("page %d: %s", n, res)
+		}
+		all.WriteString(res.text())
+	}
+	body := all.String()
+	for _, want := range []string{"Stimme voll zu", "Stimme überhaupt nicht zu", "Weder noch", "Trifft auf mich nicht zu", "(freiwillig)",
+		"von 2000 Zeichen", "Ihre Antwort in Stunden", "Überhaupt nicht wahrscheinlich", "Rückmeldeschleifen", "Wie viele Stunden verlieren Sie"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("German measure pages lack %q", want)
+		}
+	}
+	for _, not := range []string{"Strongly agree", "Not applicable to me", "(optional)", "characters", "Your answer in", "Not at all likely"} {
+		if strings.Contains(body, not) {
+			t.Errorf("German measure pages show the English %q", not)
 		}
 	}
 }
