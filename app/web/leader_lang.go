@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/text/language"
@@ -112,4 +113,18 @@ func (s *Server) readingPicker(c *fiber.Ctx, orgID, id int64) []readingLink {
 		links[i].Href = c.Path() + "?lang=" + url.QueryEscape(links[i].Tag)
 	}
 	return links
+}
+
+// withReadingLang adds the request's ?lang= to a link of the same round,
+// so the report's Markdown and workbook links keep the language chosen.
+func withReadingLang(c *fiber.Ctx, u string) string {
+	l := readingLang(c.UserContext())
+	if l == "" {
+		return u
+	}
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	return u + sep + "lang=" + url.QueryEscape(l)
 }

@@ -57,7 +57,7 @@ func TestReadingLanguage(t *testing.T) {
 		}{
 			{fmt.Sprintf("/assessments/%d/dashboard", r.ID), []string{"Investition", "Questionnaire language:", `hreflang="en"`, "Report and roadmap"}},
 			{fmt.Sprintf("/assessments/%d/teams/%d", r.ID, o.Teams[0].ID), []string{"Investition", "Questionnaire language:"}},
-			{fmt.Sprintf("/assessments/%d/report", r.ID), []string{"Investition", "Questionnaire language:"}},
+			{fmt.Sprintf("/assessments/%d/report", r.ID), []string{"Investition", "Questionnaire language:", "/report.md?lang=de", "/report.md?download=1&amp;lang=de", "/export.xlsx?lang=de"}},
 			{fmt.Sprintf("/assessments/%d/report.md", r.ID), []string{"Investition"}},
 		}
 		for _, p := range pages {
