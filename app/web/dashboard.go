@@ -116,7 +116,8 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	title := "Dashboard · " + a.Name
-	pageKey, pageCacheable := dashboardKey(p.OrgID, a, plan, versions, fresh, planItems, readingLang(ctx))
+	langs := s.readingPicker(c, p.OrgID, a.ID)
+	pageKey, pageCacheable := dashboardKey(p.OrgID, a, plan, versions, fresh, planItems, currentLang(langs))
 	if pageCacheable {
 		if content, ok := s.bodies.get(pageKey); ok {
 			return s.renderCachedContent(c, fiber.Map{"Title": title}, content)
@@ -153,7 +154,7 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	data := fiber.Map{
 		"Title": title, "Assessment": a, "Boards": boards, "Teams": teams,
 		"Plan": recommend.Progress(items, planMapOf(planItems)), "PlanItems": len(items), "Freshness": fresh,
-		"Languages": s.readingPicker(c, p.OrgID, a.ID),
+		"Languages": langs,
 	}
 	if !pageCacheable {
 		return s.render(c, "dashboard/assessment", data)

@@ -39,17 +39,22 @@ func readingLang(ctx context.Context) string {
 	return l
 }
 
-// localizeRound returns the round with its questionnaires in lang and its
-// results relabelled to match; r itself when nothing changes. The scores
-// are the stored ones.
+// localizeRound returns the round in the language of the round that best
+// matches lang (as the picker and the dashboard's cache key match it):
+// its questionnaires localized and its results relabelled to match; r
+// itself when nothing changes. The scores are the stored ones.
 func localizeRound(r *results.Round, lang string) *results.Round {
 	if r == nil || lang == "" {
 		return r
 	}
 	out := &results.Round{Questionnaires: slices.Clone(r.Questionnaires), Results: slices.Clone(r.Results)}
 	changed := false
+	best, ok := matchLanguage(offeredLanguages(r.Questionnaires), language.Make(lang))
+	if !ok {
+		return r
+	}
 	for i, q := range r.Questionnaires {
-		lq := q.Localized(lang)
+		lq := q.Localized(best)
 		if lq == q {
 			continue
 		}
@@ -127,4 +132,16 @@ func withReadingLang(c *fiber.Ctx, u string) string {
 		sep = "&"
 	}
 	return u + sep + "lang=" + url.QueryEscape(l)
+}
+
+// currentLang is the language a picker shows as chosen, "" without a
+// picker: one of the round's own languages, so that cache keys take only
+// the few values the questionnaires offer, whatever ?lang= says.
+func currentLang(links []readingLink) string {
+	for _, l := range links {
+		if l.Current {
+			return l.Tag
+		}
+	}
+	return ""
 }
