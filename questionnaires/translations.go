@@ -16,51 +16,52 @@ const DefaultLanguage = "en"
 // Translation holds the texts of a questionnaire in one more language. Every
 // part is optional: a text it does not give falls back to the file's own.
 // Maps are keyed by the keys of the questionnaire (levels by their number,
-// options by their key, which is l<level> when the file gives none).
+// options by their key, which is l<level> when the file gives none). The
+// yaml tags give the file format, for tools that write translations.
 type Translation struct {
-	Title           string                        `json:"title,omitempty"`
-	Description     string                        `json:"description,omitempty"`
-	Levels          map[int]LevelText             `json:"levels,omitempty"`
-	Areas           map[string]AreaText           `json:"areas,omitempty"`
-	Dimensions      map[string]DimensionText      `json:"dimensions,omitempty"`
-	Questions       map[string]QuestionText       `json:"questions,omitempty"`
-	Recommendations map[string]RecommendationText `json:"recommendations,omitempty"`
+	Title           string                        `json:"title,omitempty" yaml:"title,omitempty"`
+	Description     string                        `json:"description,omitempty" yaml:"description,omitempty"`
+	Levels          map[int]LevelText             `json:"levels,omitempty" yaml:"levels,omitempty"`
+	Areas           map[string]AreaText           `json:"areas,omitempty" yaml:"areas,omitempty"`
+	Dimensions      map[string]DimensionText      `json:"dimensions,omitempty" yaml:"dimensions,omitempty"`
+	Questions       map[string]QuestionText       `json:"questions,omitempty" yaml:"questions,omitempty"`
+	Recommendations map[string]RecommendationText `json:"recommendations,omitempty" yaml:"recommendations,omitempty"`
 }
 
 // LevelText is a level's name and description in another language.
 type LevelText struct {
-	Name        string `json:"name,omitempty"`
-	Description string `json:"description,omitempty"`
+	Name        string `json:"name,omitempty" yaml:"name,omitempty"`
+	Description string `json:"description,omitempty" yaml:"description,omitempty"`
 }
 
 // AreaText is an area's title and description in another language.
 type AreaText struct {
-	Title       string `json:"title,omitempty"`
-	Description string `json:"description,omitempty"`
+	Title       string `json:"title,omitempty" yaml:"title,omitempty"`
+	Description string `json:"description,omitempty" yaml:"description,omitempty"`
 }
 
 // DimensionText is a dimension's texts in another language: its title and
 // description, its own level names and its group titles.
 type DimensionText struct {
-	Title       string            `json:"title,omitempty"`
-	Description string            `json:"description,omitempty"`
-	Levels      map[int]LevelText `json:"levels,omitempty"`
-	Groups      map[string]string `json:"groups,omitempty"`
+	Title       string            `json:"title,omitempty" yaml:"title,omitempty"`
+	Description string            `json:"description,omitempty" yaml:"description,omitempty"`
+	Levels      map[int]LevelText `json:"levels,omitempty" yaml:"levels,omitempty"`
+	Groups      map[string]string `json:"groups,omitempty" yaml:"groups,omitempty"`
 }
 
 // QuestionText is a question's texts in another language: text, help, the
 // unit of a number question and option labels by option key.
 type QuestionText struct {
-	Text    string            `json:"text,omitempty"`
-	Help    string            `json:"help,omitempty"`
-	Unit    string            `json:"unit,omitempty"`
-	Options map[string]string `json:"options,omitempty"`
+	Text    string            `json:"text,omitempty" yaml:"text,omitempty"`
+	Help    string            `json:"help,omitempty" yaml:"help,omitempty"`
+	Unit    string            `json:"unit,omitempty" yaml:"unit,omitempty"`
+	Options map[string]string `json:"options,omitempty" yaml:"options,omitempty"`
 }
 
 // RecommendationText is a recommendation's title and detail in another language.
 type RecommendationText struct {
-	Title  string `json:"title,omitempty"`
-	Detail string `json:"detail,omitempty"`
+	Title  string `json:"title,omitempty" yaml:"title,omitempty"`
+	Detail string `json:"detail,omitempty" yaml:"detail,omitempty"`
 }
 
 // SourceLanguage returns the language of the file's own texts: its

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"gapmap/questionnaires"
 )
 
@@ -191,5 +193,28 @@ func TestShippedGerman(t *testing.T) {
 				t.Errorf("%s: recommendation %s untranslated", q.Key, r.Key)
 			}
 		}
+	}
+}
+
+// TestTranslationYAMLTags: a Translation written with the YAML library
+// (as an importer would) loads back as the same texts.
+func TestTranslationYAMLTags(t *testing.T) {
+	tr := map[string]any{"translations": map[string]*questionnaires.Translation{"de": {
+		Title:     "Mini auf Deutsch",
+		Levels:    map[int]questionnaires.LevelText{1: {Name: "Von Hand"}},
+		Questions: map[string]questionnaires.QuestionText{"deploys": {Text: "Wie startet eine Auslieferung?", Options: map[string]string{"l2": "Ein Merge startet die Pipeline."}}},
+	}}}
+	out, err := yaml.Marshal(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := questionnaires.Parse("t.yaml", append(readFile(t, "testdata/mini.yaml"), out...))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	de := q.Localized("de")
+	_, deploys, _ := de.Question("deploys")
+	if de.Title != "Mini auf Deutsch" || de.LevelName(1) != "Von Hand" || deploys.Text != "Wie startet eine Auslieferung?" || deploys.Options[1].Label != "Ein Merge startet die Pipeline." {
+		t.Errorf("round trip: %q %q %q %q", de.Title, de.LevelName(1), deploys.Text, deploys.Options[1].Label)
 	}
 }

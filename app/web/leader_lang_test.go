@@ -44,6 +44,9 @@ func TestReadingLanguage(t *testing.T) {
 		if !reflect.DeepEqual(strip(t, de), strip(t, en)) {
 			t.Error("scores differ between languages")
 		}
+		if got := api("?lang=de-AT"); !strings.Contains(got, `"title":"Investition"`) {
+			t.Error("results ?lang=de-AT are not German")
+		}
 		var fr, plain any
 		_ = json.Unmarshal([]byte(api("?lang=fr")), &fr)
 		_ = json.Unmarshal([]byte(en), &plain)
