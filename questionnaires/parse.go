@@ -47,6 +47,7 @@ func Parse(file string, data []byte) (*Questionnaire, error) {
 	if root := p.document(clean); root != nil && p.safe(root, "", 1) {
 		p.questionnaire(root, q)
 		p.validate(q)
+		p.checkTranslations(q)
 	}
 	p.reportMarks(marks)
 	p.dropped += more
@@ -468,6 +469,8 @@ func (p *parser) questionnaire(n *yaml.Node, q *Questionnaire) {
 		opt("license", p.text(&q.License)),
 		opt("attribution", p.text(&q.Attribution)),
 		opt("areas", list(p, &q.Areas, p.area)),
+		opt("language", p.languageTag(&q.Language)),
+		opt("translations", p.translations(&q.Translations)),
 	)
 }
 

@@ -43,6 +43,12 @@ type Questionnaire struct {
 	Attribution string `json:"attribution,omitempty"`
 	Areas       []Area `json:"areas,omitempty"` // dimensions grouped into named areas
 
+	// Language is the BCP 47 tag of the texts above ("" is English);
+	// Translations gives them in more languages (see Localized).
+	Language     string                  `json:"language,omitempty"`
+	Translations map[string]*Translation `json:"translations,omitempty"`
+	shown        string                  // the language Localized chose
+
 	warnings ValidationErrors
 	// Lookup indexes built by Parse and ParseJSON; nil on a hand-built value.
 	dimIndex      map[string]int

@@ -116,7 +116,8 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	title := "Dashboard · " + a.Name
-	pageKey, pageCacheable := dashboardKey(p.OrgID, a, plan, versions, fresh, planItems)
+	langs := s.readingPicker(c, p.OrgID, a.ID)
+	pageKey, pageCacheable := dashboardKey(p.OrgID, a, plan, versions, fresh, planItems, currentLang(langs))
 	if pageCacheable && s.hasMeasured(ctx, p.OrgID, a) {
 		pageCacheable = false // flags depend on measured data, not only on the snapshots
 	}
@@ -161,6 +162,7 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 		"Title": title, "Assessment": a, "Boards": boards, "Teams": teams,
 		"Contradictions": contradictionsCard{ID: "contradictions", ShowTeam: true, Lines: contradictionLines(round, flags)},
 		"Plan":           recommend.Progress(items, planMapOf(planItems)), "PlanItems": len(items), "Freshness": fresh,
+		"Languages":      langs,
 	}
 	if !pageCacheable {
 		return s.render(c, "dashboard/assessment", data)
@@ -242,7 +244,7 @@ func (p roundPlan) cacheKey(orgID, id int64, round *results.Round, versions map[
 		if round.Results[qi] == nil {
 			return "", false
 		}
-		fmt.Fprintf(&b, "|q%d:%s:%s", qi, q.Key, q.Hash)
+		fmt.Fprintf(&b, "|q%d:%s:%s:%s", qi, q.Key, q.Hash, q.Lang())
 	}
 	for i, a := range p.rounds {
 		fmt.Fprintf(&b, "|r%d:%q", a.ID, a.Name)
@@ -393,7 +395,7 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 	}
 	return s.render(c, "dashboard/team", fiber.Map{
 		"Title": team.Name + " · " + a.Name, "Assessment": a, "Team": team, "Views": views, "Evidence": evidence,
-		"CanSeeAll": acc.SeesAll(), "Withheld": withheld,
+		"CanSeeAll": acc.SeesAll(), "Withheld": withheld, "Languages": s.readingPicker(c, p.OrgID, a.ID),
 	})
 }
 

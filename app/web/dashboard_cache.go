@@ -22,9 +22,10 @@ const contentTemplate = "web/content-marker"
 // snapshot its charts and trends read (as plan.cacheKey), the freshness,
 // and the stored plan's status per recommendation. The organization leads
 // the key; the route lets only leaders and above in, who all see every
-// team. ok is false while a snapshot of the round is missing.
-func dashboardKey(orgID int64, a *store.AssessmentInfo, plan roundPlan, versions map[int64]map[string]time.Time, fresh freshnessView, items []models.PlanItem) (string, bool) {
-	b := fmt.Appendf(nil, "dashboard|%d|%d|%q|%d|%s|%t", orgID, a.ID, a.Name, a.Capacity, fresh.ComputedAtISO, fresh.Pending)
+// team. ok is false while a snapshot of the round is missing. lang is the
+// questionnaire language chosen with ?lang= ("" for their own).
+func dashboardKey(orgID int64, a *store.AssessmentInfo, plan roundPlan, versions map[int64]map[string]time.Time, fresh freshnessView, items []models.PlanItem, lang string) (string, bool) {
+	b := fmt.Appendf(nil, "dashboard|%d|%d|%q|%d|%s|%t|%s", orgID, a.ID, a.Name, a.Capacity, fresh.ComputedAtISO, fresh.Pending, lang)
 	for _, t := range a.Teams {
 		b = fmt.Appendf(b, "|t%d:%q", t.ID, t.Name)
 		if t.Size != nil { // the response rate

@@ -287,7 +287,9 @@ func (s *Server) joinPage(c *fiber.Ctx) error {
 		})
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	lang := s.respondentLanguage(c, "/j/"+token, s.i18n.Languages())
 	return s.render(c, "survey/joined", fiber.Map{
-		"Title": "Your survey link", "Link": s.surveyLink(own), "Resumed": resumed,
+		"Title": s.i18n.MustT(lang, "join.title"), "Link": s.surveyLink(own), "Resumed": resumed,
+		"Lang": lang, "Layout": surveyLayout,
 	})
 }

@@ -200,9 +200,11 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 		"ChartSets":     d.Charts,
 		"HasCharts":     len(d.Charts) > 0,
 		"AssessmentURL": base,
-		"MarkdownURL":   mdURL,
-		"ExportURL":     exportURL(id, teamID),
+		"MarkdownURL":   withReadingLang(c, mdURL),
+		"DownloadURL":   withReadingLang(c, mdURL+"?download=1"),
+		"ExportURL":     withReadingLang(c, exportURL(id, teamID)),
 		"CanImport":     p.Role.AtLeast(models.RoleAdmin),
+		"Languages":     s.readingPicker(c, p.OrgID, id),
 	})
 }
 

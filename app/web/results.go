@@ -19,6 +19,15 @@ import (
 // cheap) is computed once here; when a recompute is due, its results stay
 // missing (nil) until the job has run.
 func (s *Server) loadRound(ctx context.Context, orgID, assessmentID int64) (*results.Round, error) {
+	r, err := s.loadStoredRound(ctx, orgID, assessmentID)
+	if err != nil {
+		return nil, err
+	}
+	return localizeRound(r, readingLang(ctx)), nil
+}
+
+// loadStoredRound is loadRound in the questionnaires' own language.
+func (s *Server) loadStoredRound(ctx context.Context, orgID, assessmentID int64) (*results.Round, error) {
 	r, err := results.Load(ctx, s.store, orgID, assessmentID)
 	if err != nil {
 		return nil, err
@@ -169,7 +178,7 @@ func (s *Server) apiResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if sc.teamID == 0 && p.Role.AtLeast(models.RoleLeader) && len(flags) == 0 {
+	if sc.teamID == 0 && p.Role.AtLeast(models.RoleLeader) && len(flags) == 0 && readingLang(c.UserContext()) == "" {
 		if sent, err := s.sendStoredResults(c, p.OrgID, a, head); sent || err != nil {
 			return err
 		}

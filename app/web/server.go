@@ -21,6 +21,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"gapmap/app/config"
+	"gapmap/app/i18n"
 	"gapmap/app/jobs"
 	"gapmap/app/mail"
 	"gapmap/app/metrics"
@@ -60,7 +61,8 @@ type Server struct {
 	bodies   *pageCache  // results JSON and dashboards by snapshot versions
 	views    *html.Engine
 	shipped  []*questionnaires.Questionnaire
-	assets   *assetSet // fingerprinted, precompressed static files
+	assets   *assetSet     // fingerprinted, precompressed static files
+	i18n     *i18n.Catalog // messages of the respondent interface
 
 	encoded      sync.Map     // questionnaire version id -> json.RawMessage of its survey form (versions never change)
 	definitions  sync.Map     // questionnaire version id -> *encodedDefinition, the full definition
@@ -93,10 +95,15 @@ func New(d Deps) (*Server, error) {
 	engine := html.NewFileSystem(http.FS(sub), ".html")
 	engine.AddFuncMap(templateFuncs())
 	engine.AddFunc("asset", assets.url)
+	cat, err := i18n.New()
+	if err != nil {
+		return nil, err
+	}
+	engine.AddFuncMap(i18nFuncs(cat))
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("load templates: %w", err)
 	}
-	s := &Server{store: d.Store, cfg: d.Config, log: d.Logger, shipped: d.Questionnaires, jobs: d.Jobs, assets: assets, metrics: d.Metrics}
+	s := &Server{i18n: cat, store: d.Store, cfg: d.Config, log: d.Logger, shipped: d.Questionnaires, jobs: d.Jobs, assets: assets, metrics: d.Metrics}
 	if s.jobs == nil {
 		s.jobs = jobs.New(d.Store, jobs.Options{Log: d.Logger})
 		if err := RegisterWork(s.jobs, d.Store, d.Config, nil, d.Logger); err != nil {

@@ -50,11 +50,12 @@ func toAnswerJSON(a models.Answer) answerJSON {
 
 // surveyDefinition is a pinned questionnaire as the survey API sends it:
 // everything a respondent answers, with its hash, without the
-// recommendations (GET /api/v1/questionnaires/{key}/versions/{hash} serves
+// recommendations and translations (GET /api/v1/questionnaires/{key}/versions/{hash} serves
 // the full definition).
 type surveyDefinition struct {
 	*questionnaires.Questionnaire
 	Recommendations *struct{} `json:"recommendations,omitempty"` // always nil: hides the embedded field
+	Translations    *struct{} `json:"translations,omitempty"`    // always nil: the API keeps the source texts
 }
 
 // encodedQuestionnaire is the survey JSON of a pinned version, encoded once.

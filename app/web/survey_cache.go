@@ -59,7 +59,7 @@ func (s *Server) renderSurveyCached(c *fiber.Ctx, sc *surveyCtx, build func() (s
 // cacheKey names a respondent page at path as the survey stands: the
 // response and its revision (raised by every change of a stored answer),
 // the page the respondent resumes at, the states, names and due date the
-// pages show, and the pinned questionnaire versions. Strings are
+// pages show, their language, and the pinned questionnaire versions. Strings are
 // length-prefixed so that no two surveys share a key.
 func (sc *surveyCtx) cacheKey(path string) string {
 	sv := sc.sv
@@ -74,6 +74,7 @@ func (sc *surveyCtx) cacheKey(path string) string {
 		b = append(b, ';')
 	}
 	str(path)
+	str(sc.lang)
 	str(sc.token)
 	num(sv.ResponseID)
 	num(sv.Revision)

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"gapmap/app/apperr"
+	"gapmap/app/i18n"
 	"gapmap/app/store"
 	"gapmap/models"
 	"gapmap/questionnaires"
@@ -40,6 +41,10 @@ type surveyCtx struct {
 	qs     []*questionnaires.Questionnaire
 	pages  []surveyPageRef
 	pageOf map[string]int // "<questionnaire>/<dimension>" -> page number
+
+	lang    string        // the language of the pages (survey_lang.go)
+	offered []string      // the languages the round offers
+	cat     *i18n.Catalog // the respondent interface's messages
 }
 
 // newSurveyCtx lays out the pages of a survey: one per dimension, in the
@@ -133,7 +138,10 @@ func (s *Server) openSurvey(c *fiber.Ctx) (*surveyCtx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newSurveyCtx(token, sv, qs), nil
+	lang, offered, qs := s.localizeSurvey(c, token, qs)
+	sc := newSurveyCtx(token, sv, qs)
+	sc.lang, sc.offered, sc.cat = lang, offered, s.i18n
+	return sc, nil
 }
 
 // stateError explains why a survey cannot change, or returns nil.

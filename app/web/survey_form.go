@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"gapmap/app/apperr"
 	"gapmap/app/store"
 	"gapmap/models"
 	"gapmap/questionnaires"
@@ -34,9 +33,10 @@ type pageForm struct {
 // page the respondent resumes at.
 type pagePlan struct {
 	writes []store.AnswerWrite
-	posted map[string]formAnswer // by "<questionnaire>:<question>"
-	dest   string                // path after the survey's URL
-	resume string                // stored as the survey's page
+	posted map[string]formAnswer                // by "<questionnaire>:<question>"
+	dest   string                               // path after the survey's URL
+	resume string                               // stored as the survey's page
+	t      func(key string, args ...any) string // the survey's messages
 }
 
 // planPage turns the form of page n into answer writes: a question left
@@ -45,7 +45,7 @@ type pagePlan struct {
 func (sc *surveyCtx) planPage(n int, form pageForm, stored []models.Answer) pagePlan {
 	have := answerIndex(stored)
 	p := sc.pages[n-1]
-	pl := pagePlan{posted: map[string]formAnswer{}}
+	pl := pagePlan{posted: map[string]formAnswer{}, t: sc.t}
 	for i := range p.D.Questions {
 		qu := &p.D.Questions[i]
 		name := p.Q.Key + ":" + qu.Key
@@ -81,7 +81,7 @@ func (sc *surveyCtx) planPage(n int, form pageForm, stored []models.Answer) page
 		default:
 			old, ok := have[store.QuestionRef{Questionnaire: p.Q.Key, Question: qu.Key}]
 			if strings.TrimSpace(comment) != "" && (!ok || old.Comment != comment) {
-				f.err = "Choose an answer or “Not applicable” to save your comment."
+				f.err = sc.t("survey.err.comment")
 				pl.posted[name] = f
 			} else if newEvidence(f, old, ok) {
 				f.err = "Choose an answer or “Not applicable” to save your evidence."
@@ -91,8 +91,7 @@ func (sc *surveyCtx) planPage(n int, form pageForm, stored []models.Answer) page
 		}
 		w, _, err := sc.validate(b)
 		if err != nil {
-			ae, _ := apperr.As(err)
-			f.err = ae.Message
+			f.err = sc.answerError(err, qu)
 			pl.posted[name] = f
 			continue
 		}
@@ -121,7 +120,7 @@ func (pl *pagePlan) settle(conflicts []models.Answer) (status int, alert string)
 	status = http.StatusUnprocessableEntity
 	for _, a := range conflicts {
 		name := a.QuestionnaireKey + ":" + a.QuestionKey
-		pl.posted[name] = formAnswer{err: "This answer was changed in another window or on another device. The page now shows the saved answer; change it again if needed.",
+		pl.posted[name] = formAnswer{err: pl.t("survey.err.conflict"),
 			choice: choiceOf(a), na: a.NA, comment: a.Comment}
 		status = http.StatusConflict
 	}
@@ -129,9 +128,9 @@ func (pl *pagePlan) settle(conflicts []models.Answer) (status int, alert string)
 	case 0:
 		return http.StatusSeeOther, ""
 	case 1:
-		return status, "One question on this page needs your attention; the others are saved."
+		return status, pl.t("survey.err.one")
 	}
-	return status, fmt.Sprintf("%d questions on this page need your attention; the others are saved.", len(pl.posted))
+	return status, pl.t("survey.err.many", len(pl.posted))
 }
 
 func choiceOf(a models.Answer) string {

@@ -128,7 +128,7 @@ func TestPagePlanSettle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl := pagePlan{posted: map[string]formAnswer{}}
+			pl := pagePlan{posted: map[string]formAnswer{}, t: (&surveyCtx{}).t}
 			for _, name := range tt.posted {
 				pl.posted[name] = formAnswer{err: "invalid"}
 			}

@@ -146,15 +146,14 @@ func (sc *surveyCtx) planMeasure(qkey string, qu *questionnaires.Question, f for
 	default:
 		v, err := strconv.ParseFloat(strings.ReplaceAll(choice, ",", "."), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return w, false, "Enter a number, such as 12 or 2.5."
+			return w, false, sc.t("survey.err.number")
 		}
 		b.Value = &v
 	}
 	if !w.Clear {
 		var err error
 		if w, _, err = sc.validate(b); err != nil {
-			ae, _ := apperr.As(err)
-			return w, false, ae.Message
+			return w, false, sc.answerError(err, qu)
 		}
 	}
 	if w.Clear {

@@ -164,11 +164,9 @@ func (s *Server) surveyReviewView(c *fiber.Ctx, sc *surveyCtx, err error) (*surv
 	if aerr != nil {
 		return nil, aerr
 	}
-	v := surveyReviewView{surveyView: sc.view("Review · "+sc.sv.AssessmentName, answers, len(sc.pages)+1)}
+	v := surveyReviewView{surveyView: sc.view(sc.t("survey.review.page", sc.sv.AssessmentName), answers, len(sc.pages)+1)}
 	v.Unanswered = v.Answered < v.Total
-	if ae, ok := apperr.As(err); ok {
-		v.Alert = ae.Message
-	}
+	v.Alert = sc.stateAlert(err)
 	return &v, nil
 }
 
@@ -192,7 +190,7 @@ func (s *Server) surveySubmitForm(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return s.redirectFlash(c, sc.url(""), "success", "Thank you. Your answers are submitted.")
+	return s.redirectFlash(c, sc.url(""), "success", sc.t("survey.flash.submitted"))
 }
 
 // renderSurveyDone shows the answers read-only: after submission, or when
@@ -208,18 +206,16 @@ func (s *Server) renderSurveyDone(c *fiber.Ctx, sc *surveyCtx, err error) error 
 		return aerr
 	}
 	v := surveyDoneView{
-		surveyView: sc.view("Your answers · "+sc.sv.AssessmentName, answers, 0),
+		surveyView: sc.view(sc.t("survey.done.page", sc.sv.AssessmentName), answers, 0),
 		Submitted:  sc.sv.Status == models.ResponseSubmitted,
 	}
-	if ae, ok := apperr.As(err); ok {
-		v.Alert = ae.Message
-	}
+	v.Alert = sc.stateAlert(err)
 	if v.Submitted {
 		_, res, rerr := s.surveyResults(c, sc.sv)
 		if rerr != nil {
 			return rerr
 		}
-		v.Results = res
+		v.Results = sc.localizeResults(res)
 	}
 	return s.renderView(c, "survey/done", surveyLayout, &v)
 }

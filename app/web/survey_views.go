@@ -41,6 +41,7 @@ type questionView struct {
 	Page               int
 	Required           bool
 	questionEvidence   // the evidence link and note (scored questions, named rounds)
+	Lang               string // the language of the interface texts
 
 	measureView // nps, number and text questions (views/survey/measure.html)
 }
@@ -71,6 +72,10 @@ type surveyView struct {
 	Minutes   int // the estimated time to answer every question
 	Revision  int64
 	Alert     string
+
+	Lang      string            // the survey's language (survey_lang.go)
+	Languages []langLink        // the language picker; nil with one language
+	Messages  map[string]string // the survey script's texts, when not English
 }
 
 // surveyIntroView is the introduction (survey/intro).
@@ -110,7 +115,7 @@ func (sc *surveyCtx) views(answers []models.Answer, current int) ([]pageView, in
 		required := 0
 		for _, qu := range p.D.Questions {
 			a, ok := byKey[store.QuestionRef{Questionnaire: p.Q.Key, Question: qu.Key}]
-			v := newQuestionView(p, qu, a, ok)
+			v := sc.newQuestionView(p, qu, a, ok)
 			v.questionEvidence = sc.evidenceView(qu, a)
 			if v.Required {
 				required++
@@ -127,15 +132,16 @@ func (sc *surveyCtx) views(answers []models.Answer, current int) ([]pageView, in
 	return pages, answered
 }
 
-func newQuestionView(p surveyPageRef, qu questionnaires.Question, a models.Answer, ok bool) questionView {
+func (sc *surveyCtx) newQuestionView(p surveyPageRef, qu questionnaires.Question, a models.Answer, ok bool) questionView {
 	base := p.Q.Key + "-" + qu.Key
 	v := questionView{
 		QKey: p.Q.Key, Key: qu.Key, ID: "q-" + base, HelpID: "h-" + base, CommentID: "c-" + base,
 		InputN: p.Q.Key + ":" + qu.Key, Text: qu.Text, Help: qu.Help, Scale: p.Q.Scale, Page: p.N,
 		Answered: ok, NA: ok && a.NA, Comment: a.Comment, Revision: a.Revision, Required: qu.IsRequired(),
+		Lang: sc.lang,
 	}
 	if ok && a.NA {
-		v.Answer = "Not applicable"
+		v.Answer = sc.t("survey.q.na")
 	}
 	if !qu.Scored() {
 		v.setMeasure(&qu, a, ok)
@@ -143,7 +149,7 @@ func newQuestionView(p surveyPageRef, qu questionnaires.Question, a models.Answe
 	}
 	if p.Q.Scale == questionnaires.ScaleLikert {
 		for val := 1; val <= questionnaires.LikertPoints; val++ {
-			label := questionnaires.LikertLabel(val)
+			label := sc.t("survey.likert." + strconv.Itoa(val))
 			checked := ok && !a.NA && a.Value != nil && *a.Value == val
 			if checked {
 				v.Answer = label
@@ -154,7 +160,7 @@ func newQuestionView(p surveyPageRef, qu questionnaires.Question, a models.Answe
 	}
 	for _, o := range qu.Options {
 		checked := ok && !a.NA && a.OptionKey != nil && *a.OptionKey == o.Key
-		level := fmt.Sprintf("Level %d · %s", o.Level, p.Q.LevelName(o.Level))
+		level := sc.t("survey.q.level", o.Level, p.Q.LevelName(o.Level))
 		if checked {
 			v.Answer = level + ": " + o.Label
 		}
@@ -184,6 +190,9 @@ func (sc *surveyCtx) view(title string, answers []models.Answer, current int) su
 		Total:     total,
 		Minutes:   (total*secondsPerQuestion + 59) / 60,
 		Revision:  sc.sv.Revision,
+		Lang:      sc.lang,
+		Languages: sc.languageLinks(sc.pagePath(current)),
+		Messages:  sc.scriptMessages(),
 	}
 }
 

@@ -14,7 +14,10 @@
     if (!window.Intl || !Intl.DateTimeFormat) {
       return;
     }
-    var format = new Intl.DateTimeFormat(undefined, {
+    // A page in another language than English shows its times in that
+    // language; English pages keep the reader's own locale.
+    var lang = document.documentElement.lang;
+    var format = new Intl.DateTimeFormat(lang && lang !== 'en' ? lang : undefined, {
       year: 'numeric', month: 'short', day: 'numeric',
       hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short'
     });

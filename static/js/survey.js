@@ -113,7 +113,16 @@
   var REQUEST_TIMEOUT_MS = 15000;
   var NAV_WAIT_MS = 10000;
   var ALERT_AFTER_FAILURES = 5;
-  var RETRY_MESSAGE = 'This answer could not be saved. Check your connection; we keep trying.';
+  // The page's language: texts from <script type="application/json"
+  // id="survey-messages"> when the survey is not in English.
+  var MESSAGES = (function () {
+    var el = document.getElementById('survey-messages');
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  })();
+  function msg(key, english) {
+    return typeof MESSAGES[key] === 'string' ? MESSAGES[key] : english;
+  }
+  var RETRY_MESSAGE = msg('retry', 'This answer could not be saved. Check your connection; we keep trying.');
 
   var form = document.querySelector('form.survey[data-token]');
   if (!form || !window.fetch) {
@@ -233,9 +242,11 @@
     var max = progressEl.getAttribute('max');
     var value = (parseInt(progressEl.getAttribute('value'), 10) || 0) + 1;
     progressEl.setAttribute('value', String(value));
-    progressEl.textContent = value + ' of ' + max;
+    var words = msg('progress', '{answered} of {total} questions answered')
+      .replace('{answered}', value).replace('{total}', max);
+    progressEl.textContent = words;
     if (progressLabel) {
-      progressLabel.textContent = value + ' of ' + max + ' questions answered';
+      progressLabel.textContent = words;
     }
   }
 
@@ -427,15 +438,15 @@
     if (!body) {
       var hasComment = q.comment && q.comment.value.trim() !== '';
       setStatus(q, '', hasComment
-        ? 'Choose an answer or “Not applicable” to save your comment.'
-        : 'Choose an answer to save this question.');
+        ? msg('needcomment', 'Choose an answer or “Not applicable” to save your comment.')
+        : msg('need', 'Choose an answer to save this question.'));
       refreshPending();
       return;
     }
     q.inFlight = true;
     q.sentSeq = q.changeSeq;
     q.sentBody = body;
-    setStatus(q, 'saving', 'Saving…');
+    setStatus(q, 'saving', msg('saving', 'Saving…'));
     refreshPending();
 
     var controller = window.AbortController ? new window.AbortController() : null;
@@ -466,7 +477,7 @@
     } else if (status === 409) {
       conflict(q, data);
     } else if (status === 401 || status === 403 || status === 404 || status === 410) {
-      lock(data.error || 'This survey link is no longer valid, so answers cannot be saved.');
+      lock(data.error || msg('invalid', 'This survey link is no longer valid, so answers cannot be saved.'));
     } else if (status === 429 || status >= 500) {
       retryLater(q);
       return;
@@ -491,7 +502,7 @@
       return;
     }
     if (!q.commentTimer) {
-      setStatus(q, 'saved', 'Saved');
+      setStatus(q, 'saved', msg('saved', 'Saved'));
     }
   }
 
@@ -505,7 +516,7 @@
       if (data.current !== undefined) {
         applyCurrent(q, data.current);
       }
-      lock(data.error || 'This survey can no longer be changed.');
+      lock(data.error || msg('locked', 'This survey can no longer be changed.'));
       return;
     }
     if (sameAnswer(data.current, q.sentBody)) {
@@ -522,9 +533,10 @@
     noteAnswered(q);
     q.savedSeq = q.changeSeq;
     q.conflicted = true;
-    setStatus(q, 'error', data.error || 'Changed in another window or on another device.');
-    setAlert('conflict', 'Your answer to “' + questionTitle(q) + '” was changed in another ' +
-      'window or on another device. The page now shows the saved answer; change it again if you need to.');
+    setStatus(q, 'error', data.error || msg('changed', 'Changed in another window or on another device.'));
+    setAlert('conflict', msg('conflict', 'Your answer to “{title}” was changed in another ' +
+      'window or on another device. The page now shows the saved answer; change it again if you need to.')
+      .replace('{title}', questionTitle(q)));
   }
 
   function rejected(q, data) {
@@ -532,7 +544,7 @@
     if (data.field === 'comment' && q.comment) {
       q.comment.setAttribute('aria-invalid', 'true');
     }
-    setStatus(q, 'error', data.error || 'This answer was not accepted.');
+    setStatus(q, 'error', data.error || msg('rejected', 'This answer was not accepted.'));
   }
 
   function retryLater(q) {
@@ -544,7 +556,7 @@
     }
     var base = Math.min(30000, 1000 * Math.pow(2, Math.min(q.failures - 1, 5)));
     var delay = Math.min(30000, Math.round(base * (0.8 + Math.random() * 0.4)));
-    setStatus(q, 'error', 'Not saved — retrying');
+    setStatus(q, 'error', msg('retrying', 'Not saved — retrying'));
     q.retryTimer = window.setTimeout(function () {
       q.retryTimer = 0;
       if (isDirty(q) && !q.inFlight && !locked) {
@@ -701,8 +713,8 @@
     if (failing && !navWarned) {
       event.preventDefault();
       navWarned = true;
-      setAlert('nav', 'Some answers on this page are not saved yet. Check your connection and wait ' +
-        'for “Saved”, or press the button again to continue anyway.');
+      setAlert('nav', msg('unsaved', 'Some answers on this page are not saved yet. Check your connection and wait ' +
+        'for “Saved”, or press the button again to continue anyway.'));
       return;
     }
     var busy = questions.some(function (q) { return q.inFlight; });
