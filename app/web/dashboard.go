@@ -162,7 +162,7 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 		"Title": title, "Assessment": a, "Boards": boards, "Teams": teams,
 		"Contradictions": contradictionsCard{ID: "contradictions", ShowTeam: true, Lines: contradictionLines(round, flags)},
 		"Plan":           recommend.Progress(items, planMapOf(planItems)), "PlanItems": len(items), "Freshness": fresh,
-		"Languages":      langs,
+		"Languages": langs,
 	}
 	if !pageCacheable {
 		return s.render(c, "dashboard/assessment", data)

@@ -40,7 +40,7 @@ type questionView struct {
 	Error              string
 	Page               int
 	Required           bool
-	questionEvidence   // the evidence link and note (scored questions, named rounds)
+	questionEvidence          // the evidence link and note (scored questions, named rounds)
 	Lang               string // the language of the interface texts
 
 	measureView // nps, number and text questions (views/survey/measure.html)
