@@ -136,10 +136,13 @@ type document struct {
 	Source          string           `yaml:"source,omitempty"`
 	License         string           `yaml:"license,omitempty"`
 	Attribution     string           `yaml:"attribution,omitempty"`
+	Language        string           `yaml:"language,omitempty"`
 	Levels          []level          `yaml:"levels"`
 	Areas           []area           `yaml:"areas,omitempty"`
 	Dimensions      []dimension      `yaml:"dimensions"`
 	Recommendations []recommendation `yaml:"recommendations,omitempty"`
+	// Translations are the texts of the source's other language files.
+	Translations map[string]questionnaires.Translation `yaml:"translations,omitempty"`
 }
 
 type level struct {

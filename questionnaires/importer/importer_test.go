@@ -67,8 +67,15 @@ func TestImportFixtures(t *testing.T) {
 			want(t, "question", qu.Key+" "+qu.Text, "uptake-1 Why do teams start using the platform?")
 			want(t, "values", optionValues(qu), "1 2 3 4")
 			want(t, "label", qu.Options[2].Label, "A team — A team owns it.")
-			if len(notes) != 2 || !strings.Contains(notes[0], "questions-de.yaml: the de texts are not carried over") {
+			if len(notes) != 1 {
 				t.Errorf("notes %q", notes)
+			}
+			// The German file becomes the questionnaire's German translation.
+			want(t, "languages", strings.Join(q.Languages(), " "), "en de")
+			de := q.Localized("de")
+			dq := de.Dimensions[1].Questions[0]
+			if dq.Key != qu.Key || dq.Text == qu.Text || dq.Options[2].Label == qu.Options[2].Label || de.Title == q.Title {
+				t.Errorf("German: %q %q %q, title %q", dq.Key, dq.Text, dq.Options[2].Label, de.Title)
 			}
 		}},
 	}

@@ -3,12 +3,14 @@ package importer
 import (
 	"cmp"
 	"fmt"
+	"gapmap/questionnaires"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
 )
 
 // pemmFile is the part of a pemm-assessment questions-<lang>.yaml the
@@ -66,6 +68,11 @@ func readPEMM(file string) (*pemmInput, []byte, error) {
 	if in.lang == "" {
 		return nil, nil, errorf(file, 0, "missing metadata.language (and the file name is not questions-<lang>.yaml)")
 	}
+	tag, err := language.Parse(in.lang)
+	if err != nil {
+		return nil, nil, errorf(file, 0, "language %q is not a BCP 47 language tag", in.lang)
+	}
+	in.lang = tag.String()
 	if len(in.v.Categories) == 0 {
 		return nil, nil, errorf(file, 0, "no categories: expected the aspects of the assessment, each with questions")
 	}
@@ -173,8 +180,6 @@ func importPEMM(paths []string, opt Options) (*Result, error) {
 		if err := samePEMM(base, in); err != nil {
 			return nil, err
 		}
-		res.Notes = append(res.Notes, fmt.Sprintf("%s: the %s texts are not carried over: gapmap's questionnaire format has no translations yet, so the questionnaire is in %s only",
-			in.file, in.lang, base.lang))
 	}
 
 	lo, hi := -1, 0
@@ -205,6 +210,7 @@ func importPEMM(paths []string, opt Options) (*Result, error) {
 		Origin:      "imported",
 		Source:      "CNCF Platform Engineering Maturity Model assessment (https://github.com/Cloud-Native-Platform-Engineering/pemm-assessment)",
 		License:     "Apache-2.0",
+		Language:    base.lang,
 		Attribution: "Platform Engineering Maturity Model assessment by the CNCF platform engineering community, licensed under Apache-2.0; converted to gapmap's format by gapmap questionnaires import.",
 	}
 	for n := lo; n <= hi; n++ {
@@ -216,31 +222,55 @@ func importPEMM(paths []string, opt Options) (*Result, error) {
 	}
 	res.Notes = append(res.Notes, fmt.Sprintf("%s: the files name no levels per aspect, only per answer: the levels are named Level %d to Level %d", base.file, lo, hi))
 
+	dimOf, questionOf := map[string]string{}, map[string]string{} // category id, question key in the files → key in gapmap
 	cats := slices.Clone(base.v.Categories)
 	slices.SortStableFunc(cats, func(a, b pemmCategory) int { return cmp.Compare(a.Order, b.Order) })
 	dimKeys, questionKeys := slugger{}, slugger{}
 	for _, c := range cats {
+		dimOf[c.ID] = dimKeys.make(c.ID, "aspect")
 		d := dimension{
-			Key:         dimKeys.make(c.ID, "aspect"),
+			Key:         dimOf[c.ID],
 			Title:       clean(c.Name),
 			Description: fmt.Sprintf("The questions of the %s aspect.", clean(c.Name)),
 		}
 		for _, q := range c.Questions {
-			dq := question{Key: questionKeys.make(pemmQuestionKey(c, q), "question"), Text: clean(q.Text)}
+			questionOf[pemmQuestionKey(c, q)] = questionKeys.make(pemmQuestionKey(c, q), "question")
+			dq := question{Key: questionOf[pemmQuestionKey(c, q)], Text: clean(q.Text)}
 			opts := slices.Clone(q.Options)
 			slices.SortStableFunc(opts, func(a, b pemmOption) int { return cmp.Compare(*a.Value, *b.Value) })
 			for _, o := range opts {
-				label := clean(o.Level)
-				if desc := clean(o.Description); desc != "" && label != "" {
-					label += " — " + desc
-				} else if label == "" {
-					label = desc
-				}
-				dq.Options = append(dq.Options, option{Key: fmt.Sprintf("v%d", *o.Value), Level: *o.Value, Value: ptr(float64(*o.Value)), Label: label})
+				dq.Options = append(dq.Options, option{Key: pemmOptionKey(o), Level: *o.Value, Value: ptr(float64(*o.Value)), Label: pemmLabel(o)})
 			}
 			d.Questions = append(d.Questions, dq)
 		}
 		doc.Dimensions = append(doc.Dimensions, d)
+	}
+	for _, in := range inputs {
+		if in != base {
+			doc.Translations = map[string]questionnaires.Translation{}
+			break
+		}
+	}
+	for _, in := range inputs {
+		if in == base {
+			continue
+		}
+		tr := questionnaires.Translation{Title: clean(in.v.Metadata.Title), Dimensions: map[string]questionnaires.DimensionText{}, Questions: map[string]questionnaires.QuestionText{}}
+		for _, c := range in.v.Categories {
+			if name := clean(c.Name); name != "" {
+				tr.Dimensions[dimOf[c.ID]] = questionnaires.DimensionText{Title: name}
+			}
+			for _, q := range c.Questions {
+				qt := questionnaires.QuestionText{Text: clean(q.Text), Options: map[string]string{}}
+				for _, o := range q.Options {
+					if l := pemmLabel(o); l != "" {
+						qt.Options[pemmOptionKey(o)] = l
+					}
+				}
+				tr.Questions[questionOf[pemmQuestionKey(c, q)]] = qt
+			}
+		}
+		doc.Translations[in.lang] = tr
 	}
 	out, err := doc.encode()
 	if err != nil {
@@ -248,4 +278,18 @@ func importPEMM(paths []string, opt Options) (*Result, error) {
 	}
 	res.YAML = out
 	return res, nil
+}
+
+// pemmOptionKey is the key of an answer: v and its value.
+func pemmOptionKey(o pemmOption) string { return fmt.Sprintf("v%d", *o.Value) }
+
+// pemmLabel is an answer's label: its level name and description.
+func pemmLabel(o pemmOption) string {
+	label := clean(o.Level)
+	if desc := clean(o.Description); desc != "" && label != "" {
+		label += " — " + desc
+	} else if label == "" {
+		label = desc
+	}
+	return label
 }
