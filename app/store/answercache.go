@@ -62,6 +62,16 @@ type packedAnswer struct {
 	number                          float64
 }
 
+// ForgetCachedAnswers empties this process's answer cache, so that the next
+// read of scoring data comes from the database alone: tests compare the
+// two, and gapmap-bench times a rescore from raw answers.
+func (s *Store) ForgetCachedAnswers() {
+	c := s.answers
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rounds, c.total = map[int64]*roundAnswers{}, 0
+}
+
 func newAnswerCache(maxAnswers int) *answerCache {
 	return &answerCache{maxAnswers: maxAnswers, rounds: map[int64]*roundAnswers{}}
 }

@@ -1,9 +1,5 @@
 package store
 
-// ForgetCachedAnswers empties the answer cache, so that the next read of
-// scoring data comes from the database alone (tests compare the two).
-func (s *Store) ForgetCachedAnswers() { s.answers = newAnswerCache(s.answers.maxAnswers) }
-
 // LimitCachedAnswers sets how many answers the cache may hold and reports
 // how many it holds, and for how many rounds.
 func (s *Store) LimitCachedAnswers(n int) {
