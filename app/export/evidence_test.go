@@ -1,6 +1,8 @@
 package export_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"slices"
 	"testing"
 
@@ -39,5 +41,53 @@ func TestCommentsSheetEvidence(t *testing.T) {
 	}
 	if ok, target, _ := f.GetCellHyperLink(export.SheetComments, ref(7, j+1)); ok {
 		t.Errorf("a javascript: address became a hyperlink to %q", target)
+	}
+}
+
+// TestResponsesEvidence: the Responses sheet and the responses CSV carry
+// each answer's evidence link and note in the columns Evidence and
+// Evidence note; the sheet keeps a formula-like note as text, the CSV
+// defuses it.
+func TestResponsesEvidence(t *testing.T) {
+	fx := newFixture(t, defaultTeams(), 1)
+	const link, note = "https://grafana.example.com/d/deploys", "=HYPERLINK(\"http://evil\",\"x\")"
+	fx.rows[0].EvidenceURL, fx.rows[0].EvidenceNote = link, note
+	fx.rows[1].EvidenceURL, fx.rows[1].EvidenceNote = "", ""
+
+	f := openBook(t, writeBook(t, fx.wb))
+	rs := rows(t, f, export.SheetResponses)
+	var csvBuf bytes.Buffer
+	if err := export.WriteResponsesCSV(&csvBuf, fx.wb.Questionnaires, fx.source()); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&csvBuf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name       string
+		rows       [][]string
+		head, want [2]string
+	}{
+		{"sheet", rs, [2]string{"Evidence", "Evidence note"}, [2]string{link, note}},
+		{"csv", recs, [2]string{"Evidence", "Evidence note"}, [2]string{link, "'" + note}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if len(tc.rows) < 3 || len(tc.rows[0]) < 14 {
+				t.Fatalf("rows %q", tc.rows)
+			}
+			if got := [2]string{tc.rows[0][12], tc.rows[0][13]}; got != tc.head {
+				t.Errorf("header %q, want %q", got, tc.head)
+			}
+			if got := [2]string{tc.rows[1][12], tc.rows[1][13]}; got != tc.want {
+				t.Errorf("first answer's evidence %q, want %q", got, tc.want)
+			}
+			if len(tc.rows[2]) > 12 && (tc.rows[2][12] != "" || (len(tc.rows[2]) > 13 && tc.rows[2][13] != "")) {
+				t.Errorf("an answer without evidence shows %q", tc.rows[2][12:])
+			}
+		})
+	}
+	if formula, _ := f.GetCellFormula(export.SheetResponses, ref(14, 2)); formula != "" {
+		t.Errorf("the note became formula %q on the Responses sheet", formula)
 	}
 }

@@ -116,7 +116,7 @@ func TestResponsesCSV(t *testing.T) {
 	if len(recs) != 1+len(fx.rows) {
 		t.Fatalf("%d records, want header + %d", len(recs), len(fx.rows))
 	}
-	if recs[0][0] != "Team" || len(recs[0]) != 12 {
+	if recs[0][0] != "Team" || len(recs[0]) != 14 {
 		t.Errorf("header = %q", recs[0])
 	}
 	for i, row := range fx.rows {

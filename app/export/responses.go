@@ -48,6 +48,7 @@ func responseHeaders() []string {
 	return []string{
 		"Team", "Respondent", "Response ID", "Submitted at (UTC)", "Questionnaire", "Dimension",
 		"Question key", "Question", "Answer", "Level or value", "N/A", "Comment",
+		"Evidence", "Evidence note",
 	}
 }
 
@@ -169,7 +170,7 @@ func (w *responsesWriter) start() error {
 		return err
 	}
 	w.sw, w.row = sw, 1
-	for i, width := range []float64{24, 18, 11, 17, 24, 24, 22, 50, 36, 9, 6, 40} {
+	for i, width := range []float64{24, 18, 11, 17, 24, 24, 22, 50, 36, 9, 6, 40, 40, 40} {
 		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
 			return err
 		}
@@ -265,6 +266,8 @@ func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook) error {
 			}
 			vals[10] = r.NA
 			vals[11] = r.Comment
+			vals[12] = r.EvidenceURL
+			vals[13] = r.EvidenceNote
 			return w.add(vals)
 		})
 		if err != nil {
@@ -317,6 +320,8 @@ func WriteResponsesCSV(w io.Writer, qs []*questionnaires.Questionnaire, src Resp
 			}
 			rec[10] = strconv.FormatBool(r.NA)
 			rec[11] = CSVText(r.Comment)
+			rec[12] = CSVText(r.EvidenceURL)
+			rec[13] = CSVText(r.EvidenceNote)
 			return cw.Write(rec)
 		})
 		if err != nil {

@@ -466,7 +466,7 @@ func TestResponses(t *testing.T) {
 		t.Fatalf("%d rows, want header + %d answers", len(rs), len(fx.rows))
 	}
 	wantHead := []string{"Team", "Respondent", "Response ID", "Submitted at (UTC)", "Questionnaire", "Dimension",
-		"Question key", "Question", "Answer", "Level or value", "N/A", "Comment"}
+		"Question key", "Question", "Answer", "Level or value", "N/A", "Comment", "Evidence", "Evidence note"}
 	if !slices.Equal(rs[0], wantHead) {
 		t.Errorf("header = %q", rs[0])
 	}

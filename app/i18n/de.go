@@ -69,6 +69,7 @@ func german() map[string]string {
 		"survey.review.sofar":       "%d von %d Fragen beantwortet. Um eine Antwort zu ändern, öffnen Sie oben ihren Abschnitt.",
 		"survey.answers.none":       "Keine Antwort",
 		"survey.answers.comment":    "Kommentar:",
+		"survey.answers.evidence":   "Beleg:",
 
 		"survey.done.thanks.html":    "Vielen Dank. Die Antworten für das Team <strong>%s</strong> wurden abgesendet.",
 		"survey.done.thanks.on.html": "Vielen Dank. Die Antworten für das Team <strong>%s</strong> wurden am %s abgesendet.",

@@ -74,6 +74,7 @@ func english() map[string]string {
 		"survey.review.sofar":       "%d of %d questions answered. To change an answer, open its section above.",
 		"survey.answers.none":       "No answer",
 		"survey.answers.comment":    "Comment:",
+		"survey.answers.evidence":   "Evidence:",
 
 		// Submitted or closed.
 		"survey.done.thanks.html":    "Thank you. The answers for team <strong>%s</strong> were submitted.",

@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -178,13 +180,32 @@ func TestEvidenceShown(t *testing.T) {
 			}
 			ts.want(ts.putAnswer(tok, a), http.StatusOK, "answer")
 		}
+		anchor := `<a class="evidence-link" href="https://grafana.example.com/d/x?a=1&amp;b=%22q%22" rel="noopener noreferrer" target="_blank">&lt;b&gt;deploys&lt;/b&gt; per week</a>`
+		if review := ts.client().get("/s/" + tok + "/review"); review.Status != http.StatusOK || !strings.Contains(review.text(), anchor) {
+			t.Errorf("the review page lacks the evidence link %s: %s", anchor, review)
+		}
 		ts.want(ts.call("POST", "/api/v1/survey/"+tok+"/submit", "", nil), http.StatusOK, "submit")
 		if err := results.Recompute(context.Background(), ts.st, o.ID, r.ID); err != nil {
 			t.Fatal(err)
 		}
 		c := ts.client()
 		c.login(o.Owner.Email)
-		anchor := `<a class="evidence-link" href="https://grafana.example.com/d/x?a=1&amp;b=%22q%22" rel="noopener noreferrer" target="_blank">&lt;b&gt;deploys&lt;/b&gt; per week</a>`
+		recs, err := csv.NewReader(bytes.NewReader(ts.want(ts.call("GET", fmt.Sprintf("/api/v1/assessments/%d/responses.csv", r.ID), o.Token, nil), http.StatusOK, "csv").Body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if head := recs[0]; len(head) < 14 || head[12] != "Evidence" || head[13] != "Evidence note" {
+			t.Fatalf("responses.csv header %q", head)
+		}
+		found := false
+		for _, rec := range recs[1:] {
+			if rec[6] == qu.Key {
+				found = rec[12] == link && rec[13] == note
+			}
+		}
+		if !found {
+			t.Errorf("responses.csv lacks the evidence %q %q of %s", link, note, qu.Key)
+		}
 		for _, path := range []string{
 			fmt.Sprintf("/assessments/%d/teams/%d", r.ID, o.Teams[0].ID),
 			fmt.Sprintf("/assessments/%d/comments", r.ID),

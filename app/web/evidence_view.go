@@ -75,6 +75,15 @@ type questionEvidence struct {
 	EvidenceURL, EvidenceNote string
 }
 
+// Evidence is the question's stored evidence as a link
+// (partials/evidence), or nil when it has none.
+func (e questionEvidence) Evidence() *evidenceLine {
+	if e.EvidenceURL == "" {
+		return nil
+	}
+	return &evidenceLine{URL: e.EvidenceURL, Note: e.EvidenceNote}
+}
+
 // EvidenceID is the id of the evidence fields' group.
 func (v questionView) EvidenceID() string { return "e-" + strings.TrimPrefix(v.ID, "q-") }
 
