@@ -248,7 +248,10 @@ func (r rollup) whereArgs() []any { return r.key[len(r.key)-1:] }
 
 // addRollups adds deltas to the rows of r. The rows are locked first on
 // PostgreSQL (SQLite has one writer), so that concurrent ingests never lose
-// each other's values.
+// each other's values. Rows are created and locked in day order, and a
+// team's rows before its organization's, so two ingests that share
+// organization days wait for each other instead of deadlocking
+// (TestConcurrentIngestTwoTeams).
 func (s *Store) addRollups(tx *gorm.DB, r rollup, deltas dayDeltas) error {
 	days := make([]int64, 0, len(deltas))
 	for d := range deltas {
@@ -306,9 +309,16 @@ func subtractTeamDays(tx *gorm.DB, orgID, teamID int64) error {
 	if err != nil {
 		return fmt.Errorf("read the team's rollups: %w", err)
 	}
+	// On PostgreSQL each organization row is locked before it is read (in
+	// day order, as ingest takes them), so a concurrent ingest's values are
+	// never overwritten with a stale run.
+	lock := ""
+	if tx.Dialector.Name() == "postgres" {
+		lock = " FOR UPDATE"
+	}
 	for _, r := range rows {
 		var org struct{ LeadTimes, Recoveries []byte }
-		if err := tx.Raw("SELECT lead_times, recoveries FROM dora_org_days WHERE org_id = ? AND day = ?", orgID, r.Day).Scan(&org).Error; err != nil {
+		if err := tx.Raw("SELECT lead_times, recoveries FROM dora_org_days WHERE org_id = ? AND day = ?"+lock, orgID, r.Day).Scan(&org).Error; err != nil {
 			return fmt.Errorf("read the organization's rollups: %w", err)
 		}
 		err := tx.Exec("UPDATE dora_org_days SET deployments = deployments - ?, failed = failed - ?, incidents = incidents - ?, lead_times = ?, recoveries = ? WHERE org_id = ? AND day = ?",
