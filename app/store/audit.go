@@ -47,6 +47,7 @@ const (
 	AuditQuestUpload     = "questionnaire.uploaded"
 	AuditRoadmapImport   = "roadmap.imported"
 	AuditSSOConfigured   = "sso.configured"
+	AuditSSORemoved      = "sso.removed"
 )
 
 // auditActions lists every audited action, for filters and documentation.
@@ -58,7 +59,7 @@ var auditActions = []string{
 	AuditRoundReopened, AuditRoundDeleted, AuditLinkCreated, AuditLinkRevoked,
 	AuditLinkRegen, AuditLinkReopened, AuditOpenLinkCreated, AuditOpenLinkRevoked, AuditQuestUpload, AuditRoadmapImport,
 	AuditWebhookCreated, AuditWebhookDeleted,
-	AuditSSOConfigured,
+	AuditSSOConfigured, AuditSSORemoved,
 }
 
 // AuditActions returns every audited action name.

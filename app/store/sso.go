@@ -122,6 +122,34 @@ func (s *Store) SaveSSOConfig(ctx context.Context, orgID int64, in SSOInput) (*S
 	return s.SSOConfigOf(ctx, orgID)
 }
 
+// DeleteSSOConfig removes the organization's configuration and its
+// domains, and records it in the audit log. Password login, which only a
+// configuration can switch off, is on again for every member. Accounts
+// created through SSO have no password and stay members: they set one
+// through password reset. Their links to the provider are kept, so that
+// configuring the same provider again finds the same accounts.
+func (s *Store) DeleteSSOConfig(ctx context.Context, orgID int64) error {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var cur models.SSOConfig
+		if err := tx.Where("org_id = ?", orgID).Take(&cur).Error; err != nil {
+			return notFound(err, "single sign-on configuration")
+		}
+		if err := tx.Where("org_id = ?", orgID).Delete(&models.SSODomain{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Delete(&cur).Error; err != nil {
+			return err
+		}
+		return audit(ctx, tx, orgID, auditEvent{Action: AuditSSORemoved, TargetType: "org", TargetID: orgID, Target: cur.Slug, Detail: map[string]any{
+			"issuer": cur.Issuer, "client_id": cur.ClientID, "password_login_off_was": cur.PasswordLoginOff,
+		}})
+	})
+	if err != nil {
+		return fmt.Errorf("delete SSO configuration: %w", err)
+	}
+	return nil
+}
+
 func cleanSSOInput(in SSOInput) (*models.SSOConfig, []string, error) {
 	slug := strings.ToLower(strings.TrimSpace(in.Slug))
 	if !ssoSlugRE.MatchString(slug) {

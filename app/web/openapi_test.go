@@ -356,6 +356,9 @@ func (f *oaFixture) cases() []oaCase {
 		{name: "configure sso with a plain http issuer", method: "PUT", path: fixed("/api/v1/sso"), token: owner, contentType: js, body: raw(`{"slug":"openapi","issuer":"http://login.openapi.example","client_id":"gapmap","domains":["openapi.example"]}`), status: 422},
 		{name: "sso", method: "GET", path: fixed("/api/v1/sso"), token: owner, status: 200},
 		{name: "sso as member", method: "GET", path: fixed("/api/v1/sso"), token: member, status: 403},
+		{name: "remove sso as member", method: "DELETE", path: fixed("/api/v1/sso"), token: member, status: 403},
+		{name: "remove sso", method: "DELETE", path: fixed("/api/v1/sso"), token: owner, status: 204},
+		{name: "remove sso again", method: "DELETE", path: fixed("/api/v1/sso"), token: owner, status: 404},
 
 		{name: "questionnaires", method: "GET", path: fixed("/api/v1/questionnaires"), token: owner, status: 200},
 		{name: "questionnaires without credentials", method: "GET", path: fixed("/api/v1/questionnaires"), status: 401, invalid: true},

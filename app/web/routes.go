@@ -54,6 +54,7 @@ func (s *Server) routes() {
 	app.Get("/sso/callback", loginLimit, s.ssoCallback)
 	app.Get("/settings/sso", pageAuth(models.RoleOwner), s.ssoSettingsPage)
 	app.Post("/settings/sso", pageAuth(models.RoleOwner), s.saveSSOSettings)
+	app.Post("/settings/sso/delete", pageAuth(models.RoleOwner), s.deleteSSOSettings)
 
 	app.Get("/teams", pageAuth(member), s.teamsPage)
 	app.Post("/teams", pageAuth(admin), s.createTeam)
@@ -123,6 +124,7 @@ func (s *Server) routes() {
 	api.Get("/webhooks/:id/deliveries", apiAuth(admin), s.apiWebhookDeliveries)
 	api.Get("/sso", apiAuth(models.RoleOwner), s.apiSSO)
 	api.Put("/sso", apiAuth(models.RoleOwner), s.apiPutSSO)
+	api.Delete("/sso", apiAuth(models.RoleOwner), s.apiDeleteSSO)
 	api.Get("/questionnaires", apiAuth(member), s.apiQuestionnaires)
 	api.Post("/questionnaires", apiAuth(admin), uploadLimit, s.apiUploadQuestionnaire)
 	api.Get("/questionnaires/:key", apiAuth(member), s.apiQuestionnaire)

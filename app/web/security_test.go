@@ -108,6 +108,7 @@ func secRoutes() map[string]secRoute {
 		"GET /sso/callback":           {kind: secPublic},
 		"GET /settings/sso":           {kind: secPage, min: owner},
 		"POST /settings/sso":          {kind: secPage, min: owner, body: "slug=sec-matrix&issuer=https%3A%2F%2Flogin.example.com&client_id=x&client_secret=y&domains=example.com"},
+		"POST /settings/sso/delete":   {kind: secPage, min: owner},
 		// One-click unsubscribe (RFC 8058): the token in the path is the credential.
 		"GET /unsubscribe/:token":          {kind: secPublic, ids: map[string]string{"token": objUnsubToken}},
 		"POST /unsubscribe/:token":         {kind: secPublic, ids: map[string]string{"token": objUnsubToken}, body: "List-Unsubscribe=One-Click"},
@@ -203,6 +204,7 @@ func secRoutes() map[string]secRoute {
 		"GET /api/v1/webhooks/:id/deliveries":                            {kind: secAPI, min: admin, ids: map[string]string{"id": objWebhook}},
 		"GET /api/v1/sso":                                                {kind: secAPI, min: owner},
 		"PUT /api/v1/sso":                                                {kind: secAPI, min: owner, body: `{"slug":"sec-matrix","issuer":"https://login.example.com","client_id":"x","client_secret":"y","domains":["example.com"]}`},
+		"DELETE /api/v1/sso":                                             {kind: secAPI, min: owner},
 		"GET /api/v1/questionnaires":                                     {kind: secAPI, min: member},
 		"POST /api/v1/questionnaires":                                    {kind: secAPI, min: admin, body: "@yaml"},
 		"GET /api/v1/questionnaires/:key":                                {kind: secAPI, min: member, ids: map[string]string{"key": objQuestionnaire}},

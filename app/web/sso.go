@@ -72,6 +72,23 @@ func (s *Server) apiPutSSO(c *fiber.Ctx) error {
 	return c.JSON(s.ssoJSON(cfg))
 }
 
+// apiDeleteSSO answers DELETE /api/v1/sso: the configuration is removed,
+// which also switches password login back on.
+func (s *Server) apiDeleteSSO(c *fiber.Ctx) error {
+	if err := s.store.DeleteSSOConfig(c.UserContext(), principalOf(c).OrgID); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// deleteSSOSettings answers POST /settings/sso/delete.
+func (s *Server) deleteSSOSettings(c *fiber.Ctx) error {
+	if err := s.store.DeleteSSOConfig(c.UserContext(), principalOf(c).OrgID); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/settings/sso", "success", "Single sign-on is removed. Everyone logs in with a password again.")
+}
+
 func (s *Server) ssoSettingsPage(c *fiber.Ctx) error {
 	cfg, err := s.store.SSOConfigOf(c.UserContext(), principalOf(c).OrgID)
 	if apperr.Code(err) == apperr.ENotFound {
