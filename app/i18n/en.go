@@ -107,6 +107,26 @@ func english() map[string]string {
 		"survey.err.closed":     "This round is closed: answers can no longer be changed.",
 		"survey.err.incomplete": "Some questions have no answer yet. Answer each one, or mark it “Not applicable”, before you submit.",
 
+		// Error pages of survey and open links.
+		"survey.error.title.notfound": "Not found",
+		"survey.error.title.toomany":  "Too many requests",
+		"survey.error.title.conflict": "Not possible now",
+		"survey.error.title.gone":     "No longer available",
+		"survey.error.title.internal": "Something went wrong",
+		"survey.error.title.rejected": "Request not accepted",
+		"survey.error.link":           "This survey link is not valid. It may have been revoked; ask the person who sent it for a new one.",
+		"survey.error.page":           "This survey has no such page.",
+		"survey.error.notfound":       "There is no such page. Check the link you were given.",
+		"survey.error.misses":         "Too many invalid survey links from your network. Wait a minute and try again.",
+		"survey.error.internal":       "Something went wrong on our side. Reference: %s",
+		"survey.error.unavailable":    "The service is not available right now. Try again in a few minutes.",
+		"survey.error.rejected":       "The request was not accepted. Go back, reload the page and try again.",
+		"survey.error.back":           "Back to the survey",
+		"join.error.link":             "This survey link is not valid. It may have been revoked; ask the person who shared it for a new one.",
+		"join.error.joins":            "Too many responses were started from your network through this link. Try again in an hour.",
+		"join.error.closed":           "This round is closed, so it takes no new responses.",
+		"join.error.full":             "This survey link has reached the number of responses it was made for. Ask the person who shared it for a new one.",
+
 		// The open-link join page.
 		"join.welcome":  "Welcome back",
 		"join.own":      "Your own survey link",
