@@ -219,8 +219,9 @@ func about(subject string, cs ...Chart) []Chart {
 type BlockingQuestion struct {
 	Key    string
 	Text   string
-	Lowest int    // the lowest level answered
+	Lowest int    // the lowest level answered; under mean and samm the floor of the mean answer level
 	Answer string // what that answer said, on the level scale
+	Mean   bool   // Lowest is a mean answer level (mean and samm)
 }
 
 // BlockingGroup lists the blocking questions of one dimension of a team.
@@ -245,6 +246,7 @@ type TeamView struct {
 	Headline      Headline
 	Charts        []Chart // radar against the organization, gap bars
 	Blocking      []BlockingGroup
+	BlockingNote  string // how the blocking questions are chosen, when not as under gated
 	Disagreements []Disagreement
 }
 
@@ -260,6 +262,14 @@ func NewTeamView(prefix string, q *questionnaires.Questionnaire, r *scoring.Resu
 			GapBars(p+"_gaps", q, r, team),
 		),
 	}
+	mean := false
+	switch q.Method() {
+	case questionnaires.ScoringMean, questionnaires.ScoringSAMM:
+		mean = true
+		v.BlockingNote = "Per dimension, the questions whose mean answer over the team's respondents is below the next level, lowest first: raising these answers is what reaching the next level takes. Dimensions still short of the target are open."
+	case questionnaires.ScoringActivities:
+		v.BlockingNote = "Per dimension, the activities of the next level or below that someone in the team has not done: doing them is what reaching the next level takes. Dimensions still short of the target are open."
+	}
 	byKey := teamDims(team)
 	for _, d := range r.Dimensions {
 		td := byKey[d.Key]
@@ -270,11 +280,11 @@ func NewTeamView(prefix string, q *questionnaires.Questionnaire, r *scoring.Resu
 			g := BlockingGroup{Dimension: d.Title, Level: s.levelName(td.Level), Next: s.levelName(ptr(*td.Level + 1)),
 				BelowTarget: td.Gap != nil && *td.Gap > 0}
 			for _, b := range td.Blocking {
-				bq := BlockingQuestion{Key: b.Question, Text: b.Question, Lowest: b.Level}
+				bq := BlockingQuestion{Key: b.Question, Text: b.Question, Lowest: b.Level, Mean: mean}
 				if _, qq, ok := q.Question(b.Question); ok {
 					bq.Text = qq.Text
 					for _, o := range qq.Options {
-						if o.Level == b.Level {
+						if o.Level == b.Level && !mean {
 							bq.Answer = o.Label
 						}
 					}

@@ -5,13 +5,22 @@
 // Messages are looked up by key (such as "survey.nav.next") in a
 // golang.org/x/text/message catalog built from the tables in en.go and de.go;
 // English is the fallback. Leaders' pages are not translated.
+//
+// A word that depends on a count is written {N:one|other} in a table: N is
+// the argument (1-based) whose number chooses, by the language's plural
+// rules, between the form for one and the form for other counts
+// ("%d of %d {2:question|questions}" reads "1 of 1 question"). New turns
+// such a message into plural.Selectf cases (see compile).
 package i18n
 
 import (
 	"fmt"
 	"html/template"
+	"regexp"
 	"slices"
+	"strconv"
 
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
@@ -55,7 +64,7 @@ func New() (*Catalog, error) {
 			if !c.keys[key] {
 				return nil, fmt.Errorf("i18n: %s message %q has no English original", tag, key)
 			}
-			if err := b.SetString(t, key, msg); err != nil {
+			if err := b.Set(t, key, compile(msg)); err != nil {
 				return nil, fmt.Errorf("i18n: %s message %q: %w", tag, key, err)
 			}
 		}
@@ -111,6 +120,44 @@ func (c *Catalog) T(lang, key string, args ...any) (string, error) {
 type plain int
 
 func (p plain) Format(f fmt.State, _ rune) { fmt.Fprint(f, int(p)) }
+
+// PluralForm is the number's plural form in language t, so that a
+// plural.Selectf of a plain argument chooses by its value.
+func (p plain) PluralForm(t language.Tag, _ int) (plural.Form, int) {
+	n := int(p)
+	if n < 0 {
+		n = -n
+	}
+	return plural.Cardinal.MatchPlural(t, n, 0, 0, 0, 0), n
+}
+
+// countedWord is a word of a table message chosen by a count: {N:one|other}.
+var countedWord = regexp.MustCompile(`\{([1-9]):([^{}|]*)\|([^{}|]*)\}`)
+
+// compile turns a table message into a catalog message: the text itself
+// when it counts nothing, else a plural.Selectf on the first counted
+// argument whose cases are the whole message with that argument's words
+// chosen, and so on for the next argument. Whole messages, not
+// catalog.Var: x/text formats the text between variables piece by piece
+// and marks the arguments a piece leaves over as %!(EXTRA …), which breaks
+// a counted word that comes before the last verb.
+func compile(msg string) catalog.Message {
+	m := countedWord.FindStringSubmatch(msg)
+	if m == nil {
+		return catalog.String(msg)
+	}
+	arg, _ := strconv.Atoi(m[1])
+	choose := func(form int) catalog.Message {
+		return compile(countedWord.ReplaceAllStringFunc(msg, func(w string) string {
+			g := countedWord.FindStringSubmatch(w)
+			if g[1] != m[1] {
+				return w
+			}
+			return g[form]
+		}))
+	}
+	return plural.Selectf(arg, "%d", "one", choose(2), "other", choose(3))
+}
 
 // MustT is T for keys written in the code, which tests check exist: an
 // unknown key gives the key itself.

@@ -93,3 +93,71 @@ func TestCatalog(t *testing.T) {
 		t.Errorf("Messages js.saved = %q", got)
 	}
 }
+
+// TestPlurals: counted words follow the count by each language's plural
+// rules (x/text plural.Selectf), in plain and markup messages alike, and
+// no table message keeps an uncompiled {N:one|other}.
+func TestPlurals(t *testing.T) {
+	c, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	est, err := c.HTML("de", "survey.intro.estimate.html", 1, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		lang, key string
+		args      []any
+		want      string
+	}{
+		{"en", "survey.progress.answered", []any{1, 1}, "1 of 1 question answered"},
+		{"en", "survey.progress.answered", []any{0, 1}, "0 of 1 question answered"},
+		{"en", "survey.progress.answered", []any{1, 12}, "1 of 12 questions answered"},
+		{"en", "survey.progress.answered", []any{0, 2000}, "0 of 2000 questions answered"},
+		{"de", "survey.progress.answered", []any{1, 1}, "1 von 1 Frage beantwortet"},
+		{"de", "survey.progress.answered", []any{3, 12}, "3 von 12 Fragen beantwortet"},
+		{"de", "survey.progress.answered", []any{0, 0}, "0 von 0 Fragen beantwortet"},
+		{"de", "survey.intro.sofar", []any{1, 1}, "Bisher ist 1 von 1 Frage beantwortet."},
+		{"de", "survey.intro.sofar", []any{2, 5}, "Bisher sind 2 von 5 Fragen beantwortet."},
+		{"en", "survey.done.count", []any{1, 1}, "1 of 1 question answered."},
+		{"de", "survey.done.count", []any{4, 4}, "4 von 4 Fragen beantwortet."},
+		{"en", "survey.review.complete", []any{1}, "The 1 required question is answered."},
+		{"en", "survey.review.complete", []any{7}, "All 7 required questions are answered."},
+		{"de", "survey.review.complete", []any{1}, "Die 1 Pflichtfrage ist beantwortet."},
+		{"de", "survey.review.complete", []any{7}, "Alle 7 Pflichtfragen sind beantwortet."},
+		{"en", "survey.intro.time", []any{1, 1, 1}, "There is 1 question on 1 page, one page per topic. Allow about 1 minute "},
+		{"en", "survey.intro.time", []any{12, 3, 4}, "There are 12 questions on 3 pages, one page per topic. Allow about 4 minutes "},
+		{"de", "survey.intro.time", []any{1, 1, 1}, "Es ist 1 Frage auf 1 Seite, eine Seite je Thema. Planen Sie etwa 1 Minute ein"},
+		{"de", "survey.intro.time", []any{12, 3, 4}, "Es sind 12 Fragen auf 3 Seiten, eine Seite je Thema. Planen Sie etwa 4 Minuten ein"},
+		{"en", "survey.text.count.html", []any{0, 1}, "<span data-count>0</span> of 1 character"},
+		{"de-AT", "survey.review.sofar", []any{1, 1}, "1 von 1 Frage beantwortet."},
+	}
+	for _, tt := range tests {
+		got := c.MustT(tt.lang, tt.key, tt.args...)
+		if !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%s %s %v = %q, want it to start with %q", tt.lang, tt.key, tt.args, got, tt.want)
+		}
+	}
+	if want := "<strong>Etwa 1 Minute</strong>: 1 Frage auf 1 Seite."; !strings.HasPrefix(string(est), want) {
+		t.Errorf("estimate = %q, want %q", est, want)
+	}
+	// Every message formats cleanly with some number of arguments.
+	for _, lang := range []string{"en", "de"} {
+		for _, k := range i18n.Keys(lang) {
+			var got string
+			for n := range 5 {
+				args := make([]any, n)
+				for i := range args {
+					args[i] = 1
+				}
+				if got = c.MustT(lang, k, args...); !strings.Contains(got, "%!") {
+					break
+				}
+			}
+			if regexp.MustCompile(`\{[1-9]:`).MatchString(got) || strings.Contains(got, "%!") {
+				t.Errorf("%s %s: %q", lang, k, got)
+			}
+		}
+	}
+}

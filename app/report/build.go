@@ -346,7 +346,7 @@ func (b *builder) dimensionSection(q *questionnaires.Questionnaire, d *questionn
 			for _, bq := range td.Blocking {
 				ds.Blocking = append(ds.Blocking, BlockingQuestion{
 					Key: bq.Question, Text: questionText(q, bq.Question),
-					Level: bq.Level, LevelName: q.LevelName(bq.Level),
+					Level: bq.Level, LevelName: q.LevelName(bq.Level), Mean: averagesBlocking(q),
 				})
 			}
 			ds.Spread = Spread{Respondents: td.Respondents, RespondentSpread: td.Spread,

@@ -206,7 +206,10 @@ func (q BlockingQuestion) Label() string {
 	if q.Teams > 0 {
 		return wording.CountOf(q.Teams, "team", "teams")
 	}
-	if q.Level > 0 {
+	if q.Mean {
+		return "mean answer: level " + strconv.Itoa(q.Level) + nameSuffix(q.LevelName)
+	}
+	if q.Level > 0 || q.LevelName != "" {
 		return "lowest answer: level " + strconv.Itoa(q.Level) + nameSuffix(q.LevelName)
 	}
 	return ""
@@ -247,11 +250,11 @@ func (m MethodQuestionnaire) ScaleText() string {
 func (m MethodQuestionnaire) ScoringText() string {
 	switch m.Scoring {
 	case questionnaires.ScoringMean:
-		return "mean, the level is the whole part of the weighted mean of the answers' values"
+		return "mean, the level is the whole part of the weighted mean of the answers' values; blocking questions are those whose mean answer is below the next level"
 	case questionnaires.ScoringSAMM:
-		return "samm, answer values summed per group, groups averaged per dimension, dimensions per area, areas overall; the level is the whole part"
+		return "samm, answer values summed per group, groups averaged per dimension, dimensions per area, areas overall; the level is the whole part; blocking questions are those whose mean answer level is below the next level"
 	case questionnaires.ScoringActivities:
-		return "activities, the share of activities done; the level is the highest whose activities, with those below it, are done to the pass ratio"
+		return "activities, the share of activities done; the level is the highest whose activities, with those below it, are done to the pass ratio; blocking questions are the activities of the next level or below that a respondent has not done"
 	}
 	if m.Scale == "likert" {
 		return "gated (the default), agreement scored 0–100 and leveled by its score"

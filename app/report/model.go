@@ -193,9 +193,11 @@ type BlockingQuestion struct {
 	Text string
 	// Teams is, on the organization's report, how many teams it blocks.
 	Teams int
-	// Level is, on a team report, the lowest answer's level.
+	// Level is, on a team report, the lowest answer's level, or under the
+	// mean and samm methods the floor of the mean answer level (Mean).
 	Level     int
 	LevelName string
+	Mean      bool
 }
 
 // Spread describes how far apart the teams (organization report) or the

@@ -117,6 +117,10 @@ func (b *builder) dimensionText(q *questionnaires.Questionnaire, ds *DimensionSe
 		ds.BlockingText = "No single question stands out as blocking."
 	case len(ds.Blocking) == 0:
 		ds.BlockingText = ""
+	case b.in.Team != nil && q.Method() == questionnaires.ScoringActivities:
+		ds.BlockingText = fmt.Sprintf("These activities of level %d or below are not done by every respondent and keep the team from reaching it:", ds.Current.Level+1)
+	case b.in.Team != nil && averagesBlocking(q):
+		ds.BlockingText = fmt.Sprintf("These questions were answered below level %d on average and keep the team from reaching it (lowest average first):", ds.Current.Level+1)
 	case b.in.Team != nil:
 		ds.BlockingText = fmt.Sprintf("These questions were answered below level %d and keep the team from reaching it (lowest answer first):", ds.Current.Level+1)
 	default:
@@ -270,4 +274,11 @@ func methodParagraphs(level, likert bool, defaultTarget, capacity int) []string 
 		"Blocking questions are those answered below the next level; for the organization, the questions that hold back the most teams are listed.",
 	)
 	return ps
+}
+
+// averagesBlocking reports whether q's blocking questions are chosen by
+// their mean answer level (the mean and samm methods).
+func averagesBlocking(q *questionnaires.Questionnaire) bool {
+	m := q.Method()
+	return m == questionnaires.ScoringMean || m == questionnaires.ScoringSAMM
 }

@@ -8,9 +8,11 @@
 // Every chart, report, export and recommendation reads the Result, so this
 // comment states each rule exactly, including every reading chosen where the
 // specification (issue 5, with the changes of issue 15) leaves room. These
-// are the rules of scoring Version 2: results stored under Version 1 took
+// are the rules of scoring Version 3: results stored under Version 1 took
 // likert team and organization levels as medians of levels and the overall
-// level as the floor of the weighted mean level.
+// level as the floor of the weighted mean level; under Version 2 the
+// value-based methods listed no blocking questions (gated results are the
+// same under Versions 2 and 3).
 //
 // # Inputs and validation
 //
@@ -217,9 +219,9 @@
 // scores (each team weighs the same) and its level follows the same way. A
 // level is never outside the scale: a value-based level below the lowest
 // level is the lowest level, one above the highest the highest. Targets off
-// the scale are moved to its nearest end. These methods list no blocking
-// questions. Distribution, spread, disagreement, gaps, trends and rounding
-// (2 decimals, 1 for activities) work as under gated.
+// the scale are moved to its nearest end. Distribution, spread,
+// disagreement, gaps, trends and rounding (2 decimals, 1 for activities)
+// work as under gated; blocking questions follow the method (below).
 //
 //   - mean: a respondent's dimension score is Σ q_i·x_i / Σ q_i over the
 //     applicable answers, x_i the option's value (or level); level = ⌊score⌋.
@@ -245,6 +247,37 @@
 //     organization's the means of the team shares, and their levels follow by
 //     the same climb; an overall or area level climbs the weighted mean of the
 //     dimension shares.
+//
+// Blocking questions of the value-based methods. A team whose level L in a
+// dimension is below the highest level lists, with "next" = L+1 (a level
+// number, so 1 on a scale numbered from 0 when the team is at 0):
+//
+//   - activities: every question of the dimension whose own level is ≤ next
+//     and that at least one of the team's respondents answered (not N/A)
+//     as not done (an option worth less than 1). Its Level is the lowest
+//     level of the options those respondents chose (the "not done"
+//     option's level, 0 in an import from DSOMM). The list is ordered by
+//     that Level, then by the question's own level (lowest first), then by
+//     the number of the team's respondents who did not do it (most first),
+//     then by questionnaire order. Questions of a level above next are
+//     never listed: they do not stand between the team and next. The list
+//     may be empty when the climb stopped for want of answered questions
+//     at next (all of them N/A).
+//   - mean and samm: every question of the dimension whose mean answer
+//     level over the team's respondents who answered it (not N/A; each
+//     respondent once, question weights not used) is below next (by more
+//     than the tolerance below). The answer level is under mean the
+//     number the method scores (the option's value, or its level when it
+//     has none), under samm the chosen option's level. Its Level is
+//     ⌊mean answer level⌋, kept on the scale. The list is ordered by the
+//     mean answer level (lowest first), then questionnaire order. It may
+//     be empty even below the highest level, since a dimension's score
+//     weighs or groups the answers differently (samm sums values per
+//     group; an answer's value need not equal its level).
+//
+// A team at the highest level, or with a null level, lists nothing. The
+// organization's list counts, per question, the teams whose list holds it,
+// and is ordered and cut to five exactly as under gated.
 //
 // # Areas
 //

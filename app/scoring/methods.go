@@ -11,9 +11,9 @@ import (
 // with levels as codes 1..N (code = level − first level + 1), so that the
 // result is built the same way.
 
-// fillValues writes one response's answers: grid codes 1 (answered) or
-// codeNA, and the value of each chosen option (its level when the option
-// has no value).
+// fillValues writes one response's answers: the grid code of the chosen
+// option's level (1..N) or codeNA, and the value of each chosen option (its
+// level when the option has no value).
 func (s *scorer) fillValues(row []uint8, vals []float64, r *Response) error {
 	ix := s.ix
 	for _, a := range r.Answers {
@@ -35,7 +35,7 @@ func (s *scorer) fillValues(row []uint8, vals []float64, r *Response) error {
 		if o == nil {
 			return invalid("response %d: question %q: no option %q (level %d)", r.ID, a.Question, a.Option, a.Level)
 		}
-		row[qi] = 1
+		row[qi] = uint8(min(max(o.Level-ix.first+1, 1), ix.levels))
 		if o.Value != nil {
 			vals[qi] = *o.Value
 		} else {
@@ -99,7 +99,7 @@ func (s *scorer) scoreValueRespondents() {
 			case questionnaires.ScoringMean:
 				var sw, swv float64
 				for qi := ix.dimStart[d]; qi < ix.dimStart[d+1]; qi++ {
-					if row[qi] == 1 {
+					if answered(row[qi]) {
 						sw += ix.qWeight[qi]
 						swv += ix.qWeight[qi] * vals[qi]
 					}
@@ -112,7 +112,7 @@ func (s *scorer) scoreValueRespondents() {
 				g := ix.dimGroups[d]
 				groupSum, groupSeen = resize(groupSum, g), resizeBool(groupSeen, g)
 				for qi := ix.dimStart[d]; qi < ix.dimStart[d+1]; qi++ {
-					if row[qi] == 1 {
+					if answered(row[qi]) {
 						groupSum[ix.qGroup[qi]] += vals[qi]
 						groupSeen[ix.qGroup[qi]] = true
 					}
@@ -134,7 +134,7 @@ func (s *scorer) scoreValueRespondents() {
 				clear(done)
 				top := 0
 				for qi := ix.dimStart[d]; qi < ix.dimStart[d+1]; qi++ {
-					if row[qi] != 1 {
+					if !answered(row[qi]) {
 						continue
 					}
 					c := ix.qCode[qi]
@@ -260,6 +260,9 @@ func (s *scorer) scoreValueTeams() {
 			s.teamLevel[i] = s.groupCode(s.teamScore[i], shares)
 			s.teamN[i] = k
 			s.teamSpread[i] = hi - lo
+			if s.teamLevel[i] < n {
+				s.teamBlock[i] = s.valueBlocking(from, to, d, s.teamLevel[i]+1)
+			}
 		}
 	}
 }
@@ -277,7 +280,7 @@ func (s *scorer) scoreValueOrganization() {
 	cnt := make([]int, n+1)
 	var members [][]float64
 	for d := range nd {
-		s.orgBlock[d] = []OrgBlocking{}
+		s.orgBlock[d] = s.valueOrgBlocking(d)
 		clear(cnt)
 		k := 0
 		var sum float64

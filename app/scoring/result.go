@@ -161,8 +161,9 @@ type TeamDimension struct {
 	Blocking     []TeamBlocking `json:"blocking"`
 }
 
-// TeamBlocking is a question answered below the team's next level; Level is
-// the lowest such answer.
+// TeamBlocking is a question that keeps the team from its next level; Level
+// is the lowest answer below it (gated, activities) or the floor of the
+// mean answer level (mean, samm): see the package documentation.
 type TeamBlocking struct {
 	Question string `json:"question"`
 	Level    int    `json:"level"`

@@ -162,7 +162,7 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 		"Title": title, "Assessment": a, "Boards": boards, "Teams": teams,
 		"Contradictions": contradictionsCard{ID: "contradictions", ShowTeam: true, Lines: contradictionLines(round, flags)},
 		"Plan":           recommend.Progress(items, planMapOf(planItems)), "PlanItems": len(items), "Freshness": fresh,
-		"Languages": langs,
+		"Languages": langs, "ReadLang": currentLang(langs),
 	}
 	if !pageCacheable {
 		return s.render(c, "dashboard/assessment", data)
@@ -393,9 +393,10 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 	if withheld != "" {
 		evidence = nil
 	}
+	langs := s.readingPicker(c, p.OrgID, a.ID)
 	return s.render(c, "dashboard/team", fiber.Map{
 		"Title": team.Name + " · " + a.Name, "Assessment": a, "Team": team, "Views": views, "Evidence": evidence,
-		"CanSeeAll": acc.SeesAll(), "Withheld": withheld, "Languages": s.readingPicker(c, p.OrgID, a.ID),
+		"CanSeeAll": acc.SeesAll(), "Withheld": withheld, "Languages": langs, "ReadLang": currentLang(langs),
 	})
 }
 

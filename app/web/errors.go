@@ -94,6 +94,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		}
 		return c.Status(status).JSON(body)
 	}
+	if respondentPage(c) {
+		return s.renderRespondentError(c, err, ae, status)
+	}
 	if status == fiber.StatusUnauthorized {
 		return c.Redirect("/login", fiber.StatusSeeOther)
 	}

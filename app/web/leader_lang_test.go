@@ -58,8 +58,13 @@ func TestReadingLanguage(t *testing.T) {
 			path string
 			want []string
 		}{
-			{fmt.Sprintf("/assessments/%d/dashboard", r.ID), []string{"Investition", "Questionnaire language:", `hreflang="en"`, "Report and roadmap"}},
-			{fmt.Sprintf("/assessments/%d/teams/%d", r.ID, o.Teams[0].ID), []string{"Investition", "Questionnaire language:"}},
+			{fmt.Sprintf("/assessments/%d/dashboard", r.ID), []string{"Investition", "Questionnaire language:", `hreflang="en"`, "Report and roadmap",
+				fmt.Sprintf(`href="/assessments/%d/report?lang=de">Report and roadmap`, r.ID), fmt.Sprintf(`href="/assessments/%d/export.xlsx?lang=de"`, r.ID),
+				fmt.Sprintf(`href="/assessments/%d/results?lang=de"`, r.ID), fmt.Sprintf(`href="/assessments/%d/teams/%d?lang=de"`, r.ID, o.Teams[0].ID)}},
+			{fmt.Sprintf("/assessments/%d/teams/%d", r.ID, o.Teams[0].ID), []string{"Investition", "Questionnaire language:",
+				fmt.Sprintf(`href="/assessments/%d/results?team_id=%d&amp;lang=de"`, r.ID, o.Teams[0].ID), fmt.Sprintf(`href="/assessments/%d/dashboard?lang=de"`, r.ID)}},
+			{fmt.Sprintf("/assessments/%d/results", r.ID), []string{"Investition", "Questionnaire language:", `<strong lang="de" aria-current="true">Deutsch</strong>`,
+				fmt.Sprintf(`href="/assessments/%d/results?lang=en"`, r.ID)}},
 			{fmt.Sprintf("/assessments/%d/report", r.ID), []string{"Investition", "Questionnaire language:", "/report.md?lang=de", "/report.md?download=1&amp;lang=de", "/export.xlsx?lang=de"}},
 			{fmt.Sprintf("/assessments/%d/report.md", r.ID), []string{"Investition"}},
 		}
@@ -81,6 +86,16 @@ func TestReadingLanguage(t *testing.T) {
 			if again := b.get(p.path); strings.Contains(again.text(), "Investition") {
 				t.Errorf("%s after ?lang=de: German shown", p.path)
 			}
+		}
+
+		// The team's results tables keep the team in the picker's links.
+		team := b.get(fmt.Sprintf("/assessments/%d/results?team_id=%d&lang=de", r.ID, o.Teams[0].ID))
+		if w := fmt.Sprintf(`href="/assessments/%d/results?lang=en&amp;team_id=%d"`, r.ID, o.Teams[0].ID); team.Status != 200 || !strings.Contains(team.text(), w) || !strings.Contains(team.text(), "Investition") {
+			t.Errorf("team results ?lang=de: %d, lacks %s or German", team.Status, w)
+		}
+		// The dashboard's links carry the picker's language, not the raw ?lang=.
+		if at := b.get(fmt.Sprintf("/assessments/%d/dashboard?lang=de-AT", r.ID)); !strings.Contains(at.text(), `/report?lang=de"`) {
+			t.Errorf("dashboard ?lang=de-AT: report link without lang=de")
 		}
 
 		xlsx := b.get(fmt.Sprintf("/assessments/%d/export.xlsx?lang=de", r.ID))

@@ -228,22 +228,31 @@ func (s *Server) join(c *fiber.Ctx) (*store.Joined, error) {
 	ip := c.IP()
 	if s.surveyMisses.blocked(ip, time.Now()) {
 		c.Set(fiber.HeaderRetryAfter, "60")
-		return nil, apperr.Errorf(apperr.ERateLimited, "Too many invalid survey links from your network. Wait a minute and try again.")
+		return nil, explain("survey.error.misses", apperr.Errorf(apperr.ERateLimited, "Too many invalid survey links from your network. Wait a minute and try again."))
 	}
 	ref, err := s.store.OpenLinkByToken(c.UserContext(), utils.CopyString(c.Params("token")))
 	if err != nil {
 		if apperr.Code(err) == apperr.ENotFound {
 			s.surveyMisses.miss(ip, time.Now())
+			return nil, explain("join.error.link", err)
 		}
 		return nil, err
 	}
 	key := ip + "|" + strconv.FormatInt(ref.ID, 10)
 	if s.openJoins.blocked(key, time.Now()) {
 		c.Set(fiber.HeaderRetryAfter, "3600")
-		return nil, apperr.Errorf(apperr.ERateLimited, "Too many responses were started from your network through this link. Try again in an hour.")
+		return nil, explain("join.error.joins", apperr.Errorf(apperr.ERateLimited, "Too many responses were started from your network through this link. Try again in an hour."))
 	}
 	j, err := s.store.JoinOpenLink(c.UserContext(), ref.ID)
-	if err != nil {
+	switch apperr.Code(err) {
+	case "":
+	case apperr.ENotFound:
+		return nil, explain("join.error.link", err)
+	case apperr.EConflict:
+		return nil, explain("join.error.closed", err)
+	case apperr.EGone:
+		return nil, explain("join.error.full", err)
+	default:
 		return nil, err
 	}
 	s.openJoins.miss(key, time.Now())

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"gapmap/app/scoring"
@@ -78,8 +80,14 @@ func (s *Server) resultsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	langs := s.readingPicker(c, principalOf(c).OrgID, sc.a.ID)
+	for i := range langs {
+		if sc.teamID != 0 {
+			langs[i].Href += "&team_id=" + strconv.FormatInt(sc.teamID, 10)
+		}
+	}
 	return s.render(c, "results/index", fiber.Map{
 		"Title": title, "Assessment": sc.a, "TeamID": sc.teamID, "TeamName": sc.teamName,
-		"Tables": buildResultTables(round.Questionnaires, round.Results), "Freshness": fresh,
+		"Tables": buildResultTables(round.Questionnaires, round.Results), "Freshness": fresh, "Languages": langs,
 	})
 }

@@ -90,6 +90,40 @@ func TestSAMMRoundEndToEnd(t *testing.T) {
 			t.Errorf("results\n got %s\nwant %s", got, want)
 		}
 
+		// Blocking questions of a samm round (worked out by hand in
+		// app/scoring's TestValueBlocking): Blue's pipeline mean answer
+		// levels 3, 2.5, 2 and 1.5 against its next level 2.
+		var blocking struct {
+			Results []struct {
+				Teams []struct {
+					Dimensions []struct {
+						Key      string
+						Blocking []struct {
+							Question string
+							Level    int
+						}
+					}
+				}
+			} `json:"questionnaires"`
+		}
+		res.decode(t, &blocking)
+		if b := blocking.Results[0].Teams[0].Dimensions[0].Blocking; len(b) != 1 || b[0].Question != "pipe-b2" || b[0].Level != 1 {
+			t.Errorf("Blue's pipeline blocking = %+v, want pipe-b2 at 1", b)
+		}
+		leader := ts.client()
+		leader.login(o.Owner.Email)
+		for path, want := range map[string][]string{
+			fmt.Sprintf("/assessments/%d/teams/%d", r.ID, blue):        {"Are exceptions to the rules recorded?", "Mean answer: level 1", "mean answer over the team"},
+			fmt.Sprintf("/assessments/%d/teams/%d/report", r.ID, blue): {"Are exceptions to the rules recorded?", "mean answer: level 1", "below level 2 on average"},
+		} {
+			body := leader.get(path).text()
+			for _, w := range want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s lacks %q", path, w)
+				}
+			}
+		}
+
 		// The survey serves the new fields and saves answers of level 0.
 		ts.answerAll(r.Tokens[0])
 

@@ -124,13 +124,14 @@ func (s *Server) openSurvey(c *fiber.Ctx) (*surveyCtx, error) {
 	ip := c.IP()
 	if s.surveyMisses.blocked(ip, time.Now()) {
 		c.Set(fiber.HeaderRetryAfter, "60")
-		return nil, apperr.Errorf(apperr.ERateLimited, "Too many invalid survey links from your network. Wait a minute and try again.")
+		return nil, explain("survey.error.misses", apperr.Errorf(apperr.ERateLimited, "Too many invalid survey links from your network. Wait a minute and try again."))
 	}
 	token := utils.CopyString(c.Params("token"))
 	sv, err := s.store.SurveyByToken(c.UserContext(), token)
 	if err != nil {
 		if apperr.Code(err) == apperr.ENotFound {
 			s.surveyMisses.miss(ip, time.Now())
+			return nil, explain("survey.error.link", err)
 		}
 		return nil, err
 	}
@@ -141,6 +142,8 @@ func (s *Server) openSurvey(c *fiber.Ctx) (*surveyCtx, error) {
 	lang, offered, qs := s.localizeSurvey(c, token, qs)
 	sc := newSurveyCtx(token, sv, qs)
 	sc.lang, sc.offered, sc.cat = lang, offered, s.i18n
+	c.Locals(keySurveyLang, lang)
+	c.Locals(keySurveyURL, sc.url(""))
 	return sc, nil
 }
 

@@ -66,7 +66,7 @@ func (s *Server) openSurveyPage(c *fiber.Ctx) (*surveyCtx, int, error) {
 	}
 	n, err := strconv.Atoi(c.Params("n"))
 	if err != nil || n < 1 || n > len(sc.pages) {
-		return nil, 0, apperr.Errorf(apperr.ENotFound, "This survey has no such page.")
+		return nil, 0, explain("survey.error.page", apperr.Errorf(apperr.ENotFound, "This survey has no such page."))
 	}
 	return sc, n, nil
 }

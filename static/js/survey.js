@@ -242,7 +242,8 @@
     var max = progressEl.getAttribute('max');
     var value = (parseInt(progressEl.getAttribute('value'), 10) || 0) + 1;
     progressEl.setAttribute('value', String(value));
-    var words = msg('progress', '{answered} of {total} questions answered')
+    var words = (max === '1' ? msg('progress.one', '{answered} of {total} question answered')
+      : msg('progress', '{answered} of {total} questions answered'))
       .replace('{answered}', value).replace('{total}', max);
     progressEl.textContent = words;
     if (progressLabel) {
