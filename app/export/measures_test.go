@@ -3,10 +3,14 @@ package export_test
 import (
 	"bytes"
 	"encoding/csv"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"gapmap/app/export"
+	"gapmap/app/measures"
+	"gapmap/app/scoring"
 	"gapmap/questionnaires"
 )
 
@@ -74,5 +78,62 @@ func TestCommentsSheetShowsTextAnswers(t *testing.T) {
 	}
 	if formula, _ := f.GetCellFormula(export.SheetComments, ref(6, i+1)); formula != "" {
 		t.Errorf("the text answer became formula %q", formula)
+	}
+}
+
+// TestMeasuresSheet checks the Measures sheet against hand-computed values:
+// Blue's NPS answers 10, 9, 8 and 3 are 2 promoters, 1 passive and 1
+// detractor (NPS +25); its days 1, 2, 3, 4 and 10 have quartiles 2, 3 and 4.
+// Tiny is withheld: its row says so, and none of its figures (set on
+// purpose on its result) appear; the organization's figures are Blue's.
+func TestMeasuresSheet(t *testing.T) {
+	fx := newFixture(t, []string{"Blue", "Tiny"}, 1)
+	res := fx.wb.Results[1]
+	nps := measures.Question{Key: "recommend", Type: questionnaires.TypeNPS, Text: "Would you recommend the platform?"}
+	days := measures.Question{Key: "days", Type: questionnaires.TypeNumber, Text: "Days to the first deploy", Unit: "days"}
+	blue := []measures.Measure{measures.Of(nps, []float64{10, 9, 8, 3}), measures.Of(days, []float64{10, 1, 4, 2, 3})}
+	res.Measures = &measures.Summary{Questions: []measures.Question{nps, days}, Organization: blue}
+	res.Withholding = &scoring.Withholding{MinGroup: 5, Teams: 1, Respondents: 3, Excluded: true}
+	res.Teams[0].Measures = blue
+	res.Teams[1].Withheld, res.Teams[1].Respondents = true, 3
+	res.Teams[1].Measures = []measures.Measure{measures.Of(nps, []float64{0, 0, 1}), measures.Of(days, []float64{77, 88, 99})}
+
+	f := openBook(t, writeBook(t, fx.wb))
+	rs := rows(t, f, export.SheetMeasures)
+	want := map[string][]string{
+		"recommend Organization": {"4", "25.00", "2", "1", "1"},
+		"recommend Blue":         {"4", "25.00", "2", "1", "1"},
+		"recommend Tiny":         {"not enough responses (3 of 5)"},
+		"days Organization":      {"5", "", "", "", "", "1.00", "2.00", "3.00", "4.00", "10.00"},
+		"days Blue":              {"5", "", "", "", "", "1.00", "2.00", "3.00", "4.00", "10.00"},
+		"days Tiny":              {"not enough responses (3 of 5)"},
+	}
+	got := map[string][]string{}
+	for _, r := range rs[4:] {
+		if len(r) < 6 {
+			t.Fatalf("short row %q", r)
+		}
+		key := map[string]string{nps.Text: "recommend", days.Text: "days"}[r[1]] + " " + r[4]
+		got[key] = r[5:]
+		for _, cell := range r {
+			for _, leak := range []string{"-100.00", "77.00", "88.00", "99.00", "77", "88", "99"} {
+				if cell == leak {
+					t.Errorf("row %q shows the withheld team's %s", r, leak)
+				}
+			}
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Measures rows:\n got %q\nwant %q", got, want)
+	}
+	if !strings.Contains(rs[1][0], "leave out 1 team") {
+		t.Errorf("the note does not say the organization leaves Tiny out: %q", rs[1][0])
+	}
+	if _, err := f.GetSheetIndex(export.SheetMeasures); err != nil {
+		t.Fatal(err)
+	}
+	plain := newFixture(t, []string{"Blue"}, 1)
+	if idx, _ := openBook(t, writeBook(t, plain.wb)).GetSheetIndex(export.SheetMeasures); idx != -1 {
+		t.Error("a round without measured questions has a Measures sheet")
 	}
 }

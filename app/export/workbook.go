@@ -8,7 +8,9 @@
 // Roadmap (the ranked recommendations with Owner, Quarter, Status and Notes
 // to plan in), Responses (every submitted answer, written with excelize's
 // stream writer so its memory stays flat whatever the number of rows) and
-// Questionnaire (the pinned questions, options and levels). A very hidden
+// Questionnaire (the pinned questions, options and levels), and, when the
+// round has nps or number questions, Measures (their statistics per team
+// and for the organization, as the results API's "measures"). A very hidden
 // sheet named "gapmap" records the assessment, the team and the export time,
 // so that ReadPlan can tell whether an uploaded workbook belongs to the
 // assessment it is uploaded to. WriteResponsesCSV writes the Responses sheet
@@ -126,6 +128,7 @@ func Write(w io.Writer, wb *Workbook) error {
 		{SheetQuestionnaire, writeQuestionnaire},
 		{SheetComments, writeCommentsSheet},
 		{SheetDelivery, writeDelivery},
+		{SheetMeasures, writeMeasures},
 	}
 	for _, s := range steps {
 		if err := s.fn(f, st, wb); err != nil {

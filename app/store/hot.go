@@ -43,7 +43,13 @@ const (
 	sqlOpenLinkByToken = "SELECT id, assessment_id FROM open_links WHERE token_hash = ? AND revoked_at IS NULL LIMIT 1"
 	sqlJoinLock        = "SELECT l.org_id, l.assessment_id, l.team_id, a.status, a.anonymity, l.revoked_at, l.max_responses, l.joined " +
 		"FROM open_links l JOIN assessments a ON a.id = l.assessment_id WHERE l.id = ?"
-	sqlJoinCount     = "UPDATE open_links SET joined = joined + 1 WHERE id = ?"
+	// sqlJoinCount counts a join against an active link of an open round
+	// below its max_responses, and returns what the join stores; no row
+	// means the join is refused (sqlJoinLock then says why).
+	sqlJoinCount = "UPDATE open_links SET joined = joined + 1 WHERE id = ? AND revoked_at IS NULL " +
+		"AND (max_responses IS NULL OR joined < max_responses) " +
+		"AND EXISTS (SELECT 1 FROM assessments a WHERE a.id = open_links.assessment_id AND a.status = 'open') " +
+		"RETURNING org_id, assessment_id, team_id, (SELECT a.anonymity FROM assessments a WHERE a.id = open_links.assessment_id)"
 	sqlNewInvitation = "INSERT INTO invitations (org_id, assessment_id, team_id, label, token_hash, open_link_id, created_at) " +
 		"VALUES (?, ?, ?, '', ?, ?, ?) RETURNING id"
 	sqlNewResponse = "INSERT INTO responses (org_id, assessment_id, invitation_id, team_id, status, revision, page, created_at, updated_at) " +

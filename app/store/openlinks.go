@@ -185,57 +185,69 @@ func (s *Store) OpenLinkByToken(ctx context.Context, plain string) (*OpenLinkRef
 }
 
 // JoinOpenLink starts a new response from an open link: an invitation
-// without label with its own survey token, and an empty draft, in one
-// transaction. Unknown and revoked links are not found; a link past its
-// max_responses is gone; a closed round is a conflict.
+// without label with its own survey token, and an empty draft. Unknown and
+// revoked links are not found; a link past its max_responses is gone; a
+// closed round is a conflict. Concurrent joins commit together (see
+// joinbatch.go); each is all or nothing.
 func (s *Store) JoinOpenLink(ctx context.Context, linkID int64) (*Joined, error) {
 	plain, hash, err := secret.NewToken(SurveyTokenPrefix)
 	if err != nil {
 		return nil, err
 	}
-	out := &Joined{LinkID: linkID, Token: plain}
-	// Through the prepared statements of the respondent's hot path (see
-	// hot.go): a join is as frequent as an autosave when a team's channel
-	// gets the link.
-	err = s.hotTx(ctx, func(tx *sql.Tx, h *hotStatements) error {
-		var (
-			teamID            int64
-			status, anonymity string
-			revoked           sql.NullTime
-			maxResponses      sql.NullInt64
-			joined            int64
-		)
-		err := tx.StmtContext(ctx, h.joinLock).QueryRowContext(ctx, linkID).Scan(
-			&out.OrgID, &out.AssessmentID, &teamID, &status, &anonymity, &revoked, &maxResponses, &joined)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid) {
-			return errBadOpenLink()
-		}
-		if err != nil {
-			return fmt.Errorf("load open link: %w", err)
-		}
-		if status != models.AssessmentOpen {
-			return apperr.Errorf(apperr.EConflict, "This round is closed, so it takes no new responses.")
-		}
-		if maxResponses.Valid && joined >= maxResponses.Int64 {
-			return apperr.Errorf(apperr.EGone, "This survey link has reached the number of responses it was made for. Ask the person who shared it for a new one.")
-		}
-		if _, err := tx.StmtContext(ctx, h.joinCount).ExecContext(ctx, linkID); err != nil {
-			return fmt.Errorf("count join: %w", err)
-		}
-		t := stamp(&models.Assessment{Anonymity: anonymity}, now())
-		var invID int64
-		if err := tx.StmtContext(ctx, h.newInvitation).QueryRowContext(ctx, out.OrgID, out.AssessmentID, teamID, hash, linkID, t).Scan(&invID); err != nil {
-			return fmt.Errorf("store invitation: %w", err)
-		}
-		if _, err := tx.StmtContext(ctx, h.newResp).ExecContext(ctx, out.OrgID, out.AssessmentID, invID, teamID, t, t); err != nil {
-			return fmt.Errorf("store response: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
+	r := &joinReq{linkID: linkID, hash: hash, out: Joined{LinkID: linkID, Token: plain}}
+	if err := s.joins.do(ctx, r, s.runJoins); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &r.out, nil
+}
+
+// joinOne runs one join inside tx: no row is written when it is refused.
+func joinOne(ctx context.Context, tx *sql.Tx, h *hotStatements, r *joinReq) error {
+	var (
+		teamID    int64
+		anonymity string
+	)
+	err := tx.StmtContext(ctx, h.joinCount).QueryRowContext(ctx, r.linkID).Scan(&r.out.OrgID, &r.out.AssessmentID, &teamID, &anonymity)
+	if errors.Is(err, sql.ErrNoRows) {
+		return joinRefusal(ctx, tx, h, r.linkID)
+	}
+	if err != nil {
+		return fmt.Errorf("count join: %w", err)
+	}
+	t := stamp(&models.Assessment{Anonymity: anonymity}, now())
+	var invID int64
+	if err := tx.StmtContext(ctx, h.newInvitation).QueryRowContext(ctx, r.out.OrgID, r.out.AssessmentID, teamID, r.hash, r.linkID, t).Scan(&invID); err != nil {
+		return fmt.Errorf("store invitation: %w", err)
+	}
+	if _, err := tx.StmtContext(ctx, h.newResp).ExecContext(ctx, r.out.OrgID, r.out.AssessmentID, invID, teamID, t, t); err != nil {
+		return fmt.Errorf("store response: %w", err)
+	}
+	return nil
+}
+
+// joinRefusal says why a link took no join: unknown or revoked, a closed
+// round, or max_responses reached.
+func joinRefusal(ctx context.Context, tx *sql.Tx, h *hotStatements, linkID int64) error {
+	var (
+		orgID, assessmentID, teamID int64
+		status, anonymity           string
+		revoked                     sql.NullTime
+		maxResponses                sql.NullInt64
+		joined                      int64
+	)
+	err := tx.StmtContext(ctx, h.joinLock).QueryRowContext(ctx, linkID).Scan(
+		&orgID, &assessmentID, &teamID, &status, &anonymity, &revoked, &maxResponses, &joined)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid):
+		return errBadOpenLink()
+	case err != nil:
+		return fmt.Errorf("load open link: %w", err)
+	case status != models.AssessmentOpen:
+		return apperr.Errorf(apperr.EConflict, "This round is closed, so it takes no new responses.")
+	case maxResponses.Valid && joined >= maxResponses.Int64:
+		return apperr.Errorf(apperr.EGone, "This survey link has reached the number of responses it was made for. Ask the person who shared it for a new one.")
+	}
+	return fmt.Errorf("join open link %d: refused for no known reason", linkID)
 }
 
 // SubmittedCounts counts the submitted responses of a round's active links

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -169,6 +170,83 @@ func TestAnonymousRoundStoresDaysAndNoLabels(t *testing.T) {
 		}
 		if rows[0].Label != "" {
 			t.Errorf("label %q stored", rows[0].Label)
+		}
+	})
+}
+
+// TestConcurrentJoins checks the joins that commit together: of 40 at once
+// on a link made for 25 (and 8 on a second link of the same round), exactly
+// 25 (and 8) start a response with a token of its own, the others are gone,
+// and the links count exactly the joins that started.
+func TestConcurrentJoins(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newRound(t, s, "acme")
+		max := 25
+		capped, err := s.CreateOpenLink(ctx, f.org.ID, f.a.ID, f.teams[0].ID, nil, &max)
+		if err != nil {
+			t.Fatal(err)
+		}
+		open, err := s.CreateOpenLink(ctx, f.org.ID, f.a.ID, f.teams[0].ID, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type result struct {
+			link  int64
+			token string
+			err   error
+		}
+		results := make(chan result, 48)
+		var wg sync.WaitGroup
+		for i := range 48 {
+			link := capped.ID
+			if i%6 == 0 {
+				link = open.ID
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				j, err := s.JoinOpenLink(ctx, link)
+				r := result{link: link, err: err}
+				if j != nil {
+					r.token = j.Token
+				}
+				results <- r
+			}()
+		}
+		wg.Wait()
+		close(results)
+		started := map[int64]int{}
+		gone := 0
+		tokens := map[string]bool{}
+		for r := range results {
+			switch {
+			case r.err == nil:
+				started[r.link]++
+				if tokens[r.token] {
+					t.Errorf("token %s given twice", r.token)
+				}
+				tokens[r.token] = true
+				if sv, err := s.SurveyByToken(ctx, r.token); err != nil || sv.AssessmentID != f.a.ID {
+					t.Errorf("a joined token opens %+v, %v", sv, err)
+				}
+			case apperr.Code(r.err) == apperr.EGone && r.link == capped.ID:
+				gone++
+			default:
+				t.Errorf("join of link %d: %v", r.link, r.err)
+			}
+		}
+		if started[capped.ID] != 25 || gone != 15 || started[open.ID] != 8 {
+			t.Errorf("started %v and %d gone, want 25 and 8 started, 15 gone", started, gone)
+		}
+		list, err := s.OpenLinks(ctx, f.org.ID, f.a.ID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range list {
+			if want := started[l.ID]; l.Joined != want {
+				t.Errorf("link %d counts %d joins, want %d", l.ID, l.Joined, want)
+			}
 		}
 	})
 }

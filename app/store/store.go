@@ -43,6 +43,8 @@ type Store struct {
 	hotStmts hotStatements
 	// links remembers which response each opened survey link leads to.
 	links linkCache
+	// joins groups concurrent joins of open links into one transaction.
+	joins joinQueue
 	// answers keeps the answers of submitted responses per round, so that a
 	// recompute reads only what changed (answercache.go).
 	answers *answerCache

@@ -16,7 +16,9 @@ import (
 	"gorm.io/gorm"
 
 	"gapmap/app/config"
+	"gapmap/app/export"
 	"gapmap/app/results"
+	"gapmap/app/store"
 	"gapmap/app/store/storetest"
 	"gapmap/questionnaires"
 )
@@ -514,4 +516,78 @@ func TestTeamSize(t *testing.T) {
 	} else if names := ts.teamNames(o.ID); slices.Contains(names, "Bad") {
 		t.Error("a refused team was stored")
 	}
+}
+
+// TestAnonymousWorkbookMeasures checks the workbook's Measures sheet of an
+// anonymous developer-experience round (min_group 5): Big's 5 responses
+// give its NPS and hours, Small's 3 (NPS answers 0, 97 hours each) appear
+// only as the withheld note, and the organization's figures are Big's.
+func TestAnonymousWorkbookMeasures(t *testing.T) {
+	eachServer(t, nil, func(t *testing.T, ts *testServer) {
+		o := ts.newOrg("Anon Org", "Big", "Small")
+		big, small := o.Teams[0].ID, o.Teams[1].ID
+		var a struct{ ID int64 }
+		ts.want(ts.call("POST", "/api/v1/assessments", o.Token, map[string]any{
+			"name": "Developer survey", "questionnaires": []string{devx},
+			"team_ids": []int64{big, small}, "anonymity": map[string]any{"mode": "anonymous", "min_group": 5},
+		}), http.StatusCreated, "create anonymous round").decode(t, &a)
+		resp := func(team int64, nps, hours float64) store.SeedResponse {
+			answers := append(ts.levelAnswers([]string{devx}, 0, 3),
+				store.SeedAnswer{Questionnaire: devx, Question: "gp-recommend", Number: &nps},
+				store.SeedAnswer{Questionnaire: devx, Question: "cl-hours-lost", Number: &hours})
+			return store.SeedResponse{TeamID: team, Submitted: true, Answers: answers}
+		}
+		var rs []store.SeedResponse
+		for i := range 5 {
+			rs = append(rs, resp(big, 10, float64(i+1)))
+		}
+		for range 3 {
+			rs = append(rs, resp(small, 0, 97))
+		}
+		ts.seed(o, a.ID, rs)
+
+		wb := ts.want(ts.call("GET", fmt.Sprintf("/api/v1/assessments/%d/export.xlsx", a.ID), o.Token, nil), http.StatusOK, "workbook")
+		f, err := excelize.OpenReader(bytes.NewReader(wb.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rows, err := f.GetRows(export.SheetMeasures)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, row := range rows[4:] {
+			if len(row) < 6 {
+				t.Fatalf("short row %q", row)
+			}
+			who := row[4]
+			seen[row[1][:12]+" "+who] = true
+			switch {
+			case who == "Small" && (len(row) != 6 || row[5] != notEnough):
+				t.Errorf("the Measures sheet shows more of Small than the note: %q", row)
+			case who != "Small" && row[0] == "" && row[5] == "":
+				t.Errorf("row without figures: %q", row)
+			case row[1] == "How likely are you to recommend our internal platform to a colleague?" && who != "Small" &&
+				(row[5] != "5" || row[6] != "100.00"):
+				t.Errorf("%s's NPS row = %q, want Big's 5 answers at +100", who, row)
+			}
+		}
+		if len(seen) < 6 {
+			t.Errorf("Measures rows %v, want the organization, Big and Small for each measured question", seen)
+		}
+		for _, sheet := range f.GetSheetList() {
+			all, err := f.GetRows(sheet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, row := range all {
+				for _, cell := range row {
+					if cell == "97" || cell == "97.00" || strings.HasPrefix(cell, "97 ") {
+						t.Errorf("sheet %s shows Small's 97 hours: %q", sheet, row)
+					}
+				}
+			}
+		}
+	})
 }

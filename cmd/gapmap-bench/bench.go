@@ -60,7 +60,7 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 	started := time.Now()
 	o := b.opts
 	b.rep.Config = runConfig{
-		Quick: o.Quick, Teams: o.Teams, Respondents: o.Respondents, Connections: o.Connections,
+		Quick: o.Quick, Anonymous: o.Anonymous, Teams: o.Teams, Respondents: o.Respondents, Connections: o.Connections,
 		DurationS: o.Duration.Seconds(), WarmupS: o.Warmup.Seconds(), Repetitions: o.Reps,
 		Started: started.UTC().Format(time.RFC3339), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
 		CPU: cpuModel(), NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), LoadAvg: []string{loadAverage()},
@@ -150,12 +150,12 @@ func seedDatabase(ctx context.Context, dsn string, o *options, progress func(str
 	fresh := 2*o.submissions() + o.duringSubmissions() + 2
 	progress("seeding %d teams × %d respondents, %d drafts and %d fresh drafts ...", o.Teams, o.Respondents, o.Teams, fresh)
 	if out.main, err = sd.seedOrg(ctx, orgSpec{name: "Bench Org", teams: o.Teams, respondents: o.Respondents,
-		smallTeams: smallRoundTeams, drafts: o.Teams, fresh: fresh}); err != nil {
+		smallTeams: smallRoundTeams, drafts: o.Teams, fresh: fresh, anonymous: o.Anonymous}); err != nil {
 		return nil, err
 	}
 	for _, f := range scalingFractions() {
 		teams := max(1, int(float64(o.Teams)*f+0.5))
-		org, err := sd.seedOrg(ctx, orgSpec{name: fmt.Sprintf("Bench Org %.0f%%", f*100), teams: teams, respondents: o.Respondents, smallTeams: smallRoundTeams})
+		org, err := sd.seedOrg(ctx, orgSpec{name: fmt.Sprintf("Bench Org %.0f%%", f*100), teams: teams, respondents: o.Respondents, smallTeams: smallRoundTeams, anonymous: o.Anonymous})
 		if err != nil {
 			return nil, err
 		}

@@ -21,10 +21,20 @@ func TestTinyRun(t *testing.T) {
 		t.Skip("end-to-end benchmark run skipped with -short")
 	}
 	bin := buildBench(t)
+	t.Run("named", func(t *testing.T) { tinyRun(t, bin, false) })
+	// Anonymous with 2 respondents per team: every team is withheld.
+	t.Run("anonymous", func(t *testing.T) { tinyRun(t, bin, true) })
+}
+
+func tinyRun(t *testing.T, bin string, anonymous bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--json", "--teams", "5", "--respondents", "2",
-		"--duration", "300ms", "--warmup", "100ms", "--connections", "4", "--reps", "1")
+	args := []string{"--json", "--teams", "5", "--respondents", "2",
+		"--duration", "300ms", "--warmup", "100ms", "--connections", "4", "--reps", "1"}
+	if anonymous {
+		args = append(args, "--anonymous")
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -32,9 +42,10 @@ func TestTinyRun(t *testing.T) {
 	}
 	var rep struct {
 		Config struct {
-			Teams       int `json:"teams"`
-			Respondents int `json:"respondents"`
-			Connections int `json:"connections"`
+			Anonymous   bool `json:"anonymous"`
+			Teams       int  `json:"teams"`
+			Respondents int  `json:"respondents"`
+			Connections int  `json:"connections"`
 			BigRound    struct {
 				Answers int `json:"answers"`
 			} `json:"big_round"`
@@ -61,7 +72,7 @@ func TestTinyRun(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatalf("decode report: %v", err)
 	}
-	if c := rep.Config; c.Teams != 5 || c.Respondents != 2 || c.Connections != 4 || c.BigRound.Answers <= 0 {
+	if c := rep.Config; c.Anonymous != anonymous || c.Teams != 5 || c.Respondents != 2 || c.Connections != 4 || c.BigRound.Answers <= 0 {
 		t.Errorf("config = %+v, want 5 teams × 2 respondents, 4 connections, some answers", c)
 	}
 	want := []string{"survey_get", "autosave", "results", "dashboard", "rescore", "export", "scaling",

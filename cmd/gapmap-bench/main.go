@@ -83,6 +83,7 @@ type options struct {
 	CPUProfile  string
 	Postgres    string // a PostgreSQL URL of an empty database, instead of an SQLite file
 	Instances   int    // gapmap processes sharing the PostgreSQL database
+	Anonymous   bool   // the big rounds are anonymous (min_group 5)
 }
 
 func parseOptions(args []string, stderr io.Writer) (*options, error) {
@@ -104,6 +105,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary directory (database, log, workbooks)")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the whole run (servers included) to this file")
 	fs.StringVar(&o.Postgres, "postgres", "", "seed and serve this PostgreSQL database (postgres://…, must be empty) instead of an SQLite file")
+	fs.BoolVar(&o.Anonymous, "anonymous", false, "make the big round (and the scaling organizations' big rounds) anonymous, min_group 5")
 	fs.IntVar(&o.Instances, "instances", 1, "gapmap processes serving the load together (more than 1 needs --postgres)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

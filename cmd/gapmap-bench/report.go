@@ -12,6 +12,7 @@ import (
 // runConfig describes the run and the machine it ran on.
 type runConfig struct {
 	Quick        bool      `json:"quick"`
+	Anonymous    bool      `json:"anonymous"`
 	Teams        int       `json:"teams"`
 	Respondents  int       `json:"respondents"`
 	Connections  int       `json:"connections"`
@@ -150,6 +151,9 @@ func (r *report) writeTable(w io.Writer) {
 	c := r.Config
 	fmt.Fprintf(w, "gapmap-bench: %d teams × %d respondents (big round: %d answers; 50-team round: %d teams), %d connections, %s runs after %s warm-up\n",
 		c.Teams, c.Respondents, c.BigRound.Answers, c.SmallRound.Teams, c.Connections, fmtSeconds(c.DurationS), fmtSeconds(c.WarmupS))
+	if c.Anonymous {
+		fmt.Fprintf(w, "the big rounds are anonymous (min_group 5): no labels, submission times by day\n")
+	}
 	fmt.Fprintf(w, "machine: %s, %d CPUs (GOMAXPROCS %d), %s %s/%s, load average %s; seeding %s, total %s\n\n",
 		c.CPU, c.NumCPU, c.GOMAXPROCS, c.GoVersion, c.OS, c.Arch, strings.Join(c.LoadAvg, " → "), fmtSeconds(c.SeedS), fmtSeconds(c.TotalS))
 	if c.Database == "postgres" {

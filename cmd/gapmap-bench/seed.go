@@ -31,6 +31,9 @@ type orgSpec struct {
 	smallTeams  int
 	drafts      int
 	fresh       int
+	// anonymous makes the big round anonymous (min_group 5): no labels,
+	// submission times by day.
+	anonymous bool
 }
 
 // round is one seeded assessment round.
@@ -91,11 +94,11 @@ func (sd *seeder) seedOrg(ctx context.Context, spec orgSpec) (*seededOrg, error)
 	}
 	out := &seededOrg{OrgID: org.ID, UserID: user.ID, APIToken: token}
 	if spec.smallTeams > 0 {
-		if out.Small, err = sd.seedRound(ctx, org.ID, "Previous quarter", teams[:min(spec.smallTeams, len(teams))], spec.respondents, 0, 0); err != nil {
+		if out.Small, err = sd.seedRound(ctx, org.ID, "Previous quarter", teams[:min(spec.smallTeams, len(teams))], spec.respondents, 0, 0, false); err != nil {
 			return nil, err
 		}
 	}
-	if out.Big, err = sd.seedRound(ctx, org.ID, "This quarter", teams, spec.respondents, spec.drafts, spec.fresh); err != nil {
+	if out.Big, err = sd.seedRound(ctx, org.ID, "This quarter", teams, spec.respondents, spec.drafts, spec.fresh, spec.anonymous); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -103,8 +106,9 @@ func (sd *seeder) seedOrg(ctx context.Context, spec orgSpec) (*seededOrg, error)
 
 // seedRound creates a round of both questionnaires for the teams, fills it
 // with submitted responses (and drafts half answered, and fresh drafts
-// without answers) and computes its results.
-func (sd *seeder) seedRound(ctx context.Context, orgID int64, name string, teams []models.Team, respondents, drafts, fresh int) (*round, error) {
+// without answers) and computes its results. An anonymous round (min_group
+// 5) gets no labels and submission times by day.
+func (sd *seeder) seedRound(ctx context.Context, orgID int64, name string, teams []models.Team, respondents, drafts, fresh int, anonymous bool) (*round, error) {
 	ids := make([]int64, len(teams))
 	for i, t := range teams {
 		ids[i] = t.ID
@@ -113,7 +117,15 @@ func (sd *seeder) seedRound(ctx context.Context, orgID int64, name string, teams
 	for i, q := range sd.qs {
 		choices[i] = store.QuestionnaireChoice{Q: q}
 	}
-	a, err := sd.st.CreateAssessment(ctx, orgID, store.AssessmentInput{Name: name, Questionnaires: choices, TeamIDs: ids})
+	in := store.AssessmentInput{Name: name, Questionnaires: choices, TeamIDs: ids}
+	label := func(kind string, n int) string { return fmt.Sprintf("%s %d", kind, n) }
+	day := time.Second
+	if anonymous {
+		in.Anonymity, in.MinGroup = models.AnonymityAnonymous, 5
+		label = func(string, int) string { return "" }
+		day = 24 * time.Hour
+	}
+	a, err := sd.st.CreateAssessment(ctx, orgID, in)
 	if err != nil {
 		return nil, fmt.Errorf("create round: %w", err)
 	}
@@ -128,8 +140,8 @@ func (sd *seeder) seedRound(ctx context.Context, orgID int64, name string, teams
 			for k := 0; k < respondents; k++ {
 				ans := sd.answers(base, 1)
 				r.Answers += len(ans)
-				rs = append(rs, store.SeedResponse{TeamID: t.ID, Label: fmt.Sprintf("respondent %d", k+1), Submitted: true,
-					SubmittedAt: sd.at.Add(time.Duration(sd.rng.IntN(3600)) * time.Second), Answers: ans})
+				rs = append(rs, store.SeedResponse{TeamID: t.ID, Label: label("respondent", k+1), Submitted: true,
+					SubmittedAt: sd.at.Add(time.Duration(sd.rng.IntN(3600)) * time.Second).Truncate(day), Answers: ans})
 			}
 		}
 		toks, err := sd.st.SeedResponses(ctx, orgID, a.ID, rs)
@@ -142,7 +154,7 @@ func (sd *seeder) seedRound(ctx context.Context, orgID int64, name string, teams
 	var rs []store.SeedResponse
 	for i := 0; i < drafts; i++ {
 		t := teams[i%len(teams)]
-		rs = append(rs, store.SeedResponse{TeamID: t.ID, Label: fmt.Sprintf("draft %d", i+1), Answers: sd.answers(2.5, 0.5)})
+		rs = append(rs, store.SeedResponse{TeamID: t.ID, Label: label("draft", i+1), Answers: sd.answers(2.5, 0.5)})
 	}
 	if r.Drafts, err = sd.st.SeedResponses(ctx, orgID, a.ID, rs); err != nil {
 		return nil, err
@@ -150,7 +162,7 @@ func (sd *seeder) seedRound(ctx context.Context, orgID int64, name string, teams
 	rs = rs[:0]
 	for i := 0; i < fresh; i++ {
 		t := teams[(i*7)%len(teams)]
-		rs = append(rs, store.SeedResponse{TeamID: t.ID, Label: fmt.Sprintf("fresh %d", i+1)})
+		rs = append(rs, store.SeedResponse{TeamID: t.ID, Label: label("fresh", i+1)})
 	}
 	if r.Fresh, err = sd.st.SeedResponses(ctx, orgID, a.ID, rs); err != nil {
 		return nil, err
