@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -81,7 +83,7 @@ type RoundQuestionnaire struct {
 type AssessmentInfo struct {
 	models.Assessment
 	Questionnaires []RoundQuestionnaire
-	Teams          []models.Team
+	Teams          []models.Team // id, organization, name and size (no times)
 	TargetMap      map[string]int
 }
 
@@ -310,8 +312,22 @@ func nonNilMap(m map[string]int) map[string]int {
 
 // Assessment loads one assessment of the organization.
 func (s *Store) Assessment(ctx context.Context, orgID, id int64) (*AssessmentInfo, error) {
+	rows, err := s.conn(ctx).Raw("SELECT "+assessmentColumns+" FROM assessments WHERE org_id = ? AND id = ?", orgID, id).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("load assessment: %w", err)
+	}
 	var a models.Assessment
-	if err := s.conn(ctx).Where("org_id = ? AND id = ?", orgID, id).Take(&a).Error; err != nil {
+	found := rows.Next()
+	if found {
+		err = scanAssessment(rows, &a)
+	}
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && !found {
+		err = gorm.ErrRecordNotFound
+	}
+	if err != nil {
 		return nil, notFound(err, "assessment")
 	}
 	info := &AssessmentInfo{Assessment: a, TargetMap: map[string]int{}}
@@ -332,24 +348,83 @@ func (s *Store) Assessment(ctx context.Context, orgID, id int64) (*AssessmentInf
 	if !s.postgres {
 		join = "CROSS " + join
 	}
-	err = s.conn(ctx).Table("assessment_teams at").Select("t.*").Joins(join).
-		Where("at.assessment_id = ? AND t.org_id = ?", id, orgID).Order("t.name, t.id").Find(&info.Teams).Error
+	// Scanned by hand, and without the teams' times (nothing reads them
+	// here): GORM's reflection and the driver's time parsing were most of
+	// the cost of every results and dashboard request.
+	rows, err = s.conn(ctx).Raw("SELECT t.id, t.org_id, t.name, t.size FROM assessment_teams at "+join+
+		" WHERE at.assessment_id = ? AND t.org_id = ? ORDER BY t.name, t.id", id, orgID).Rows()
 	if err != nil {
+		return nil, fmt.Errorf("load assessment teams: %w", err)
+	}
+	defer rows.Close()
+	info.Teams = []models.Team{}
+	for rows.Next() {
+		var (
+			t    models.Team
+			size sql.NullInt64
+		)
+		if err := rows.Scan(&t.ID, &t.OrgID, &t.Name, &size); err != nil {
+			return nil, fmt.Errorf("load assessment teams: %w", err)
+		}
+		if size.Valid {
+			n := int(size.Int64)
+			t.Size = &n
+		}
+		info.Teams = append(info.Teams, t)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load assessment teams: %w", err)
 	}
 	return info, nil
 }
 
 func roundQuestionnaires(db *gorm.DB, assessmentID int64) ([]RoundQuestionnaire, error) {
-	var out []RoundQuestionnaire
-	err := db.Table("assessment_questionnaires aq").
-		Select("aq.questionnaire_key AS key, aq.position, aq.version_id, v.version, v.title, aq.previous_assessment_id").
-		Joins("JOIN questionnaire_versions v ON v.id = aq.version_id").
-		Where("aq.assessment_id = ?", assessmentID).Order("aq.position").Scan(&out).Error
+	rows, err := db.Raw("SELECT aq.questionnaire_key, aq.position, aq.version_id, v.version, v.title, aq.previous_assessment_id "+
+		"FROM assessment_questionnaires aq JOIN questionnaire_versions v ON v.id = aq.version_id "+
+		"WHERE aq.assessment_id = ? ORDER BY aq.position", assessmentID).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("load assessment questionnaires: %w", err)
 	}
+	defer rows.Close()
+	var out []RoundQuestionnaire
+	for rows.Next() {
+		var (
+			q    RoundQuestionnaire
+			prev sql.NullInt64
+		)
+		if err := rows.Scan(&q.Key, &q.Position, &q.VersionID, &q.Version, &q.Title, &prev); err != nil {
+			return nil, fmt.Errorf("load assessment questionnaires: %w", err)
+		}
+		if prev.Valid {
+			q.PreviousAssessmentID = &prev.Int64
+		}
+		out = append(out, q)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load assessment questionnaires: %w", err)
+	}
 	return out, nil
+}
+
+// assessmentColumns are the columns of models.Assessment in the order
+// scanAssessment reads them: the per-request reads of a round scan by
+// hand, without GORM's reflection.
+const assessmentColumns = "id, org_id, name, status, due, default_target, targets, capacity, anonymity, min_group, reminder_days, created_at, updated_at, closed_at"
+
+// scanAssessment reads the row rows is at (columns assessmentColumns).
+func scanAssessment(rows *sql.Rows, a *models.Assessment) error {
+	var due, closed sql.NullTime
+	if err := rows.Scan(&a.ID, &a.OrgID, &a.Name, &a.Status, &due, &a.DefaultTarget, &a.Targets, &a.Capacity,
+		&a.Anonymity, &a.MinGroup, &a.ReminderDays, &a.CreatedAt, &a.UpdatedAt, &closed); err != nil {
+		return fmt.Errorf("read assessment: %w", err)
+	}
+	if due.Valid {
+		a.Due = &due.Time
+	}
+	if closed.Valid {
+		a.ClosedAt = &closed.Time
+	}
+	return nil
 }
 
 // Assessments lists the organization's rounds, newest first, with the
@@ -391,15 +466,27 @@ func (s *Store) Assessments(ctx context.Context, orgID int64) ([]AssessmentSumma
 // questionnaire keys but without progress (Assessments counts every
 // response of the organization for it).
 func (s *Store) RoundList(ctx context.Context, orgID int64) ([]AssessmentSummary, error) {
+	rows, err := s.conn(ctx).Raw("SELECT "+assessmentColumns+" FROM assessments WHERE org_id = ? ORDER BY created_at DESC, id DESC", orgID).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("list assessments: %w", err)
+	}
 	var as []models.Assessment
-	if err := s.conn(ctx).Where("org_id = ?", orgID).Order("created_at DESC, id DESC").Find(&as).Error; err != nil {
+	for rows.Next() {
+		var a models.Assessment
+		if err := scanAssessment(rows, &a); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list assessments: %w", err)
+		}
+		as = append(as, a)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return nil, fmt.Errorf("list assessments: %w", err)
 	}
 	var keys []struct {
 		AssessmentID     int64
 		QuestionnaireKey string
 	}
-	err := s.conn(ctx).Table("assessment_questionnaires aq").Select("aq.assessment_id, aq.questionnaire_key").
+	err = s.conn(ctx).Table("assessment_questionnaires aq").Select("aq.assessment_id, aq.questionnaire_key").
 		Joins("JOIN assessments a ON a.id = aq.assessment_id").Where("a.org_id = ?", orgID).
 		Order("aq.assessment_id, aq.position").Scan(&keys).Error
 	if err != nil {

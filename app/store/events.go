@@ -342,6 +342,19 @@ func (s *Store) DoraTotals(ctx context.Context, orgID, teamID int64, w dora.Wind
 	return t, nil
 }
 
+// HasDeliveryDays reports whether any team of the organization has a
+// rollup day in w: one indexed EXISTS (dora_days_org), so that readers of
+// results of an organization that sends no delivery events pay only this.
+func (s *Store) HasDeliveryDays(ctx context.Context, orgID int64, w dora.Window) (bool, error) {
+	var n int
+	err := s.conn(ctx).Raw("SELECT COUNT(*) FROM (SELECT 1 FROM dora_days WHERE org_id = ? AND day >= ? AND day <= ? LIMIT 1) x",
+		orgID, w.From, w.To).Row().Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("check delivery rollups: %w", err)
+	}
+	return n > 0, nil
+}
+
 // DoraTotalsByTeam sums an organization's rollups over a window per team;
 // teams without events in it are absent.
 func (s *Store) DoraTotalsByTeam(ctx context.Context, orgID int64, w dora.Window) (map[int64]dora.Totals, error) {

@@ -169,6 +169,9 @@ func TestRollupsMatchEvents(t *testing.T) {
 		if got, _ := s.DoraTotals(ctx, other.ID, 0, windows[0]); got.Deployments != 0 || got.Incidents != 0 {
 			t.Errorf("another organization sees %+v", got)
 		}
+		if has, err := s.HasDeliveryDays(ctx, other.ID, windows[0]); has || err != nil {
+			t.Errorf("another organization has delivery days: %t, %v", has, err)
+		}
 		_, err = s.IngestDeployments(ctx, other.ID, ids[1], deps[:1])
 		if apperr.Code(err) != apperr.ENotFound {
 			t.Errorf("ingest into another organization's team: %v, want not found", err)
@@ -188,5 +191,13 @@ func checkTotals(t *testing.T, s *store.Store, orgID, teamID int64, w dora.Windo
 	}
 	if show(got) != show(want) {
 		t.Errorf("window %+v team %d:\n got %s\nwant %s", w, teamID, show(got), show(want))
+	}
+	if teamID != 0 {
+		return
+	}
+	// A rollup day exists for each day with a deployment, an incident or a recovery.
+	wantHas := want.Deployments > 0 || want.Incidents > 0 || len(want.Recoveries.Values()) > 0
+	if has, err := s.HasDeliveryDays(context.Background(), orgID, w); err != nil || has != wantHas {
+		t.Errorf("window %+v: HasDeliveryDays %t, %v; want %t", w, has, err, wantHas)
 	}
 }

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -216,20 +218,22 @@ type Freshness struct {
 // ResultsFreshness reports when a round's results were computed and
 // whether a recompute is due.
 func (s *Store) ResultsFreshness(ctx context.Context, orgID, assessmentID int64) (Freshness, error) {
+	// Two small reads without GORM's reflection: every results and
+	// dashboard request asks.
 	var f Freshness
-	var snaps []snapshotRow
-	err := s.conn(ctx).Select("computed_at").Where("assessment_id = ? AND org_id = ?", assessmentID, orgID).
-		Order("computed_at").Limit(1).Find(&snaps).Error
-	if err != nil {
+	var at time.Time
+	err := s.conn(ctx).Raw("SELECT computed_at FROM result_snapshots WHERE assessment_id = ? AND org_id = ? ORDER BY computed_at LIMIT 1",
+		assessmentID, orgID).Row().Scan(&at)
+	switch {
+	case err == nil:
+		at = at.UTC()
+		f.ComputedAt = &at
+	case !errors.Is(err, sql.ErrNoRows):
 		return f, fmt.Errorf("read results freshness: %w", err)
 	}
-	if len(snaps) > 0 {
-		t := snaps[0].ComputedAt.UTC()
-		f.ComputedAt = &t
-	}
 	var n int64
-	err = s.conn(ctx).Model(&models.Job{}).Where("kind = ? AND dedupe_key = ? AND failed_at IS NULL", RecomputeKind, recomputeKey(assessmentID)).
-		Count(&n).Error
+	err = s.conn(ctx).Raw("SELECT COUNT(*) FROM jobs WHERE kind = ? AND dedupe_key = ? AND failed_at IS NULL",
+		RecomputeKind, recomputeKey(assessmentID)).Row().Scan(&n)
 	if err != nil {
 		return f, fmt.Errorf("read results freshness: %w", err)
 	}

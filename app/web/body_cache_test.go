@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"gapmap/app/config"
 	"gapmap/app/store/storetest"
@@ -64,11 +65,12 @@ func TestResultsAndDashboardCache(t *testing.T) {
 	resultsPath := fmt.Sprintf("/api/v1/assessments/%d/results", round.ID)
 
 	steps := []struct {
-		name       string
-		change     func()
-		wantBuilds int64 // results answers and dashboard contents built since the first step
-		wantSame   bool  // the same pages as the step before
-		wantText   string
+		name        string
+		change      func()
+		wantBuilds  int64 // results answers and dashboard contents built since the first step
+		wantSame    bool  // the same pages as the step before
+		wantText    string
+		wantResults string // in the results answer
 	}{
 		{name: "first views", change: func() {}, wantBuilds: 2, wantText: "Cache Org"},
 		{name: "second views", change: func() {}, wantBuilds: 2, wantSame: true},
@@ -78,6 +80,20 @@ func TestResultsAndDashboardCache(t *testing.T) {
 		{name: "views of the renamed round", change: func() {}, wantBuilds: 4, wantSame: true},
 		{name: "another submission", change: func() { submit(round.Tokens[1]) }, wantBuilds: 6},
 		{name: "views after it", change: func() {}, wantBuilds: 6, wantSame: true},
+		{name: "renamed team", wantBuilds: 7, wantText: "Alpha squad", change: func() {
+			ts.want(ts.call("PATCH", fmt.Sprintf("/api/v1/teams/%d", o.Teams[0].ID), o.Token, map[string]any{"name": "Alpha squad"}), http.StatusOK, "rename team")
+		}},
+		{name: "views after the team's rename", change: func() {}, wantBuilds: 7, wantSame: true},
+		// A team's rename changes the dashboard (the results show the
+		// snapshots' names until the next recompute). The first delivery
+		// event of the organization adds "dora" and contradiction flags:
+		// both pages are then built per request, not cached.
+		{name: "first delivery event", wantBuilds: 7, wantResults: `"dora":[`, change: func() {
+			batch := map[string]any{"deployments": []map[string]any{
+				{"id": "d1", "finished_at": time.Now().UTC().Add(-time.Hour).Format(time.RFC3339), "status": "success"}}}
+			ts.want(ts.call("POST", fmt.Sprintf("/api/v1/teams/%d/deployments", o.Teams[0].ID), o.Token, batch), http.StatusOK, "deployments")
+		}},
+		{name: "views after it, again", change: func() {}, wantBuilds: 7, wantSame: true, wantResults: `"dora":[`},
 	}
 	before := web.BodyBuilds(srv)
 	var last [2]string
@@ -93,6 +109,11 @@ func TestResultsAndDashboardCache(t *testing.T) {
 		}
 		if st.wantText != "" && !strings.Contains(page, st.wantText) {
 			t.Errorf("%s: the dashboard lacks %q", st.name, st.wantText)
+		}
+		if st.wantResults != "" && !strings.Contains(res, st.wantResults) {
+			t.Errorf("%s: the results lack %q", st.name, st.wantResults)
+		} else if st.wantResults == "" && strings.Contains(res, `"dora"`) {
+			t.Errorf("%s: results of an organization without delivery events carry dora", st.name)
 		}
 		last = [2]string{page, res}
 	}

@@ -116,7 +116,7 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	title := "Dashboard · " + a.Name
-	langs := s.readingPicker(c, p.OrgID, a.ID)
+	langs := s.roundReadingPicker(c, a)
 	pageKey, pageCacheable := dashboardKey(p.OrgID, a, plan, versions, fresh, planItems, currentLang(langs))
 	if pageCacheable && s.hasMeasured(ctx, p.OrgID, a) {
 		pageCacheable = false // flags depend on measured data, not only on the snapshots
@@ -393,7 +393,7 @@ func (s *Server) teamDashboard(c *fiber.Ctx) error {
 	if withheld != "" {
 		evidence = nil
 	}
-	langs := s.readingPicker(c, p.OrgID, a.ID)
+	langs := s.roundReadingPicker(c, a)
 	return s.render(c, "dashboard/team", fiber.Map{
 		"Title": team.Name + " · " + a.Name, "Assessment": a, "Team": team, "Views": views, "Evidence": evidence,
 		"CanSeeAll": acc.SeesAll(), "Withheld": withheld, "Languages": langs, "ReadLang": currentLang(langs),

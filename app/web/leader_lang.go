@@ -12,6 +12,7 @@ import (
 
 	"gapmap/app/results"
 	"gapmap/app/scoring"
+	"gapmap/app/store"
 	"gapmap/questionnaires"
 )
 
@@ -113,6 +114,21 @@ func (s *Server) readingPicker(c *fiber.Ctx, orgID, id int64) []readingLink {
 	for i, p := range pinned {
 		qs[i] = p.Q
 	}
+	return pickerLinks(c, qs)
+}
+
+// roundReadingPicker is readingPicker of a round already read (its pinned
+// versions, whose parsed definitions the store keeps): no query.
+func (s *Server) roundReadingPicker(c *fiber.Ctx, a *store.AssessmentInfo) []readingLink {
+	qs, err := s.pinnedQuestionnaires(c.UserContext(), a.Questionnaires)
+	if err != nil {
+		return nil
+	}
+	return pickerLinks(c, qs)
+}
+
+// pickerLinks are the picker's links of a round with questionnaires qs.
+func pickerLinks(c *fiber.Ctx, qs []*questionnaires.Questionnaire) []readingLink {
 	links := readingLinks(c.UserContext(), qs)
 	for i := range links {
 		links[i].Href = c.Path() + "?lang=" + url.QueryEscape(links[i].Tag)

@@ -18,7 +18,8 @@ type MeasuredFunc func(ctx context.Context, orgID, teamID int64) (map[string]sco
 // the last 90 days (the window of the results API's "dora"), which
 // contradiction flags compare answers with. One read of the organization's
 // per-day rollups serves every team; a test hook set with SetMeasured
-// answers instead, team by team.
+// answers instead, team by team. An organization without delivery events
+// costs one indexed EXISTS (deliveryTotals).
 func (s *Server) measuredFor(ctx context.Context, orgID int64, teamIDs []int64) (map[int64]map[string]scoring.Measured, error) {
 	out := map[int64]map[string]scoring.Measured{}
 	if s.measured != nil {
@@ -33,9 +34,7 @@ func (s *Server) measuredFor(ctx context.Context, orgID int64, teamIDs []int64) 
 		}
 		return out, nil
 	}
-	w := dora.Window{To: dora.Day(time.Now())}
-	w.From = w.To - defaultWindowDays + 1
-	by, err := s.store.DoraTotalsByTeam(ctx, orgID, w)
+	_, by, err := s.deliveryTotals(ctx, orgID, time.Now())
 	if err != nil || len(by) == 0 {
 		return out, err
 	}

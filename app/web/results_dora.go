@@ -23,10 +23,8 @@ type teamDoraJSON struct {
 // none of them has delivery events in that window, so that the results of
 // organizations that send none stay as they were.
 func (s *Server) roundDora(ctx context.Context, orgID int64, teamIDs []int64, now time.Time) (json.RawMessage, error) {
-	w := dora.Window{To: dora.Day(now)}
-	w.From = w.To - defaultWindowDays + 1
-	by, err := s.store.DoraTotalsByTeam(ctx, orgID, w)
-	if err != nil {
+	w, by, err := s.deliveryTotals(ctx, orgID, now)
+	if err != nil || len(by) == 0 {
 		return nil, err
 	}
 	var out []teamDoraJSON
@@ -57,9 +55,7 @@ func (s *Server) workbookDelivery(c *fiber.Ctx, sc *roundScope, now time.Time) (
 	if err != nil {
 		return nil, err
 	}
-	w := dora.Window{To: dora.Day(now)}
-	w.From = w.To - defaultWindowDays + 1
-	by, err := s.store.DoraTotalsByTeam(c.UserContext(), principalOf(c).OrgID, w)
+	w, by, err := s.deliveryTotals(c.UserContext(), principalOf(c).OrgID, now)
 	if err != nil || len(by) == 0 {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func (s *Server) routes() {
 	anyError := func(status int) bool { return status >= fiber.StatusBadRequest }
 	app.Use(s.rateLimit(lim.TokenFailures, time.Minute, badToken, func(c *fiber.Ctx) bool { return bearerToken(c) == "" }))
 	app.Use(s.authenticate, s.csrfProtect())
-	app.Use([]string{"/assessments", "/api/v1/assessments"}, s.readingLanguage) // ?lang=: questionnaire texts of results (leader_lang.go)
+	app.Use([]string{"/assessments", "/api/v1/assessments"}, s.readingLanguage, withDeliveryMemo) // ?lang=: questionnaire texts of results (leader_lang.go); one read of delivery rollups per request
 
 	loginLimit := s.rateLimit(lim.LoginFailures, time.Minute, anyError, nil)
 	signupLimit := s.rateLimit(lim.Signups, time.Hour, nil, nil)

@@ -66,6 +66,7 @@ type Server struct {
 
 	encoded      sync.Map     // questionnaire version id -> json.RawMessage of its survey form (versions never change)
 	definitions  sync.Map     // questionnaire version id -> *encodedDefinition, the full definition
+	layouts      sync.Map     // pinned version ids ",1,2" -> *pageLayout (versions never change)
 	surveyMisses *missLimiter // unknown survey tokens per client IP
 	openJoins    *missLimiter // responses started per client IP and open link
 

@@ -179,7 +179,7 @@ func (s *Server) saveKnownLink(c *fiber.Ctx) (done bool, err error) {
 	if decodeJSON(c, &b) != nil {
 		return false, nil
 	}
-	sc := newSurveyCtx(utils.CopyString(token), &store.Survey{ResponseID: responseID, Questionnaires: pins}, qs)
+	sc := s.pinnedSurveyCtx(utils.CopyString(token), &store.Survey{ResponseID: responseID, Questionnaires: pins}, pins, qs)
 	w, page, err := sc.validate(b)
 	if err != nil {
 		return false, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -50,16 +51,43 @@ type surveyCtx struct {
 // newSurveyCtx lays out the pages of a survey: one per dimension, in the
 // order of the questionnaires.
 func newSurveyCtx(token string, sv *store.Survey, qs []*questionnaires.Questionnaire) *surveyCtx {
-	sc := &surveyCtx{token: token, sv: sv, qs: qs, pageOf: map[string]int{}}
+	l := newPageLayout(qs)
+	return &surveyCtx{token: token, sv: sv, qs: qs, pages: l.pages, pageOf: l.pageOf}
+}
+
+// pageLayout is the pages of a survey: read only once built.
+type pageLayout struct {
+	pages  []surveyPageRef
+	pageOf map[string]int
+}
+
+func newPageLayout(qs []*questionnaires.Questionnaire) *pageLayout {
+	l := &pageLayout{pageOf: map[string]int{}}
 	for _, q := range qs {
 		for i := range q.Dimensions {
 			d := &q.Dimensions[i]
-			n := len(sc.pages) + 1
-			sc.pages = append(sc.pages, surveyPageRef{N: n, Q: q, D: d})
-			sc.pageOf[q.Key+"/"+d.Key] = n
+			n := len(l.pages) + 1
+			l.pages = append(l.pages, surveyPageRef{N: n, Q: q, D: d})
+			l.pageOf[q.Key+"/"+d.Key] = n
 		}
 	}
-	return sc
+	return l
+}
+
+// pinnedSurveyCtx is newSurveyCtx of the store's definitions of pins
+// (qs, as pinnedQuestionnaires returns them), with the layout built once
+// per set of pinned versions: autosaves lay out no pages.
+func (s *Server) pinnedSurveyCtx(token string, sv *store.Survey, pins []store.RoundQuestionnaire, qs []*questionnaires.Questionnaire) *surveyCtx {
+	key := make([]byte, 0, 8*len(pins))
+	for _, p := range pins {
+		key = strconv.AppendInt(append(key, ','), p.VersionID, 10)
+	}
+	l, ok := s.layouts.Load(string(key))
+	if !ok {
+		l, _ = s.layouts.LoadOrStore(string(key), newPageLayout(qs))
+	}
+	lay := l.(*pageLayout)
+	return &surveyCtx{token: token, sv: sv, qs: qs, pages: lay.pages, pageOf: lay.pageOf}
 }
 
 func (sc *surveyCtx) questionnaire(key string) *questionnaires.Questionnaire {
