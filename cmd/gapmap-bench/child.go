@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"time"
@@ -58,6 +59,7 @@ func exportChild(ctx context.Context, args []string) (childResult, error) {
 	id := fs.Int64("assessment", 0, "assessment id")
 	out := fs.String("out", "", "file to write the workbook to")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the export request to this file")
+	memProfile := fs.String("memprofile", "", "write the heap profile taken when the heap was largest during the export to this file")
 	if err := fs.Parse(args); err != nil {
 		return childResult{}, err
 	}
@@ -91,6 +93,10 @@ func exportChild(ctx context.Context, args []string) (childResult, error) {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *memProfile != "" {
+		stop := watchHeap(*memProfile)
+		defer stop()
+	}
 	start := time.Now()
 	resp, err := (&http.Client{Timeout: 10 * time.Minute}).Do(req)
 	if err != nil {
@@ -107,6 +113,38 @@ func exportChild(ctx context.Context, args []string) (childResult, error) {
 		return childResult{}, fmt.Errorf("GET %s: status %d: %.300s", exportPath(*id), resp.StatusCode, body)
 	}
 	return childResult{Seconds: elapsed.Seconds(), Bytes: n}, nil
+}
+
+// watchHeap samples the heap every 100 ms and writes a heap profile to
+// path whenever it is larger than at any sample before, until stop is
+// called: the profile shows what held the memory at the peak.
+func watchHeap(path string) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var peak uint64
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse <= peak {
+				continue
+			}
+			peak = m.HeapInuse
+			if f, err := os.Create(path); err == nil {
+				_ = pprof.Lookup("heap").WriteTo(f, 0)
+				f.Close()
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 func exportPath(id int64) string {
