@@ -1,10 +1,11 @@
 package export
 
 import (
-	"net/url"
 	"slices"
 
 	"github.com/xuri/excelize/v2"
+
+	"gapmap/questionnaires"
 )
 
 // SheetComments lists the respondents' comments by questionnaire,
@@ -28,94 +29,90 @@ type commentLine struct {
 // or evidence (a link, written as a hyperlink, and its note), and every
 // answer to a text question (its text in the Comment column): in
 // questionnaire and question order, teams in the order of the source.
-func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook) error {
-	s := st.sheet(f, SheetComments)
-	s.widths(20, 26, 26, 50, 30, 60, 40, 40)
-	s.header(1, st.header, 1, "Team", "Questionnaire", "Dimension", "Question", "Answer", "Comment", "Evidence", "Evidence note")
-	if s.err != nil {
-		return s.err
+func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook, lines []commentLine) error {
+	// Widths before the rows (the stream writer takes them first): Team
+	// and Questionnaire fit their widest content, the others wrap.
+	widths := []float64{20, 26, 26, 50, 30, 60, 40, 40}
+	for _, l := range lines {
+		widths[0] = max(widths[0], min(textWidth(l.team)+colPadding, colMaxWidth))
+		widths[1] = max(widths[1], min(textWidth(l.text.questionnaire)+colPadding, colMaxWidth))
 	}
-	if err := f.SetPanes(SheetComments, &excelize.Panes{
-		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
-	}); err != nil {
+	w := &streamedSheets{f: f, st: st, name: SheetComments, widths: widths, max: sheetRows(wb),
+		heads: []string{"Team", "Questionnaire", "Dimension", "Question", "Answer", "Comment", "Evidence", "Evidence note"}}
+	if err := w.start(); err != nil {
 		return err
 	}
-	if wb.Responses == nil {
-		return nil
+	text := func(v string, style int) excelize.Cell { return excelize.Cell{StyleID: style, Value: v} }
+	vals := make([]any, len(w.heads))
+	for _, l := range lines {
+		vals[0], vals[1] = text(l.team, st.text), text(l.text.questionnaire, st.text)
+		vals[2], vals[3], vals[4] = text(l.text.dimension, st.wrap), text(l.text.question, st.wrap), text(l.text.answer, st.wrap)
+		vals[5], vals[6], vals[7] = text(l.comment, st.wrap), text(l.evidence[0], st.wrap), text(l.evidence[1], st.wrap)
+		if err := w.add(vals); err != nil {
+			return err
+		}
+		if err := w.link(7, l.evidence[0]); err != nil {
+			return err
+		}
 	}
-	qPos := map[string]int{}
-	qOrder := map[string]map[string]int{}
-	for i, q := range wb.Questionnaires {
+	return w.finish()
+}
+
+// commentCollector keeps, from the rows the Responses sheet writes, every
+// answer that has a comment, evidence or a written answer, so that the
+// Comments sheet needs no second pass over the responses.
+type commentCollector struct {
+	qPos   map[string]int            // questionnaire key -> position
+	qOrder map[string]map[string]int // questionnaire key -> question key -> position
+	lines  []commentLine
+}
+
+func newCommentCollector(qs []*questionnaires.Questionnaire) *commentCollector {
+	c := &commentCollector{qPos: map[string]int{}, qOrder: map[string]map[string]int{}}
+	for i, q := range qs {
 		if q == nil {
 			continue
 		}
-		qPos[q.Key] = i
+		c.qPos[q.Key] = i
 		idx := map[string]int{}
 		for _, d := range q.Dimensions {
 			for _, qu := range d.Questions {
 				idx[qu.Key] = len(idx)
 			}
 		}
-		qOrder[q.Key] = idx
+		c.qOrder[q.Key] = idx
 	}
-	cat := newCatalog(wb.Questionnaires)
-	var lines []commentLine
-	err := wb.Responses(func(r *ResponseRow) error {
-		if (r.Comment == "" && r.Text == "" && r.EvidenceURL == "") || r.Withheld != "" {
-			return nil
-		}
-		l := commentLine{
-			qPos: qPos[r.Questionnaire], question: qOrder[r.Questionnaire][r.Question],
-			team: r.TeamName, text: cat.lookup(r), comment: r.Comment, evidence: [2]string{r.EvidenceURL, r.EvidenceNote},
-		}
-		if r.Text != "" {
-			l.text.answer, l.comment = WrittenAnswer, r.Text
-		}
-		lines = append(lines, l)
-		return nil
-	})
-	if err != nil {
-		return err
+	return c
+}
+
+// keep notes row r, whose looked-up texts are t, when it belongs on the
+// Comments sheet.
+func (c *commentCollector) keep(r *ResponseRow, t answerText) {
+	if (r.Comment == "" && r.Text == "" && r.EvidenceURL == "") || r.Withheld != "" {
+		return
 	}
-	slices.SortStableFunc(lines, func(a, b commentLine) int {
+	l := commentLine{
+		qPos: c.qPos[r.Questionnaire], question: c.qOrder[r.Questionnaire][r.Question],
+		team: r.TeamName, text: t, comment: r.Comment, evidence: [2]string{r.EvidenceURL, r.EvidenceNote},
+	}
+	if r.Text != "" {
+		l.text.answer, l.comment = WrittenAnswer, r.Text
+	}
+	c.lines = append(c.lines, l)
+}
+
+// sorted returns the kept lines in questionnaire and question order, teams
+// in the order of the source.
+func (c *commentCollector) sorted() []commentLine {
+	slices.SortStableFunc(c.lines, func(a, b commentLine) int {
 		if a.qPos != b.qPos {
 			return a.qPos - b.qPos
 		}
 		return a.question - b.question
 	})
-	for i, l := range lines {
-		row := i + 2
-		s.str(1, row, l.team, st.text)
-		s.str(2, row, l.text.questionnaire, st.text)
-		s.str(3, row, l.text.dimension, st.wrap)
-		s.str(4, row, l.text.question, st.wrap)
-		s.str(5, row, l.text.answer, st.wrap)
-		s.str(6, row, l.comment, st.wrap)
-		s.evidence(7, row, l.evidence[0], i, st.wrap)
-		s.str(8, row, l.evidence[1], st.wrap)
-	}
-	return s.err
+	return c.lines
 }
 
 // maxHyperlinks is how many links one sheet may hold (Excel's limit is
 // 65,530); evidence beyond it is written as plain text.
 const maxHyperlinks = 65000
-
-// evidence writes an evidence link as text and, for http and https
-// addresses, as a hyperlink (the nth of the sheet).
-func (s *sheet) evidence(col, row int, link string, n int, style int) {
-	s.str(col, row, link, style)
-	if link == "" || n >= maxHyperlinks || s.err != nil {
-		return
-	}
-	if u, err := url.Parse(link); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return
-	}
-	cell, err := excelize.CoordinatesToCellName(col, row)
-	if err != nil {
-		s.keep(err)
-		return
-	}
-	s.keep(s.f.SetCellHyperLink(s.name, cell, link, "External"))
-}

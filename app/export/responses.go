@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -136,28 +137,33 @@ func (c *catalog) lookup(r *ResponseRow) answerText {
 // excelRows is the most rows a worksheet holds.
 const excelRows = 1_048_576
 
-// responsesWriter streams answer rows into the Responses sheet, and on into
-// "Responses 2", "Responses 3", … when a sheet is full: a round of a
-// million answers does not fit one worksheet.
-type responsesWriter struct {
-	f     *excelize.File
-	st    *styles
-	heads []string
-	max   int // rows per sheet, the header included
-	n     int // sheets started
-	sw    *excelize.StreamWriter
-	row   int // the last row written in the current sheet
+// streamedSheets writes rows with excelize's stream writer into a sheet,
+// and on into "<name> 2", "<name> 3", … when a sheet is full: a round of a
+// million answers does not fit one worksheet. Memory stays flat: rows past
+// 16 MiB go through a temporary file.
+type streamedSheets struct {
+	f      *excelize.File
+	st     *styles
+	name   string    // the first sheet's name
+	table  string    // the name of each sheet's table; "" for none
+	widths []float64 // column widths, in characters
+	heads  []string
+	max    int // rows per sheet, the header included
+	n      int // sheets started
+	sw     *excelize.StreamWriter
+	row    int // the last row written in the current sheet
+	links  int // hyperlinks in the current sheet
 }
 
-func (w *responsesWriter) sheetName() string {
+func (w *streamedSheets) sheetName() string {
 	if w.n == 1 {
-		return SheetResponses
+		return w.name
 	}
-	return SheetResponses + " " + strconv.Itoa(w.n)
+	return w.name + " " + strconv.Itoa(w.n)
 }
 
 // start begins the next sheet with its widths, frozen header and header.
-func (w *responsesWriter) start() error {
+func (w *streamedSheets) start() error {
 	w.n++
 	name := w.sheetName()
 	if w.n > 1 {
@@ -169,8 +175,8 @@ func (w *responsesWriter) start() error {
 	if err != nil {
 		return err
 	}
-	w.sw, w.row = sw, 1
-	for i, width := range []float64{24, 18, 11, 17, 24, 24, 22, 50, 36, 9, 6, 40, 40, 40} {
+	w.sw, w.row, w.links = sw, 1, 0
+	for i, width := range w.widths {
 		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
 			return err
 		}
@@ -189,7 +195,7 @@ func (w *responsesWriter) start() error {
 }
 
 // add writes one row, starting the next sheet when this one is full.
-func (w *responsesWriter) add(vals []any) error {
+func (w *streamedSheets) add(vals []any) error {
 	if w.row >= w.max {
 		if err := w.finish(); err != nil {
 			return err
@@ -202,11 +208,28 @@ func (w *responsesWriter) add(vals []any) error {
 	return w.sw.SetRow("A"+strconv.Itoa(w.row), vals)
 }
 
-// finish makes the current sheet's rows a table and flushes it.
-func (w *responsesWriter) finish() error {
-	if w.row > 1 {
+// link makes the cell in column col of the row just added a hyperlink to
+// an http or https address; other addresses, and links past the
+// maxHyperlinks of a sheet, stay plain text. The stream writer cannot
+// write hyperlinks itself, but excelize keeps the streamed sheet's
+// worksheet until Flush, which writes the links set on it.
+func (w *streamedSheets) link(col int, link string) error {
+	if link == "" || w.links >= maxHyperlinks {
+		return nil
+	}
+	if u, err := url.Parse(link); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil
+	}
+	w.links++
+	return w.f.SetCellHyperLink(w.sheetName(), cell(col, w.row), link, "External")
+}
+
+// finish makes the current sheet's rows a table, when the sheets have
+// one, and flushes it.
+func (w *streamedSheets) finish() error {
+	if w.row > 1 && w.table != "" {
 		stripes := true
-		name := "Responses"
+		name := w.table
 		if w.n > 1 {
 			name += strconv.Itoa(w.n)
 		}
@@ -219,12 +242,20 @@ func (w *responsesWriter) finish() error {
 	return w.sw.Flush()
 }
 
-// writeResponsesSheet streams the answer rows into the Responses sheet(s).
-func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook) error {
-	w := &responsesWriter{f: f, st: st, heads: responseHeaders(), max: wb.MaxSheetRows}
-	if w.max <= 1 || w.max > excelRows {
-		w.max = excelRows
+// sheetRows is the most rows per sheet of a workbook: wb.MaxSheetRows, or
+// Excel's limit.
+func sheetRows(wb *Workbook) int {
+	if wb.MaxSheetRows <= 1 || wb.MaxSheetRows > excelRows {
+		return excelRows
 	}
+	return wb.MaxSheetRows
+}
+
+// writeResponsesSheet streams the answer rows into the Responses sheet(s),
+// handing each to comments on the way.
+func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook, comments *commentCollector) error {
+	w := &streamedSheets{f: f, st: st, name: SheetResponses, table: "Responses", heads: responseHeaders(), max: sheetRows(wb),
+		widths: []float64{24, 18, 11, 17, 24, 24, 22, 50, 36, 9, 6, 40, 40, 40}}
 	if err := w.start(); err != nil {
 		return err
 	}
@@ -239,6 +270,7 @@ func writeResponsesSheet(f *excelize.File, st *styles, wb *Workbook) error {
 				return w.add(vals)
 			}
 			t := cat.lookup(r)
+			comments.keep(r, t)
 			vals[0] = r.TeamName
 			vals[1] = r.Respondent
 			vals[2] = r.ResponseID

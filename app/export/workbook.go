@@ -116,6 +116,7 @@ func Write(w io.Writer, wb *Workbook) error {
 	// excelize re-read every worksheet, which after the streamed Responses
 	// sheet would parse its whole buffer again.
 	f.SetActiveSheet(0)
+	comments := newCommentCollector(wb.Questionnaires)
 	steps := []struct {
 		name string
 		fn   func(*excelize.File, *styles, *Workbook) error
@@ -124,9 +125,13 @@ func Write(w io.Writer, wb *Workbook) error {
 		{SheetSummary, writeSummary},
 		{SheetHeatmap, writeHeatmap},
 		{SheetRoadmap, writeRoadmap},
-		{SheetResponses, writeResponsesSheet},
+		{SheetResponses, func(f *excelize.File, st *styles, wb *Workbook) error {
+			return writeResponsesSheet(f, st, wb, comments)
+		}},
 		{SheetQuestionnaire, writeQuestionnaire},
-		{SheetComments, writeCommentsSheet},
+		{SheetComments, func(f *excelize.File, st *styles, wb *Workbook) error {
+			return writeCommentsSheet(f, st, wb, comments.sorted())
+		}},
 		{SheetDelivery, writeDelivery},
 		{SheetMeasures, writeMeasures},
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"context"
 	"encoding/json"
@@ -242,8 +243,11 @@ func streamChild(args []string) (childResult, error) {
 		return childResult{}, err
 	}
 	defer file.Close()
+	// The zip goes straight to the file, as gapmap's export writes it
+	// (excelize's Write would first assemble the whole zip in memory).
 	w := bufio.NewWriter(file)
-	if err := f.Write(w); err != nil {
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	if _, err := f.WriteTo(w); err != nil {
 		return childResult{}, err
 	}
 	if err := w.Flush(); err != nil {
