@@ -163,23 +163,23 @@ func (s *Store) surveyByTokenRow(ctx context.Context, plain string) (*Survey, er
 	return sv, nil
 }
 
-// saveOne is SaveAnswers of one answer (an autosave), in one transaction
-// of at most three statements: the response's state with the stored
-// answer (locked), the answer, the response's revision and page.
+// saveOne is SaveAnswers of one answer (an autosave): at most three
+// statements (the response's state with the stored answer, locked; the
+// answer; the response's revision and page), on SQLite in one transaction
+// with the other saves queued by then (joinbatch.go).
 //
 // tokenHash, when set, must still be the hash of the response's link: the
 // link was resolved from memory (SaveAnswerByLink), not by this request.
 func (s *Store) saveOne(ctx context.Context, responseID int64, w AnswerWrite, page, tokenHash string) (*SaveResult, error) {
-	var res *SaveResult
-	err := s.hotTx(ctx, func(tx *sql.Tx, h *hotStatements) error {
-		var err error
-		res, err = s.saveOneTx(ctx, tx, h, responseID, w, page, tokenHash)
-		return err
-	})
-	if err != nil {
-		return nil, err
+	r := &saveReq{responseID: responseID, w: w, page: page, tokenHash: tokenHash}
+	if s.postgres {
+		// PostgreSQL writes in parallel: a group would only hold row locks
+		// longer.
+		s.runSaves(ctx, []*saveReq{r})
+	} else {
+		s.saves.do(ctx, r, s.runSaves) // concurrent saves commit together (joinbatch.go)
 	}
-	return res, nil
+	return r.res, r.err
 }
 
 // hotTx runs fn in one database/sql transaction over the prepared

@@ -8,64 +8,68 @@ import (
 	"gapmap/app/apperr"
 )
 
-// Joins of open links commit in groups: a team's channel gets its link and
-// tens of people open it in the same second. Each join is three writes and
-// a commit; run one by one, the commits (and on SQLite the pages of the
-// invitations' and responses' indexes, written to the WAL once per commit)
-// cost more than the joins. So the first caller leads: it runs every join
-// queued by then in one transaction, hands the lead to the next queued
-// caller, and returns. A refused join (404, 409, 410) writes nothing and
+// Joins of open links and autosaves commit in groups: a team's channel
+// gets its link and tens of people open it in the same second, and on
+// deadline day hundreds of respondents save at once. Each is a few writes
+// and a commit; run one by one, the commits (and on SQLite the pages of
+// the indexes, written to the WAL once per commit) cost more than the
+// writes. So the first caller leads: it runs every request queued by then
+// in one transaction, hands the lead to the next queued caller, and
+// returns. A refused request (404, 409, 410, 422) writes nothing and
 // leaves the others of its group alone; any other error rolls the group
-// back, and its joins run again one transaction each, so that one bad join
-// fails alone.
+// back, and its requests run again one transaction each, so that one bad
+// request fails alone.
 
-// maxJoinGroup caps the joins of one transaction.
-const maxJoinGroup = 64
+// maxGroup caps the requests of one transaction.
+const maxGroup = 64
 
-// joinReq is one queued join and, once done, its outcome.
-type joinReq struct {
-	linkID int64
-	hash   string
-	out    Joined
-	err    error
-	// wake says "done" (false) or "lead now" (true).
+// queued is one request of a groupQueue and the channel that wakes its
+// caller: "done" (false) or "lead now" (true).
+type queued[R any] struct {
+	req  R
 	wake chan bool
 }
 
-// joinQueue queues a process's joins; busy while a leader runs.
-type joinQueue struct {
+// groupQueue queues a process's requests of one kind; busy while a leader
+// runs.
+type groupQueue[R any] struct {
 	mu      sync.Mutex
 	busy    bool
-	pending []*joinReq
+	pending []*queued[R]
 }
 
 // do queues r and returns once it ran, leading the runs when nobody does.
-func (q *joinQueue) do(ctx context.Context, r *joinReq, run func(context.Context, []*joinReq)) error {
-	r.wake = make(chan bool, 1)
+// run sets each request's outcome.
+func (q *groupQueue[R]) do(ctx context.Context, r R, run func(context.Context, []R)) {
+	me := &queued[R]{req: r, wake: make(chan bool, 1)}
 	q.mu.Lock()
-	q.pending = append(q.pending, r)
+	q.pending = append(q.pending, me)
 	lead := !q.busy
 	q.busy = true
 	q.mu.Unlock()
 	if !lead {
-		// No cancellation here: a queued join may already be written.
-		lead = <-r.wake
+		// No cancellation here: a queued request may already be written.
+		lead = <-me.wake
 	}
 	if !lead {
-		return r.err
+		return
 	}
-	// The leader runs groups until its own join is done, then passes on.
+	// The leader runs groups until its own request is done, then passes on.
 	ctx = context.WithoutCancel(ctx)
 	for {
 		q.mu.Lock()
-		n := min(len(q.pending), maxJoinGroup)
+		n := min(len(q.pending), maxGroup)
 		group := q.pending[:n:n]
 		q.pending = q.pending[n:]
 		q.mu.Unlock()
-		run(ctx, group)
+		reqs := make([]R, len(group))
+		for i, g := range group {
+			reqs[i] = g.req
+		}
+		run(ctx, reqs)
 		mine := false
 		for _, g := range group {
-			if g == r {
+			if g == me {
 				mine = true
 			} else {
 				g.wake <- false
@@ -79,22 +83,23 @@ func (q *joinQueue) do(ctx context.Context, r *joinReq, run func(context.Context
 	if len(q.pending) == 0 {
 		q.busy = false
 		q.mu.Unlock()
-		return r.err
+		return
 	}
 	next := q.pending[0]
 	q.mu.Unlock()
 	next.wake <- true
-	return r.err
 }
 
-// runJoins runs a group of joins in one transaction, setting each one's
-// outcome.
-func (s *Store) runJoins(ctx context.Context, group []*joinReq) {
+// inGroups runs each request of group through one, in one transaction,
+// keeping each one's error with set; any error other than a refusal rolls
+// the group back and runs its requests again one transaction each.
+func inGroups[R any](ctx context.Context, s *Store, group []R, one func(*sql.Tx, *hotStatements, R) error, set func(R, error)) {
 	err := s.hotTx(ctx, func(tx *sql.Tx, h *hotStatements) error {
 		for _, r := range group {
-			r.err = joinOne(ctx, tx, h, r)
-			if r.err != nil && !refused(r.err) {
-				return r.err
+			err := one(tx, h, r)
+			set(r, err)
+			if err != nil && !refused(err) {
+				return err
 			}
 		}
 		return nil
@@ -103,18 +108,58 @@ func (s *Store) runJoins(ctx context.Context, group []*joinReq) {
 		return
 	}
 	if len(group) == 1 {
-		group[0].err = err
+		set(group[0], err)
 		return
 	}
 	for _, r := range group {
-		s.runJoins(ctx, []*joinReq{r})
+		inGroups(ctx, s, []R{r}, one, set)
 	}
 }
 
-// refused is true of the refusals a join answers with: they write nothing.
+// joinReq is one queued join and, once done, its outcome.
+type joinReq struct {
+	linkID int64
+	hash   string
+	out    Joined
+	err    error
+}
+
+// runJoins runs a group of joins in one transaction, setting each one's
+// outcome.
+func (s *Store) runJoins(ctx context.Context, group []*joinReq) {
+	inGroups(ctx, s, group, func(tx *sql.Tx, h *hotStatements, r *joinReq) error { return joinOne(ctx, tx, h, r) },
+		func(r *joinReq, err error) { r.err = err })
+}
+
+// saveReq is one queued autosave of one answer and, once done, its
+// outcome.
+type saveReq struct {
+	responseID      int64
+	w               AnswerWrite
+	page, tokenHash string
+	res             *SaveResult
+	err             error
+}
+
+// runSaves runs a group of autosaves in one transaction, setting each
+// one's outcome.
+func (s *Store) runSaves(ctx context.Context, group []*saveReq) {
+	inGroups(ctx, s, group, func(tx *sql.Tx, h *hotStatements, r *saveReq) error {
+		var err error
+		r.res, err = s.saveOneTx(ctx, tx, h, r.responseID, r.w, r.page, r.tokenHash)
+		return err
+	}, func(r *saveReq, err error) {
+		if r.err = err; err != nil {
+			r.res = nil
+		}
+	})
+}
+
+// refused is true of the refusals a join or a save answers with: they
+// write nothing.
 func refused(err error) bool {
 	switch apperr.Code(err) {
-	case apperr.ENotFound, apperr.EConflict, apperr.EGone:
+	case apperr.ENotFound, apperr.EConflict, apperr.EGone, apperr.EInvalid:
 		return true
 	}
 	return false

@@ -195,8 +195,8 @@ func (s *Store) JoinOpenLink(ctx context.Context, linkID int64) (*Joined, error)
 		return nil, err
 	}
 	r := &joinReq{linkID: linkID, hash: hash, out: Joined{LinkID: linkID, Token: plain}}
-	if err := s.joins.do(ctx, r, s.runJoins); err != nil {
-		return nil, err
+	if s.joins.do(ctx, r, s.runJoins); r.err != nil {
+		return nil, r.err
 	}
 	return &r.out, nil
 }

@@ -44,7 +44,8 @@ type Store struct {
 	// links remembers which response each opened survey link leads to.
 	links linkCache
 	// joins groups concurrent joins of open links into one transaction.
-	joins joinQueue
+	joins groupQueue[*joinReq]
+	saves groupQueue[*saveReq]
 	// answers keeps the answers of submitted responses per round, so that a
 	// recompute reads only what changed (answercache.go).
 	answers *answerCache
