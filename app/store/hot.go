@@ -318,13 +318,14 @@ func nullInt(v sql.NullInt64) *int {
 	return &n
 }
 
-// linkCache remembers, by token hash, the response and round each survey
-// link opened: facts that never change for a link (a regenerated link has
-// another hash; revocation is checked by the statement that writes). It is
-// bounded: it starts afresh when it holds maxLinks.
-type linkCache struct {
+// tokenCache remembers, by token hash, facts that never change for a
+// link: for a survey link the response and round it opened, for an open
+// link its id and round (a regenerated link has another hash; revocation
+// is checked by the statement that writes). It is bounded: it starts
+// afresh when it holds maxLinks.
+type tokenCache[V any] struct {
 	mu sync.Mutex
-	m  map[string]linkIdentity
+	m  map[string]V
 }
 
 type linkIdentity struct {
@@ -334,20 +335,26 @@ type linkIdentity struct {
 
 const maxLinks = 100_000
 
-func (lc *linkCache) put(hash string, id linkIdentity) {
+func (lc *tokenCache[V]) put(hash string, v V) {
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
 	if lc.m == nil || len(lc.m) >= maxLinks {
-		lc.m = make(map[string]linkIdentity)
+		lc.m = make(map[string]V)
 	}
-	lc.m[hash] = id
+	lc.m[hash] = v
 }
 
-func (lc *linkCache) get(hash string) (linkIdentity, bool) {
+func (lc *tokenCache[V]) get(hash string) (V, bool) {
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
-	id, ok := lc.m[hash]
-	return id, ok
+	v, ok := lc.m[hash]
+	return v, ok
+}
+
+func (lc *tokenCache[V]) forget(hash string) {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	delete(lc.m, hash)
 }
 
 // KnownLink returns, without reading the database, the response and the

@@ -131,8 +131,8 @@ func (s *Store) OpenLink(ctx context.Context, orgID, assessmentID, id int64) (*O
 // RevokeOpenLink stops an open link from starting responses. Responses
 // already started keep their own links and still count.
 func (s *Store) RevokeOpenLink(ctx context.Context, orgID, assessmentID, id int64) error {
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		var link models.OpenLink
+	var link models.OpenLink
+	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("org_id = ? AND assessment_id = ? AND id = ?", orgID, assessmentID, id).Take(&link).Error; err != nil {
 			return notFound(err, "open link")
 		}
@@ -144,6 +144,10 @@ func (s *Store) RevokeOpenLink(ctx context.Context, orgID, assessmentID, id int6
 		}
 		return auditOpenLink(ctx, tx, &link, AuditOpenLinkRevoked)
 	})
+	if err == nil {
+		s.openLinks.forget(link.TokenHash)
+	}
+	return err
 }
 
 // auditOpenLink records an action on an open link, naming its team.
@@ -164,23 +168,30 @@ type OpenLinkRef struct {
 
 // OpenLinkByToken resolves an active open link's token, for rate limiting
 // per link before any write (not found for unknown and revoked tokens
-// alike).
+// alike). A link this process resolved before is answered from memory: a
+// link revoked since (here or by another process) is refused by the join
+// itself.
 func (s *Store) OpenLinkByToken(ctx context.Context, plain string) (*OpenLinkRef, error) {
 	if plain == "" || len(plain) > 200 {
 		return nil, errBadOpenLink()
+	}
+	hash := secret.HashToken(plain)
+	if ref, ok := s.openLinks.get(hash); ok {
+		return &ref, nil
 	}
 	h, err := s.hot(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var ref OpenLinkRef
-	err = h.openLink.QueryRowContext(ctx, secret.HashToken(plain)).Scan(&ref.ID, &ref.AssessmentID)
+	err = h.openLink.QueryRowContext(ctx, hash).Scan(&ref.ID, &ref.AssessmentID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errBadOpenLink()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("resolve open link: %w", err)
 	}
+	s.openLinks.put(hash, ref)
 	return &ref, nil
 }
 

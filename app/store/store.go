@@ -42,7 +42,9 @@ type Store struct {
 	// hotStmts are the prepared statements of survey links and autosaves.
 	hotStmts hotStatements
 	// links remembers which response each opened survey link leads to.
-	links linkCache
+	links tokenCache[linkIdentity]
+	// openLinks remembers the open links this process resolved.
+	openLinks tokenCache[OpenLinkRef]
 	// joins groups concurrent joins of open links into one transaction.
 	joins groupQueue[*joinReq]
 	saves groupQueue[*saveReq]

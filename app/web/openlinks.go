@@ -246,7 +246,8 @@ func (s *Server) join(c *fiber.Ctx) (*store.Joined, error) {
 	j, err := s.store.JoinOpenLink(c.UserContext(), ref.ID)
 	switch apperr.Code(err) {
 	case "":
-	case apperr.ENotFound:
+	case apperr.ENotFound: // revoked since this process resolved it
+		s.surveyMisses.miss(ip, time.Now())
 		return nil, explain("join.error.link", err)
 	case apperr.EConflict:
 		return nil, explain("join.error.closed", err)
