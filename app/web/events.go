@@ -99,15 +99,20 @@ func (s *Server) apiIngestIncidents(c *fiber.Ctx) error {
 }
 
 // decodeEvents reads the events of a request body (JSON or CSV) named
-// kind: a good JSON body through fast, anything else field by field
-// (eventItems, then conv on each item), which names the problem.
+// kind: a good JSON body through fast, anything else by slowEvents.
 func decodeEvents[T any](c *fiber.Ctx, kind string, columns []string, fast func([]byte) ([]T, bool), conv func(item) (T, error)) ([]T, error) {
 	if !isCSV(c) {
 		if out, ok := fast(c.Body()); ok {
 			return out, nil
 		}
 	}
-	items, err := eventItems(c.Body(), isCSV(c), kind, columns)
+	return slowEvents(c.Body(), isCSV(c), kind, columns, conv)
+}
+
+// slowEvents reads the events of a body field by field (eventItems, then
+// conv on each item), and names the problem of a bad one.
+func slowEvents[T any](body []byte, csv bool, kind string, columns []string, conv func(item) (T, error)) ([]T, error) {
+	items, err := eventItems(body, csv, kind, columns)
 	if err != nil {
 		return nil, err
 	}
