@@ -14,7 +14,6 @@ type CommentRow struct {
 	QuestionnaireKey string
 	QuestionKey      string
 	OptionKey        *string
-	Level            *int
 	Value            *int
 	NA               bool
 	Text             *string // the answer to a text question
@@ -31,7 +30,7 @@ func (s *Store) Comments(ctx context.Context, orgID, assessmentID int64, visible
 	var out []CommentRow
 	err := s.submittedAnswers(ctx, submittedAnswersQuery{
 		orgID: orgID, assessmentID: assessmentID, visible: visible, teamID: teamID,
-		columns: "a.option_key, a.level, a.value, a.na, a.text, a.comment, a.evidence_url, a.evidence_note",
+		columns: "a.option_key, a.value, a.na, a.text, a.comment, a.evidence_url, a.evidence_note",
 		where:   "a.comment <> '' OR a.text <> '' OR a.evidence_url <> ''",
 	}, &out)
 	if err != nil {
@@ -51,8 +50,8 @@ type submittedAnswersQuery struct {
 }
 
 // submittedAnswers scans the answers q selects into dest (a pointer to a
-// slice of rows with TeamID, TeamName, QuestionnaireKey, QuestionKey and
-// q's columns), ordered by team name, team and response. It leaves dest
+// slice of rows with some of TeamID, TeamName, QuestionnaireKey,
+// QuestionKey and q's columns), ordered by team name, team and response. It leaves dest
 // alone when visible is empty.
 func (s *Store) submittedAnswers(ctx context.Context, q submittedAnswersQuery, dest any) error {
 	if q.visible != nil && len(q.visible) == 0 {

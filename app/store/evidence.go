@@ -49,7 +49,6 @@ func checkEvidenceAllowed(anonymity string, w AnswerWrite) error {
 
 // EvidenceRow is the evidence of one answer of a submitted response.
 type EvidenceRow struct {
-	TeamID           int64
 	TeamName         string
 	QuestionnaireKey string
 	QuestionKey      string

@@ -30,7 +30,7 @@ func metricsServer(t *testing.T) (*testServer, string) {
 		DBStats:       st.DBStats,
 	})
 	runner := jobs.New(st, jobs.Options{})
-	results.RegisterObserved(runner, st, m)
+	results.Register(runner, st, m)
 	ts := newTestServerWith(t, st, serverOptions{deps: func(d *web.Deps) { d.Jobs, d.Metrics = runner, m }})
 	scrape := httptest.NewServer(m.Handler())
 	t.Cleanup(scrape.Close)
