@@ -244,29 +244,17 @@ func (p *parser) mapping(n *yaml.Node, path string, fields ...field) bool {
 	if !p.kind(n, path, yaml.MappingNode, "a mapping") {
 		return false
 	}
-	first := make(map[string]int, len(fields))
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			p.errorf(k.Line, path, "mapping keys must be plain names, got %s", describe(k))
-			continue
-		}
-		fp := join(path, k.Value)
-		if line, dup := first[k.Value]; dup {
-			p.errorf(k.Line, fp, "duplicate key %q (first on line %d)", k.Value, line)
-			continue
-		}
-		first[k.Value] = k.Line
+	first := p.entries(n, path, func(k, v *yaml.Node, fp string) {
 		i := slices.IndexFunc(fields, func(f field) bool { return f.name == k.Value })
 		if i < 0 {
 			p.errorf(k.Line, fp, "unknown field %q (allowed: %s)", k.Value, fieldNames(fields))
-			continue
+			return
 		}
 		p.lines[fp] = k.Line
 		if !fields[i].decode(v, fp) {
 			p.bad[fp] = true
 		}
-	}
+	})
 	for _, f := range fields {
 		if _, ok := first[f.name]; f.required && !ok {
 			if f.soft {
@@ -277,6 +265,28 @@ func (p *parser) mapping(n *yaml.Node, path string, fields ...field) bool {
 		}
 	}
 	return true
+}
+
+// entries calls fn with the key, value and path of each entry of the
+// mapping n whose key is a plain name not met before in n (reporting the
+// others), and returns the line of each such key.
+func (p *parser) entries(n *yaml.Node, path string, fn func(k, v *yaml.Node, kp string)) map[string]int {
+	first := make(map[string]int, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			p.errorf(k.Line, path, "mapping keys must be plain names, got %s", describe(k))
+			continue
+		}
+		kp := join(path, k.Value)
+		if line, dup := first[k.Value]; dup {
+			p.errorf(k.Line, kp, "duplicate key %q (first on line %d)", k.Value, line)
+			continue
+		}
+		first[k.Value] = k.Line
+		fn(k, v, kp)
+	}
+	return first
 }
 
 func fieldNames(fields []field) string {

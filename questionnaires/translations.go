@@ -217,31 +217,19 @@ func dict[K comparable, V any](p *parser, dst *map[K]V, key func(k *yaml.Node, p
 			return false
 		}
 		*dst = make(map[K]V, len(n.Content)/2)
-		first := map[string]int{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if k.Kind != yaml.ScalarNode {
-				p.errorf(k.Line, path, "mapping keys must be plain names, got %s", describe(k))
-				continue
-			}
-			ep := join(path, k.Value)
-			if line, dup := first[k.Value]; dup {
-				p.errorf(k.Line, ep, "duplicate key %q (first on line %d)", k.Value, line)
-				continue
-			}
-			first[k.Value] = k.Line
+		p.entries(n, path, func(k, v *yaml.Node, ep string) {
 			p.lines[ep] = k.Line
 			kv, ok := key(k, ep)
 			if !ok {
 				p.bad[ep] = true
-				continue
+				return
 			}
 			var val V
 			if !item(v, ep, &val) {
 				p.bad[ep] = true
 			}
 			(*dst)[kv] = val
-		}
+		})
 		return true
 	}
 }

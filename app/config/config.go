@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -307,6 +306,3 @@ func splitList(s string) []string {
 	}
 	return out
 }
-
-// Getenv is os.Getenv, for callers that pass the environment explicitly.
-func Getenv(name string) string { return os.Getenv(name) }

@@ -9,32 +9,17 @@ import (
 	"time"
 
 	"gapmap/app/jobs"
+	"gapmap/app/jobs/jobstest"
 	"gapmap/app/store"
 	"gapmap/app/store/storetest"
 	"gapmap/models"
 )
 
-// clock is a test clock that moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
+func newClock() *jobstest.Clock {
+	return jobstest.NewClock(time.Now().UTC().Add(time.Minute).Truncate(time.Second))
 }
 
-func newClock() *clock { return &clock{t: time.Now().UTC().Add(time.Minute).Truncate(time.Second)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func newRunner(st *store.Store, c *clock) *jobs.Runner {
+func newRunner(st *store.Store, c *jobstest.Clock) *jobs.Runner {
 	return jobs.New(st, jobs.Options{Clock: c.Now, Lease: time.Minute, Jitter: func() float64 { return 0.5 }})
 }
 

@@ -4,12 +4,12 @@ import (
 	"context"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"gapmap/app/apperr"
 	"gapmap/app/jobs"
+	"gapmap/app/jobs/jobstest"
 	gmail "gapmap/app/mail"
 	"gapmap/app/mail/mailtest"
 	"gapmap/app/store"
@@ -17,24 +17,12 @@ import (
 	"gapmap/models"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // setup returns a runner with the email job registered against a sender
 // of addr, and its clock.
-func setup(t *testing.T, st *store.Store, addr string) (*jobs.Runner, *clock) {
+func setup(t *testing.T, st *store.Store, addr string) (*jobs.Runner, *jobstest.Clock) {
 	t.Helper()
 	// The clock runs a little ahead of the store, which stamps queued emails.
-	c := &clock{t: time.Now().Add(time.Second)}
+	c := jobstest.NewClock(time.Now().Add(time.Second))
 	r := jobs.New(st, jobs.Options{Clock: c.Now, Jitter: func() float64 { return 0 }})
 	s, err := gmail.NewSender("smtp://"+addr+"?insecure=1", "Gapmap <gapmap@example.com>")
 	if err != nil {
@@ -51,15 +39,6 @@ func queue(t *testing.T, st *store.Store, to string) int64 {
 		t.Fatal(err)
 	}
 	return id
-}
-
-func drain(t *testing.T, r *jobs.Runner) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := r.RunDue(ctx); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func email(t *testing.T, st *store.Store, id int64) models.Email {
@@ -94,10 +73,10 @@ func TestOutbox(t *testing.T) {
 				if e := email(t, st, id); e.Status != models.EmailQueued {
 					t.Fatalf("queued email: status %q", e.Status)
 				}
-				drain(t, r)
+				jobstest.RunDue(t, r)
 				for _, w := range tt.waits {
-					c.Add(w)
-					drain(t, r)
+					c.Advance(w)
+					jobstest.RunDue(t, r)
 				}
 				e := email(t, st, id)
 				if e.Status != tt.status {
@@ -134,8 +113,8 @@ func TestOutbox(t *testing.T) {
 				if n, _ := st.OutboxPending(context.Background()); n != 0 {
 					t.Fatalf("pending after the end: %d", n)
 				}
-				c.Add(24 * time.Hour)
-				drain(t, r)
+				c.Advance(24 * time.Hour)
+				jobstest.RunDue(t, r)
 				if n := len(srv.Messages()); n != tt.attempts {
 					t.Fatalf("a finished email was tried again: %d attempts", n)
 				}
@@ -157,7 +136,7 @@ func TestServerDown(t *testing.T) {
 		l.Close()
 		r, _ := setup(t, st, dead)
 		ids := []int64{queue(t, st, "a@example.org"), queue(t, st, "b@example.org"), queue(t, st, "c@example.org")}
-		drain(t, r)
+		jobstest.RunDue(t, r)
 		for _, id := range ids {
 			e := email(t, st, id)
 			if e.Status != models.EmailQueued || !strings.Contains(e.LastError, "connect") {
@@ -169,8 +148,8 @@ func TestServerDown(t *testing.T) {
 		}
 		srv := mailtest.Start(t, 0)
 		r2, c2 := setup(t, st, srv.Addr)
-		c2.Add(time.Hour) // past the back-off of the failed attempts
-		drain(t, r2)
+		c2.Advance(time.Hour) // past the back-off of the failed attempts
+		jobstest.RunDue(t, r2)
 		for _, id := range ids {
 			if e := email(t, st, id); e.Status != models.EmailSent {
 				t.Fatalf("email %d after the relay came back: status %q, error %q", id, e.Status, e.LastError)

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"gapmap/app/jobs/jobstest"
 	"gapmap/app/mail/mailtest"
 	"gapmap/app/store"
 	"gapmap/app/store/storetest"
@@ -23,7 +24,7 @@ func TestRelayDiesMidBatch(t *testing.T) {
 		for _, to := range []string{"a@example.org", "b@example.org", "c@example.org", "d@example.org", "e@example.org"} {
 			ids = append(ids, queue(t, st, to))
 		}
-		drain(t, r)
+		jobstest.RunDue(t, r)
 		sent, queued := 0, 0
 		for _, id := range ids {
 			switch e := email(t, st, id); e.Status {
@@ -43,8 +44,8 @@ func TestRelayDiesMidBatch(t *testing.T) {
 		}
 		second := mailtest.Start(t, 0)
 		r2, c2 := setup(t, st, second.Addr)
-		c2.Add(time.Hour) // past the back-off
-		drain(t, r2)
+		c2.Advance(time.Hour) // past the back-off
+		jobstest.RunDue(t, r2)
 		seen := map[string]int{}
 		for _, m := range append(first.Messages(), second.Messages()...) {
 			seen[m.MessageID]++

@@ -12,20 +12,17 @@ import (
 	"gapmap/app/store"
 )
 
-// Register registers the job that recomputes a round's results after a
-// change (store.RecomputeKind, enqueued by the store in the transaction of
-// the change). The job lease keeps one recompute per round at a time,
-// across processes on PostgreSQL.
-func Register(r *jobs.Runner, st *store.Store) { RegisterObserved(r, st, nil) }
-
 // Observer is told how long each recompute took (the metrics record it).
 type Observer interface {
 	ObserveRecompute(d time.Duration)
 }
 
-// RegisterObserved is Register with an observer of every recompute run
-// (nil: none).
-func RegisterObserved(r *jobs.Runner, st *store.Store, obs Observer) {
+// Register registers the job that recomputes a round's results after a
+// change (store.RecomputeKind, enqueued by the store in the transaction of
+// the change); obs, when not nil, is told how long each run took. The job
+// lease keeps one recompute per round at a time, across processes on
+// PostgreSQL.
+func Register(r *jobs.Runner, st *store.Store, obs Observer) {
 	r.Register(jobs.Kind{
 		Name:        store.RecomputeKind,
 		MaxAttempts: 8,

@@ -15,7 +15,7 @@ import (
 
 func runner(st *store.Store, clock func() time.Time) *jobs.Runner {
 	r := jobs.New(st, jobs.Options{Clock: clock})
-	results.Register(r, st)
+	results.Register(r, st, nil)
 	return r
 }
 

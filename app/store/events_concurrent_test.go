@@ -34,18 +34,7 @@ func TestConcurrentIngestTwoTeams(t *testing.T) {
 		errs := make(chan error, len(ids))
 		var wg sync.WaitGroup
 		for _, team := range ids {
-			var td []dora.Deployment
-			var ti []dora.Incident
-			for _, d := range deps {
-				if d.Team == team {
-					td = append(td, d)
-				}
-			}
-			for _, in := range incs {
-				if in.Team == team {
-					ti = append(ti, in)
-				}
-			}
+			td, ti := teamEvents(deps, incs, team)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -70,25 +59,9 @@ func TestConcurrentIngestTwoTeams(t *testing.T) {
 			return
 		}
 		day := func(s string) time.Time { v, _ := time.Parse(time.DateOnly, s); return v }
-		for _, w := range []dora.Window{
+		checkEachTeam(t, s, org.ID, ids, deps, incs, []dora.Window{
 			dora.NewWindow(day("2025-12-31"), day("2026-03-02")),
 			dora.NewWindow(day("2026-02-01"), day("2026-02-14")),
-		} {
-			for _, team := range append([]int64{0}, ids...) {
-				var td []dora.Deployment
-				var ti []dora.Incident
-				for _, d := range deps {
-					if team == 0 || d.Team == team {
-						td = append(td, d)
-					}
-				}
-				for _, in := range incs {
-					if team == 0 || in.Team == team {
-						ti = append(ti, in)
-					}
-				}
-				checkTotals(t, s, org.ID, team, w, dora.FromEvents(td, ti, w))
-			}
-		}
+		})
 	})
 }

@@ -122,23 +122,7 @@ func TestRollupsMatchEvents(t *testing.T) {
 			dora.NewWindow(day("2026-02-01"), day("2026-02-20")),
 			dora.NewWindow(day("2025-01-01"), day("2025-02-01")),
 		}
-		for _, w := range windows {
-			for _, team := range append([]int64{0}, ids...) {
-				var td []dora.Deployment
-				var ti []dora.Incident
-				for _, d := range deps {
-					if team == 0 || d.Team == team {
-						td = append(td, d)
-					}
-				}
-				for _, in := range incs {
-					if team == 0 || in.Team == team {
-						ti = append(ti, in)
-					}
-				}
-				checkTotals(t, s, org.ID, team, w, dora.FromEvents(td, ti, w))
-			}
-		}
+		checkEachTeam(t, s, org.ID, ids, deps, incs, windows)
 		by, err := s.DoraTotalsByTeam(ctx, org.ID, windows[0])
 		if err != nil {
 			t.Fatal(err)
@@ -177,6 +161,35 @@ func TestRollupsMatchEvents(t *testing.T) {
 			t.Errorf("ingest into another organization's team: %v, want not found", err)
 		}
 	})
+}
+
+// teamEvents keeps the events of one team (0: all of them).
+func teamEvents(deps []dora.Deployment, incs []dora.Incident, team int64) ([]dora.Deployment, []dora.Incident) {
+	var td []dora.Deployment
+	var ti []dora.Incident
+	for _, d := range deps {
+		if team == 0 || d.Team == team {
+			td = append(td, d)
+		}
+	}
+	for _, in := range incs {
+		if team == 0 || in.Team == team {
+			ti = append(ti, in)
+		}
+	}
+	return td, ti
+}
+
+// checkEachTeam compares the store's totals with dora.FromEvents over the
+// raw events, for each window, each team and the organization.
+func checkEachTeam(t *testing.T, s *store.Store, orgID int64, teams []int64, deps []dora.Deployment, incs []dora.Incident, windows []dora.Window) {
+	t.Helper()
+	for _, w := range windows {
+		for _, team := range append([]int64{0}, teams...) {
+			td, ti := teamEvents(deps, incs, team)
+			checkTotals(t, s, orgID, team, w, dora.FromEvents(td, ti, w))
+		}
+	}
 }
 
 // checkTotals compares the store's totals of a window with want.

@@ -49,7 +49,6 @@ func checkEvidenceAllowed(anonymity string, w AnswerWrite) error {
 
 // EvidenceRow is the evidence of one answer of a submitted response.
 type EvidenceRow struct {
-	TeamID           int64
 	TeamName         string
 	QuestionnaireKey string
 	QuestionKey      string
@@ -61,24 +60,13 @@ type EvidenceRow struct {
 // active links, by team name. visible limits the teams (nil: all);
 // teamID, when not 0, keeps one team.
 func (s *Store) EvidenceOf(ctx context.Context, orgID, assessmentID int64, visible []int64, teamID int64) ([]EvidenceRow, error) {
-	q := s.conn(ctx).Table("answers a").
-		Select("r.team_id, t.name AS team_name, a.questionnaire_key, a.question_key, a.evidence_url, a.evidence_note").
-		Joins("JOIN responses r ON r.id = a.response_id").
-		Joins("JOIN invitations i ON i.id = r.invitation_id").
-		Joins("JOIN teams t ON t.id = r.team_id").
-		Where("r.org_id = ? AND r.assessment_id = ? AND r.status = ? AND i.revoked_at IS NULL AND a.evidence_url <> ''",
-			orgID, assessmentID, models.ResponseSubmitted)
-	if visible != nil {
-		if len(visible) == 0 {
-			return nil, nil
-		}
-		q = q.Where("r.team_id IN ?", visible)
-	}
-	if teamID != 0 {
-		q = q.Where("r.team_id = ?", teamID)
-	}
 	var out []EvidenceRow
-	if err := q.Order("t.name, r.team_id, r.id").Scan(&out).Error; err != nil {
+	err := s.submittedAnswers(ctx, submittedAnswersQuery{
+		orgID: orgID, assessmentID: assessmentID, visible: visible, teamID: teamID,
+		columns: "a.evidence_url, a.evidence_note",
+		where:   "a.evidence_url <> ''",
+	}, &out)
+	if err != nil {
 		return nil, fmt.Errorf("list evidence: %w", err)
 	}
 	return out, nil

@@ -1,21 +1,15 @@
 package web_test
 
 import (
-	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"gapmap/app/config"
 	"gapmap/app/store/storetest"
 	"gapmap/app/web"
 	"gapmap/models"
-	"gapmap/questionnaires"
 )
 
 // cacheServer is a test server on SQLite that also returns the *web.Server,
@@ -23,24 +17,9 @@ import (
 func cacheServer(t *testing.T) (*web.Server, *testServer) {
 	t.Helper()
 	st := storetest.SQLite(t)
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	cfg := config.Flags(fs, func(string) string { return "" })
-	if err := fs.Parse(nil); err != nil {
-		t.Fatal(err)
-	}
-	cfg.BaseURL = "http://gapmap.test"
-	if err := cfg.Finish(); err != nil {
-		t.Fatalf("config: %v", err)
-	}
-	shipped, err := questionnaires.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Questionnaires: shipped})
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
-	return srv, &testServer{t: t, st: st, app: srv.App(), shipped: shipped, origin: &url.URL{Scheme: "http", Host: "gapmap.test"}}
+	var srv *web.Server
+	ts := newTestServerWith(t, st, serverOptions{server: func(s *web.Server) { srv = s }})
+	return srv, ts
 }
 
 // TestResultsAndDashboardCache: the results API and a round's dashboard

@@ -2,24 +2,16 @@ package web_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/routers/gorillamux"
-	"golang.org/x/crypto/bcrypt"
 
-	"gapmap/app/config"
 	"gapmap/app/results"
 	"gapmap/app/scoring"
-	"gapmap/app/store"
-	"gapmap/app/store/storetest"
 	"gapmap/app/web"
 	"gapmap/models"
 	"gapmap/questionnaires"
@@ -47,48 +39,12 @@ func (m *measuredFake) get(_ context.Context, orgID, teamID int64) (map[string]s
 
 // eachMeasuredServer is eachServer with measuredFor answered by a fake.
 func eachMeasuredServer(t *testing.T, fn func(t *testing.T, ts *testServer, m *measuredFake)) {
-	build := func(t *testing.T, st *store.Store) (*testServer, *measuredFake) {
-		fs := flag.NewFlagSet("test", flag.ContinueOnError)
-		cfg := config.Flags(fs, func(string) string { return "" })
-		if err := fs.Parse(nil); err != nil {
-			t.Fatal(err)
-		}
-		cfg.BaseURL = "http://gapmap.test"
-		if err := cfg.Finish(); err != nil {
-			t.Fatal(err)
-		}
-		shipped, err := questionnaires.Shipped()
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Questionnaires: shipped})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := &measuredFake{byTeam: map[int64]map[string]scoring.Measured{}, calls: map[int64]int64{}}
+	var m *measuredFake // the current subtest's
+	setMeasured := func(srv *web.Server) {
+		m = &measuredFake{byTeam: map[int64]map[string]scoring.Measured{}, calls: map[int64]int64{}}
 		srv.SetMeasured(m.get)
-		return &testServer{t: t, st: st, app: srv.App(), shipped: shipped, origin: &url.URL{Scheme: "http", Host: "gapmap.test"}}, m
 	}
-	t.Run("sqlite", func(t *testing.T) {
-		st, _ := storetest.SQLitePath(t)
-		ts, m := build(t, st)
-		fn(t, ts, m)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		dsn := storetest.PostgresDSN(t)
-		ctx := context.Background()
-		st, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		st.PasswordCost = bcrypt.MinCost
-		ts, m := build(t, st)
-		fn(t, ts, m)
-	})
+	eachServerWith(t, serverOptions{server: setMeasured}, func(t *testing.T, ts *testServer) { fn(t, ts, m) })
 }
 
 // optionAt returns the key of the option of the given level.

@@ -71,23 +71,9 @@ func (s *Server) apiIngestDeployments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	deps, ok := []dora.Deployment(nil), false
-	if !isCSV(c) {
-		deps, ok = fastDeployments(c.Body())
-	}
-	if !ok {
-		items, err := eventItems(c.Body(), isCSV(c), "deployments", deploymentColumns())
-		if err != nil {
-			return err
-		}
-		deps = make([]dora.Deployment, len(items))
-		for i, it := range items {
-			d, err := toDeployment(it)
-			if err != nil {
-				return itemError("deployments", i, err)
-			}
-			deps[i] = d
-		}
+	deps, err := decodeEvents(c, "deployments", deploymentColumns(), fastDeployments, toDeployment)
+	if err != nil {
+		return err
 	}
 	res, err := s.store.IngestDeployments(c.UserContext(), principalOf(c).OrgID, teamID, deps)
 	if err != nil {
@@ -101,29 +87,44 @@ func (s *Server) apiIngestIncidents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	incs, ok := []dora.Incident(nil), false
-	if !isCSV(c) {
-		incs, ok = fastIncidents(c.Body())
-	}
-	if !ok {
-		items, err := eventItems(c.Body(), isCSV(c), "incidents", incidentColumns())
-		if err != nil {
-			return err
-		}
-		incs = make([]dora.Incident, len(items))
-		for i, it := range items {
-			in, err := toIncident(it)
-			if err != nil {
-				return itemError("incidents", i, err)
-			}
-			incs[i] = in
-		}
+	incs, err := decodeEvents(c, "incidents", incidentColumns(), fastIncidents, toIncident)
+	if err != nil {
+		return err
 	}
 	res, err := s.store.IngestIncidents(c.UserContext(), principalOf(c).OrgID, teamID, incs)
 	if err != nil {
 		return err
 	}
 	return c.JSON(res)
+}
+
+// decodeEvents reads the events of a request body (JSON or CSV) named
+// kind: a good JSON body through fast, anything else by slowEvents.
+func decodeEvents[T any](c *fiber.Ctx, kind string, columns []string, fast func([]byte) ([]T, bool), conv func(item) (T, error)) ([]T, error) {
+	if !isCSV(c) {
+		if out, ok := fast(c.Body()); ok {
+			return out, nil
+		}
+	}
+	return slowEvents(c.Body(), isCSV(c), kind, columns, conv)
+}
+
+// slowEvents reads the events of a body field by field (eventItems, then
+// conv on each item), and names the problem of a bad one.
+func slowEvents[T any](body []byte, csv bool, kind string, columns []string, conv func(item) (T, error)) ([]T, error) {
+	items, err := eventItems(body, csv, kind, columns)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, len(items))
+	for i, it := range items {
+		v, err := conv(it)
+		if err != nil {
+			return nil, itemError(kind, i, err)
+		}
+		out[i] = v
+	}
+	return out, nil
 }
 
 // fieldProblem is a problem with one field of one item.

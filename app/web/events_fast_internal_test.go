@@ -12,31 +12,11 @@ import (
 
 // slowDeployments is the field-by-field path of the deployments endpoint.
 func slowDeployments(body []byte) ([]dora.Deployment, error) {
-	items, err := eventItems(body, false, "deployments", deploymentColumns())
-	if err != nil {
-		return nil, err
-	}
-	out := make([]dora.Deployment, len(items))
-	for i, it := range items {
-		if out[i], err = toDeployment(it); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return slowEvents(body, false, "deployments", deploymentColumns(), toDeployment)
 }
 
 func slowIncidents(body []byte) ([]dora.Incident, error) {
-	items, err := eventItems(body, false, "incidents", incidentColumns())
-	if err != nil {
-		return nil, err
-	}
-	out := make([]dora.Incident, len(items))
-	for i, it := range items {
-		if out[i], err = toIncident(it); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return slowEvents(body, false, "incidents", incidentColumns(), toIncident)
 }
 
 // TestFastPathAcceptsWhatTheSlowOneAccepts builds bodies from good and bad

@@ -58,16 +58,32 @@ type testServer struct {
 	db          *gorm.DB
 }
 
+// serverOptions change what the harness builds: config the default
+// configuration, deps the dependencies (a job runner, metrics), and server
+// the *web.Server before it serves (test hooks such as SetMeasured). A nil
+// one changes nothing.
+type serverOptions struct {
+	config func(*config.Config)
+	deps   func(*web.Deps)
+	server func(*web.Server)
+}
+
 // newTestServer builds the web application on st with the default
 // configuration, changed by mutate when it is not nil.
 func newTestServer(t *testing.T, st *store.Store, mutate func(*config.Config)) *testServer {
 	t.Helper()
-	app, shipped, cfg := buildApp(t, st, mutate)
+	return newTestServerWith(t, st, serverOptions{config: mutate})
+}
+
+// newTestServerWith is newTestServer with any of the options.
+func newTestServerWith(t *testing.T, st *store.Store, o serverOptions) *testServer {
+	t.Helper()
+	srv, shipped, cfg := buildServer(t, st, o)
 	origin, err := url.Parse(cfg.BaseURL)
 	if err != nil || origin.Host == "" {
 		origin = &url.URL{Scheme: "http", Host: "gapmap.test"}
 	}
-	return &testServer{t: t, st: st, app: app, shipped: shipped, origin: origin}
+	return &testServer{t: t, st: st, app: srv.App(), shipped: shipped, origin: origin}
 }
 
 // testApp builds the application as gapmap serve does, with the default
@@ -75,11 +91,11 @@ func newTestServer(t *testing.T, st *store.Store, mutate func(*config.Config)) *
 // questionnaires.
 func testApp(tb testing.TB, st *store.Store, mutate func(*config.Config)) (*fiber.App, []*questionnaires.Questionnaire) {
 	tb.Helper()
-	app, shipped, _ := buildApp(tb, st, mutate)
-	return app, shipped
+	srv, shipped, _ := buildServer(tb, st, serverOptions{config: mutate})
+	return srv.App(), shipped
 }
 
-func buildApp(tb testing.TB, st *store.Store, mutate func(*config.Config)) (*fiber.App, []*questionnaires.Questionnaire, *config.Config) {
+func buildServer(tb testing.TB, st *store.Store, o serverOptions) (*web.Server, []*questionnaires.Questionnaire, *config.Config) {
 	tb.Helper()
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	cfg := config.Flags(fs, func(string) string { return "" })
@@ -87,8 +103,8 @@ func buildApp(tb testing.TB, st *store.Store, mutate func(*config.Config)) (*fib
 		tb.Fatal(err)
 	}
 	cfg.BaseURL = "http://gapmap.test"
-	if mutate != nil {
-		mutate(cfg)
+	if o.config != nil {
+		o.config(cfg)
 	}
 	if err := cfg.Finish(); err != nil {
 		tb.Fatalf("config: %v", err)
@@ -97,19 +113,31 @@ func buildApp(tb testing.TB, st *store.Store, mutate func(*config.Config)) (*fib
 	if err != nil {
 		tb.Fatalf("shipped questionnaires: %v", err)
 	}
-	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Questionnaires: shipped})
+	deps := web.Deps{Store: st, Config: *cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Questionnaires: shipped}
+	if o.deps != nil {
+		o.deps(&deps)
+	}
+	srv, err := web.New(deps)
 	if err != nil {
 		tb.Fatalf("web.New: %v", err)
 	}
-	return srv.App(), shipped, cfg
+	if o.server != nil {
+		o.server(srv)
+	}
+	return srv, shipped, cfg
 }
 
 // eachServer runs fn on a server backed by SQLite and one backed by
 // PostgreSQL (skipped without GAPMAP_TEST_POSTGRES).
 func eachServer(t *testing.T, mutate func(*config.Config), fn func(t *testing.T, ts *testServer)) {
+	eachServerWith(t, serverOptions{config: mutate}, fn)
+}
+
+// eachServerWith is eachServer with any of the options.
+func eachServerWith(t *testing.T, o serverOptions, fn func(t *testing.T, ts *testServer)) {
 	t.Run("sqlite", func(t *testing.T) {
 		st, path := storetest.SQLitePath(t)
-		ts := newTestServer(t, st, mutate)
+		ts := newTestServerWith(t, st, o)
 		ts.driver, ts.dsn = "sqlite", store.SQLiteDSN(path)
 		fn(t, ts)
 	})
@@ -125,7 +153,7 @@ func eachServer(t *testing.T, mutate func(*config.Config), fn func(t *testing.T,
 			t.Fatalf("migrate: %v", err)
 		}
 		st.PasswordCost = bcrypt.MinCost
-		ts := newTestServer(t, st, mutate)
+		ts := newTestServerWith(t, st, o)
 		ts.driver, ts.dsn = "postgres", dsn
 		fn(t, ts)
 	})

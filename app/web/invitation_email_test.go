@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"gapmap/app/config"
 	"gapmap/app/mail/mailtest"
 )
 
@@ -37,12 +36,7 @@ func TestInvitationEmail(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := mailtest.Start(t, tt.refuse)
-			mutate := func(c *config.Config) {
-				if tt.mail {
-					c.SMTPURL, c.MailFrom = "smtp://"+srv.Addr+"?insecure=1", "gapmap@example.com"
-				}
-			}
-			eachServer(t, mutate, func(t *testing.T, ts *testServer) {
+			eachServer(t, mailIf(srv, tt.mail), func(t *testing.T, ts *testServer) {
 				o := ts.newOrgOwnedBy("Acme <Ops>", "owner@acme.example", "Blue")
 				r := ts.newRound(o)
 				path := fmt.Sprintf("/api/v1/assessments/%d/invitations", r.ID)
@@ -101,8 +95,7 @@ func TestInvitationEmail(t *testing.T) {
 // TestAnonymousRoundRefusesEmail: an address would tell who holds a link.
 func TestAnonymousRoundRefusesEmail(t *testing.T) {
 	srv := mailtest.Start(t, 0)
-	mutate := func(c *config.Config) { c.SMTPURL, c.MailFrom = "smtp://"+srv.Addr+"?insecure=1", "gapmap@example.com" }
-	eachServer(t, mutate, func(t *testing.T, ts *testServer) {
+	eachServer(t, mailOn(srv), func(t *testing.T, ts *testServer) {
 		o := ts.newOrg("Anon Org", "Big")
 		var a struct{ ID int64 }
 		ts.want(ts.call("POST", "/api/v1/assessments", o.Token, map[string]any{
@@ -124,12 +117,7 @@ func TestAnonymousRoundRefusesEmail(t *testing.T) {
 func TestInvitationEmailForm(t *testing.T) {
 	srv := mailtest.Start(t, 0)
 	for _, on := range []bool{true, false} {
-		mutate := func(c *config.Config) {
-			if on {
-				c.SMTPURL, c.MailFrom = "smtp://"+srv.Addr+"?insecure=1", "gapmap@example.com"
-			}
-		}
-		eachServer(t, mutate, func(t *testing.T, ts *testServer) {
+		eachServer(t, mailIf(srv, on), func(t *testing.T, ts *testServer) {
 			o := ts.newOrg("Form Org", "Blue")
 			r := ts.newRound(o)
 			c := ts.client()

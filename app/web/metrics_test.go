@@ -2,12 +2,8 @@ package web_test
 
 import (
 	"context"
-	"flag"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -16,14 +12,12 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"gapmap/app/config"
 	"gapmap/app/jobs"
 	"gapmap/app/metrics"
 	"gapmap/app/results"
 	"gapmap/app/store"
 	"gapmap/app/store/storetest"
 	"gapmap/app/web"
-	"gapmap/questionnaires"
 )
 
 // metricsServer is a test server with metrics on, as gapmap serve wires
@@ -36,29 +30,11 @@ func metricsServer(t *testing.T) (*testServer, string) {
 		DBStats:       st.DBStats,
 	})
 	runner := jobs.New(st, jobs.Options{})
-	results.RegisterObserved(runner, st, m)
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	cfg := config.Flags(fs, func(string) string { return "" })
-	if err := fs.Parse(nil); err != nil {
-		t.Fatal(err)
-	}
-	cfg.BaseURL = "http://gapmap.test"
-	if err := cfg.Finish(); err != nil {
-		t.Fatal(err)
-	}
-	shipped, err := questionnaires.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := web.New(web.Deps{Store: st, Config: *cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Questionnaires: shipped, Jobs: runner, Metrics: m})
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
+	results.Register(runner, st, m)
+	ts := newTestServerWith(t, st, serverOptions{deps: func(d *web.Deps) { d.Jobs, d.Metrics = runner, m }})
 	scrape := httptest.NewServer(m.Handler())
 	t.Cleanup(scrape.Close)
-	origin, _ := url.Parse(cfg.BaseURL)
-	return &testServer{t: t, st: st, app: srv.App(), shipped: shipped, origin: origin}, scrape.URL + "/metrics"
+	return ts, scrape.URL + "/metrics"
 }
 
 // scrape fetches and parses the metrics in the Prometheus text format.

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"gapmap/app/config"
 	"gapmap/app/mail/mailtest"
 	"gapmap/app/store"
 	"gapmap/models"
@@ -19,12 +18,8 @@ import (
 func TestMemberInviteEmail(t *testing.T) {
 	srv := mailtest.Start(t, 0)
 	for _, on := range []bool{true, false} {
-		var mutate func(*config.Config)
-		if on {
-			mutate = mailOn(srv)
-		}
 		t.Run(fmt.Sprintf("mail=%v", on), func(t *testing.T) {
-			eachServer(t, mutate, func(t *testing.T, ts *testServer) {
+			eachServer(t, mailIf(srv, on), func(t *testing.T, ts *testServer) {
 				o := ts.newOrgOwnedBy("Acme <Ops>", fmt.Sprintf("owner-%v@acme.example", on), "Blue")
 				c := ts.client()
 				c.login(o.Owner.Email)
@@ -65,12 +60,8 @@ func TestMemberInviteEmail(t *testing.T) {
 func TestRoundSummaryEmail(t *testing.T) {
 	srv := mailtest.Start(t, 0)
 	for _, on := range []bool{true, false} {
-		var mutate func(*config.Config)
-		if on {
-			mutate = mailOn(srv)
-		}
 		t.Run(fmt.Sprintf("mail=%v", on), func(t *testing.T) {
-			eachServer(t, mutate, func(t *testing.T, ts *testServer) {
+			eachServer(t, mailIf(srv, on), func(t *testing.T, ts *testServer) {
 				o := ts.newOrgOwnedBy("Acme <Ops>", fmt.Sprintf("owner-%v@acme.example", on), "Blue", "Green")
 				ts.addPerson(o, fmt.Sprintf("admin-%v@acme.example", on), models.RoleAdmin)
 				ts.addPerson(o, fmt.Sprintf("lead-%v@acme.example", on), models.RoleLeader)

@@ -136,7 +136,7 @@ func TestOpenAPIRequestsAndResponses(t *testing.T) {
 	relay := mailtest.Start(t, 0)
 	moreFailures := func(c *config.Config) {
 		c.Limits.TokenFailures = 100
-		c.SMTPURL, c.MailFrom = "smtp://"+relay.Addr+"?insecure=1", "gapmap@example.com"
+		mailOn(relay)(c)
 	}
 	eachServer(t, moreFailures, func(t *testing.T, ts *testServer) {
 		doc := loadOpenAPI(t, ts)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"gapmap/app/config"
 	"gapmap/app/mail/mailtest"
 )
 
@@ -16,8 +15,7 @@ import (
 // ends, and the old password stops working.
 func TestPasswordReset(t *testing.T) {
 	srv := mailtest.Start(t, 0)
-	mutate := func(c *config.Config) { c.SMTPURL, c.MailFrom = "smtp://"+srv.Addr+"?insecure=1", "gapmap@example.com" }
-	eachServer(t, mutate, func(t *testing.T, ts *testServer) {
+	eachServer(t, mailOn(srv), func(t *testing.T, ts *testServer) {
 		o := ts.newOrgOwnedBy("Acme", "owner@acme.example", "Blue")
 		other := ts.client()
 		other.login("owner@acme.example")

@@ -12,8 +12,17 @@ import (
 	"gapmap/models"
 )
 
+// mailOn turns email on, through srv.
 func mailOn(srv *mailtest.Server) func(*config.Config) {
 	return func(c *config.Config) { c.SMTPURL, c.MailFrom = "smtp://"+srv.Addr+"?insecure=1", "gapmap@example.com" }
+}
+
+// mailIf is mailOn when on, and changes nothing otherwise.
+func mailIf(srv *mailtest.Server, on bool) func(*config.Config) {
+	if !on {
+		return nil
+	}
+	return mailOn(srv)
 }
 
 // TestRemindersSetting: a round takes reminder days on creation and by

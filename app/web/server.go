@@ -166,7 +166,7 @@ func (s *Server) App() *fiber.App { return s.app }
 // results recompute (timed by obs when it is set) and, when email is
 // configured, the outbox sender; the webhook sender always. It says plainly when email is off.
 func RegisterWork(r *jobs.Runner, st *store.Store, cfg config.Config, obs results.Observer, log *slog.Logger) error {
-	results.RegisterObserved(r, st, obs)
+	results.Register(r, st, obs)
 	webhooks.Register(r, st, webhooks.Options{AllowPrivate: cfg.WebhookAllowPrivate})
 	if !cfg.MailEnabled() {
 		log.Info("email is off: set --smtp-url (GAPMAP_SMTP_URL) and --mail-from to send invitations and password resets")

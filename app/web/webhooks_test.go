@@ -3,37 +3,17 @@ package web_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"gapmap/app/config"
+	"gapmap/app/jobs/jobstest"
 	"gapmap/app/store/storetest"
 	"gapmap/app/webhooks"
 )
-
-// hookReceiver keeps the requests an httptest server received.
-type hookReceiver struct {
-	mu     sync.Mutex
-	events []string
-	bodies [][]byte
-	sigs   []string
-}
-
-func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	b, _ := io.ReadAll(r.Body)
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.events = append(h.events, r.Header.Get("X-Gapmap-Event"))
-	h.bodies = append(h.bodies, b)
-	h.sigs = append(h.sigs, r.Header.Get("X-Gapmap-Signature"))
-	w.WriteHeader(http.StatusOK)
-}
 
 // TestWebhooksEndToEnd: a webhook added through the API receives the
 // signed events of a submission (the test server settles jobs after each
@@ -41,14 +21,12 @@ func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func TestWebhooksEndToEnd(t *testing.T) {
 	allowPrivate := func(c *config.Config) { c.WebhookAllowPrivate = true }
 	eachServer(t, allowPrivate, func(t *testing.T, ts *testServer) {
-		rc := &hookReceiver{}
-		srv := httptest.NewServer(rc)
-		defer srv.Close()
+		rc := jobstest.StartReceiver(t, 0)
 		o := ts.newOrg("Hooked", "Blue")
 		other := ts.newOrg("Unhooked", "Red")
 		const secret = "a long enough secret"
 		hook := ts.want(ts.call("POST", "/api/v1/webhooks", o.Token, map[string]any{
-			"url": srv.URL + "/in", "events": []string{"response.submitted", "results.updated"}, "secret": secret,
+			"url": rc.URL + "/in", "events": []string{"response.submitted", "results.updated"}, "secret": secret,
 		}), http.StatusCreated, "create webhook")
 		id := int64(hook.field(t, "id").(float64))
 
@@ -61,15 +39,18 @@ func TestWebhooksEndToEnd(t *testing.T) {
 		ts.answerAll(r.Tokens[0])
 		ts.want(ts.call("POST", "/api/v1/survey/"+r.Tokens[0]+"/submit", "", nil), http.StatusOK, "submit")
 
-		rc.mu.Lock()
-		events := append([]string(nil), rc.events...)
-		rc.mu.Unlock()
+		got := rc.Requests()
+		var events []string
+		for _, req := range got {
+			events = append(events, req.Header.Get("X-Gapmap-Event"))
+		}
 		if strings.Join(events, ",") != "response.submitted,results.updated" {
 			t.Fatalf("received events %v, want response.submitted then results.updated", events)
 		}
-		for i, b := range rc.bodies {
-			if rc.sigs[i] != webhooks.Sign(secret, b) {
-				t.Errorf("event %d: signature %q does not match the body", i, rc.sigs[i])
+		for i, req := range got {
+			b, sig := req.Body, req.Header.Get("X-Gapmap-Signature")
+			if sig != webhooks.Sign(secret, b) {
+				t.Errorf("event %d: signature %q does not match the body", i, sig)
 			}
 			var env struct {
 				Event string         `json:"event"`

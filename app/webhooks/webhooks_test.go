@@ -4,62 +4,21 @@ import (
 	"context"
 	"crypto/hmac"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"gapmap/app/apperr"
 	"gapmap/app/jobs"
+	"gapmap/app/jobs/jobstest"
 	"gapmap/app/store"
 	"gapmap/app/store/storetest"
 	"gapmap/app/webhooks"
 	"gapmap/models"
 	"gapmap/questionnaires"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// receiver is an HTTP endpoint that answers fail times with 503, then 204,
-// and keeps what it received.
-type receiver struct {
-	mu   sync.Mutex
-	fail int
-	got  []*http.Request
-	body [][]byte
-}
-
-func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	b, _ := io.ReadAll(r.Body)
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	rc.got = append(rc.got, r)
-	rc.body = append(rc.body, b)
-	if rc.fail != 0 {
-		if rc.fail > 0 {
-			rc.fail--
-		}
-		http.Error(w, "busy, try later", http.StatusServiceUnavailable)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (rc *receiver) count() int { rc.mu.Lock(); defer rc.mu.Unlock(); return len(rc.got) }
 
 // closedRound makes an organization with a webhook to url for round.closed
 // and closes a round, which queues one delivery.
@@ -92,15 +51,6 @@ func closedRound(t *testing.T, st *store.Store, url string) (orgID, hookID int64
 	return org.ID, hook.ID
 }
 
-func drain(t *testing.T, r *jobs.Runner) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := r.RunDue(ctx); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestDelivery(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -119,17 +69,15 @@ func TestDelivery(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, st *store.Store) {
-				rc := &receiver{fail: tt.fail}
-				srv := httptest.NewServer(rc)
-				defer srv.Close()
-				c := &clock{t: time.Now().Add(time.Second)}
+				rc := jobstest.StartReceiver(t, tt.fail)
+				c := jobstest.NewClock(time.Now().Add(time.Second))
 				r := jobs.New(st, jobs.Options{Clock: c.Now, Jitter: func() float64 { return 0 }})
 				webhooks.Register(r, st, webhooks.Options{AllowPrivate: true, MaxAge: 2 * time.Hour, Backoff: time.Second, Timeout: 10 * time.Second, Clock: c.Now})
-				orgID, hookID := closedRound(t, st, srv.URL+"/hook?k=v")
-				drain(t, r)
+				orgID, hookID := closedRound(t, st, rc.URL+"/hook?k=v")
+				jobstest.RunDue(t, r)
 				for _, w := range tt.waits {
-					c.Add(w)
-					drain(t, r)
+					c.Advance(w)
+					jobstest.RunDue(t, r)
 				}
 				ds, err := st.WebhookDeliveries(context.Background(), orgID, hookID, 0)
 				if err != nil || len(ds) != 1 {
@@ -142,11 +90,12 @@ func TestDelivery(t *testing.T) {
 				if !strings.Contains(d.LastError, tt.errSubstr) || strings.Contains(d.LastError, "k=v") {
 					t.Errorf("last error %q, want it to contain %q and no query", d.LastError, tt.errSubstr)
 				}
-				if rc.count() != tt.attempts {
-					t.Fatalf("receiver saw %d requests, want %d", rc.count(), tt.attempts)
+				got := rc.Requests()
+				if len(got) != tt.attempts {
+					t.Fatalf("receiver saw %d requests, want %d", len(got), tt.attempts)
 				}
-				for i, req := range rc.got {
-					body := rc.body[i]
+				for i, req := range got {
+					body := req.Body
 					if string(body) != d.Payload {
 						t.Errorf("request %d body %s, want %s", i, body, d.Payload)
 					}
@@ -169,10 +118,10 @@ func TestDelivery(t *testing.T) {
 					t.Errorf("delivered with last status %d at %v", d.LastStatus, d.DeliveredAt)
 				}
 				// Nothing is due any more: another run sends nothing.
-				c.Add(time.Hour)
-				drain(t, r)
-				if rc.count() != tt.attempts {
-					t.Errorf("receiver saw %d requests after the end, want %d", rc.count(), tt.attempts)
+				c.Advance(time.Hour)
+				jobstest.RunDue(t, r)
+				if n := len(rc.Requests()); n != tt.attempts {
+					t.Errorf("receiver saw %d requests after the end, want %d", n, tt.attempts)
 				}
 			})
 		})
@@ -184,16 +133,14 @@ func TestDelivery(t *testing.T) {
 // when the connection is made, and the receiver sees nothing.
 func TestConnectTimeCheck(t *testing.T) {
 	st := storetest.SQLite(t)
-	rc := &receiver{}
-	srv := httptest.NewServer(rc)
-	defer srv.Close()
-	c := &clock{t: time.Now().Add(time.Second)}
+	rc := jobstest.StartReceiver(t, 0)
+	c := jobstest.NewClock(time.Now().Add(time.Second))
 	r := jobs.New(st, jobs.Options{Clock: c.Now, Jitter: func() float64 { return 0 }})
 	webhooks.Register(r, st, webhooks.Options{Backoff: time.Second, Timeout: 5 * time.Second, Clock: c.Now})
 	// The store takes the URL as checked; "localhost" stands for a name
 	// that now resolves to loopback.
-	orgID, hookID := closedRound(t, st, strings.Replace(srv.URL, "127.0.0.1", "localhost", 1))
-	drain(t, r)
+	orgID, hookID := closedRound(t, st, strings.Replace(rc.URL, "127.0.0.1", "localhost", 1))
+	jobstest.RunDue(t, r)
 	ds, err := st.WebhookDeliveries(context.Background(), orgID, hookID, 0)
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("%d deliveries, %v", len(ds), err)
@@ -201,8 +148,8 @@ func TestConnectTimeCheck(t *testing.T) {
 	if ds[0].Status != models.DeliveryQueued || !strings.Contains(ds[0].LastError, "a loopback address") {
 		t.Errorf("delivery %q, last error %q", ds[0].Status, ds[0].LastError)
 	}
-	if rc.count() != 0 {
-		t.Errorf("the receiver saw %d requests", rc.count())
+	if n := len(rc.Requests()); n != 0 {
+		t.Errorf("the receiver saw %d requests", n)
 	}
 }
 

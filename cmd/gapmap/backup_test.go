@@ -21,6 +21,7 @@ import (
 // liveServer is gapmap serve running in this process, as the binary runs it.
 type liveServer struct {
 	addr, metricsAddr string
+	out, errOut       *syncBuffer // what it printed
 	stop              func()
 }
 
@@ -28,35 +29,41 @@ type liveServer struct {
 // listens; the test's end stops it.
 func startServer(t *testing.T, db string, extra ...string) *liveServer {
 	t.Helper()
+	return startRun(t, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, extra...), nil)
+}
+
+// startRun runs gapmap with args (which make it serve on a free port) and
+// the environment env, and returns once it listens; stop ends it and
+// checks that it stopped cleanly, and the test's end stops it.
+func startRun(t *testing.T, args []string, env map[string]string) *liveServer {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut syncBuffer
+	s := &liveServer{out: &syncBuffer{}, errOut: &syncBuffer{}}
 	done := make(chan error, 1)
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, extra...)
 	go func() {
-		done <- run(ctx, args, &out, &errOut, func(string) string { return "" })
+		done <- run(ctx, args, s.out, s.errOut, func(k string) string { return env[k] })
 	}()
 	listening := regexp.MustCompile(`msg="gapmap listening" url=\S+ addr=(\S+)`)
 	metricsRe := regexp.MustCompile(`msg="metrics listening" addr=(\S+)`)
-	s := &liveServer{}
 	deadline := time.Now().Add(60 * time.Second)
 	for s.addr == "" {
 		select {
 		case err := <-done:
 			cancel()
-			t.Fatalf("serve %s ended early: %v\n%s", db, err, errOut.String())
+			t.Fatalf("gapmap %q ended early: %v\n%s", args, err, s.errOut.String())
 		default:
 		}
 		if time.Now().After(deadline) {
 			cancel()
-			t.Fatalf("serve %s did not start; stderr:\n%s", db, errOut.String())
+			t.Fatalf("gapmap %q did not start; stdout:\n%s\nstderr:\n%s", args, s.out.String(), s.errOut.String())
 		}
-		if m := listening.FindStringSubmatch(errOut.String()); m != nil {
+		if m := listening.FindStringSubmatch(s.errOut.String()); m != nil {
 			s.addr = m[1]
 		} else {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	if m := metricsRe.FindStringSubmatch(errOut.String()); m != nil {
+	if m := metricsRe.FindStringSubmatch(s.errOut.String()); m != nil {
 		s.metricsAddr = m[1]
 	}
 	var once sync.Once
@@ -69,10 +76,10 @@ func startServer(t *testing.T, db string, extra ...string) *liveServer {
 			select {
 			case err := <-done:
 				if err != nil {
-					t.Errorf("serve %s stopped with %v", db, err)
+					t.Errorf("gapmap %q stopped with %v", args, err)
 				}
 			case <-time.After(30 * time.Second):
-				t.Errorf("serve %s did not stop", db)
+				t.Errorf("gapmap %q did not stop after its context ended", args)
 			}
 		})
 	}

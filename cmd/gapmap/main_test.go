@@ -350,35 +350,11 @@ func (s *syncBuffer) String() string {
 // the way SIGTERM does.
 func TestServe(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "gapmap.db")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out, errOut syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--db", db}, &out, &errOut, func(string) string { return "" })
-	}()
-	addrRe := regexp.MustCompile(`addr=(127\.0\.0\.1:[0-9]+)`)
-	var addr string
-	deadline := time.Now().Add(30 * time.Second)
-	for addr == "" {
-		select {
-		case err := <-done:
-			t.Fatalf("serve ended early: %v\n%s", err, errOut.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start; stderr:\n%s", errOut.String())
-		}
-		if m := addrRe.FindStringSubmatch(errOut.String()); m != nil {
-			addr = m[1]
-		} else {
-			time.Sleep(20 * time.Millisecond)
-		}
+	srv := startRun(t, []string{"--addr", "127.0.0.1:0", "--db", db}, nil)
+	if !strings.Contains(srv.out.String(), "gapmap is ready") {
+		t.Errorf("stdout %q lacks the ready line", srv.out.String())
 	}
-	if !strings.Contains(out.String(), "gapmap is ready") {
-		t.Errorf("stdout %q lacks the ready line", out.String())
-	}
-	resp, err := http.Get("http://" + addr + "/healthz")
+	resp, err := http.Get("http://" + srv.addr + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,16 +362,8 @@ func TestServe(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("/healthz = %d", resp.StatusCode)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve after shutdown: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop after its context ended")
-	}
-	if !strings.Contains(errOut.String(), "shutting down") {
-		t.Errorf("no shutdown line in the log:\n%s", errOut.String())
+	srv.stop()
+	if !strings.Contains(srv.errOut.String(), "shutting down") {
+		t.Errorf("no shutdown line in the log:\n%s", srv.errOut.String())
 	}
 }

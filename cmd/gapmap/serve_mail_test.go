@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -24,41 +23,27 @@ func TestServeDemoSendsMail(t *testing.T) {
 	relay := mailtest.Start(t, 0)
 	db := filepath.Join(t.TempDir(), "gapmap.db")
 	env := map[string]string{"GAPMAP_SMTP_URL": "smtp://" + relay.Addr + "?insecure=1", "GAPMAP_MAIL_FROM": "gapmap@example.com"}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out, errOut syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--demo"}, &out, &errOut, func(k string) string { return env[k] })
-	}()
-	addrRe := regexp.MustCompile(`addr=(127\.0\.0\.1:[0-9]+)`)
+	srv := startRun(t, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--demo"}, env)
 	emailRe := regexp.MustCompile(`Email:\s+(\S+)`)
-	var addr, owner string
+	var owner string
 	deadline := time.Now().Add(60 * time.Second)
-	for addr == "" || owner == "" {
-		select {
-		case err := <-done:
-			t.Fatalf("serve ended early: %v\n%s", err, errOut.String())
-		default:
-		}
+	for owner == "" {
 		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start; stdout:\n%s\nstderr:\n%s", out.String(), errOut.String())
+			t.Fatalf("serve --demo printed no owner; stdout:\n%s", srv.out.String())
 		}
-		if m := addrRe.FindStringSubmatch(errOut.String()); m != nil {
-			addr = m[1]
-		}
-		if m := emailRe.FindStringSubmatch(out.String()); m != nil {
+		if m := emailRe.FindStringSubmatch(srv.out.String()); m != nil {
 			owner = m[1]
+		} else {
+			time.Sleep(20 * time.Millisecond)
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
-	if !strings.Contains(errOut.String(), "email is on") {
-		t.Fatalf("the log does not say that email is on:\n%s", errOut.String())
+	if !strings.Contains(srv.errOut.String(), "email is on") {
+		t.Fatalf("the log does not say that email is on:\n%s", srv.errOut.String())
 	}
 
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	base := "http://" + addr
+	base := "http://" + srv.addr
 	resp, err := client.Get(base + "/password/forgot")
 	if err != nil {
 		t.Fatal(err)
@@ -88,17 +73,9 @@ func TestServeDemoSendsMail(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no email reached the relay within 30 s; stderr:\n%s", errOut.String())
+			t.Fatalf("no email reached the relay within 30 s; stderr:\n%s", srv.errOut.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve after shutdown: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop after its context ended")
-	}
+	srv.stop()
 }

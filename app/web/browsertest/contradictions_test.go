@@ -86,26 +86,8 @@ func TestContradictionOnTheTeamView(t *testing.T) {
 func btSeedDoraRound(t *testing.T, srv *btServer) (*models.Org, *models.Team, *store.AssessmentInfo, *questionnaires.Questionnaire, *store.Survey) {
 	t.Helper()
 	ctx := context.Background()
-	st := srv.Store
-	org, _, err := st.SignUp(ctx, "Acme", "lead@acme.example", svPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	team, err := st.CreateTeam(ctx, org.ID, "Payments")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var choice []store.QuestionnaireChoice
-	for _, q := range srv.Shipped {
-		if q.Key == "cncf-platform-maturity" {
-			choice = append(choice, store.QuestionnaireChoice{Q: q})
-		}
-	}
-	q := choice[0].Q
-	a, err := st.CreateAssessment(ctx, org.ID, store.AssessmentInput{Name: "Q4 review", Questionnaires: choice, TeamIDs: []int64{team.ID}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := btSeedRound(t, srv, btRoundSpec{Org: "Acme", Email: "lead@acme.example", Team: "Payments", Round: "Q4 review", Questionnaires: []string{"cncf-platform-maturity"}})
+	org, team, a, q := r.Org, r.Team, r.Round, r.Qs[0]
 	var answers []store.SeedAnswer
 	for _, d := range q.Dimensions {
 		for _, qu := range d.Questions {
@@ -121,11 +103,11 @@ func btSeedDoraRound(t *testing.T, srv *btServer) (*models.Org, *models.Team, *s
 			}
 		}
 	}
-	tokens, err := st.SeedResponses(ctx, org.ID, a.ID, []store.SeedResponse{{TeamID: team.ID, Label: "lead", Answers: answers}})
+	tokens, err := srv.Store.SeedResponses(ctx, org.ID, a.ID, []store.SeedResponse{{TeamID: team.ID, Label: "lead", Answers: answers}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sv, err := st.SurveyByToken(ctx, tokens[0])
+	sv, err := srv.Store.SurveyByToken(ctx, tokens[0])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,36 +32,20 @@ func TestSurveyInGerman(t *testing.T) {
 	b := btStartBrowser(t)
 	st, base := srv.Store, srv.URL
 	bg := context.Background()
-	org, _, err := st.SignUp(bg, "Beispiel GmbH", "admin@beispiel.example", svPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	team, err := st.CreateTeam(bg, org.ID, "Plattform")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cncf *store.QuestionnaireChoice
-	for _, q := range srv.Shipped {
-		if q.Key == "cncf-platform-maturity" {
-			cncf = &store.QuestionnaireChoice{Q: q}
-		}
-	}
-	round, err := st.CreateAssessment(bg, org.ID, store.AssessmentInput{Name: "Frühjahrsrunde", Questionnaires: []store.QuestionnaireChoice{*cncf}, TeamIDs: []int64{team.ID}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := btSeedRound(t, srv, btRoundSpec{Org: "Beispiel GmbH", Email: "admin@beispiel.example", Team: "Plattform", Round: "Frühjahrsrunde", Questionnaires: []string{"cncf-platform-maturity"}})
+	org, team, round, cncf := r.Org, r.Team, r.Round, r.Qs[0]
 	// Every question but the first is answered already: the respondent
 	// answers that one in the browser and walks on to the review.
 	var answers []store.SeedAnswer
 	first := ""
-	for _, d := range cncf.Q.Dimensions {
+	for _, d := range cncf.Dimensions {
 		for _, qu := range d.Questions {
 			if first == "" {
 				first = qu.Key
 				continue
 			}
 			o := qu.Options[2]
-			answers = append(answers, store.SeedAnswer{Questionnaire: cncf.Q.Key, Question: qu.Key, Option: &o.Key, Level: &o.Level})
+			answers = append(answers, store.SeedAnswer{Questionnaire: cncf.Key, Question: qu.Key, Option: &o.Key, Level: &o.Level})
 		}
 	}
 	tokens, err := st.SeedResponses(bg, org.ID, round.ID, []store.SeedResponse{{TeamID: team.ID, Label: "Lena", Answers: answers}})

@@ -20,24 +20,8 @@ func TestMeasuresOnAPhone(t *testing.T) {
 	b := btStartBrowser(t)
 	ctx := context.Background()
 	st := srv.Store
-	org, _, err := st.SignUp(ctx, "Acme", "dx@acme.example", svPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	team, err := st.CreateTeam(ctx, org.ID, "Payments")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var choice []store.QuestionnaireChoice
-	for _, q := range srv.Shipped {
-		if q.Key == "developer-experience" {
-			choice = append(choice, store.QuestionnaireChoice{Q: q})
-		}
-	}
-	a, err := st.CreateAssessment(ctx, org.ID, store.AssessmentInput{Name: "DX survey", Questionnaires: choice, TeamIDs: []int64{team.ID}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := btSeedRound(t, srv, btRoundSpec{Org: "Acme", Email: "dx@acme.example", Team: "Payments", Round: "DX survey", Questionnaires: []string{"developer-experience"}})
+	org, team, a := r.Org, r.Team, r.Round
 	invs, err := st.CreateInvitations(ctx, org.ID, a.ID, nil, []store.NewInvitation{{TeamID: team.ID, Label: "dev"}})
 	if err != nil {
 		t.Fatal(err)

@@ -38,27 +38,15 @@ func TestSurveyDetailsOnAPhone(t *testing.T) {
 	srv := btStartServer(t)
 	ctx := context.Background()
 	st := srv.Store
-	org, _, err := st.SignUp(ctx, "Acme", "admin@acme.example", svPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	team, err := st.CreateTeam(ctx, org.ID, "Payments")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var choices []store.QuestionnaireChoice
+	r := btSeedRound(t, srv, btRoundSpec{Org: "Acme", Email: "admin@acme.example", Team: "Payments", Round: "Spring round"})
+	org, team, round := r.Org, r.Team, r.Round
 	var all []store.SeedAnswer
-	for _, q := range srv.Shipped {
-		choices = append(choices, store.QuestionnaireChoice{Q: q})
+	for _, q := range r.Qs {
 		for _, d := range q.Dimensions {
 			for _, qu := range d.Questions {
 				all = append(all, pgAnswer(q, qu))
 			}
 		}
-	}
-	round, err := st.CreateAssessment(ctx, org.ID, store.AssessmentInput{Name: "Spring round", Questionnaires: choices, TeamIDs: []int64{team.ID}})
-	if err != nil {
-		t.Fatal(err)
 	}
 	invs, err := st.CreateInvitations(ctx, org.ID, round.ID, nil, []store.NewInvitation{{TeamID: team.ID, Label: "phone"}})
 	if err != nil {
