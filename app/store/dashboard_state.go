@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -10,11 +11,12 @@ import (
 	"gapmap/app/dora"
 )
 
-// DashboardState is what one read says about everything a round's
-// dashboard page can show: a digest of the rows it is built from, whether
-// the round exists in the organization, and whether the organization has
-// delivery rollups in the window (then the page depends on them too).
-type DashboardState struct {
+// RoundState is what one read says about everything a round's dashboard
+// page (DashboardState) or results answer (ResultsState) can show: a
+// digest of the rows it is built from, whether the round exists in the
+// organization, and whether the organization has delivery rollups in the
+// window (then what is shown depends on them too).
+type RoundState struct {
 	Digest   [sha256.Size]byte
 	Found    bool
 	Delivery bool
@@ -58,16 +60,50 @@ ORDER BY 1, 2, 3`
 // window w (see dashboardStateSQL). Readers cache a rendered page under
 // its Digest: the digest is read before the page is built, so a page is
 // never older than the digest it is kept under.
-func (s *Store) DashboardState(ctx context.Context, orgID, id, userID int64, w dora.Window) (DashboardState, error) {
-	var st DashboardState
-	join := "" // as in Assessment: SQLite walks the round's teams first
-	if !s.postgres {
-		join = "CROSS "
-	}
-	rows, err := s.conn(ctx).Raw(fmt.Sprintf(dashboardStateSQL, join),
-		orgID, orgID, id, orgID, orgID, RecomputeKind, recomputeKey(id), id, orgID, orgID, w.From, w.To, userID).Rows()
+func (s *Store) DashboardState(ctx context.Context, orgID, id, userID int64, w dora.Window) (RoundState, error) {
+	h, err := s.hot(ctx)
 	if err != nil {
-		return st, fmt.Errorf("read dashboard state: %w", err)
+		return RoundState{}, err
+	}
+	return roundState(ctx, id, h.dashState,
+		orgID, orgID, id, orgID, orgID, RecomputeKind, recomputeKey(id), id, orgID, orgID, w.From, w.To, userID)
+}
+
+// resultsStateSQL reads the inputs of a round's stored results answer as
+// dashboardStateSQL does: the round's row, its pinned questionnaires, the
+// versions of its snapshots, its pending recompute, and whether the
+// organization has delivery rollups in the window.
+const resultsStateSQL = `SELECT 1 AS k, a.id AS i, a.name || '|' || a.status || '|' || CAST(a.updated_at AS TEXT) || '|' ||
+  CAST(a.results_revision AS TEXT) AS s
+ FROM assessments a WHERE a.id = ? AND a.org_id = ?
+UNION ALL SELECT 2, aq.assessment_id, aq.questionnaire_key || '|' || CAST(aq.position AS TEXT) || '|' || CAST(aq.version_id AS TEXT)
+ FROM assessments a JOIN assessment_questionnaires aq ON aq.assessment_id = a.id WHERE a.id = ? AND a.org_id = ?
+UNION ALL SELECT 4, rs.assessment_id, rs.questionnaire_key || '|' || CAST(rs.computed_at AS TEXT)
+ FROM result_snapshots rs WHERE rs.org_id = ? AND rs.assessment_id = ?
+UNION ALL SELECT 5, COUNT(*), '' FROM jobs WHERE kind = ? AND dedupe_key = ? AND failed_at IS NULL
+UNION ALL SELECT 7, COUNT(*), '' FROM (SELECT 1 FROM dora_days WHERE org_id = ? AND day >= ? AND day <= ? LIMIT 1) x
+ORDER BY 1, 2, 3`
+
+// ResultsState reads, in one statement, the state of round id's stored
+// results answer in organization orgID for delivery window w (see
+// resultsStateSQL); the digest is read before the answer is built.
+func (s *Store) ResultsState(ctx context.Context, orgID, id int64, w dora.Window) (RoundState, error) {
+	h, err := s.hot(ctx)
+	if err != nil {
+		return RoundState{}, err
+	}
+	return roundState(ctx, id, h.resultsState, id, orgID, id, orgID, orgID, id, RecomputeKind, recomputeKey(id), orgID, w.From, w.To)
+}
+
+// roundState runs a state statement of round id (rows of kind, number,
+// text), prepared once per connection with the hot path's statements
+// (preparing the long statement was most of its cost), and hashes its
+// rows.
+func roundState(ctx context.Context, id int64, stmt *sql.Stmt, args ...any) (RoundState, error) {
+	var st RoundState
+	rows, err := stmt.QueryContext(ctx, args...)
+	if err != nil {
+		return st, fmt.Errorf("read round state: %w", err)
 	}
 	h := sha256.New()
 	var buf []byte
@@ -78,7 +114,7 @@ func (s *Store) DashboardState(ctx context.Context, orgID, id, userID int64, w d
 		)
 		if err := rows.Scan(&k, &i, &text); err != nil {
 			rows.Close()
-			return st, fmt.Errorf("read dashboard state: %w", err)
+			return st, fmt.Errorf("read round state: %w", err)
 		}
 		switch {
 		case k == 1 && i == id:
@@ -96,7 +132,7 @@ func (s *Store) DashboardState(ctx context.Context, orgID, id, userID int64, w d
 		h.Write(buf)
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return st, fmt.Errorf("read dashboard state: %w", err)
+		return st, fmt.Errorf("read round state: %w", err)
 	}
 	h.Sum(st.Digest[:0])
 	return st, nil

@@ -20,7 +20,16 @@ func TestDashboardState(t *testing.T) {
 		f := newRound(t, s, "acme")
 		other := newRound(t, s, "other")
 		w := dora.NewWindow(time.Now().Add(-89*24*time.Hour), time.Now())
-		state := func(orgID, id, userID int64) store.DashboardState {
+		results := func() store.RoundState {
+			t.Helper()
+			st, err := s.ResultsState(ctx, f.org.ID, f.a.ID, w)
+			if err != nil || !st.Found {
+				t.Fatalf("ResultsState: %+v, %v", st, err)
+			}
+			return st
+		}
+		lastResults := results()
+		state := func(orgID, id, userID int64) store.RoundState {
 			t.Helper()
 			st, err := s.DashboardState(ctx, orgID, id, userID, w)
 			if err != nil {
@@ -30,6 +39,9 @@ func TestDashboardState(t *testing.T) {
 		}
 		if st := state(f.org.ID, other.a.ID, f.user.ID); st.Found {
 			t.Fatal("another organization's round is found")
+		}
+		if st, err := s.ResultsState(ctx, f.org.ID, other.a.ID, w); err != nil || st.Found {
+			t.Fatalf("another organization's round: results state %+v, %v", st, err)
 		}
 		last := state(f.org.ID, f.a.ID, f.user.ID)
 		if !last.Found || last.Delivery {
@@ -41,32 +53,33 @@ func TestDashboardState(t *testing.T) {
 			name    string
 			change  func() error
 			changes bool
+			results bool // the results answer's state changes too
 		}{
-			{"nothing", func() error { return nil }, false},
+			{"nothing", func() error { return nil }, false, false},
 			{"another organization's team renamed", func() error {
 				_, err := s.RenameTeam(ctx, other.org.ID, other.teams[0].ID, "Theirs renamed")
 				return err
-			}, false},
+			}, false, false},
 			{"another organization's round renamed", func() error {
 				_, err := s.UpdateAssessment(ctx, other.org.ID, other.a.ID, store.AssessmentPatch{Name: &name})
 				return err
-			}, false},
-			{"team renamed", func() error { _, err := s.RenameTeam(ctx, f.org.ID, f.teams[0].ID, "Blue squad"); return err }, true},
-			{"team size", func() error { _, err := s.SetTeamSize(ctx, f.org.ID, f.teams[1].ID, &size); return err }, true},
+			}, false, false},
+			{"team renamed", func() error { _, err := s.RenameTeam(ctx, f.org.ID, f.teams[0].ID, "Blue squad"); return err }, true, false},
+			{"team size", func() error { _, err := s.SetTeamSize(ctx, f.org.ID, f.teams[1].ID, &size); return err }, true, false},
 			{"round renamed", func() error {
 				_, err := s.UpdateAssessment(ctx, f.org.ID, f.a.ID, store.AssessmentPatch{Name: &name})
 				return err
-			}, true},
+			}, true, true},
 			{"new snapshot", func() error {
 				_, err := s.WriteSnapshots(ctx, store.SnapshotWrite{OrgID: f.org.ID, AssessmentID: f.a.ID, Snapshots: map[string][]byte{cncf: []byte(`{}`)}})
 				return err
-			}, true},
-			{"results stale", func() error { return s.MarkResultsStale(ctx, f.org.ID, f.a.ID) }, true},
+			}, true, true},
+			{"results stale", func() error { return s.MarkResultsStale(ctx, f.org.ID, f.a.ID) }, true, true},
 			{"plan change", func() error {
 				_, err := s.ApplyPlan(ctx, f.org.ID, f.a.ID, 0, []store.PlanChange{{QuestionnaireKey: cncf, RecommendationKey: "some-step", Status: "done"}})
 				return err
-			}, true},
-			{"organization renamed", func() error { return s.RenameOrg(ctx, f.org.ID, "Acme renamed") }, true},
+			}, true, false},
+			{"organization renamed", func() error { return s.RenameOrg(ctx, f.org.ID, "Acme renamed") }, true, false},
 			{"viewer joins another organization", func() error {
 				plain, _, err := s.CreateInvite(ctx, other.org.ID, other.user.ID, f.user.Email, models.RoleLeader)
 				if err != nil {
@@ -74,12 +87,12 @@ func TestDashboardState(t *testing.T) {
 				}
 				_, _, err = s.AcceptInvite(ctx, plain, testPassword)
 				return err
-			}, true},
+			}, true, false},
 			{"later round", func() error {
 				_, err := s.CreateAssessment(ctx, f.org.ID, store.AssessmentInput{Name: "Next", Questionnaires: []store.QuestionnaireChoice{{Q: f.qs[cncf]}},
 					TeamIDs: []int64{f.teams[0].ID}})
 				return err
-			}, true},
+			}, true, false},
 		}
 		for _, tt := range tests {
 			if err := tt.change(); err != nil {
@@ -90,9 +103,17 @@ func TestDashboardState(t *testing.T) {
 				t.Errorf("%s: digest changed = %v, want %v", tt.name, changed, tt.changes)
 			}
 			last = st
+			rs := results()
+			if changed := rs.Digest != lastResults.Digest; changed != tt.results {
+				t.Errorf("%s: results digest changed = %v, want %v", tt.name, changed, tt.results)
+			}
+			lastResults = rs
 		}
 		if _, err := s.IngestDeployments(ctx, f.org.ID, f.teams[0].ID, []dora.Deployment{{ID: "d1", FinishedAt: time.Now().Add(-time.Hour), Status: "success"}}); err != nil {
 			t.Fatal(err)
+		}
+		if st := results(); !st.Delivery {
+			t.Error("a delivery event in the window is not seen in the results state")
 		}
 		if st := state(f.org.ID, f.a.ID, f.user.ID); !st.Delivery {
 			t.Error("a delivery event in the window is not seen")

@@ -156,3 +156,60 @@ func TestDashboardPageCache(t *testing.T) {
 		t.Errorf("another organization's owner: dashboard %d, want 404", r.Status)
 	}
 }
+
+// TestResultsStateCache: the stored results answer, found by the round's
+// state digest, follows every change it shows (round name, pending
+// recompute, new snapshot); members, teams and other organizations get
+// what they got before.
+func TestResultsStateCache(t *testing.T) {
+	_, ts := cacheServer(t)
+	ctx := context.Background()
+	o := ts.newOrg("Results Org", "Alpha team", "Beta team")
+	other := ts.newOrg("Other Results Org", "Gamma team")
+	round := ts.newRound(o)
+	ts.answerAll(round.Tokens[0])
+	ts.want(ts.call("POST", "/api/v1/survey/"+round.Tokens[0]+"/submit", "", nil), http.StatusOK, "submit")
+	_, memberToken := ts.addPerson(o, "member@results.test", models.RoleMember, o.Teams[1].ID)
+	path := fmt.Sprintf("/api/v1/assessments/%d/results", round.ID)
+	type answer struct {
+		Assessment struct{ Name string }
+		ComputedAt *string `json:"computed_at"`
+		Pending    bool
+	}
+	get := func(what string) (answer, string) {
+		t.Helper()
+		r := ts.want(ts.call("GET", path, o.Token, nil), http.StatusOK, what)
+		var a answer
+		r.decode(t, &a)
+		return a, r.text()
+	}
+	first, firstBody := get("first")
+	if again, body := get("again"); body != firstBody || again.Pending {
+		t.Errorf("second answer differs or is pending: %+v", again)
+	}
+	name := "Results renamed"
+	ts.want(ts.call("PATCH", fmt.Sprintf("/api/v1/assessments/%d", round.ID), o.Token, map[string]any{"name": name}), http.StatusOK, "rename")
+	if a, _ := get("renamed"); a.Assessment.Name != name {
+		t.Errorf("after the rename: name %q, want %q", a.Assessment.Name, name)
+	}
+	if err := ts.st.MarkResultsStale(ctx, o.ID, round.ID); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := get("stale"); !a.Pending {
+		t.Error("a stale round's results are not pending")
+	}
+	// The request above settled the recompute.
+	if a, _ := get("recomputed"); a.Pending || a.ComputedAt == nil || *a.ComputedAt == *first.ComputedAt {
+		t.Errorf("after the recompute: %+v, want a new computed_at (was %s) and nothing pending", a, *first.ComputedAt)
+	}
+	if r := ts.call("GET", path, other.Token, nil); r.Status != http.StatusNotFound {
+		t.Errorf("another organization: %d, want 404", r.Status)
+	}
+	if r := ts.want(ts.call("GET", path, memberToken, nil), http.StatusOK, "member"); strings.Contains(r.text(), "Alpha team") {
+		t.Error("a member of Beta sees Alpha's results")
+	}
+	team := ts.want(ts.call("GET", fmt.Sprintf("%s?team_id=%d", path, o.Teams[1].ID), o.Token, nil), http.StatusOK, "team").text()
+	if strings.Contains(team, "Alpha team") {
+		t.Error("a team's results carry another team")
+	}
+}
