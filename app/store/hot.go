@@ -64,11 +64,12 @@ type hotStatements struct {
 	survey, lockWith, lockByLink, upsert, update *sql.Stmt
 	openLink, joinLock, joinCount                *sql.Stmt
 	newInvitation, newResp                       *sql.Stmt
+	dashState, resultsState                      *sql.Stmt // see dashboard_state.go
 }
 
 // all lists the statements, for preparing and closing them.
 func (h *hotStatements) all() []**sql.Stmt {
-	return []**sql.Stmt{&h.survey, &h.lockWith, &h.lockByLink, &h.upsert, &h.update, &h.openLink, &h.joinLock, &h.joinCount, &h.newInvitation, &h.newResp}
+	return []**sql.Stmt{&h.survey, &h.lockWith, &h.lockByLink, &h.upsert, &h.update, &h.openLink, &h.joinLock, &h.joinCount, &h.newInvitation, &h.newResp, &h.dashState, &h.resultsState}
 }
 
 // hot returns the prepared statements, preparing them the first time.
@@ -84,7 +85,9 @@ func (s *Store) hot(ctx context.Context) (*hotStatements, error) {
 		return nil, err
 	}
 	lock, byLink, joinLock := sqlLockWith, sqlLockWith+" AND i.token_hash = ?", sqlJoinLock
+	dashState := fmt.Sprintf(dashboardStateSQL, "CROSS ") // SQLite walks the round's teams first, as in Assessment
 	if s.postgres {
+		dashState = fmt.Sprintf(dashboardStateSQL, "")
 		lock += " FOR UPDATE OF r"
 		byLink += " FOR UPDATE OF r"
 		joinLock += " FOR UPDATE OF l"
@@ -93,7 +96,8 @@ func (s *Store) hot(ctx context.Context) (*hotStatements, error) {
 		dst **sql.Stmt
 		q   string
 	}{{&h.survey, sqlSurveyByToken}, {&h.lockWith, lock}, {&h.lockByLink, byLink}, {&h.upsert, sqlUpsertAnswer}, {&h.update, sqlUpdateResponse},
-		{&h.openLink, sqlOpenLinkByToken}, {&h.joinLock, joinLock}, {&h.joinCount, sqlJoinCount}, {&h.newInvitation, sqlNewInvitation}, {&h.newResp, sqlNewResponse}} {
+		{&h.openLink, sqlOpenLinkByToken}, {&h.joinLock, joinLock}, {&h.joinCount, sqlJoinCount}, {&h.newInvitation, sqlNewInvitation}, {&h.newResp, sqlNewResponse},
+		{&h.dashState, dashState}, {&h.resultsState, resultsStateSQL}} {
 		if *p.dst, err = sqlDB.PrepareContext(ctx, s.rebind(p.q)); err != nil {
 			h.closeLocked()
 			return nil, fmt.Errorf("prepare statement: %w", err)

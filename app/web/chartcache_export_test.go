@@ -11,3 +11,7 @@ func PageBuilds(s *Server) int64 { return s.pages.builds.Load() }
 // BodyBuilds reports how many results answers and dashboard contents s
 // built for its cache (cache misses), for tests.
 func BodyBuilds(s *Server) int64 { return s.bodies.builds.Load() }
+
+// DashPageBuilds reports how many whole dashboard pages s rendered for its
+// cache (cache misses), for tests.
+func DashPageBuilds(s *Server) int64 { return s.dashPages.builds.Load() }

@@ -89,6 +89,15 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	fullKey, err := s.dashboardPageKey(c, p, id)
+	if err != nil {
+		return err
+	}
+	if fullKey != "" {
+		if page, ok := s.dashPages.get(fullKey); ok {
+			return s.sendDashboardPage(c, page)
+		}
+	}
 	a, err := s.store.Assessment(ctx, p.OrgID, id)
 	if err != nil {
 		return err
@@ -123,7 +132,7 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	}
 	if pageCacheable {
 		if content, ok := s.bodies.get(pageKey); ok {
-			return s.renderCachedContent(c, fiber.Map{"Title": title}, content)
+			return s.renderDashboardContent(c, title, content, fullKey)
 		}
 	}
 	round, err := s.loadRound(ctx, p.OrgID, id)
@@ -171,7 +180,7 @@ func (s *Server) assessmentDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderCachedContent(c, fiber.Map{"Title": title}, content)
+	return s.renderDashboardContent(c, title, content, fullKey)
 }
 
 // buildBoards builds the dashboard of each questionnaire of a round that

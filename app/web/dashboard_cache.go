@@ -93,3 +93,83 @@ func (s *Server) renderCachedContent(c *fiber.Ctx, data fiber.Map, content *cach
 	body = append(append(append(body, head...), content.parts[0].plain...), tail...)
 	return c.Send(body)
 }
+
+// dashboardPageKey names the whole dashboard page of round id as p sees
+// it, layout included: the viewer (organization, user, role, email, the
+// organization's name), the path and the reading language, and the
+// digest of the round's stored state (store.DashboardState: every row
+// the page and its layout are built from, read in one statement). The
+// route lets leaders and above in, who all see every team; the role is in
+// the key all the same. It is "" when the page is not kept: a flash
+// message belongs to its request, a round the organization lacks is
+// answered by the full path (404), and pages of an organization with
+// delivery rollups in the window depend on them.
+func (s *Server) dashboardPageKey(c *fiber.Ctx, p *store.Principal, id int64) (string, error) {
+	if c.Cookies(flashCookie) != "" || s.measured != nil {
+		return "", nil
+	}
+	st, err := s.store.DashboardState(c.UserContext(), p.OrgID, id, p.UserID, deliveryWindow(time.Now()))
+	if err != nil || !st.Found || st.Delivery {
+		return "", err
+	}
+	b := make([]byte, 0, 192)
+	str := func(v string) {
+		b = strconv.AppendInt(b, int64(len(v)), 10)
+		b = append(b, ':')
+		b = append(b, v...)
+	}
+	num := func(v int64) {
+		b = strconv.AppendInt(b, v, 10)
+		b = append(b, ';')
+	}
+	str("dashboard-page")
+	num(p.OrgID)
+	num(p.UserID)
+	num(id)
+	str(string(p.Role))
+	str(p.Email)
+	str(p.OrgName)
+	str(c.Path())
+	str(readingLang(c.UserContext()))
+	b = append(b, st.Digest[:]...)
+	return string(b), nil
+}
+
+// renderDashboardContent writes a dashboard whose content is rendered:
+// inside this request's layout, or, when fullKey names the page, as a
+// whole page kept under fullKey with a marker in place of the CSRF token.
+func (s *Server) renderDashboardContent(c *fiber.Ctx, title string, content *cachedPage, fullKey string) error {
+	if fullKey == "" {
+		return s.renderCachedContent(c, fiber.Map{"Title": title}, content)
+	}
+	data := fiber.Map{"Title": title}
+	layout := s.pageData(c, data)
+	data["CSRF"] = csrfValue{marker: string(s.dashPages.marker)}
+	var buf bytes.Buffer
+	if err := s.views.Render(&buf, contentTemplate, data, layout); err != nil {
+		return fmt.Errorf("render layout: %w", err)
+	}
+	head, tail, found := bytes.Cut(buf.Bytes(), s.pages.marker)
+	if !found || len(content.parts) != 1 {
+		return fmt.Errorf("render layout: no place for the content")
+	}
+	html := make([]byte, 0, len(head)+content.size+len(tail))
+	html = append(append(append(html, head...), content.parts[0].plain...), tail...)
+	page, err := s.dashPages.newCachedPage(fullKey, html)
+	if err != nil {
+		return fmt.Errorf("cache dashboard: %w", err)
+	}
+	s.dashPages.builds.Add(1)
+	s.dashPages.put(page)
+	return s.sendDashboardPage(c, page)
+}
+
+// sendDashboardPage sends a kept dashboard page with this request's CSRF
+// token in its forms (the layout's log-out and organization switch).
+func (s *Server) sendDashboardPage(c *fiber.Ctx, page *cachedPage) error {
+	tok := ""
+	if page.needsToken() {
+		tok = s.csrfToken(c)
+	}
+	return page.send(c, tok, s.dashPages.flate)
+}

@@ -79,6 +79,16 @@ func (pc *pageCache) put(p *cachedPage) {
 	}
 }
 
+// alias keeps p under key too ("": nothing); the copy shares p's bytes.
+func (pc *pageCache) alias(p *cachedPage, key string) {
+	if key == "" || key == p.key {
+		return
+	}
+	cp := *p
+	cp.key = key
+	pc.put(&cp)
+}
+
 // newCachedPage splits a rendered page at the CSRF marker and deflates
 // the parts once.
 func (pc *pageCache) newCachedPage(key string, html []byte) (*cachedPage, error) {

@@ -168,6 +168,15 @@ func (s *Server) canSeeTeam(c *fiber.Ctx, _ *store.Principal, teamID int64) erro
 // apiResults answers GET /api/v1/assessments/:id/results[?team_id=ID].
 func (s *Server) apiResults(c *fiber.Ctx) error {
 	p := principalOf(c)
+	stateKey, err := s.resultsStateKey(c, p)
+	if err != nil {
+		return err
+	}
+	if stateKey != "" {
+		if body, ok := s.bodies.get(stateKey); ok {
+			return body.send(c, "", s.bodies.flate)
+		}
+	}
 	sc, err := s.roundScopeOf(c)
 	if err != nil {
 		return err
@@ -179,7 +188,7 @@ func (s *Server) apiResults(c *fiber.Ctx) error {
 		return err
 	}
 	if sc.teamID == 0 && p.Role.AtLeast(models.RoleLeader) && len(flags) == 0 && readingLang(c.UserContext()) == "" {
-		if sent, err := s.sendStoredResults(c, p.OrgID, a, head); sent || err != nil {
+		if sent, err := s.sendStoredResults(c, p.OrgID, a, head, stateKey); sent || err != nil {
 			return err
 		}
 	}
@@ -217,8 +226,10 @@ func (s *Server) apiResults(c *fiber.Ctx) error {
 // the versions of the snapshots (read before them, so that what is kept
 // is never older than its key), the round's name and status and the
 // freshness. Only callers who may see every team come here; the key
-// holds the organization. sent is false when a snapshot is missing.
-func (s *Server) sendStoredResults(c *fiber.Ctx, orgID int64, a *store.AssessmentInfo, head fiber.Map) (sent bool, err error) {
+// holds the organization. sent is false when a snapshot is missing. The
+// answer is also kept under stateKey (see resultsStateKey) unless it is ""
+// or the answer carries delivery metrics.
+func (s *Server) sendStoredResults(c *fiber.Ctx, orgID int64, a *store.AssessmentInfo, head fiber.Map, stateKey string) (sent bool, err error) {
 	ctx := c.UserContext()
 	versions, err := s.store.SnapshotVersions(ctx, orgID, []int64{a.ID})
 	if err != nil {
@@ -243,7 +254,11 @@ func (s *Server) sendStoredResults(c *fiber.Ctx, orgID int64, a *store.Assessmen
 		}
 		key = fmt.Appendf(key, "|%s@%d", q.Key, t.UnixNano())
 	}
+	if stateKey == "" || delivery != nil {
+		stateKey = ""
+	}
 	if p, ok := s.bodies.get(string(key)); ok {
+		s.bodies.alias(p, stateKey)
 		return true, p.send(c, "", s.bodies.flate)
 	}
 	snaps, complete, err := s.store.OrderedSnapshots(ctx, orgID, a.ID)
@@ -267,5 +282,6 @@ func (s *Server) sendStoredResults(c *fiber.Ctx, orgID int64, a *store.Assessmen
 	}
 	s.bodies.builds.Add(1)
 	s.bodies.put(p)
+	s.bodies.alias(p, stateKey)
 	return true, p.send(c, "", s.bodies.flate)
 }

@@ -59,10 +59,13 @@ type Server struct {
 	charts   *chartCache // built dashboards by snapshot version
 	pages    *pageCache  // rendered respondent pages
 	bodies   *pageCache  // results JSON and dashboards by snapshot versions
-	views    *html.Engine
-	shipped  []*questionnaires.Questionnaire
-	assets   *assetSet     // fingerprinted, precompressed static files
-	i18n     *i18n.Catalog // messages of the respondent interface
+	// dashPages keeps whole dashboard pages, layout included, by viewer
+	// and the round's stored state (see dashboardPageKey).
+	dashPages *pageCache
+	views     *html.Engine
+	shipped   []*questionnaires.Questionnaire
+	assets    *assetSet     // fingerprinted, precompressed static files
+	i18n      *i18n.Catalog // messages of the respondent interface
 
 	encoded      sync.Map     // questionnaire version id -> json.RawMessage of its survey form (versions never change)
 	definitions  sync.Map     // questionnaire version id -> *encodedDefinition, the full definition
@@ -121,6 +124,10 @@ func New(d Deps) (*Server, error) {
 	}
 	s.pages = newPageCache(1024, []byte("csrf"+hex.EncodeToString(marker)))
 	s.bodies = newPageCache(64, s.pages.marker)
+	if _, err := rand.Read(marker); err != nil {
+		return nil, fmt.Errorf("page cache marker: %w", err)
+	}
+	s.dashPages = newPageCache(128, []byte("csrf"+hex.EncodeToString(marker)))
 	if _, err := engine.Templates.New(contentTemplate).Parse(string(s.pages.marker)); err != nil {
 		return nil, fmt.Errorf("content marker template: %w", err)
 	}
