@@ -69,19 +69,28 @@ func (s *Server) cacheContent(key, name string, data fiber.Map) (*cachedPage, er
 	return content, nil
 }
 
+// layoutAround renders the base layout of data around the content marker
+// and returns the parts before and after it, where content goes.
+func (s *Server) layoutAround(data fiber.Map, layout string, content *cachedPage) (head, tail []byte, err error) {
+	var buf bytes.Buffer
+	if err := s.views.Render(&buf, contentTemplate, data, layout); err != nil {
+		return nil, nil, fmt.Errorf("render layout: %w", err)
+	}
+	head, tail, found := bytes.Cut(buf.Bytes(), s.pages.marker)
+	if !found || len(content.parts) != 1 {
+		return nil, nil, fmt.Errorf("render layout: no place for the content")
+	}
+	return head, tail, nil
+}
+
 // renderCachedContent writes a page inside the base layout as render does
 // (the principal, organizations, CSRF token and flash of this request),
 // with content, a page's template rendered once, in place of the template.
 // Only the layout is rendered and compressed per request.
 func (s *Server) renderCachedContent(c *fiber.Ctx, data fiber.Map, content *cachedPage) error {
-	layout := s.pageData(c, data)
-	var buf bytes.Buffer
-	if err := s.views.Render(&buf, contentTemplate, data, layout); err != nil {
-		return fmt.Errorf("render layout: %w", err)
-	}
-	head, tail, found := bytes.Cut(buf.Bytes(), s.pages.marker)
-	if !found || len(content.parts) != 1 {
-		return fmt.Errorf("render layout: no place for the content")
+	head, tail, err := s.layoutAround(data, s.pageData(c, data), content)
+	if err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	if acceptedEncodings(c.Get(fiber.HeaderAcceptEncoding))["gzip"] {
@@ -112,16 +121,8 @@ func (s *Server) dashboardPageKey(c *fiber.Ctx, p *store.Principal, id int64) (s
 	if err != nil || !st.Found || st.Delivery {
 		return "", err
 	}
-	b := make([]byte, 0, 192)
-	str := func(v string) {
-		b = strconv.AppendInt(b, int64(len(v)), 10)
-		b = append(b, ':')
-		b = append(b, v...)
-	}
-	num := func(v int64) {
-		b = strconv.AppendInt(b, v, 10)
-		b = append(b, ';')
-	}
+	k := cacheKey{b: make([]byte, 0, 192)}
+	str, num := k.str, k.num
 	str("dashboard-page")
 	num(p.OrgID)
 	num(p.UserID)
@@ -131,8 +132,7 @@ func (s *Server) dashboardPageKey(c *fiber.Ctx, p *store.Principal, id int64) (s
 	str(p.OrgName)
 	str(c.Path())
 	str(readingLang(c.UserContext()))
-	b = append(b, st.Digest[:]...)
-	return string(b), nil
+	return string(append(k.b, st.Digest[:]...)), nil
 }
 
 // renderDashboardContent writes a dashboard whose content is rendered:
@@ -145,13 +145,9 @@ func (s *Server) renderDashboardContent(c *fiber.Ctx, title string, content *cac
 	data := fiber.Map{"Title": title}
 	layout := s.pageData(c, data)
 	data["CSRF"] = csrfValue{marker: string(s.dashPages.marker)}
-	var buf bytes.Buffer
-	if err := s.views.Render(&buf, contentTemplate, data, layout); err != nil {
-		return fmt.Errorf("render layout: %w", err)
-	}
-	head, tail, found := bytes.Cut(buf.Bytes(), s.pages.marker)
-	if !found || len(content.parts) != 1 {
-		return fmt.Errorf("render layout: no place for the content")
+	head, tail, err := s.layoutAround(data, layout, content)
+	if err != nil {
+		return err
 	}
 	html := make([]byte, 0, len(head)+content.size+len(tail))
 	html = append(append(append(html, head...), content.parts[0].plain...), tail...)

@@ -63,16 +63,8 @@ func (s *Server) renderSurveyCached(c *fiber.Ctx, sc *surveyCtx, build func() (s
 // length-prefixed so that no two surveys share a key.
 func (sc *surveyCtx) cacheKey(path string) string {
 	sv := sc.sv
-	b := make([]byte, 0, 160)
-	str := func(v string) {
-		b = strconv.AppendInt(b, int64(len(v)), 10)
-		b = append(b, ':')
-		b = append(b, v...)
-	}
-	num := func(v int64) {
-		b = strconv.AppendInt(b, v, 10)
-		b = append(b, ';')
-	}
+	k := cacheKey{b: make([]byte, 0, 160)}
+	str, num := k.str, k.num
 	str(path)
 	str(sc.lang)
 	str(sc.token)
@@ -91,5 +83,20 @@ func (sc *surveyCtx) cacheKey(path string) string {
 	for _, rq := range sv.Questionnaires {
 		num(rq.VersionID)
 	}
-	return string(b)
+	return string(k.b)
+}
+
+// cacheKey builds a cache key of strings, length-prefixed so that no two
+// sequences of values share a key, and numbers.
+type cacheKey struct{ b []byte }
+
+func (k *cacheKey) str(v string) {
+	k.b = strconv.AppendInt(k.b, int64(len(v)), 10)
+	k.b = append(k.b, ':')
+	k.b = append(k.b, v...)
+}
+
+func (k *cacheKey) num(v int64) {
+	k.b = strconv.AppendInt(k.b, v, 10)
+	k.b = append(k.b, ';')
 }
