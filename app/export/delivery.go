@@ -31,9 +31,6 @@ func writeDelivery(f *excelize.File, st *styles, wb *Workbook) error {
 	if d == nil {
 		return nil
 	}
-	if _, err := f.NewSheet(SheetDelivery); err != nil {
-		return err
-	}
 	s := st.sheet(f, SheetDelivery)
 	s.str(1, 1, "Delivery (DORA metrics)", st.title)
 	s.str(1, 2, "Production deployments and incidents from "+d.From.Format(time.DateOnly)+" to "+d.To.Format(time.DateOnly)+

@@ -23,9 +23,6 @@ func writeMeasures(f *excelize.File, st *styles, wb *Workbook) error {
 	if !hasMeasures(wb) {
 		return nil
 	}
-	if _, err := f.NewSheet(SheetMeasures); err != nil {
-		return err
-	}
 	s := st.sheet(f, SheetMeasures)
 	s.str(1, 1, "Measures", st.title)
 	intro := "Answers to the NPS and number questions. They are not scored into levels."
@@ -66,7 +63,7 @@ func writeMeasures(f *excelize.File, st *styles, wb *Workbook) error {
 			}
 		}
 	}
-	return nil
+	return s.err
 }
 
 func hasMeasures(wb *Workbook) bool {

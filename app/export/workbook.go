@@ -4,7 +4,7 @@
 // The workbook (Write) holds five sheets: Summary (the round, the levels per
 // questionnaire and dimension, and Excel's own radar and bar charts drawn
 // from those cells), Heatmap (teams × dimensions, each level in the web's
-// level colour),
+// level colour, streamed: a row per team),
 // Roadmap (the ranked recommendations with Owner, Quarter, Status and Notes
 // to plan in), Responses (every submitted answer, written with excelize's
 // stream writer so its memory stays flat whatever the number of rows) and
@@ -95,7 +95,8 @@ type Workbook struct {
 // Write writes the workbook as .xlsx to w. The zip goes straight to w
 // (excelize would otherwise assemble the whole file in a buffer first), and
 // the Responses rows go through a temporary file once they pass 16 MiB, so
-// memory does not grow with the round.
+// memory does not grow with the round. Write takes wb over: it sets
+// wb.Results to nil once the sheets that show them are written.
 func Write(w io.Writer, wb *Workbook) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -107,7 +108,14 @@ func Write(w io.Writer, wb *Workbook) error {
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	for _, name := range []string{SheetHeatmap, SheetRoadmap, SheetResponses, SheetComments, SheetQuestionnaire, SheetMarker} {
+	names := []string{SheetHeatmap, SheetRoadmap, SheetResponses, SheetComments, SheetQuestionnaire}
+	if wb.Delivery != nil {
+		names = append(names, SheetDelivery)
+	}
+	if hasMeasures(wb) {
+		names = append(names, SheetMeasures)
+	}
+	for _, name := range append(names, SheetMarker) {
 		if _, err := f.NewSheet(name); err != nil {
 			return fmt.Errorf("export: sheet %s: %w", name, err)
 		}
@@ -116,15 +124,22 @@ func Write(w io.Writer, wb *Workbook) error {
 	// excelize re-read every worksheet, which after the streamed Responses
 	// sheet would parse its whole buffer again.
 	f.SetActiveSheet(0)
-	comments := newCommentCollector(wb.Questionnaires)
-	steps := []struct {
-		name string
-		fn   func(*excelize.File, *styles, *Workbook) error
-	}{
+	// The sheets that show results come first. Then wb.Results is let go,
+	// so that a big round's results are not held while its responses
+	// stream.
+	if err := writeSheets(f, st, wb, []sheetWriter{
 		{SheetMarker, writeMarker},
 		{SheetSummary, writeSummary},
 		{SheetHeatmap, writeHeatmap},
 		{SheetRoadmap, writeRoadmap},
+		{SheetDelivery, writeDelivery},
+		{SheetMeasures, writeMeasures},
+	}); err != nil {
+		return err
+	}
+	wb.Results = nil
+	comments := newCommentCollector(wb.Questionnaires)
+	if err := writeSheets(f, st, wb, []sheetWriter{
 		{SheetResponses, func(f *excelize.File, st *styles, wb *Workbook) error {
 			return writeResponsesSheet(f, st, wb, comments)
 		}},
@@ -132,13 +147,8 @@ func Write(w io.Writer, wb *Workbook) error {
 		{SheetComments, func(f *excelize.File, st *styles, wb *Workbook) error {
 			return writeCommentsSheet(f, st, wb, comments.sorted())
 		}},
-		{SheetDelivery, writeDelivery},
-		{SheetMeasures, writeMeasures},
-	}
-	for _, s := range steps {
-		if err := s.fn(f, st, wb); err != nil {
-			return fmt.Errorf("export: %s sheet: %w", s.name, err)
-		}
+	}); err != nil {
+		return err
 	}
 	for _, s := range st.sheets {
 		if err := s.fitColumns(); err != nil {
@@ -152,6 +162,21 @@ func Write(w io.Writer, wb *Workbook) error {
 	}
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("export: write workbook: %w", err)
+	}
+	return nil
+}
+
+// sheetWriter writes one sheet of the workbook.
+type sheetWriter struct {
+	name  string
+	write func(*excelize.File, *styles, *Workbook) error
+}
+
+func writeSheets(f *excelize.File, st *styles, wb *Workbook, writers []sheetWriter) error {
+	for _, s := range writers {
+		if err := s.write(f, st, wb); err != nil {
+			return fmt.Errorf("export: %s sheet: %w", s.name, err)
+		}
 	}
 	return nil
 }
