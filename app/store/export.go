@@ -95,75 +95,77 @@ func (s *Store) StreamResponsesShuffled(ctx context.Context, orgID, assessmentID
 	} else {
 		query += ` ORDER BY t.name, t.id, r.id`
 	}
-	rows, err := s.conn(ctx).Raw(query, args...).Rows()
-	if err != nil {
-		return fmt.Errorf("export responses: %w", err)
-	}
-	defer rows.Close()
+	return s.scan(ctx, func(db *gorm.DB) error {
+		rows, err := db.Raw(query, args...).Rows()
+		if err != nil {
+			return fmt.Errorf("export responses: %w", err)
+		}
+		defer rows.Close()
 
-	var batch []ExportRow
-	flush := func() error {
-		sort.SliceStable(batch, func(i, j int) bool {
-			a, b := &batch[i], &batch[j]
-			if pa, pb := position[a.QuestionnaireKey], position[b.QuestionnaireKey]; pa != pb {
-				return pa < pb
+		var batch []ExportRow
+		flush := func() error {
+			sort.SliceStable(batch, func(i, j int) bool {
+				a, b := &batch[i], &batch[j]
+				if pa, pb := position[a.QuestionnaireKey], position[b.QuestionnaireKey]; pa != pb {
+					return pa < pb
+				}
+				if a.QuestionnaireKey != b.QuestionnaireKey {
+					return a.QuestionnaireKey < b.QuestionnaireKey
+				}
+				qa, oka := order[a.QuestionnaireKey][a.QuestionKey]
+				qb, okb := order[b.QuestionnaireKey][b.QuestionKey]
+				if oka != okb {
+					return oka
+				}
+				if qa != qb {
+					return qa < qb
+				}
+				return a.QuestionKey < b.QuestionKey
+			})
+			for i := range batch {
+				if err := fn(&batch[i]); err != nil {
+					return err
+				}
 			}
-			if a.QuestionnaireKey != b.QuestionnaireKey {
-				return a.QuestionnaireKey < b.QuestionnaireKey
-			}
-			qa, oka := order[a.QuestionnaireKey][a.QuestionKey]
-			qb, okb := order[b.QuestionnaireKey][b.QuestionKey]
-			if oka != okb {
-				return oka
-			}
-			if qa != qb {
-				return qa < qb
-			}
-			return a.QuestionKey < b.QuestionKey
-		})
-		for i := range batch {
-			if err := fn(&batch[i]); err != nil {
-				return err
-			}
+			batch = batch[:0]
+			return nil
 		}
-		batch = batch[:0]
-		return nil
-	}
-	for rows.Next() {
-		var (
-			r         ExportRow
-			submitted sql.NullTime
-			option    sql.NullString
-			level     sql.NullInt64
-			value     sql.NullInt64
-			number    sql.NullFloat64
-			text      sql.NullString
-		)
-		if err := rows.Scan(&r.ResponseID, &r.TeamName, &r.Respondent, &submitted, &r.QuestionnaireKey, &r.QuestionKey,
-			&option, &level, &value, &r.NA, &number, &text, &r.Comment, &r.EvidenceURL, &r.EvidenceNote); err != nil {
-			return fmt.Errorf("export responses: read answer: %w", err)
-		}
-		if len(batch) > 0 && batch[0].ResponseID != r.ResponseID {
-			if err := flush(); err != nil {
-				return err
+		for rows.Next() {
+			var (
+				r         ExportRow
+				submitted sql.NullTime
+				option    sql.NullString
+				level     sql.NullInt64
+				value     sql.NullInt64
+				number    sql.NullFloat64
+				text      sql.NullString
+			)
+			if err := rows.Scan(&r.ResponseID, &r.TeamName, &r.Respondent, &submitted, &r.QuestionnaireKey, &r.QuestionKey,
+				&option, &level, &value, &r.NA, &number, &text, &r.Comment, &r.EvidenceURL, &r.EvidenceNote); err != nil {
+				return fmt.Errorf("export responses: read answer: %w", err)
 			}
+			if len(batch) > 0 && batch[0].ResponseID != r.ResponseID {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+			if submitted.Valid {
+				r.SubmittedAt = submitted.Time.UTC()
+			}
+			r.OptionKey = option.String
+			r.Level, r.Value = int(level.Int64), int(value.Int64)
+			if number.Valid {
+				n := number.Float64
+				r.Number = &n
+			}
+			r.Text = text.String
+			batch = append(batch, r)
 		}
-		if submitted.Valid {
-			r.SubmittedAt = submitted.Time.UTC()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("export responses: %w", err)
 		}
-		r.OptionKey = option.String
-		r.Level, r.Value = int(level.Int64), int(value.Int64)
-		if number.Valid {
-			n := number.Float64
-			r.Number = &n
-		}
-		r.Text = text.String
-		batch = append(batch, r)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("export responses: %w", err)
-	}
-	return flush()
+		return flush()
+	})
 }
 
 // PlanChange is the plan of one recommendation as a workbook or form
