@@ -60,10 +60,7 @@ func (s *Server) cacheContent(key, name string, data fiber.Map) (*cachedPage, er
 	if err := s.views.Render(&buf, name, data); err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
-	content, err := newCachedBody(key, fiber.MIMETextHTMLCharsetUTF8, [][]byte{buf.Bytes()}, false)
-	if err != nil {
-		return nil, fmt.Errorf("cache %s: %w", name, err)
-	}
+	content := newCachedBody(key, fiber.MIMETextHTMLCharsetUTF8, [][]byte{buf.Bytes()}, false)
 	s.bodies.builds.Add(1)
 	s.bodies.put(content)
 	return content, nil
@@ -151,10 +148,7 @@ func (s *Server) renderDashboardContent(c *fiber.Ctx, title string, content *cac
 	}
 	html := make([]byte, 0, len(head)+content.size+len(tail))
 	html = append(append(append(html, head...), content.parts[0].plain...), tail...)
-	page, err := s.dashPages.newCachedPage(fullKey, html)
-	if err != nil {
-		return fmt.Errorf("cache dashboard: %w", err)
-	}
+	page := s.dashPages.newCachedPage(fullKey, html)
 	s.dashPages.builds.Add(1)
 	s.dashPages.put(page)
 	return s.sendDashboardPage(c, page)

@@ -32,10 +32,7 @@ func TestCachedPageSend(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := pc.newCachedPage(tc.name, []byte(tc.html))
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := pc.newCachedPage(tc.name, []byte(tc.html))
 			want := strings.ReplaceAll(tc.html, marker, tc.token)
 			app := fiber.New()
 			app.Get("/", func(c *fiber.Ctx) error { return p.send(c, tc.token, pc.flate) })

@@ -276,10 +276,7 @@ func (s *Server) sendStoredResults(c *fiber.Ctx, orgID int64, a *store.Assessmen
 		body = append(append(body, `,"dora":`...), delivery...)
 	}
 	body = append(body, '}')
-	p, err := newCachedBody(string(key), fiber.MIMEApplicationJSONCharsetUTF8, [][]byte{body}, true)
-	if err != nil {
-		return false, fmt.Errorf("cache results: %w", err)
-	}
+	p := newCachedBody(string(key), fiber.MIMEApplicationJSONCharsetUTF8, [][]byte{body}, true)
 	s.bodies.builds.Add(1)
 	s.bodies.put(p)
 	s.bodies.alias(p, stateKey)

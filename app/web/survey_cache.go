@@ -43,9 +43,7 @@ func (s *Server) renderSurveyCached(c *fiber.Ctx, sc *surveyCtx, build func() (s
 		if err := s.views.Render(&buf, name, v, surveyLayout); err != nil {
 			return fmt.Errorf("render %s: %w", name, err)
 		}
-		if p, err = s.pages.newCachedPage(key, buf.Bytes()); err != nil {
-			return fmt.Errorf("cache %s: %w", name, err)
-		}
+		p = s.pages.newCachedPage(key, buf.Bytes())
 		s.pages.builds.Add(1)
 		s.pages.put(p)
 	}
