@@ -60,6 +60,11 @@ func refresh(ctx context.Context, st *store.Store, orgID, assessmentID int64, re
 	if err != nil {
 		return false, fmt.Errorf("recompute assessment %d: %w", assessmentID, err)
 	}
+	// A submission while scoring makes this computation stale: stop before
+	// encoding megabytes that the write would refuse (the job runs again).
+	if outdated, err := st.Outdated(ctx, orgID, assessmentID, rev); outdated || err != nil {
+		return false, err
+	}
 	snaps := make(map[string][]byte, len(rs))
 	for _, r := range rs {
 		js, err := json.Marshal(r)

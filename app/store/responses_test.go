@@ -154,3 +154,36 @@ func TestSubmit(t *testing.T) {
 		}
 	})
 }
+
+// TestOutdatedRequeuesAStaleRecompute checks that a recompute learns when a
+// submission raised the revision it read, and that the round's recompute
+// job is then due again, on both databases.
+func TestOutdatedRequeuesAStaleRecompute(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newRound(t, s, "outdated")
+		_, rev, err := s.ReadScoringData(ctx, f.org.ID, f.a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := s.WriteSnapshots(ctx, store.SnapshotWrite{OrgID: f.org.ID, AssessmentID: f.a.ID, Revision: rev, Snapshots: map[string][]byte{cncf: []byte(`{}`)}}); err != nil || !ok {
+			t.Fatalf("WriteSnapshots: %v %v", ok, err)
+		}
+		if out, err := s.Outdated(ctx, f.org.ID, f.a.ID, rev); err != nil || out {
+			t.Fatalf("Outdated at the current revision = %v, %v; want false", out, err)
+		}
+		if n, err := s.PendingJobs(ctx, store.RecomputeKind); err != nil || n != 0 {
+			t.Fatalf("%d recompute jobs after the write (%v), want 0", n, err)
+		}
+		sv := openSurvey(t, s, f)
+		if _, err := s.Submit(ctx, sv.ResponseID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := s.Outdated(ctx, f.org.ID, f.a.ID, rev); err != nil || !out {
+			t.Fatalf("Outdated after a submission = %v, %v; want true", out, err)
+		}
+		if n, err := s.PendingJobs(ctx, store.RecomputeKind); err != nil || n != 1 {
+			t.Fatalf("%d recompute jobs after Outdated (%v), want 1", n, err)
+		}
+	})
+}

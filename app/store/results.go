@@ -130,6 +130,19 @@ func (s *Store) resultsRevision(tx *gorm.DB, orgID, assessmentID int64, lock boo
 	return revs[0], nil
 }
 
+// Outdated reports whether a change has raised the round's results
+// revision since rev was read (ReadScoringData), so that a recompute can
+// stop before it encodes results that WriteSnapshots would refuse. When
+// it has, it makes sure the round's recompute job runs again, as
+// WriteSnapshots does. A current revision costs one indexed read.
+func (s *Store) Outdated(ctx context.Context, orgID, assessmentID, rev int64) (bool, error) {
+	cur, err := s.resultsRevision(s.conn(ctx), orgID, assessmentID, false)
+	if err != nil || cur == rev {
+		return false, err
+	}
+	return true, s.tx(ctx, func(tx *gorm.DB) error { return enqueueRecompute(tx, orgID, assessmentID) })
+}
+
 // SnapshotWrite is a computed set of result snapshots of one round.
 type SnapshotWrite struct {
 	OrgID, AssessmentID int64
