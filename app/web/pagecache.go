@@ -193,7 +193,7 @@ type segment struct {
 func deflateOnce(plain []byte) segment {
 	var buf bytes.Buffer
 	w, _ := flate.NewWriter(&buf, flate.DefaultCompression) // a valid level
-	_, _ = w.Write(plain)                                    // a bytes.Buffer does not fail
+	_, _ = w.Write(plain)                                   // a bytes.Buffer does not fail
 	_ = w.Flush()
 	return segment{plain: plain, defl: buf.Bytes()}
 }
