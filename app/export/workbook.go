@@ -402,13 +402,6 @@ func (s *sheet) style(col, row int, style int) {
 	s.keep(s.f.SetCellStyle(s.name, ref, ref, style))
 }
 
-func (s *sheet) styleRange(col1, row1, col2, row2, style int) {
-	if s.err != nil || style == 0 {
-		return
-	}
-	s.keep(s.f.SetCellStyle(s.name, cell(col1, row1), cell(col2, row2), style))
-}
-
 func (s *sheet) header(row int, style int, col int, titles ...string) {
 	for i, t := range titles {
 		s.str(col+i, row, t, style)
