@@ -155,15 +155,14 @@ func (p *cachedPage) send(c *fiber.Ctx, token string, pool *sync.Pool) error {
 		c.Set(fiber.HeaderContentEncoding, "br")
 		c.Vary(fiber.HeaderAcceptEncoding)
 		return c.Send(p.whole.brotli(p.parts[0].plain))
-	case p.whole != nil && accepts["gzip"]:
-		c.Set(fiber.HeaderContentEncoding, "gzip")
-		c.Vary(fiber.HeaderAcceptEncoding)
-		return c.Send(gzipBody([]segment{p.whole.deflate(p.parts[0].plain)}, pool))
 	case accepts["gzip"]:
 		segs := make([]segment, 0, 2*len(p.parts))
 		for i, part := range p.parts {
 			if i > 0 {
 				segs = append(segs, segment{plain: []byte(token)})
+			}
+			if p.whole != nil {
+				part = p.whole.deflate(part.plain)
 			}
 			segs = append(segs, part)
 		}
