@@ -56,20 +56,62 @@ const (
 		"VALUES (?, ?, ?, ?, 'draft', 0, '', ?, ?)"
 )
 
+// hotWrite names a statement of the hot write path: saving one answer and
+// joining an open link.
+type hotWrite int
+
+const (
+	wLock hotWrite = iota
+	wLockByLink
+	wUpsert
+	wUpdate
+	wJoinLock
+	wJoinCount
+	wNewInvitation
+	wNewResponse
+	hotWrites // how many there are
+)
+
+// hotWriteSQL returns the hot write statements, in hotWrite order, for the
+// store's database (with the ? placeholders of SQLite).
+func (s *Store) hotWriteSQL() [hotWrites]string {
+	lock, byLink, joinLock := sqlLockWith, sqlLockWith+" AND i.token_hash = ?", sqlJoinLock
+	if s.postgres {
+		lock += " FOR UPDATE OF r"
+		byLink += " FOR UPDATE OF r"
+		joinLock += " FOR UPDATE OF l"
+	}
+	return [hotWrites]string{wLock: lock, wLockByLink: byLink, wUpsert: sqlUpsertAnswer, wUpdate: sqlUpdateResponse,
+		wJoinLock: joinLock, wJoinCount: sqlJoinCount, wNewInvitation: sqlNewInvitation, wNewResponse: sqlNewResponse}
+}
+
+// hotTxn runs the hot write statements inside one transaction: through
+// database/sql on PostgreSQL (sqlTxn), and on SQLite straight on the
+// driver's connection of the store's one writer (sqlitewriter.go).
+type hotTxn interface {
+	// queryRow runs q and scans its first row into dest; sql.ErrNoRows
+	// when it has none.
+	queryRow(q hotWrite, args []any, dest ...any) error
+	exec(q hotWrite, args ...any) error
+}
+
 // hotStatements are the prepared statements of the hot path, prepared on
-// first use (after migration).
+// first use (after migration): the reads, and on PostgreSQL the writes.
 type hotStatements struct {
-	mu                                           sync.Mutex
-	ready                                        bool
-	survey, lockWith, lockByLink, upsert, update *sql.Stmt
-	openLink, joinLock, joinCount                *sql.Stmt
-	newInvitation, newResp                       *sql.Stmt
-	dashState, resultsState                      *sql.Stmt // see dashboard_state.go
+	mu                      sync.Mutex
+	ready                   bool
+	survey, openLink        *sql.Stmt
+	dashState, resultsState *sql.Stmt // see dashboard_state.go
+	writes                  [hotWrites]*sql.Stmt
 }
 
 // all lists the statements, for preparing and closing them.
 func (h *hotStatements) all() []**sql.Stmt {
-	return []**sql.Stmt{&h.survey, &h.lockWith, &h.lockByLink, &h.upsert, &h.update, &h.openLink, &h.joinLock, &h.joinCount, &h.newInvitation, &h.newResp, &h.dashState, &h.resultsState}
+	out := []**sql.Stmt{&h.survey, &h.openLink, &h.dashState, &h.resultsState}
+	for i := range h.writes {
+		out = append(out, &h.writes[i])
+	}
+	return out
 }
 
 // hot returns the prepared statements, preparing them the first time.
@@ -84,20 +126,21 @@ func (s *Store) hot(ctx context.Context) (*hotStatements, error) {
 	if err != nil {
 		return nil, err
 	}
-	lock, byLink, joinLock := sqlLockWith, sqlLockWith+" AND i.token_hash = ?", sqlJoinLock
 	dashState := fmt.Sprintf(dashboardStateSQL, "CROSS ") // SQLite walks the round's teams first, as in Assessment
 	if s.postgres {
 		dashState = fmt.Sprintf(dashboardStateSQL, "")
-		lock += " FOR UPDATE OF r"
-		byLink += " FOR UPDATE OF r"
-		joinLock += " FOR UPDATE OF l"
 	}
-	for _, p := range []struct {
+	type prep struct {
 		dst **sql.Stmt
 		q   string
-	}{{&h.survey, sqlSurveyByToken}, {&h.lockWith, lock}, {&h.lockByLink, byLink}, {&h.upsert, sqlUpsertAnswer}, {&h.update, sqlUpdateResponse},
-		{&h.openLink, sqlOpenLinkByToken}, {&h.joinLock, joinLock}, {&h.joinCount, sqlJoinCount}, {&h.newInvitation, sqlNewInvitation}, {&h.newResp, sqlNewResponse},
-		{&h.dashState, dashState}, {&h.resultsState, resultsStateSQL}} {
+	}
+	preps := []prep{{&h.survey, sqlSurveyByToken}, {&h.openLink, sqlOpenLinkByToken}, {&h.dashState, dashState}, {&h.resultsState, resultsStateSQL}}
+	if s.postgres { // SQLite's writer prepares its own (sqlitewriter.go)
+		for i, q := range s.hotWriteSQL() {
+			preps = append(preps, prep{&h.writes[i], q})
+		}
+	}
+	for _, p := range preps {
 		if *p.dst, err = sqlDB.PrepareContext(ctx, s.rebind(p.q)); err != nil {
 			h.closeLocked()
 			return nil, fmt.Errorf("prepare statement: %w", err)
@@ -121,6 +164,22 @@ func (h *hotStatements) closeLocked() {
 		}
 	}
 	h.ready = false
+}
+
+// sqlTxn is a hotTxn of a database/sql transaction (PostgreSQL).
+type sqlTxn struct {
+	ctx context.Context
+	tx  *sql.Tx
+	h   *hotStatements
+}
+
+func (t sqlTxn) queryRow(q hotWrite, args []any, dest ...any) error {
+	return t.tx.StmtContext(t.ctx, t.h.writes[q]).QueryRowContext(t.ctx, args...).Scan(dest...)
+}
+
+func (t sqlTxn) exec(q hotWrite, args ...any) error {
+	_, err := t.tx.StmtContext(t.ctx, t.h.writes[q]).ExecContext(t.ctx, args...)
+	return err
 }
 
 // rebind turns the ? placeholders of q into PostgreSQL's $1, $2, … there.
@@ -186,9 +245,15 @@ func (s *Store) saveOne(ctx context.Context, responseID int64, w AnswerWrite, pa
 	return r.res, r.err
 }
 
-// hotTx runs fn in one database/sql transaction over the prepared
-// statements, queued like the store's other transactions on SQLite.
-func (s *Store) hotTx(ctx context.Context, fn func(tx *sql.Tx, h *hotStatements) error) error {
+// hotTx runs fn in one transaction of hot writes: on SQLite through the
+// store's one writer connection, queued like the store's other
+// transactions; on PostgreSQL through database/sql.
+func (s *Store) hotTx(ctx context.Context, fn func(hotTxn) error) error {
+	if !s.postgres {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+		return s.writer.run(ctx, s, fn)
+	}
 	h, err := s.hot(ctx)
 	if err != nil {
 		return err
@@ -197,15 +262,11 @@ func (s *Store) hotTx(ctx context.Context, fn func(tx *sql.Tx, h *hotStatements)
 	if err != nil {
 		return err
 	}
-	if !s.postgres {
-		s.writeMu.Lock()
-		defer s.writeMu.Unlock()
-	}
 	tx, err := sqlDB.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(tx, h); err != nil {
+	if err := fn(sqlTxn{ctx: ctx, tx: tx, h: h}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -215,7 +276,7 @@ func (s *Store) hotTx(ctx context.Context, fn func(tx *sql.Tx, h *hotStatements)
 	return nil
 }
 
-func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, responseID int64, w AnswerWrite, page, tokenHash string) (*SaveResult, error) {
+func (s *Store) saveOneTx(t hotTxn, responseID int64, w AnswerWrite, page, tokenHash string) (*SaveResult, error) {
 	var (
 		st                   responseState
 		stPage               sql.NullString
@@ -229,11 +290,11 @@ func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, res
 		aNA                  sql.NullBool
 		aUpdated             sql.NullTime
 	)
-	lock, args := h.lockWith, []any{w.Questionnaire, w.Question, responseID}
+	lock, args := wLock, []any{w.Questionnaire, w.Question, responseID}
 	if tokenHash != "" {
-		lock, args = h.lockByLink, append(args, tokenHash)
+		lock, args = wLockByLink, append(args, tokenHash)
 	}
-	err := tx.StmtContext(ctx, lock).QueryRowContext(ctx, args...).Scan(
+	err := t.queryRow(lock, args,
 		&st.OrgID, &st.AssessmentID, &st.Status, &st.Revision, &stPage, &st.AssessmentStatus, &st.Anonymity, &revoked,
 		&aResp, &aOption, &aLevel, &aValue, &aNA, &aNumber, &aText, &aComment, &aEvURL, &aEvNote, &aRev, &aUpdated)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid) {
@@ -252,9 +313,9 @@ func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, res
 		return nil, err
 	}
 	res := &SaveResult{Revision: st.Revision}
-	rev, t := st.Revision+1, st.stamp() // by day in an anonymous round
+	rev, stamp := st.Revision+1, st.stamp() // by day in an anonymous round
 	row := models.Answer{ResponseID: responseID, QuestionnaireKey: w.Questionnaire, QuestionKey: w.Question,
-		OptionKey: w.Option, Level: w.Level, Value: w.Value, NA: w.NA, Number: w.Number, Text: w.Text, Revision: rev, UpdatedAt: t}
+		OptionKey: w.Option, Level: w.Level, Value: w.Value, NA: w.NA, Number: w.Number, Text: w.Text, Revision: rev, UpdatedAt: stamp}
 	changed := true
 	if w.Comment != nil {
 		row.Comment = *w.Comment
@@ -288,13 +349,13 @@ func (s *Store) saveOneTx(ctx context.Context, tx *sql.Tx, h *hotStatements, res
 	}
 	if changed {
 		res.Revision = rev
-		if _, err := tx.StmtContext(ctx, h.upsert).ExecContext(ctx, row.ResponseID, row.QuestionnaireKey, row.QuestionKey,
+		if err := t.exec(wUpsert, row.ResponseID, row.QuestionnaireKey, row.QuestionKey,
 			row.OptionKey, row.Level, row.Value, row.NA, row.Number, row.Text, row.Comment, row.EvidenceURL, row.EvidenceNote, row.Revision, row.UpdatedAt); err != nil {
 			return nil, fmt.Errorf("store answer: %w", err)
 		}
 	}
 	// As GORM's Updates of the response would, updated_at changes with the page too.
-	if _, err := tx.StmtContext(ctx, h.update).ExecContext(ctx, res.Revision, newPage, t, responseID); err != nil {
+	if err := t.exec(wUpdate, res.Revision, newPage, stamp, responseID); err != nil {
 		return nil, fmt.Errorf("update response: %w", err)
 	}
 	return res, nil

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"sync"
 
 	"gapmap/app/apperr"
@@ -93,10 +92,10 @@ func (q *groupQueue[R]) do(ctx context.Context, r R, run func(context.Context, [
 // inGroups runs each request of group through one, in one transaction,
 // keeping each one's error with set; any error other than a refusal rolls
 // the group back and runs its requests again one transaction each.
-func inGroups[R any](ctx context.Context, s *Store, group []R, one func(*sql.Tx, *hotStatements, R) error, set func(R, error)) {
-	err := s.hotTx(ctx, func(tx *sql.Tx, h *hotStatements) error {
+func inGroups[R any](ctx context.Context, s *Store, group []R, one func(hotTxn, R) error, set func(R, error)) {
+	err := s.hotTx(ctx, func(t hotTxn) error {
 		for _, r := range group {
-			err := one(tx, h, r)
+			err := one(t, r)
 			set(r, err)
 			if err != nil && !refused(err) {
 				return err
@@ -127,7 +126,7 @@ type joinReq struct {
 // runJoins runs a group of joins in one transaction, setting each one's
 // outcome.
 func (s *Store) runJoins(ctx context.Context, group []*joinReq) {
-	inGroups(ctx, s, group, func(tx *sql.Tx, h *hotStatements, r *joinReq) error { return joinOne(ctx, tx, h, r) },
+	inGroups(ctx, s, group, joinOne,
 		func(r *joinReq, err error) { r.err = err })
 }
 
@@ -144,9 +143,9 @@ type saveReq struct {
 // runSaves runs a group of autosaves in one transaction, setting each
 // one's outcome.
 func (s *Store) runSaves(ctx context.Context, group []*saveReq) {
-	inGroups(ctx, s, group, func(tx *sql.Tx, h *hotStatements, r *saveReq) error {
+	inGroups(ctx, s, group, func(t hotTxn, r *saveReq) error {
 		var err error
-		r.res, err = s.saveOneTx(ctx, tx, h, r.responseID, r.w, r.page, r.tokenHash)
+		r.res, err = s.saveOneTx(t, r.responseID, r.w, r.page, r.tokenHash)
 		return err
 	}, func(r *saveReq, err error) {
 		if r.err = err; err != nil {

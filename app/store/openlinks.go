@@ -213,24 +213,24 @@ func (s *Store) JoinOpenLink(ctx context.Context, linkID int64) (*Joined, error)
 }
 
 // joinOne runs one join inside tx: no row is written when it is refused.
-func joinOne(ctx context.Context, tx *sql.Tx, h *hotStatements, r *joinReq) error {
+func joinOne(t hotTxn, r *joinReq) error {
 	var (
 		teamID    int64
 		anonymity string
 	)
-	err := tx.StmtContext(ctx, h.joinCount).QueryRowContext(ctx, r.linkID).Scan(&r.out.OrgID, &r.out.AssessmentID, &teamID, &anonymity)
+	err := t.queryRow(wJoinCount, []any{r.linkID}, &r.out.OrgID, &r.out.AssessmentID, &teamID, &anonymity)
 	if errors.Is(err, sql.ErrNoRows) {
-		return joinRefusal(ctx, tx, h, r.linkID)
+		return joinRefusal(t, r.linkID)
 	}
 	if err != nil {
 		return fmt.Errorf("count join: %w", err)
 	}
-	t := stamp(&models.Assessment{Anonymity: anonymity}, now())
+	at := stamp(&models.Assessment{Anonymity: anonymity}, now())
 	var invID int64
-	if err := tx.StmtContext(ctx, h.newInvitation).QueryRowContext(ctx, r.out.OrgID, r.out.AssessmentID, teamID, r.hash, r.linkID, t).Scan(&invID); err != nil {
+	if err := t.queryRow(wNewInvitation, []any{r.out.OrgID, r.out.AssessmentID, teamID, r.hash, r.linkID, at}, &invID); err != nil {
 		return fmt.Errorf("store invitation: %w", err)
 	}
-	if _, err := tx.StmtContext(ctx, h.newResp).ExecContext(ctx, r.out.OrgID, r.out.AssessmentID, invID, teamID, t, t); err != nil {
+	if err := t.exec(wNewResponse, r.out.OrgID, r.out.AssessmentID, invID, teamID, at, at); err != nil {
 		return fmt.Errorf("store response: %w", err)
 	}
 	return nil
@@ -238,7 +238,7 @@ func joinOne(ctx context.Context, tx *sql.Tx, h *hotStatements, r *joinReq) erro
 
 // joinRefusal says why a link took no join: unknown or revoked, a closed
 // round, or max_responses reached.
-func joinRefusal(ctx context.Context, tx *sql.Tx, h *hotStatements, linkID int64) error {
+func joinRefusal(t hotTxn, linkID int64) error {
 	var (
 		orgID, assessmentID, teamID int64
 		status, anonymity           string
@@ -246,7 +246,7 @@ func joinRefusal(ctx context.Context, tx *sql.Tx, h *hotStatements, linkID int64
 		maxResponses                sql.NullInt64
 		joined                      int64
 	)
-	err := tx.StmtContext(ctx, h.joinLock).QueryRowContext(ctx, linkID).Scan(
+	err := t.queryRow(wJoinLock, []any{linkID},
 		&orgID, &assessmentID, &teamID, &status, &anonymity, &revoked, &maxResponses, &joined)
 	switch {
 	case errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid):

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -247,6 +248,45 @@ func TestConcurrentJoins(t *testing.T) {
 			if want := started[l.ID]; l.Joined != want {
 				t.Errorf("link %d counts %d joins, want %d", l.ID, l.Joined, want)
 			}
+		}
+	})
+}
+
+// TestHotWritesRollBackAndRecover checks the transactions of hot writes
+// (joins and autosaves): one that fails leaves nothing behind and the next
+// one runs, also after SQLite's writer lost its connection.
+func TestHotWritesRollBackAndRecover(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newRound(t, s, "acme")
+		link, err := s.CreateOpenLink(ctx, f.org.ID, f.a.ID, f.teams[0].ID, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		joined := func(step string, want int) {
+			t.Helper()
+			list, err := s.OpenLinks(ctx, f.org.ID, f.a.ID, nil)
+			if err != nil || len(list) != 1 || list[0].Joined != want {
+				t.Fatalf("%s: links %+v, %v; want one that counts %d joins", step, list, err, want)
+			}
+		}
+		boom := errors.New("boom")
+		if err := s.FailHotWrite(ctx, link.ID, boom); !errors.Is(err, boom) {
+			t.Fatalf("failed write: %v, want %v", err, boom)
+		}
+		joined("after a failed write", 0)
+		if _, err := s.JoinOpenLink(ctx, link.ID); err != nil {
+			t.Fatalf("join after a failed write: %v", err)
+		}
+		joined("after a join", 1)
+		s.CloseWriterConnection()
+		j, err := s.JoinOpenLink(ctx, link.ID)
+		if err != nil {
+			t.Fatalf("join after the writer lost its connection: %v", err)
+		}
+		joined("after a join on a new connection", 2)
+		if _, err := s.SurveyByToken(ctx, j.Token); err != nil {
+			t.Fatalf("the joined response: %v", err)
 		}
 	})
 }

@@ -55,6 +55,9 @@ type Store struct {
 	// one writer at a time anyway, and its busy handler sleeps in growing
 	// steps, which adds up to tens of milliseconds at the tail under load.
 	writeMu sync.Mutex
+	// writer is the connection SQLite's autosaves and joins write through
+	// (sqlitewriter.go), under writeMu.
+	writer sqliteWriter
 	// jobSignal wakes this process's job workers after a transaction that
 	// enqueued a job commits.
 	jobSignal chan struct{}
@@ -133,6 +136,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 // Close closes the connection pool.
 func (s *Store) Close() error {
 	s.hotStmts.close()
+	if !s.postgres {
+		s.closeWriter()
+	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
