@@ -14,24 +14,30 @@ import (
 	"gapmap/models"
 )
 
-// The statements of the respondent's hot path (opening a survey link and
-// saving one answer) run through database/sql statements prepared once per
-// connection, not through GORM: for statements this small, building the
-// SQL and preparing it cost about as much as running it. GORM's own
-// statement cache is not used because it prepares on the pool while
-// holding its lock (a deadlock once every connection is in a transaction);
-// database/sql's Stmt waits for a connection without holding a lock.
+// The statements of the respondent's hot path (opening a survey link,
+// joining an open link and saving one answer) run as statements prepared
+// once, not through GORM: for statements this small, building the SQL and
+// preparing it cost about as much as running it. The reads are
+// database/sql statements on the pool. GORM's own statement cache is not
+// used because it prepares on the pool while holding its lock (a deadlock
+// once every connection is in a transaction); database/sql's Stmt waits for
+// a connection without holding a lock. The writes run through hotTxn: on
+// SQLite on the driver's connection of the store's one writer
+// (sqlitewriter.go), on PostgreSQL as database/sql statements.
 
 const (
 	sqlSurveyByToken = "SELECT i.id, i.org_id, i.assessment_id, a.name, a.status, a.due, a.created_at, a.anonymity, a.min_group, " +
 		"i.team_id, t.name, r.id, r.status, r.revision, r.page, r.submitted_at " +
 		"FROM invitations i JOIN assessments a ON a.id = i.assessment_id JOIN teams t ON t.id = i.team_id " +
 		"JOIN responses r ON r.invitation_id = i.id WHERE i.token_hash = ? AND i.revoked_at IS NULL LIMIT 1"
-	sqlLockWith = "SELECT r.org_id, r.assessment_id, r.status, r.revision, r.page, a.status, a.anonymity, i.revoked_at, " +
-		"ans.response_id, ans.option_key, ans.level, ans.value, ans.na, ans.number, ans.text, ans.comment, ans.evidence_url, ans.evidence_note, ans.revision, ans.updated_at " +
+	// sqlLockWith reads what an autosave checks and keeps (no row: no such
+	// response, or its link was revoked), with the stored answer (its
+	// revision, NOT NULL, is null when there is none).
+	sqlLockWith = "SELECT r.status, r.revision, r.page, a.status, a.anonymity, " +
+		"ans.option_key, ans.level, ans.value, ans.na, ans.number, ans.text, ans.comment, ans.evidence_url, ans.evidence_note, ans.revision, ans.updated_at " +
 		"FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN assessments a ON a.id = r.assessment_id " +
 		"LEFT JOIN answers ans ON ans.response_id = r.id AND ans.questionnaire_key = ? AND ans.question_key = ? " +
-		"WHERE r.id = ?"
+		"WHERE r.id = ? AND i.revoked_at IS NULL"
 	sqlUpsertAnswer = "INSERT INTO answers (response_id, questionnaire_key, question_key, option_key, level, value, na, number, text, comment, evidence_url, evidence_note, revision, updated_at) " +
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (response_id, questionnaire_key, question_key) DO UPDATE SET " +
 		"option_key = excluded.option_key, level = excluded.level, value = excluded.value, na = excluded.na, " +
@@ -280,8 +286,6 @@ func (s *Store) saveOneTx(t hotTxn, responseID int64, w AnswerWrite, page, token
 	var (
 		st                   responseState
 		stPage               sql.NullString
-		revoked              sql.NullTime
-		aResp                sql.NullInt64
 		aOption, aComment    sql.NullString
 		aEvURL, aEvNote      sql.NullString
 		aText                sql.NullString
@@ -295,9 +299,9 @@ func (s *Store) saveOneTx(t hotTxn, responseID int64, w AnswerWrite, page, token
 		lock, args = wLockByLink, append(args, tokenHash)
 	}
 	err := t.queryRow(lock, args,
-		&st.OrgID, &st.AssessmentID, &st.Status, &st.Revision, &stPage, &st.AssessmentStatus, &st.Anonymity, &revoked,
-		&aResp, &aOption, &aLevel, &aValue, &aNA, &aNumber, &aText, &aComment, &aEvURL, &aEvNote, &aRev, &aUpdated)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid) {
+		&st.Status, &st.Revision, &stPage, &st.AssessmentStatus, &st.Anonymity,
+		&aOption, &aLevel, &aValue, &aNA, &aNumber, &aText, &aComment, &aEvURL, &aEvNote, &aRev, &aUpdated)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errBadLink()
 	}
 	if err != nil {
@@ -321,7 +325,7 @@ func (s *Store) saveOneTx(t hotTxn, responseID int64, w AnswerWrite, page, token
 		row.Comment = *w.Comment
 	}
 	w.Evidence.apply(&row)
-	if aResp.Valid {
+	if aRev.Valid {
 		old := models.Answer{ResponseID: responseID, QuestionnaireKey: w.Questionnaire, QuestionKey: w.Question,
 			OptionKey: nullString(aOption), Level: nullInt(aLevel), Value: nullInt(aValue), NA: aNA.Valid && aNA.Bool,
 			Number: nullFloat(aNumber), Text: nullString(aText),

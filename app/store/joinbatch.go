@@ -12,52 +12,60 @@ import (
 // deadline day hundreds of respondents save at once. Each is a few writes
 // and a commit; run one by one, the commits (and on SQLite the pages of
 // the indexes, written to the WAL once per commit) cost more than the
-// writes. So the first caller leads: it runs every request queued by then
-// in one transaction, hands the lead to the next queued caller, and
-// returns. A refused request (404, 409, 410, 422) writes nothing and
-// leaves the others of its group alone; any other error rolls the group
-// back, and its requests run again one transaction each, so that one bad
-// request fails alone.
+// writes. So requests queue, and one writer goroutine per queue, started
+// by the first request that finds none running, runs every request queued
+// by then (up to maxGroup) in one transaction, wakes their callers, and
+// goes on with the next group until the queue is empty. (A first design let
+// the first caller lead and hand the lead to a waiting caller after its
+// own group: the writer then sat idle until that caller was scheduled,
+// while the previous leader wrote its HTTP response.) A refused request
+// (404, 409, 410, 422) writes nothing and leaves the others of its group
+// alone; any other error rolls the group back, and its requests run again
+// one transaction each, so that one bad request fails alone.
 
 // maxGroup caps the requests of one transaction.
 const maxGroup = 64
 
-// queued is one request of a groupQueue and the channel that wakes its
-// caller: "done" (false) or "lead now" (true).
+// queued is one request of a groupQueue and the channel closed once it ran.
 type queued[R any] struct {
 	req  R
-	wake chan bool
+	done chan struct{}
 }
 
-// groupQueue queues a process's requests of one kind; busy while a leader
-// runs.
+// groupQueue queues a process's requests of one kind; running while its
+// writer goroutine runs.
 type groupQueue[R any] struct {
 	mu      sync.Mutex
-	busy    bool
+	running bool
 	pending []*queued[R]
 }
 
-// do queues r and returns once it ran, leading the runs when nobody does.
-// run sets each request's outcome.
+// do queues r and returns once it ran, starting the queue's writer when
+// none runs. run sets each request's outcome.
 func (q *groupQueue[R]) do(ctx context.Context, r R, run func(context.Context, []R)) {
-	me := &queued[R]{req: r, wake: make(chan bool, 1)}
+	me := &queued[R]{req: r, done: make(chan struct{})}
 	q.mu.Lock()
 	q.pending = append(q.pending, me)
-	lead := !q.busy
-	q.busy = true
+	start := !q.running
+	q.running = true
 	q.mu.Unlock()
-	if !lead {
-		// No cancellation here: a queued request may already be written.
-		lead = <-me.wake
+	if start {
+		// No cancellation: a queued request may already be written.
+		go q.write(context.WithoutCancel(ctx), run)
 	}
-	if !lead {
-		return
-	}
-	// The leader runs groups until its own request is done, then passes on.
-	ctx = context.WithoutCancel(ctx)
+	<-me.done
+}
+
+// write runs the queued requests in groups until none is left.
+func (q *groupQueue[R]) write(ctx context.Context, run func(context.Context, []R)) {
 	for {
 		q.mu.Lock()
 		n := min(len(q.pending), maxGroup)
+		if n == 0 {
+			q.running = false
+			q.mu.Unlock()
+			return
+		}
 		group := q.pending[:n:n]
 		q.pending = q.pending[n:]
 		q.mu.Unlock()
@@ -66,27 +74,10 @@ func (q *groupQueue[R]) do(ctx context.Context, r R, run func(context.Context, [
 			reqs[i] = g.req
 		}
 		run(ctx, reqs)
-		mine := false
 		for _, g := range group {
-			if g == me {
-				mine = true
-			} else {
-				g.wake <- false
-			}
-		}
-		if mine {
-			break
+			close(g.done)
 		}
 	}
-	q.mu.Lock()
-	if len(q.pending) == 0 {
-		q.busy = false
-		q.mu.Unlock()
-		return
-	}
-	next := q.pending[0]
-	q.mu.Unlock()
-	next.wake <- true
 }
 
 // inGroups runs each request of group through one, in one transaction,

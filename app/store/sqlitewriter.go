@@ -23,9 +23,10 @@ import (
 // where every microsecond is lost to all the others. The statements are
 // prepared once on the driver's connection.
 type sqliteWriter struct {
-	conn  *sql.Conn
-	drv   *sqlite3.SQLiteConn // the driver connection stmts were prepared on
-	stmts [hotWrites]driver.Stmt
+	conn          *sql.Conn
+	drv           *sqlite3.SQLiteConn // the driver connection stmts were prepared on
+	stmts         [hotWrites]driver.Stmt
+	begin, commit driver.Stmt
 }
 
 // run runs fn in one IMMEDIATE transaction on the writer's connection,
@@ -83,6 +84,14 @@ func (w *sqliteWriter) prepare(c *sqlite3.SQLiteConn, queries [hotWrites]string)
 		}
 		w.stmts[i] = st
 	}
+	var err error
+	if w.begin, err = c.Prepare("BEGIN IMMEDIATE"); err == nil {
+		w.commit, err = c.Prepare("COMMIT")
+	}
+	if err != nil {
+		w.closeStmts()
+		return fmt.Errorf("prepare statement: %w", err)
+	}
 	w.drv = c
 	return nil
 }
@@ -91,12 +100,12 @@ func (w *sqliteWriter) prepare(c *sqlite3.SQLiteConn, queries [hotWrites]string)
 // fn or the commit fails.
 func (w *sqliteWriter) tx(c *sqlite3.SQLiteConn, fn func(hotTxn) error) error {
 	ctx := context.Background() // a cancellable context makes the driver watch it in a goroutine per statement
-	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE", nil); err != nil {
+	if _, err := w.begin.(driver.StmtExecContext).ExecContext(ctx, nil); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	err := fn(&rawTxn{stmts: &w.stmts})
 	if err == nil {
-		if _, err = c.ExecContext(ctx, "COMMIT", nil); err != nil {
+		if _, err = w.commit.(driver.StmtExecContext).ExecContext(ctx, nil); err != nil {
 			err = fmt.Errorf("commit: %w", err)
 		}
 	}
@@ -109,13 +118,12 @@ func (w *sqliteWriter) tx(c *sqlite3.SQLiteConn, fn func(hotTxn) error) error {
 }
 
 func (w *sqliteWriter) closeStmts() {
-	for i, st := range w.stmts {
+	for _, st := range append(w.stmts[:], w.begin, w.commit) {
 		if st != nil {
 			_ = st.Close()
-			w.stmts[i] = nil
 		}
 	}
-	w.drv = nil
+	w.stmts, w.begin, w.commit, w.drv = [hotWrites]driver.Stmt{}, nil, nil, nil
 }
 
 // close finalizes the statements and gives the connection back to the
@@ -172,23 +180,21 @@ func (t *rawTxn) queryRow(q hotWrite, args []any, dest ...any) error {
 	return rows.Close()
 }
 
-// scan scans the first row of rows into dest.
+// scan scans the first row of rows into dest (one per column: asking the
+// driver for the column names costs a call into SQLite per column).
 func (t *rawTxn) scan(rows driver.Rows, dest []any) error {
-	if n := len(rows.Columns()); cap(t.row) < n {
-		t.row = make([]driver.Value, n)
+	if cap(t.row) < len(dest) {
+		t.row = make([]driver.Value, len(dest))
 	}
-	row := t.row[:len(rows.Columns())]
+	row := t.row[:len(dest)]
 	if err := rows.Next(row); errors.Is(err, io.EOF) {
 		return sql.ErrNoRows
 	} else if err != nil {
 		return err
 	}
-	if len(dest) != len(row) {
-		return fmt.Errorf("expected %d destination arguments, not %d", len(row), len(dest))
-	}
 	for i, d := range dest {
 		if err := assign(d, row[i]); err != nil {
-			return fmt.Errorf("column %q: %w", rows.Columns()[i], err)
+			return fmt.Errorf("column %d: %w", i+1, err)
 		}
 	}
 	return nil
