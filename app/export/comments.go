@@ -18,24 +18,26 @@ const WrittenAnswer = "Written answer"
 
 // commentLine is one comment of the Comments sheet with its sort keys.
 type commentLine struct {
-	qPos, question int
-	team           string
-	text           answerText
+	qPos, question int32
+	team, text     int32 // indexes into the collector's teams and texts
 	comment        string
-	evidence       [2]string // link and note
+	evidence       *[2]string // link and note; nil when none
 }
 
 // writeCommentsSheet lists every answer of wb.Responses that has a comment
 // or evidence (a link, written as a hyperlink, and its note), and every
 // answer to a text question (its text in the Comment column): in
 // questionnaire and question order, teams in the order of the source.
-func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook, lines []commentLine) error {
+func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook, c *commentCollector) error {
+	lines := c.sorted()
 	// Widths before the rows (the stream writer takes them first): Team
 	// and Questionnaire fit their widest content, the others wrap.
 	widths := []float64{20, 26, 26, 50, 30, 60, 40, 40}
-	for _, l := range lines {
-		widths[0] = max(widths[0], min(textWidth(l.team)+colPadding, colMaxWidth))
-		widths[1] = max(widths[1], min(textWidth(l.text.questionnaire)+colPadding, colMaxWidth))
+	for _, team := range c.teams {
+		widths[0] = max(widths[0], min(textWidth(team)+colPadding, colMaxWidth))
+	}
+	for _, t := range c.texts {
+		widths[1] = max(widths[1], min(textWidth(t.questionnaire)+colPadding, colMaxWidth))
 	}
 	w := &streamedSheets{f: f, st: st, name: SheetComments, widths: widths, max: sheetRows(wb),
 		heads: []string{"Team", "Questionnaire", "Dimension", "Question", "Answer", "Comment", "Evidence", "Evidence note"}}
@@ -45,13 +47,17 @@ func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook, lines []comm
 	text := func(v string, style int) excelize.Cell { return excelize.Cell{StyleID: style, Value: v} }
 	vals := make([]any, len(w.heads))
 	for _, l := range lines {
-		vals[0], vals[1] = text(l.team, st.text), text(l.text.questionnaire, st.text)
-		vals[2], vals[3], vals[4] = text(l.text.dimension, st.wrap), text(l.text.question, st.wrap), text(l.text.answer, st.wrap)
-		vals[5], vals[6], vals[7] = text(l.comment, st.wrap), text(l.evidence[0], st.wrap), text(l.evidence[1], st.wrap)
+		t, ev := c.texts[l.text], [2]string{}
+		if l.evidence != nil {
+			ev = *l.evidence
+		}
+		vals[0], vals[1] = text(c.teams[l.team], st.text), text(t.questionnaire, st.text)
+		vals[2], vals[3], vals[4] = text(t.dimension, st.wrap), text(t.question, st.wrap), text(t.answer, st.wrap)
+		vals[5], vals[6], vals[7] = text(l.comment, st.wrap), text(ev[0], st.wrap), text(ev[1], st.wrap)
 		if err := w.add(vals); err != nil {
 			return err
 		}
-		if err := w.link(7, l.evidence[0]); err != nil {
+		if err := w.link(7, ev[0]); err != nil {
 			return err
 		}
 	}
@@ -60,24 +66,36 @@ func writeCommentsSheet(f *excelize.File, st *styles, wb *Workbook, lines []comm
 
 // commentCollector keeps, from the rows the Responses sheet writes, every
 // answer that has a comment, evidence or a written answer, so that the
-// Comments sheet needs no second pass over the responses.
+// Comments sheet needs no second pass over the responses. A line holds
+// its team and looked-up texts as indexes into tables kept once (a round
+// of 20,000 respondents has tens of thousands of lines and a few thousand
+// distinct texts), so that it costs 40 bytes and its comment.
 type commentCollector struct {
-	qPos   map[string]int            // questionnaire key -> position
-	qOrder map[string]map[string]int // questionnaire key -> question key -> position
-	lines  []commentLine
+	qPos    map[string]int32            // questionnaire key -> position
+	qOrder  map[string]map[string]int32 // questionnaire key -> question key -> position
+	lines   []commentLine
+	teams   []string
+	teamIdx map[string]int32
+	texts   []commentText
+	textIdx map[commentText]int32
 }
 
+// commentText is what the Comments sheet shows of an answer's looked-up
+// texts.
+type commentText struct{ questionnaire, dimension, question, answer string }
+
 func newCommentCollector(qs []*questionnaires.Questionnaire) *commentCollector {
-	c := &commentCollector{qPos: map[string]int{}, qOrder: map[string]map[string]int{}}
+	c := &commentCollector{qPos: map[string]int32{}, qOrder: map[string]map[string]int32{},
+		teamIdx: map[string]int32{}, textIdx: map[commentText]int32{}}
 	for i, q := range qs {
 		if q == nil {
 			continue
 		}
-		c.qPos[q.Key] = i
-		idx := map[string]int{}
+		c.qPos[q.Key] = int32(i)
+		idx := map[string]int32{}
 		for _, d := range q.Dimensions {
 			for _, qu := range d.Questions {
-				idx[qu.Key] = len(idx)
+				idx[qu.Key] = int32(len(idx))
 			}
 		}
 		c.qOrder[q.Key] = idx
@@ -91,14 +109,27 @@ func (c *commentCollector) keep(r *ResponseRow, t answerText) {
 	if (r.Comment == "" && r.Text == "" && r.EvidenceURL == "") || r.Withheld != "" {
 		return
 	}
-	l := commentLine{
-		qPos: c.qPos[r.Questionnaire], question: c.qOrder[r.Questionnaire][r.Question],
-		team: r.TeamName, text: t, comment: r.Comment, evidence: [2]string{r.EvidenceURL, r.EvidenceNote},
-	}
+	ct := commentText{t.questionnaire, t.dimension, t.question, t.answer}
+	l := commentLine{qPos: c.qPos[r.Questionnaire], question: c.qOrder[r.Questionnaire][r.Question], comment: r.Comment}
 	if r.Text != "" {
-		l.text.answer, l.comment = WrittenAnswer, r.Text
+		ct.answer, l.comment = WrittenAnswer, r.Text
 	}
+	if r.EvidenceURL != "" || r.EvidenceNote != "" {
+		l.evidence = &[2]string{r.EvidenceURL, r.EvidenceNote}
+	}
+	l.team, l.text = intern(c.teamIdx, &c.teams, r.TeamName), intern(c.textIdx, &c.texts, ct)
 	c.lines = append(c.lines, l)
+}
+
+// intern returns v's index in table, adding it when new.
+func intern[T comparable](idx map[T]int32, table *[]T, v T) int32 {
+	i, ok := idx[v]
+	if !ok {
+		i = int32(len(*table))
+		idx[v] = i
+		*table = append(*table, v)
+	}
+	return i
 }
 
 // sorted returns the kept lines in questionnaire and question order, teams
@@ -106,9 +137,9 @@ func (c *commentCollector) keep(r *ResponseRow, t answerText) {
 func (c *commentCollector) sorted() []commentLine {
 	slices.SortStableFunc(c.lines, func(a, b commentLine) int {
 		if a.qPos != b.qPos {
-			return a.qPos - b.qPos
+			return int(a.qPos - b.qPos)
 		}
-		return a.question - b.question
+		return int(a.question - b.question)
 	})
 	return c.lines
 }

@@ -145,7 +145,7 @@ func Write(w io.Writer, wb *Workbook) error {
 		}},
 		{SheetQuestionnaire, writeQuestionnaire},
 		{SheetComments, func(f *excelize.File, st *styles, wb *Workbook) error {
-			return writeCommentsSheet(f, st, wb, comments.sorted())
+			return writeCommentsSheet(f, st, wb, comments)
 		}},
 	}); err != nil {
 		return err
