@@ -282,7 +282,7 @@ func (s *Store) hotTx(ctx context.Context, fn func(hotTxn) error) error {
 	return nil
 }
 
-func (s *Store) saveOneTx(t hotTxn, responseID int64, w AnswerWrite, page, tokenHash string) (*SaveResult, error) {
+func saveOneTx(t hotTxn, responseID int64, w AnswerWrite, page, tokenHash string) (*SaveResult, error) {
 	var (
 		st                   responseState
 		stPage               sql.NullString

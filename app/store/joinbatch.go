@@ -136,7 +136,7 @@ type saveReq struct {
 func (s *Store) runSaves(ctx context.Context, group []*saveReq) {
 	inGroups(ctx, s, group, func(t hotTxn, r *saveReq) error {
 		var err error
-		r.res, err = s.saveOneTx(t, r.responseID, r.w, r.page, r.tokenHash)
+		r.res, err = saveOneTx(t, r.responseID, r.w, r.page, r.tokenHash)
 		return err
 	}, func(r *saveReq, err error) {
 		if r.err = err; err != nil {
